@@ -1,0 +1,693 @@
+//! Reading and validating a module file (format v1).
+//!
+//! The text is parsed into a `serde_json::Value`, then one walk over that tree builds the
+//! typed [`Module`] while collecting every problem with its JSON path. Only when no problem
+//! was found is the module returned; otherwise each problem is located in the source.
+
+use crate::error::{LoadError, Problem};
+use crate::lang::LangMap;
+use crate::locate::{child_index, child_key, Positions};
+use crate::model::*;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashSet};
+
+/// The only module format version this crate reads.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// Parses and validates a module from its JSON text, reporting every problem at once.
+pub fn load_module(src: &str) -> Result<Module, LoadError> {
+    let value: Value = serde_json::from_str(src).map_err(|e| LoadError::Syntax {
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    })?;
+    let mut reader = Reader::default();
+    let module = reader.module(&value);
+    if reader.problems.is_empty() {
+        if let Some(module) = module {
+            return Ok(module);
+        }
+    }
+    let positions = Positions::scan(src);
+    let problems = reader
+        .problems
+        .into_iter()
+        .map(|(path, message)| {
+            let pos = positions.find(&path);
+            Problem {
+                line: pos.map(|p| p.0),
+                column: pos.map(|p| p.1),
+                path,
+                message,
+            }
+        })
+        .collect();
+    Err(LoadError::Invalid(problems))
+}
+
+/// serde_json appends " at line L column C" to its messages; the position is kept apart.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[derive(Default)]
+struct Reader {
+    problems: Vec<(String, String)>,
+    languages: Vec<String>,
+    question_ids: HashSet<String>,
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && id.len() <= 64
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// An absolute IRI: a scheme, a colon and a non-empty rest without whitespace.
+fn is_absolute_iri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
+    let mut sc = scheme.chars();
+    sc.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && sc.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A plausible BCP 47 language tag: subtags of 1-8 letters or digits joined by hyphens,
+/// the first made of 2-3 letters.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+impl Reader {
+    fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push((path.into(), message.into()));
+    }
+
+    /// Checks that `v` is an object with only the `allowed` keys, reporting each stranger.
+    fn object<'v>(&mut self, v: &'v Value, path: &str, allowed: &[&str]) -> Option<&'v Map<String, Value>> {
+        let Value::Object(map) = v else {
+            self.problem(path, format!("expected an object, found {}", kind_of(v)));
+            return None;
+        };
+        for key in map.keys() {
+            if !allowed.contains(&key.as_str()) {
+                self.problem(
+                    child_key(path, key),
+                    format!("unknown field `{key}`; expected one of: {}", allowed.join(", ")),
+                );
+            }
+        }
+        Some(map)
+    }
+
+    fn required<'v>(&mut self, map: &'v Map<String, Value>, path: &str, key: &str) -> Option<&'v Value> {
+        let found = map.get(key);
+        if found.is_none() {
+            self.problem(child_key(path, key), format!("missing required field `{key}`"));
+        }
+        found
+    }
+
+    fn string(&mut self, v: &Value, path: &str) -> Option<String> {
+        match v {
+            Value::String(s) if s.trim().is_empty() => {
+                self.problem(path, "must not be empty");
+                None
+            }
+            Value::String(s) => Some(s.clone()),
+            other => {
+                self.problem(path, format!("expected a string, found {}", kind_of(other)));
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, map: &Map<String, Value>, path: &str, key: &str, default: bool) -> bool {
+        match map.get(key) {
+            None => default,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                self.problem(
+                    child_key(path, key),
+                    format!("expected true or false, found {}", kind_of(other)),
+                );
+                default
+            }
+        }
+    }
+
+    fn integer(&mut self, v: &Value, path: &str, min: u64, max: u64) -> Option<u64> {
+        match v.as_u64() {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                self.problem(path, format!("expected a whole number from {min} to {max}"));
+                None
+            }
+        }
+    }
+
+    fn id(&mut self, map: &Map<String, Value>, path: &str) -> Option<String> {
+        let id_path = child_key(path, "id");
+        let id = self.required(map, path, "id").and_then(|v| self.string(v, &id_path))?;
+        if !is_valid_id(&id) {
+            self.problem(
+                &id_path,
+                format!("`{id}` is not a valid id: use 1-64 letters, digits, `-` or `_`, starting with a letter or digit"),
+            );
+            return None;
+        }
+        Some(id)
+    }
+
+    fn array<'v>(&mut self, v: &'v Value, path: &str, what: &str) -> Option<&'v Vec<Value>> {
+        match v {
+            Value::Array(items) if items.is_empty() => {
+                self.problem(path, format!("needs at least one {what}"));
+                None
+            }
+            Value::Array(items) => Some(items),
+            other => {
+                self.problem(path, format!("expected an array of {what}s, found {}", kind_of(other)));
+                None
+            }
+        }
+    }
+
+    /// A language map whose values are read by `item`; every module language must be present.
+    fn lang_map<T>(
+        &mut self,
+        v: &Value,
+        path: &str,
+        mut item: impl FnMut(&mut Self, &Value, &str) -> Option<T>,
+    ) -> Option<LangMap<T>> {
+        let Value::Object(map) = v else {
+            self.problem(
+                path,
+                format!(
+                    "expected a language map such as {{\"id\": \"…\", \"en\": \"…\"}}, found {}",
+                    kind_of(v)
+                ),
+            );
+            return None;
+        };
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for (tag, value) in map {
+            let p = child_key(path, tag);
+            if !self.languages.contains(tag) {
+                let listed = self.languages.join(", ");
+                self.problem(&p, format!("language `{tag}` is not one of the module's languages ({listed})"));
+                ok = false;
+                continue;
+            }
+            match item(self, value, &p) {
+                Some(t) => {
+                    out.insert(tag.clone(), t);
+                }
+                None => ok = false,
+            }
+        }
+        for tag in self.languages.clone() {
+            if !map.contains_key(&tag) {
+                self.problem(child_key(path, &tag), format!("missing text for language \"{tag}\""));
+                ok = false;
+            }
+        }
+        ok.then_some(LangMap(out))
+    }
+
+    fn text(&mut self, v: &Value, path: &str) -> Option<LangMap<String>> {
+        self.lang_map(v, path, |r, v, p| r.string(v, p))
+    }
+
+    fn optional_text(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<LangMap<String>> {
+        map.get(key).and_then(|v| self.text(v, &child_key(path, key)))
+    }
+
+    fn required_text(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<LangMap<String>> {
+        self.required(map, path, key)
+            .and_then(|v| self.text(v, &child_key(path, key)))
+    }
+
+    fn module(&mut self, v: &Value) -> Option<Module> {
+        let path = "$";
+        let map = self.object(
+            v,
+            path,
+            &["pelita", "id", "languages", "title", "description", "masteryScore", "lessons"],
+        )?;
+        match self.required(map, path, "pelita") {
+            Some(Value::Number(n)) if n.as_u64() == Some(FORMAT_VERSION) => {}
+            Some(_) => self.problem(
+                "$.pelita",
+                format!("unsupported format version; this player reads version {FORMAT_VERSION}"),
+            ),
+            None => {}
+        }
+        let id = self.required(map, path, "id").and_then(|v| self.string(v, "$.id"));
+        if let Some(id) = &id {
+            if !is_absolute_iri(id) {
+                self.problem("$.id", format!("`{id}` is not an absolute IRI such as https://example.org/modules/name"));
+            }
+        }
+        let languages = self.languages(map);
+        // Without a valid language list no language map can be checked meaningfully, so
+        // the rest is only read when the list is usable.
+        let Some(languages) = languages else {
+            return None;
+        };
+        self.languages = languages.clone();
+        let title = self.required_text(map, path, "title");
+        let description = self.optional_text(map, path, "description");
+        let mastery_score = match self.required(map, path, "masteryScore") {
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(s) if (0.0..=1.0).contains(&s) => Some(s),
+                _ => {
+                    self.problem("$.masteryScore", "must be a number from 0 to 1 (the scaled score needed to pass)");
+                    None
+                }
+            },
+            Some(other) => {
+                let found = kind_of(other);
+                self.problem("$.masteryScore", format!("expected a number from 0 to 1, found {found}"));
+                None
+            }
+            None => None,
+        };
+        let lessons = self.lessons(map);
+        Some(Module {
+            id: id?,
+            languages,
+            title: title?,
+            description,
+            mastery_score: mastery_score?,
+            lessons: lessons?,
+        })
+    }
+
+    fn languages(&mut self, map: &Map<String, Value>) -> Option<Vec<String>> {
+        let v = self.required(map, "$", "languages")?;
+        let items = self.array(v, "$.languages", "language tag")?;
+        let mut out: Vec<String> = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = child_index("$.languages", i);
+            match item {
+                Value::String(tag) if is_language_tag(tag) => {
+                    if out.contains(tag) {
+                        self.problem(&p, format!("language `{tag}` is listed twice"));
+                        ok = false;
+                    } else {
+                        out.push(tag.clone());
+                    }
+                }
+                _ => {
+                    self.problem(&p, "expected a language tag such as \"id\" or \"en\"");
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn lessons(&mut self, map: &Map<String, Value>) -> Option<Vec<Lesson>> {
+        let v = self.required(map, "$", "lessons")?;
+        let items = self.array(v, "$.lessons", "lesson")?;
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let path = child_index("$.lessons", i);
+            match self.lesson(item, &path) {
+                Some(lesson) => {
+                    if !seen.insert(lesson.id.clone()) {
+                        self.problem(child_key(&path, "id"), format!("lesson id `{}` is used twice", lesson.id));
+                        ok = false;
+                    }
+                    out.push(lesson);
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn lesson(&mut self, v: &Value, path: &str) -> Option<Lesson> {
+        let map = self.object(v, path, &["id", "title", "pages"])?;
+        let id = self.id(map, path);
+        let title = self.required_text(map, path, "title");
+        let pages_path = child_key(path, "pages");
+        let pages = self.required(map, path, "pages").and_then(|v| {
+            let items = self.array(v, &pages_path, "page")?;
+            let mut seen = HashSet::new();
+            let mut out = Vec::new();
+            let mut ok = true;
+            for (i, item) in items.iter().enumerate() {
+                let p = child_index(&pages_path, i);
+                match self.page(item, &p) {
+                    Some(page) => {
+                        if !seen.insert(page.id.clone()) {
+                            self.problem(child_key(&p, "id"), format!("page id `{}` is used twice in this lesson", page.id));
+                            ok = false;
+                        }
+                        out.push(page);
+                    }
+                    None => ok = false,
+                }
+            }
+            ok.then_some(out)
+        });
+        Some(Lesson {
+            id: id?,
+            title: title?,
+            pages: pages?,
+        })
+    }
+
+    fn page(&mut self, v: &Value, path: &str) -> Option<Page> {
+        let map = self.object(v, path, &["id", "title", "blocks"])?;
+        let id = self.id(map, path);
+        let title = self.required_text(map, path, "title");
+        let blocks_path = child_key(path, "blocks");
+        let blocks = self.required(map, path, "blocks").and_then(|v| {
+            let items = self.array(v, &blocks_path, "block")?;
+            let mut out = Vec::new();
+            let mut ok = true;
+            for (i, item) in items.iter().enumerate() {
+                match self.block(item, &child_index(&blocks_path, i)) {
+                    Some(b) => out.push(b),
+                    None => ok = false,
+                }
+            }
+            ok.then_some(out)
+        });
+        Some(Page {
+            id: id?,
+            title: title?,
+            blocks: blocks?,
+        })
+    }
+
+    fn block(&mut self, v: &Value, path: &str) -> Option<Block> {
+        let Value::Object(map) = v else {
+            self.problem(path, format!("expected a block object, found {}", kind_of(v)));
+            return None;
+        };
+        let kind = match map.get("type") {
+            Some(Value::String(t)) => t.as_str(),
+            Some(_) | None => {
+                self.problem(
+                    child_key(path, "type"),
+                    "every block needs a `type`: one of text, image, trueFalse, choice",
+                );
+                return None;
+            }
+        };
+        match kind {
+            "text" => {
+                let map = self.object(v, path, &["type", "content"])?;
+                let content_path = child_key(path, "content");
+                let content = self.required(map, path, "content")?;
+                self.lang_map(content, &content_path, |r, v, p| r.rich_blocks(v, p))
+                    .map(Block::Text)
+            }
+            "image" => self.image(v, path).map(Block::Image),
+            "trueFalse" | "choice" => self.question(v, path, kind).map(Block::Question),
+            other => {
+                self.problem(
+                    child_key(path, "type"),
+                    format!("unknown block type `{other}`; expected one of: text, image, trueFalse, choice"),
+                );
+                None
+            }
+        }
+    }
+
+    fn image(&mut self, v: &Value, path: &str) -> Option<Image> {
+        let map = self.object(v, path, &["type", "src", "alt", "caption", "width", "height"])?;
+        let src_path = child_key(path, "src");
+        let src = self.required(map, path, "src").and_then(|v| self.string(v, &src_path));
+        if let Some(src) = &src {
+            let lower = src.to_ascii_lowercase();
+            let relative = !src.contains(':') && !src.starts_with('/') && !src.split('/').any(|s| s == "..");
+            if !(relative || lower.starts_with("https://")) || src.contains(char::is_whitespace) {
+                self.problem(&src_path, "must be a relative path inside the module's folder (no `..`) or an https:// URL");
+            }
+        }
+        let alt = match map.get("alt") {
+            Some(v) => self.text(v, &child_key(path, "alt")),
+            None => {
+                self.problem(
+                    child_key(path, "alt"),
+                    "missing required field `alt`: every image needs alternative text in every language",
+                );
+                None
+            }
+        };
+        let caption = self.optional_text(map, path, "caption");
+        let width = map.get("width").and_then(|v| self.integer(v, &child_key(path, "width"), 1, 10_000));
+        let height = map.get("height").and_then(|v| self.integer(v, &child_key(path, "height"), 1, 10_000));
+        Some(Image {
+            src: src?,
+            alt: alt?,
+            caption,
+            width: width.map(|w| w as u32),
+            height: height.map(|h| h as u32),
+        })
+    }
+
+    fn question(&mut self, v: &Value, path: &str, kind: &str) -> Option<Question> {
+        let allowed: &[&str] = if kind == "trueFalse" {
+            &["type", "id", "prompt", "answer", "points", "feedback"]
+        } else {
+            &["type", "id", "prompt", "multiple", "choices", "points", "feedback"]
+        };
+        let map = self.object(v, path, allowed)?;
+        let id = self.id(map, path);
+        if let Some(id) = &id {
+            if !self.question_ids.insert(id.clone()) {
+                self.problem(child_key(path, "id"), format!("question id `{id}` is used twice in the module"));
+            }
+        }
+        let prompt = self.required_text(map, path, "prompt");
+        let points = match map.get("points") {
+            None => Some(1),
+            Some(v) => self.integer(v, &child_key(path, "points"), 1, 100).map(|p| p as u32),
+        };
+        let feedback = match map.get("feedback") {
+            None => Some(Feedback::default()),
+            Some(v) => {
+                let fpath = child_key(path, "feedback");
+                self.object(v, &fpath, &["correct", "incorrect"]).map(|f| Feedback {
+                    correct: self.optional_text(f, &fpath, "correct"),
+                    incorrect: self.optional_text(f, &fpath, "incorrect"),
+                })
+            }
+        };
+        let question_kind = if kind == "trueFalse" {
+            match self.required(map, path, "answer") {
+                Some(Value::Bool(answer)) => Some(QuestionKind::TrueFalse { answer: *answer }),
+                Some(other) => {
+                    let found = kind_of(other);
+                    self.problem(child_key(path, "answer"), format!("expected true or false, found {found}"));
+                    None
+                }
+                None => None,
+            }
+        } else {
+            let multiple = self.boolean(map, path, "multiple", false);
+            self.choices(map, path, multiple)
+                .map(|choices| QuestionKind::Choice { multiple, choices })
+        };
+        Some(Question {
+            id: id?,
+            prompt: prompt?,
+            kind: question_kind?,
+            points: points?,
+            feedback: feedback?,
+        })
+    }
+
+    fn choices(&mut self, map: &Map<String, Value>, path: &str, multiple: bool) -> Option<Vec<Choice>> {
+        let cpath = child_key(path, "choices");
+        let items = self.required(map, path, "choices")?;
+        let items = self.array(items, &cpath, "choice")?;
+        if !(2..=10).contains(&items.len()) {
+            self.problem(&cpath, format!("a choice question needs 2 to 10 choices, found {}", items.len()));
+        }
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = child_index(&cpath, i);
+            let Some(cmap) = self.object(item, &p, &["id", "text", "correct", "feedback"]) else {
+                ok = false;
+                continue;
+            };
+            let id = self.id(cmap, &p);
+            if let Some(id) = &id {
+                if !seen.insert(id.clone()) {
+                    self.problem(child_key(&p, "id"), format!("choice id `{id}` is used twice in this question"));
+                    ok = false;
+                }
+            }
+            let text = self.required_text(cmap, &p, "text");
+            let correct = self.boolean(cmap, &p, "correct", false);
+            let feedback = self.optional_text(cmap, &p, "feedback");
+            match (id, text) {
+                (Some(id), Some(text)) => out.push(Choice { id, text, correct, feedback }),
+                _ => ok = false,
+            }
+        }
+        let correct = items
+            .iter()
+            .filter(|c| c.get("correct") == Some(&Value::Bool(true)))
+            .count();
+        if !multiple && correct != 1 {
+            self.problem(&cpath, format!("a single-answer question needs exactly one choice with \"correct\": true, found {correct}"));
+            ok = false;
+        }
+        if multiple && correct == 0 {
+            self.problem(&cpath, "a multiple-answer question needs at least one choice with \"correct\": true");
+            ok = false;
+        }
+        ok.then_some(out)
+    }
+
+    fn rich_blocks(&mut self, v: &Value, path: &str) -> Option<Vec<RichBlock>> {
+        let items = self.array(v, path, "rich text block")?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            match self.rich_block(item, &child_index(path, i)) {
+                Some(b) => out.push(b),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn rich_block(&mut self, v: &Value, path: &str) -> Option<RichBlock> {
+        let kind = v.get("type").and_then(Value::as_str);
+        match kind {
+            Some("heading") => {
+                let map = self.object(v, path, &["type", "level", "content"])?;
+                let level = self
+                    .required(map, path, "level")
+                    .and_then(|l| self.integer(l, &child_key(path, "level"), 2, 4));
+                let content = self.inline_field(map, path);
+                Some(RichBlock::Heading {
+                    level: level? as u8,
+                    content: content?,
+                })
+            }
+            Some("paragraph") => {
+                let map = self.object(v, path, &["type", "content"])?;
+                self.inline_field(map, path).map(RichBlock::Paragraph)
+            }
+            Some("list") => {
+                let map = self.object(v, path, &["type", "ordered", "items"])?;
+                let ordered = self.boolean(map, path, "ordered", false);
+                let ipath = child_key(path, "items");
+                let items = self.required(map, path, "items")?;
+                let items = self.array(items, &ipath, "list item")?;
+                let mut out = Vec::new();
+                let mut ok = true;
+                for (i, item) in items.iter().enumerate() {
+                    match self.inlines(item, &child_index(&ipath, i)) {
+                        Some(x) => out.push(x),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(RichBlock::List { ordered, items: out })
+            }
+            _ => {
+                self.problem(
+                    child_key(path, "type"),
+                    "expected a rich text block with `type` heading, paragraph or list",
+                );
+                None
+            }
+        }
+    }
+
+    fn inline_field(&mut self, map: &Map<String, Value>, path: &str) -> Option<Vec<Inline>> {
+        let content = self.required(map, path, "content")?;
+        self.inlines(content, &child_key(path, "content"))
+    }
+
+    fn inlines(&mut self, v: &Value, path: &str) -> Option<Vec<Inline>> {
+        let items = self.array(v, path, "piece of text")?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            match self.inline(item, &child_index(path, i)) {
+                Some(x) => out.push(x),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn inline(&mut self, v: &Value, path: &str) -> Option<Inline> {
+        if let Value::String(s) = v {
+            return Some(Inline::Text(s.clone()));
+        }
+        match v.get("type").and_then(Value::as_str) {
+            Some("emphasis") => {
+                let map = self.object(v, path, &["type", "content"])?;
+                self.inline_field(map, path).map(Inline::Emphasis)
+            }
+            Some("strong") => {
+                let map = self.object(v, path, &["type", "content"])?;
+                self.inline_field(map, path).map(Inline::Strong)
+            }
+            Some("link") => {
+                let map = self.object(v, path, &["type", "href", "content"])?;
+                let hpath = child_key(path, "href");
+                let href = self.required(map, path, "href").and_then(|h| self.string(h, &hpath));
+                if let Some(href) = &href {
+                    let lower = href.to_ascii_lowercase();
+                    let allowed = ["https://", "http://", "mailto:"].iter().any(|s| lower.starts_with(s));
+                    if !allowed || href.contains(char::is_whitespace) {
+                        self.problem(&hpath, "a link must start with https://, http:// or mailto: and contain no spaces");
+                    }
+                }
+                let content = self.inline_field(map, path);
+                Some(Inline::Link {
+                    href: href?,
+                    content: content?,
+                })
+            }
+            _ => {
+                self.problem(
+                    path,
+                    "expected text (a string) or an object with `type` emphasis, strong or link",
+                );
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! The typed module model that a validated module file becomes.
+
+use crate::lang::LangMap;
+use serde::{Deserialize, Serialize};
+
+/// A learning module: lessons of pages, and the mastery score that decides passing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Module {
+    /// The module's IRI; it is also its xAPI activity id.
+    pub id: String,
+    /// The languages every text is given in; the first is the default.
+    pub languages: Vec<String>,
+    /// The module's title.
+    pub title: LangMap<String>,
+    /// An optional short description.
+    pub description: Option<LangMap<String>>,
+    /// The scaled score (0..=1) needed to pass.
+    pub mastery_score: f64,
+    /// The lessons, in order.
+    pub lessons: Vec<Lesson>,
+}
+
+/// A lesson: a titled run of pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lesson {
+    /// Unique within the module.
+    pub id: String,
+    /// The lesson's title.
+    pub title: LangMap<String>,
+    /// The pages, in order.
+    pub pages: Vec<Page>,
+}
+
+/// A page: what the learner sees at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    /// Unique within its lesson.
+    pub id: String,
+    /// The page's title.
+    pub title: LangMap<String>,
+    /// The content, in order.
+    pub blocks: Vec<Block>,
+}
+
+/// One piece of page content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Block {
+    /// Rich text, given as a structured tree per language (never as HTML).
+    Text(LangMap<Vec<RichBlock>>),
+    /// An image with required alternative text.
+    Image(Image),
+    /// A question the learner answers.
+    Question(Question),
+}
+
+/// An image block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    /// A path relative to the module file, or an https URL.
+    pub src: String,
+    /// The alternative text, required in every language.
+    pub alt: LangMap<String>,
+    /// An optional visible caption.
+    pub caption: Option<LangMap<String>>,
+    /// The intrinsic width in CSS pixels, which lets the browser reserve space.
+    pub width: Option<u32>,
+    /// The intrinsic height in CSS pixels.
+    pub height: Option<u32>,
+}
+
+/// A block of rich text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RichBlock {
+    /// A heading of level 2 to 4 (level 1 is the page title).
+    Heading {
+        /// 2, 3 or 4.
+        level: u8,
+        /// The heading text.
+        content: Vec<Inline>,
+    },
+    /// A paragraph.
+    Paragraph(Vec<Inline>),
+    /// A bulleted or numbered list.
+    List {
+        /// Numbered when true.
+        ordered: bool,
+        /// Each item's inline content.
+        items: Vec<Vec<Inline>>,
+    },
+}
+
+/// Inline rich text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Inline {
+    /// Plain text.
+    Text(String),
+    /// Emphasised text.
+    Emphasis(Vec<Inline>),
+    /// Strongly emphasised text.
+    Strong(Vec<Inline>),
+    /// A link to an http(s) or mailto address.
+    Link {
+        /// The target; only `http:`, `https:` and `mailto:` are accepted.
+        href: String,
+        /// The link text.
+        content: Vec<Inline>,
+    },
+}
+
+/// A question with its scoring and feedback.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    /// Unique within the module.
+    pub id: String,
+    /// The question text.
+    pub prompt: LangMap<String>,
+    /// The kind of question and its answer key.
+    pub kind: QuestionKind,
+    /// Points earned by a correct answer (all or nothing).
+    pub points: u32,
+    /// Feedback after a correct or an incorrect answer.
+    pub feedback: Feedback,
+}
+
+/// The kinds of question of format v1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum QuestionKind {
+    /// A statement judged true or false.
+    TrueFalse {
+        /// The correct answer.
+        answer: bool,
+    },
+    /// Choose one (or, when `multiple`, several) of the choices.
+    Choice {
+        /// Whether several choices may be selected.
+        multiple: bool,
+        /// The choices, in display order.
+        choices: Vec<Choice>,
+    },
+}
+
+/// One choice of a choice question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    /// Unique within its question; no whitespace.
+    pub id: String,
+    /// The choice text.
+    pub text: LangMap<String>,
+    /// Whether this choice belongs to the correct response.
+    pub correct: bool,
+    /// Feedback shown when the learner picked this choice.
+    pub feedback: Option<LangMap<String>>,
+}
+
+/// Whole-question feedback.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Feedback {
+    /// Shown after a correct answer.
+    pub correct: Option<LangMap<String>>,
+    /// Shown after an incorrect answer.
+    pub incorrect: Option<LangMap<String>>,
+}
+
+impl Module {
+    /// The module's default language (the first listed).
+    pub fn default_language(&self) -> &str {
+        self.languages.first().map(String::as_str).unwrap_or("en")
+    }
+
+    /// Every question in reading order, with the lesson and page it is on.
+    pub fn questions(&self) -> impl Iterator<Item = (&Lesson, &Page, &Question)> {
+        self.lessons.iter().flat_map(|lesson| {
+            lesson.pages.iter().flat_map(move |page| {
+                page.blocks.iter().filter_map(move |block| match block {
+                    Block::Question(q) => Some((lesson, page, q)),
+                    _ => None,
+                })
+            })
+        })
+    }
+
+    /// The question with this id, if any.
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions().map(|(_, _, q)| q).find(|q| q.id == id)
+    }
+
+    /// The total points available.
+    pub fn max_points(&self) -> u32 {
+        self.questions().map(|(_, _, q)| q.points).sum()
+    }
+
+    /// The activity IRI of a lesson.
+    pub fn lesson_iri(&self, lesson: &Lesson) -> String {
+        format!("{}/lesson/{}", self.id.trim_end_matches('/'), lesson.id)
+    }
+
+    /// The activity IRI of a page.
+    pub fn page_iri(&self, lesson: &Lesson, page: &Page) -> String {
+        format!("{}/page/{}", self.lesson_iri(lesson), page.id)
+    }
+
+    /// The activity IRI of a question.
+    pub fn question_iri(&self, question: &Question) -> String {
+        format!("{}/question/{}", self.id.trim_end_matches('/'), question.id)
+    }
+}
+
+impl Question {
+    /// The correct response: the boolean for true/false, the correct choice ids otherwise.
+    pub fn correct_response(&self) -> crate::Response {
+        match &self.kind {
+            QuestionKind::TrueFalse { answer } => crate::Response::TrueFalse(*answer),
+            QuestionKind::Choice { choices, .. } => crate::Response::Choices(
+                choices
+                    .iter()
+                    .filter(|c| c.correct)
+                    .map(|c| c.id.clone())
+                    .collect(),
+            ),
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! The learner's session: a pure state machine over commands and events.
+//!
+//! The player sends [`Command`]s; [`Session::apply`] checks them against the current state,
+//! changes the state and returns the [`Event`]s that happened. Events are what gets
+//! reported (as xAPI statements) and nothing else changes the session, so the same
+//! commands always give the same events.
+
+use crate::error::SessionError;
+use crate::model::{Module, QuestionKind};
+use crate::scoring::{judge, Outcome, Score};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A learner's response to a question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Response {
+    /// The answer to a true/false question.
+    TrueFalse(bool),
+    /// The chosen choice ids (one for a single-answer question).
+    Choices(BTreeSet<String>),
+}
+
+impl Response {
+    /// Whether nothing is chosen yet.
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Response::Choices(c) if c.is_empty())
+    }
+}
+
+/// A submitted answer and what it earned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    /// What the learner submitted.
+    pub response: Response,
+    /// Whether it equals the correct response.
+    pub correct: bool,
+    /// Points earned: the question's points when correct, else 0.
+    pub points: u32,
+    /// The question's points.
+    pub max_points: u32,
+}
+
+/// Where a page is: lesson and page index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRef {
+    /// Index of the lesson in the module.
+    pub lesson: usize,
+    /// Index of the page in its lesson.
+    pub page: usize,
+}
+
+/// Where the session is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Phase {
+    /// Loaded, not started.
+    NotStarted,
+    /// An attempt is running.
+    InProgress,
+    /// The attempt finished with this outcome.
+    Finished(Outcome),
+}
+
+/// What the learner (through the player) asks the session to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Begin the first attempt; shows the first page.
+    Start,
+    /// Show the page at this index in reading order.
+    GoTo(usize),
+    /// Set (replace) the draft response of a question; nothing is reported.
+    SetResponse(String, Response),
+    /// Select or unselect one choice in the draft of a choice question.
+    ToggleChoice(String, String),
+    /// Submit the draft response; the answer is final for this attempt.
+    Submit(String),
+    /// End the attempt and judge it; unanswered questions earn nothing.
+    Finish,
+    /// Begin a new attempt after finishing.
+    Retry,
+}
+
+/// What happened, in order; each becomes one or more statements.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// An attempt began (attempts count from 1).
+    AttemptStarted {
+        /// The attempt number.
+        attempt: u32,
+    },
+    /// A page was shown.
+    PageViewed {
+        /// The page's place in the module.
+        at: PageRef,
+    },
+    /// A question was answered.
+    Answered {
+        /// The question's id.
+        question: String,
+        /// The answer and its score.
+        answer: Answer,
+    },
+    /// The attempt was finished: completed, then judged.
+    Finished {
+        /// The outcome.
+        outcome: Outcome,
+        /// Questions left unanswered.
+        unanswered: usize,
+    },
+}
+
+/// The state of one learner working through one module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pages: Vec<PageRef>,
+    phase: Phase,
+    attempt: u32,
+    current: usize,
+    drafts: BTreeMap<String, Response>,
+    answers: BTreeMap<String, Answer>,
+}
+
+impl Session {
+    /// A session for `module`, not yet started.
+    pub fn new(module: &Module) -> Session {
+        let pages = module
+            .lessons
+            .iter()
+            .enumerate()
+            .flat_map(|(l, lesson)| (0..lesson.pages.len()).map(move |p| PageRef { lesson: l, page: p }))
+            .collect();
+        Session {
+            pages,
+            phase: Phase::NotStarted,
+            attempt: 0,
+            current: 0,
+            drafts: BTreeMap::new(),
+            answers: BTreeMap::new(),
+        }
+    }
+
+    /// The current phase.
+    pub fn phase(&self) -> &Phase {
+        &self.phase
+    }
+
+    /// The attempt number (0 before the first start).
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// The index of the current page in reading order.
+    pub fn current_index(&self) -> usize {
+        self.current
+    }
+
+    /// The current page.
+    pub fn current_page(&self) -> PageRef {
+        self.pages[self.current.min(self.pages.len().saturating_sub(1))]
+    }
+
+    /// How many pages the module has.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// The draft (not yet submitted) response of a question.
+    pub fn draft(&self, question: &str) -> Option<&Response> {
+        self.drafts.get(question)
+    }
+
+    /// The submitted answer of a question in this attempt.
+    pub fn answer(&self, question: &str) -> Option<&Answer> {
+        self.answers.get(question)
+    }
+
+    /// Number of questions answered in this attempt.
+    pub fn answered_count(&self) -> usize {
+        self.answers.len()
+    }
+
+    /// Carries out `command`, returning what happened. On error nothing changes.
+    pub fn apply(&mut self, module: &Module, command: Command) -> Result<Vec<Event>, SessionError> {
+        match command {
+            Command::Start => {
+                if self.phase != Phase::NotStarted {
+                    return Err(SessionError::AlreadyStarted);
+                }
+                Ok(self.begin_attempt())
+            }
+            Command::Retry => {
+                if !matches!(self.phase, Phase::Finished(_)) {
+                    return Err(SessionError::NotFinished);
+                }
+                Ok(self.begin_attempt())
+            }
+            Command::GoTo(index) => {
+                self.require_in_progress()?;
+                let at = *self.pages.get(index).ok_or(SessionError::NoSuchPage(index))?;
+                self.current = index;
+                Ok(vec![Event::PageViewed { at }])
+            }
+            Command::SetResponse(question, response) => {
+                self.require_in_progress()?;
+                self.check_open(module, &question)?;
+                check_response(module, &question, &response)?;
+                self.drafts.insert(question, response);
+                Ok(vec![])
+            }
+            Command::ToggleChoice(question, choice) => {
+                self.require_in_progress()?;
+                self.check_open(module, &question)?;
+                let Some(QuestionKind::Choice { multiple, .. }) = module.question(&question).map(|q| &q.kind) else {
+                    return Err(SessionError::InvalidResponse {
+                        question,
+                        reason: "not a choice question".into(),
+                    });
+                };
+                let multiple = *multiple;
+                let mut chosen = match self.drafts.get(&question) {
+                    Some(Response::Choices(c)) => c.clone(),
+                    _ => BTreeSet::new(),
+                };
+                if chosen.contains(&choice) {
+                    chosen.remove(&choice);
+                } else {
+                    if !multiple {
+                        chosen.clear();
+                    }
+                    chosen.insert(choice);
+                }
+                let response = Response::Choices(chosen);
+                check_response(module, &question, &response)?;
+                self.drafts.insert(question, response);
+                Ok(vec![])
+            }
+            Command::Submit(question) => {
+                self.require_in_progress()?;
+                let q = self.check_open(module, &question)?;
+                let response = match self.drafts.get(&question) {
+                    Some(r) if !r.is_empty() => r.clone(),
+                    _ => return Err(SessionError::NoResponse(question)),
+                };
+                let correct = response == q.correct_response();
+                let answer = Answer {
+                    response,
+                    correct,
+                    points: if correct { q.points } else { 0 },
+                    max_points: q.points,
+                };
+                self.drafts.remove(&question);
+                self.answers.insert(question.clone(), answer.clone());
+                Ok(vec![Event::Answered { question, answer }])
+            }
+            Command::Finish => {
+                self.require_in_progress()?;
+                let score = Score {
+                    raw: self.answers.values().map(|a| a.points).sum(),
+                    min: 0,
+                    max: module.max_points(),
+                };
+                let outcome = judge(score, module.mastery_score);
+                let unanswered = module.questions().count() - self.answers.len();
+                self.phase = Phase::Finished(outcome);
+                Ok(vec![Event::Finished { outcome, unanswered }])
+            }
+        }
+    }
+
+    fn begin_attempt(&mut self) -> Vec<Event> {
+        self.attempt += 1;
+        self.phase = Phase::InProgress;
+        self.current = 0;
+        self.drafts.clear();
+        self.answers.clear();
+        let mut events = vec![Event::AttemptStarted { attempt: self.attempt }];
+        if let Some(&at) = self.pages.first() {
+            events.push(Event::PageViewed { at });
+        }
+        events
+    }
+
+    fn require_in_progress(&self) -> Result<(), SessionError> {
+        if self.phase == Phase::InProgress {
+            Ok(())
+        } else {
+            Err(SessionError::NotInProgress)
+        }
+    }
+
+    fn check_open<'m>(&self, module: &'m Module, question: &str) -> Result<&'m crate::Question, SessionError> {
+        let q = module
+            .question(question)
+            .ok_or_else(|| SessionError::NoSuchQuestion(question.to_string()))?;
+        if self.answers.contains_key(question) {
+            return Err(SessionError::AlreadyAnswered(question.to_string()));
+        }
+        Ok(q)
+    }
+}
+
+fn check_response(module: &Module, question: &str, response: &Response) -> Result<(), SessionError> {
+    let invalid = |reason: &str| SessionError::InvalidResponse {
+        question: question.to_string(),
+        reason: reason.to_string(),
+    };
+    let q = module
+        .question(question)
+        .ok_or_else(|| SessionError::NoSuchQuestion(question.to_string()))?;
+    match (&q.kind, response) {
+        (QuestionKind::TrueFalse { .. }, Response::TrueFalse(_)) => Ok(()),
+        (QuestionKind::Choice { multiple, choices }, Response::Choices(chosen)) => {
+            if let Some(unknown) = chosen.iter().find(|c| !choices.iter().any(|k| &k.id == *c)) {
+                return Err(invalid(&format!("no choice `{unknown}`")));
+            }
+            if !multiple && chosen.len() > 1 {
+                return Err(invalid("only one choice may be selected"));
+            }
+            Ok(())
+        }
+        (QuestionKind::TrueFalse { .. }, _) => Err(invalid("expected true or false")),
+        (QuestionKind::Choice { .. }, _) => Err(invalid("expected choice ids")),
+    }
+}

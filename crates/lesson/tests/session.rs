@@ -1,0 +1,147 @@
+//! The session state machine: transitions, scoring and the events each command yields.
+
+mod fixtures;
+
+use pelita_lesson::{load_module, Command, Event, Module, PageRef, Phase, Response, Session, SessionError};
+use std::collections::BTreeSet;
+
+fn module() -> Module {
+    load_module(fixtures::SMALL).expect("valid fixture")
+}
+
+fn choices(ids: &[&str]) -> Response {
+    Response::Choices(ids.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>())
+}
+
+#[test]
+fn start_shows_the_first_page() {
+    let m = module();
+    let mut s = Session::new(&m);
+    assert_eq!(s.phase(), &Phase::NotStarted);
+    let events = s.apply(&m, Command::Start).expect("start");
+    assert_eq!(
+        events,
+        vec![
+            Event::AttemptStarted { attempt: 1 },
+            Event::PageViewed { at: PageRef { lesson: 0, page: 0 } }
+        ]
+    );
+    assert_eq!(s.apply(&m, Command::Start), Err(SessionError::AlreadyStarted));
+}
+
+#[test]
+fn commands_before_start_are_refused_and_change_nothing() {
+    let m = module();
+    let mut s = Session::new(&m);
+    let before = s.clone();
+    for cmd in [
+        Command::GoTo(1),
+        Command::Submit("tf".into()),
+        Command::SetResponse("tf".into(), Response::TrueFalse(true)),
+        Command::Finish,
+    ] {
+        assert_eq!(s.apply(&m, cmd), Err(SessionError::NotInProgress));
+    }
+    assert_eq!(s.apply(&m, Command::Retry), Err(SessionError::NotFinished));
+    assert_eq!(s, before);
+}
+
+#[test]
+fn a_perfect_attempt_passes() {
+    let m = module();
+    let mut s = Session::new(&m);
+    s.apply(&m, Command::Start).expect("start");
+    s.apply(&m, Command::SetResponse("tf".into(), Response::TrueFalse(true))).expect("set");
+    let ev = s.apply(&m, Command::Submit("tf".into())).expect("submit");
+    let [Event::Answered { question, answer }] = ev.as_slice() else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(question, "tf");
+    assert!(answer.correct);
+    assert_eq!((answer.points, answer.max_points), (1, 1));
+    assert_eq!(
+        s.apply(&m, Command::GoTo(1)).expect("go"),
+        vec![Event::PageViewed { at: PageRef { lesson: 0, page: 1 } }]
+    );
+    s.apply(&m, Command::ToggleChoice("single".into(), "b".into())).expect("b");
+    s.apply(&m, Command::ToggleChoice("single".into(), "a".into())).expect("a");
+    assert_eq!(s.draft("single"), Some(&choices(&["a"])), "single choice replaces");
+    s.apply(&m, Command::Submit("single".into())).expect("submit");
+    s.apply(&m, Command::ToggleChoice("multi".into(), "z".into())).expect("z");
+    s.apply(&m, Command::ToggleChoice("multi".into(), "x".into())).expect("x");
+    s.apply(&m, Command::ToggleChoice("multi".into(), "y".into())).expect("y");
+    s.apply(&m, Command::ToggleChoice("multi".into(), "y".into())).expect("y off");
+    assert_eq!(s.draft("multi"), Some(&choices(&["x", "z"])));
+    s.apply(&m, Command::Submit("multi".into())).expect("submit");
+    let ev = s.apply(&m, Command::Finish).expect("finish");
+    let [Event::Finished { outcome, unanswered }] = ev.as_slice() else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(*unanswered, 0);
+    assert_eq!((outcome.score.raw, outcome.score.max), (4, 4));
+    assert!(outcome.passed);
+    assert!(matches!(s.phase(), Phase::Finished(_)));
+}
+
+#[test]
+fn wrong_and_missing_answers_fail_and_retry_starts_clean() {
+    let m = module();
+    let mut s = Session::new(&m);
+    s.apply(&m, Command::Start).expect("start");
+    s.apply(&m, Command::SetResponse("tf".into(), Response::TrueFalse(false))).expect("set");
+    s.apply(&m, Command::Submit("tf".into())).expect("submit");
+    s.apply(&m, Command::SetResponse("multi".into(), choices(&["x"]))).expect("set");
+    let ev = s.apply(&m, Command::Submit("multi".into())).expect("submit");
+    let [Event::Answered { answer, .. }] = ev.as_slice() else { panic!() };
+    assert!(!answer.correct, "a partial multiple answer earns nothing");
+    assert_eq!(answer.points, 0);
+    let ev = s.apply(&m, Command::Finish).expect("finish");
+    let [Event::Finished { outcome, unanswered }] = ev.as_slice() else { panic!() };
+    assert_eq!(*unanswered, 1);
+    assert_eq!(outcome.score.raw, 0);
+    assert!(!outcome.passed);
+    assert_eq!(s.apply(&m, Command::Finish), Err(SessionError::NotInProgress));
+    let ev = s.apply(&m, Command::Retry).expect("retry");
+    assert_eq!(ev[0], Event::AttemptStarted { attempt: 2 });
+    assert_eq!(s.attempt(), 2);
+    assert_eq!(s.answered_count(), 0);
+    assert_eq!(s.current_index(), 0);
+    assert!(s.answer("tf").is_none());
+}
+
+#[test]
+fn answers_are_final_and_bad_responses_are_refused() {
+    let m = module();
+    let mut s = Session::new(&m);
+    s.apply(&m, Command::Start).expect("start");
+    assert_eq!(s.apply(&m, Command::Submit("tf".into())), Err(SessionError::NoResponse("tf".into())));
+    assert!(matches!(
+        s.apply(&m, Command::SetResponse("tf".into(), choices(&["a"]))),
+        Err(SessionError::InvalidResponse { .. })
+    ));
+    assert!(matches!(
+        s.apply(&m, Command::SetResponse("single".into(), choices(&["a", "b"]))),
+        Err(SessionError::InvalidResponse { .. })
+    ));
+    assert!(matches!(
+        s.apply(&m, Command::ToggleChoice("multi".into(), "nope".into())),
+        Err(SessionError::InvalidResponse { .. })
+    ));
+    assert!(matches!(
+        s.apply(&m, Command::ToggleChoice("tf".into(), "a".into())),
+        Err(SessionError::InvalidResponse { .. })
+    ));
+    assert_eq!(
+        s.apply(&m, Command::Submit("ghost".into())),
+        Err(SessionError::NoSuchQuestion("ghost".into()))
+    );
+    assert_eq!(s.apply(&m, Command::GoTo(9)), Err(SessionError::NoSuchPage(9)));
+    s.apply(&m, Command::SetResponse("tf".into(), Response::TrueFalse(true))).expect("set");
+    s.apply(&m, Command::Submit("tf".into())).expect("submit");
+    assert_eq!(s.apply(&m, Command::Submit("tf".into())), Err(SessionError::AlreadyAnswered("tf".into())));
+    assert_eq!(
+        s.apply(&m, Command::SetResponse("tf".into(), Response::TrueFalse(false))),
+        Err(SessionError::AlreadyAnswered("tf".into()))
+    );
+    assert!(s.answer("tf").expect("kept").correct);
+}

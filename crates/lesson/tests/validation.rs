@@ -1,0 +1,202 @@
+//! Validation: good modules load, and every kind of broken module is reported with all of
+//! its problems, each at the right JSON path and line.
+
+mod fixtures;
+
+use pelita_lesson::{load_module, Block, Inline, LoadError, QuestionKind, RichBlock};
+use serde_json::Value;
+
+fn small() -> Value {
+    serde_json::from_str(fixtures::SMALL).expect("fixture is JSON")
+}
+
+fn problems_of(value: &Value) -> Vec<(String, String)> {
+    let src = serde_json::to_string_pretty(value).expect("serialises");
+    match load_module(&src) {
+        Ok(_) => vec![],
+        Err(e) => e.problems().into_iter().map(|p| (p.path, p.message)).collect(),
+    }
+}
+
+#[test]
+fn the_small_fixture_loads_with_everything_in_place() {
+    let module = load_module(fixtures::SMALL).expect("valid");
+    assert_eq!(module.id, "https://example.org/modules/small");
+    assert_eq!(module.default_language(), "id");
+    assert_eq!(module.max_points(), 4);
+    assert_eq!(module.questions().count(), 3);
+    let Block::Text(text) = &module.lessons[0].pages[0].blocks[0] else {
+        panic!("first block is text")
+    };
+    assert_eq!(
+        text.get("en", "id").expect("en"),
+        &vec![RichBlock::Paragraph(vec![
+            Inline::Text("Hello ".into()),
+            Inline::Emphasis(vec![Inline::Text("world".into())])
+        ])]
+    );
+    let q = module.question("multi").expect("multi");
+    assert_eq!(q.points, 2);
+    assert!(matches!(&q.kind, QuestionKind::Choice { multiple: true, choices } if choices.len() == 3));
+    assert_eq!(module.question("single").expect("single").points, 1);
+    assert_eq!(
+        module.question_iri(q),
+        "https://example.org/modules/small/question/multi"
+    );
+    let lesson = &module.lessons[0];
+    assert_eq!(
+        module.page_iri(lesson, &lesson.pages[1]),
+        "https://example.org/modules/small/lesson/one/page/quiz"
+    );
+}
+
+#[test]
+fn the_example_module_in_www_is_valid() {
+    let src = include_str!("../../../www/modules/phishing.json");
+    match load_module(src) {
+        Ok(module) => {
+            assert!(module.languages.iter().any(|l| l == "id"));
+            assert!(module.languages.iter().any(|l| l == "en"));
+            assert_eq!(module.questions().count(), 5);
+        }
+        Err(e) => panic!("{}", e.report("phishing.json")),
+    }
+}
+
+/// Each case: a change to the valid fixture, and the (path, message fragment) pairs that
+/// must all be reported.
+#[test]
+fn broken_modules_report_every_problem_at_its_path() {
+    type Edit = fn(&mut Value);
+    let cases: Vec<(&str, Edit, Vec<(&str, &str)>)> = vec![
+        ("wrong version", |m| m["pelita"] = 2.into(), vec![("$.pelita", "unsupported format version")]),
+        ("relative id", |m| m["id"] = "modules/small".into(), vec![("$.id", "absolute IRI")]),
+        ("mastery out of range", |m| m["masteryScore"] = 1.5.into(), vec![("$.masteryScore", "from 0 to 1")]),
+        ("mastery not a number", |m| m["masteryScore"] = "80%".into(), vec![("$.masteryScore", "found a string")]),
+        ("missing title language", |m| {
+            m["title"].as_object_mut().expect("obj").remove("en");
+        }, vec![("$.title.en", "missing text for language \"en\"")]),
+        ("undeclared language", |m| m["title"]["fr"] = "Titre".into(), vec![("$.title.fr", "not one of the module's languages")]),
+        ("empty text", |m| m["title"]["id"] = "  ".into(), vec![("$.title.id", "must not be empty")]),
+        ("unknown top-level field", |m| m["mastery"] = 1.into(), vec![("$.mastery", "unknown field `mastery`")]),
+        ("no lessons", |m| m["lessons"] = Value::Array(vec![]), vec![("$.lessons", "at least one lesson")]),
+        ("bad language tag", |m| m["languages"] = serde_json::json!(["id", "english"]), vec![("$.languages[1]", "language tag")]),
+        ("duplicate language", |m| m["languages"] = serde_json::json!(["id", "en", "id"]), vec![("$.languages[2]", "listed twice")]),
+        ("image without alt", |m| {
+            m["lessons"][0]["pages"][1]["blocks"][0].as_object_mut().expect("obj").remove("alt");
+        }, vec![("$.lessons[0].pages[1].blocks[0].alt", "alternative text")]),
+        ("image alt missing a language", |m| {
+            m["lessons"][0]["pages"][1]["blocks"][0]["alt"].as_object_mut().expect("obj").remove("id");
+        }, vec![("$.lessons[0].pages[1].blocks[0].alt.id", "missing text")]),
+        ("image escaping the folder", |m| m["lessons"][0]["pages"][1]["blocks"][0]["src"] = "../secret.png".into(),
+            vec![("$.lessons[0].pages[1].blocks[0].src", "relative path")]),
+        ("image by javascript url", |m| m["lessons"][0]["pages"][1]["blocks"][0]["src"] = "javascript:alert(1)".into(),
+            vec![("$.lessons[0].pages[1].blocks[0].src", "relative path")]),
+        ("unknown block type", |m| m["lessons"][0]["pages"][1]["blocks"][0]["type"] = "video".into(),
+            vec![("$.lessons[0].pages[1].blocks[0].type", "unknown block type `video`")]),
+        ("true-false answer as string", |m| m["lessons"][0]["pages"][0]["blocks"][1]["answer"] = "true".into(),
+            vec![("$.lessons[0].pages[0].blocks[1].answer", "expected true or false")]),
+        ("single choice with two correct", |m| m["lessons"][0]["pages"][1]["blocks"][1]["choices"][1]["correct"] = true.into(),
+            vec![("$.lessons[0].pages[1].blocks[1].choices", "exactly one choice")]),
+        ("multiple choice with none correct", |m| {
+            for c in m["lessons"][0]["pages"][1]["blocks"][2]["choices"].as_array_mut().expect("arr") {
+                c["correct"] = false.into();
+            }
+        }, vec![("$.lessons[0].pages[1].blocks[2].choices", "at least one choice")]),
+        ("one choice only", |m| {
+            m["lessons"][0]["pages"][1]["blocks"][1]["choices"].as_array_mut().expect("arr").truncate(1);
+        }, vec![("$.lessons[0].pages[1].blocks[1].choices", "2 to 10 choices")]),
+        ("duplicate choice id", |m| m["lessons"][0]["pages"][1]["blocks"][2]["choices"][1]["id"] = "x".into(),
+            vec![("$.lessons[0].pages[1].blocks[2].choices[1].id", "used twice")]),
+        ("choice id with a space", |m| m["lessons"][0]["pages"][1]["blocks"][2]["choices"][1]["id"] = "y y".into(),
+            vec![("$.lessons[0].pages[1].blocks[2].choices[1].id", "not a valid id")]),
+        ("duplicate question id", |m| m["lessons"][0]["pages"][1]["blocks"][2]["id"] = "tf".into(),
+            vec![("$.lessons[0].pages[1].blocks[2].id", "question id `tf` is used twice")]),
+        ("zero points", |m| m["lessons"][0]["pages"][1]["blocks"][2]["points"] = 0.into(),
+            vec![("$.lessons[0].pages[1].blocks[2].points", "from 1 to 100")]),
+        ("duplicate page id", |m| m["lessons"][0]["pages"][1]["id"] = "intro".into(),
+            vec![("$.lessons[0].pages[1].id", "page id `intro` is used twice")]),
+        ("page without blocks", |m| m["lessons"][0]["pages"][0]["blocks"] = Value::Array(vec![]),
+            vec![("$.lessons[0].pages[0].blocks", "at least one block")]),
+        ("heading level 1", |m| m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"] =
+            serde_json::json!([{"type": "heading", "level": 1, "content": ["Big"]}]),
+            vec![("$.lessons[0].pages[0].blocks[0].content.en[0].level", "from 2 to 4")]),
+        ("javascript link", |m| m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"] =
+            serde_json::json!([{"type": "paragraph", "content": [{"type": "link", "href": "javascript:x()", "content": ["x"]}]}]),
+            vec![("$.lessons[0].pages[0].blocks[0].content.en[0].content[0].href", "https://")]),
+        ("html in rich text", |m| m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"] =
+            serde_json::json!([{"type": "html", "content": ["<b>x</b>"]}]),
+            vec![("$.lessons[0].pages[0].blocks[0].content.en[0].type", "heading, paragraph or list")]),
+        ("bad inline", |m| m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"] =
+            serde_json::json!([{"type": "paragraph", "content": [42]}]),
+            vec![("$.lessons[0].pages[0].blocks[0].content.en[0].content[0]", "expected text")]),
+        ("several problems at once", |m| {
+            m["masteryScore"] = 2.into();
+            m["lessons"][0]["title"].as_object_mut().expect("obj").remove("id");
+            m["lessons"][0]["pages"][1]["blocks"][0].as_object_mut().expect("obj").remove("alt");
+        }, vec![
+            ("$.masteryScore", "from 0 to 1"),
+            ("$.lessons[0].title.id", "missing text"),
+            ("$.lessons[0].pages[1].blocks[0].alt", "alternative text"),
+        ]),
+    ];
+    for (name, edit, expected) in cases {
+        let mut module = small();
+        edit(&mut module);
+        let found = problems_of(&module);
+        assert!(!found.is_empty(), "{name}: expected problems, the module loaded");
+        for (path, fragment) in expected {
+            assert!(
+                found.iter().any(|(p, m)| p == path && m.contains(fragment)),
+                "{name}: expected `{path}`: …{fragment}…, found {found:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn syntax_errors_give_line_and_column() {
+    let err = load_module("{\n  \"pelita\": 1,\n  \"id\": \"x\"\n  \"languages\": []\n}").unwrap_err();
+    match &err {
+        LoadError::Syntax { line, column, message } => {
+            assert_eq!(*line, 4);
+            assert_eq!(*column, 3);
+            assert!(message.contains("expected"), "{message}");
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+    assert!(err.report("m.json").starts_with("m.json:4:3: $: not valid JSON"));
+}
+
+#[test]
+fn problems_are_located_by_line_in_the_source() {
+    let src = fixtures::SMALL.replace(
+        "{\"type\": \"image\", \"src\": \"img/a.svg\", \"alt\": {\"id\": \"Gambar\", \"en\": \"Picture\"}}",
+        "{\"type\": \"image\", \"src\": \"img/a.svg\"}",
+    );
+    let err = load_module(&src).unwrap_err();
+    let problems = err.problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let expected_line = src
+        .lines()
+        .position(|l| l.contains("\"img/a.svg\""))
+        .expect("line")
+        + 1;
+    assert_eq!(problems[0].line, Some(expected_line));
+    assert_eq!(problems[0].path, "$.lessons[0].pages[1].blocks[0].alt");
+    let report = err.report("small.json");
+    assert!(
+        report.starts_with(&format!("small.json:{expected_line}:")),
+        "{report}"
+    );
+}
+
+#[test]
+fn not_an_object_at_all() {
+    for src in ["[]", "42", "\"module\"", "null"] {
+        let err = load_module(src).unwrap_err();
+        let problems = err.problems();
+        assert_eq!(problems[0].path, "$", "{src}");
+        assert!(problems[0].message.contains("expected an object"), "{src}");
+    }
+}

@@ -1,0 +1,261 @@
+//! Launch parameters: where to send statements, as whom, and for which registration.
+//!
+//! They come from the URL query in the common "xAPI launch" form (`endpoint`, `auth`,
+//! `actor`, `registration`, `activity_id`) or from a `launch.json` beside the module; the
+//! query wins. Every problem is reported with the field it came from, never silently
+//! dropped: a learner whose records would go nowhere must be told.
+
+use crate::error::LaunchProblem;
+use crate::statement::{Account, Agent};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// Decoded `(name, value)` pairs of a URL query, in order.
+pub type QueryPairs = Vec<(String, String)>;
+
+/// The launch parameters, all optional: without an endpoint, statements stay in the browser.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Launch {
+    /// The LRS endpoint, always ending in `/`.
+    pub endpoint: Option<String>,
+    /// The `Authorization` header value, such as `Basic dXNlcjpwYXNz`.
+    pub auth: Option<String>,
+    /// The learner.
+    pub actor: Option<Agent>,
+    /// The registration fixed by the launcher.
+    pub registration: Option<Uuid>,
+    /// The module's activity id as the launcher knows it.
+    pub activity_id: Option<String>,
+    /// The module file to play, relative to the player.
+    pub module: Option<String>,
+    /// The language the learner asked for.
+    pub lang: Option<String>,
+}
+
+impl Launch {
+    /// Reads the launch parameters of a URL query; unknown names are ignored because
+    /// launchers add their own.
+    pub fn from_query(pairs: &[(String, String)]) -> Result<Launch, Vec<LaunchProblem>> {
+        let mut reader = LaunchReader::new("query");
+        for (name, value) in pairs {
+            reader.field(name, &Value::String(value.clone()), true);
+        }
+        reader.finish()
+    }
+
+    /// Reads a launch.json file; unknown keys are errors, since they are usually typos.
+    pub fn from_config(text: &str, source: &str) -> Result<Launch, Vec<LaunchProblem>> {
+        let mut reader = LaunchReader::new(source);
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(map)) => {
+                for (name, value) in &map {
+                    reader.field(name, value, false);
+                }
+            }
+            Ok(_) => reader.problem("$", "expected a JSON object".into()),
+            Err(e) => reader.problem(
+                &format!("line {} column {}", e.line(), e.column()),
+                format!("not valid JSON: {e}"),
+            ),
+        }
+        reader.finish()
+    }
+
+    /// These parameters with every value that `other` has taking precedence.
+    pub fn overridden_by(self, other: Launch) -> Launch {
+        Launch {
+            endpoint: other.endpoint.or(self.endpoint),
+            auth: other.auth.or(self.auth),
+            actor: other.actor.or(self.actor),
+            registration: other.registration.or(self.registration),
+            activity_id: other.activity_id.or(self.activity_id),
+            module: other.module.or(self.module),
+            lang: other.lang.or(self.lang),
+        }
+    }
+
+    /// The Statements resource, when an LRS is configured.
+    pub fn statements_url(&self) -> Option<String> {
+        self.endpoint.as_ref().map(|e| format!("{e}statements"))
+    }
+}
+
+struct LaunchReader {
+    source: String,
+    launch: Launch,
+    problems: Vec<LaunchProblem>,
+}
+
+impl LaunchReader {
+    fn new(source: &str) -> LaunchReader {
+        LaunchReader {
+            source: source.into(),
+            launch: Launch::default(),
+            problems: vec![],
+        }
+    }
+
+    fn problem(&mut self, field: &str, message: String) {
+        self.problems.push(LaunchProblem {
+            field: format!("{}: {field}", self.source),
+            message,
+        });
+    }
+
+    fn finish(self) -> Result<Launch, Vec<LaunchProblem>> {
+        if self.problems.is_empty() {
+            Ok(self.launch)
+        } else {
+            Err(self.problems)
+        }
+    }
+
+    fn string(&mut self, name: &str, value: &Value) -> Option<String> {
+        match value {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::String(_) => {
+                self.problem(name, "must not be empty".into());
+                None
+            }
+            _ => {
+                self.problem(name, "expected a string".into());
+                None
+            }
+        }
+    }
+
+    fn field(&mut self, name: &str, value: &Value, lenient: bool) {
+        match name {
+            "endpoint" => {
+                if let Some(url) = self.string(name, value) {
+                    if url.starts_with("https://") || url.starts_with("http://") {
+                        let url = if url.ends_with('/') { url } else { format!("{url}/") };
+                        self.launch.endpoint = Some(url);
+                    } else {
+                        self.problem(name, format!("`{url}` is not an http:// or https:// URL"));
+                    }
+                }
+            }
+            "auth" => {
+                if let Some(auth) = self.string(name, value) {
+                    // A bare credential is taken as Basic, as most launchers mean it.
+                    let auth = if auth.contains(' ') { auth } else { format!("Basic {auth}") };
+                    self.launch.auth = Some(auth);
+                }
+            }
+            "actor" => {
+                let parsed = match value {
+                    Value::String(s) => serde_json::from_str::<Value>(s).map_err(|e| format!("not valid JSON: {e}")),
+                    other => Ok(other.clone()),
+                };
+                match parsed.and_then(|v| agent_from_json(&v)) {
+                    Ok(agent) => self.launch.actor = Some(agent),
+                    Err(message) => self.problem(name, message),
+                }
+            }
+            "registration" => {
+                if let Some(text) = self.string(name, value) {
+                    match Uuid::parse_str(&text) {
+                        Ok(uuid) => self.launch.registration = Some(uuid),
+                        Err(_) => self.problem(name, format!("`{text}` is not a UUID")),
+                    }
+                }
+            }
+            "activity_id" | "activityId" => {
+                if let Some(id) = self.string(name, value) {
+                    if id.contains(':') && !id.contains(char::is_whitespace) {
+                        self.launch.activity_id = Some(id);
+                    } else {
+                        self.problem(name, format!("`{id}` is not an absolute IRI"));
+                    }
+                }
+            }
+            "module" => {
+                if let Some(path) = self.string(name, value) {
+                    let safe = !path.contains(':')
+                        && !path.starts_with('/')
+                        && !path.split('/').any(|s| s == "..")
+                        && path.ends_with(".json");
+                    if safe {
+                        self.launch.module = Some(path);
+                    } else {
+                        self.problem(name, format!("`{path}` must be a relative path to a .json module beside the player"));
+                    }
+                }
+            }
+            "lang" => {
+                if let Some(lang) = self.string(name, value) {
+                    self.launch.lang = Some(lang);
+                }
+            }
+            _ if lenient => {}
+            other => self.problem(
+                other,
+                "unknown key; expected endpoint, auth, actor, registration, activity_id, lang".into(),
+            ),
+        }
+    }
+}
+
+/// Reads an Agent, accepting the older launch form where values are one-item arrays
+/// (`{"mbox": ["mailto:a@b"], "name": ["A"]}`).
+fn agent_from_json(value: &Value) -> Result<Agent, String> {
+    let Value::Object(map) = value else {
+        return Err("expected a JSON object (an xAPI Agent)".into());
+    };
+    let first = |key: &str| -> Option<Value> {
+        match map.get(key)? {
+            Value::Array(items) => items.first().cloned(),
+            other => Some(other.clone()),
+        }
+    };
+    let text = |key: &str| -> Result<Option<String>, String> {
+        match first(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(format!("`{key}` must be a string")),
+        }
+    };
+    if let Some(kind) = text("objectType")? {
+        if kind != "Agent" {
+            return Err(format!("objectType `{kind}` is not supported; the learner must be an Agent"));
+        }
+    }
+    let account = match first("account") {
+        None => None,
+        Some(Value::Object(acc)) => {
+            let home = acc.get("homePage").and_then(Value::as_str);
+            let name = acc.get("name").and_then(Value::as_str);
+            match (home, name) {
+                (Some(home), Some(name)) if home.contains("://") && !name.is_empty() => Some(Account {
+                    home_page: home.into(),
+                    name: name.into(),
+                }),
+                _ => return Err("`account` needs a `homePage` URL and a `name`".into()),
+            }
+        }
+        Some(_) => return Err("`account` must be an object".into()),
+    };
+    let agent = Agent {
+        object_type: "Agent".into(),
+        name: text("name")?,
+        mbox: text("mbox")?,
+        mbox_sha1sum: text("mbox_sha1sum")?,
+        openid: text("openid")?,
+        account,
+    };
+    if agent.identifiers() != 1 {
+        return Err("an Agent needs exactly one of mbox, mbox_sha1sum, openid or account".into());
+    }
+    if let Some(mbox) = &agent.mbox {
+        if !mbox.starts_with("mailto:") || !mbox.contains('@') {
+            return Err(format!("mbox `{mbox}` must be a mailto: address"));
+        }
+    }
+    if let Some(sum) = &agent.mbox_sha1sum {
+        if sum.len() != 40 || !sum.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err("mbox_sha1sum must be 40 hexadecimal digits".into());
+        }
+    }
+    Ok(agent)
+}

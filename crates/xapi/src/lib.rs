@@ -1,0 +1,27 @@
+//! xAPI for Pelita: statement types, the pure function from session events to statements,
+//! response patterns, launch parameters and the outbox's delivery rules.
+//!
+//! Nothing here touches the network, the clock or a random source: time and ids come in
+//! through the [`Env`] trait, and the outbox decides what to send and what an answer means
+//! without sending anything. That keeps every statement Pelita can produce reproducible in
+//! a native test (golden statements), while the player at the browser edge only moves bytes.
+
+mod error;
+mod launch;
+mod outbox;
+mod pattern;
+mod report;
+mod statement;
+mod time;
+pub mod verbs;
+
+pub use error::{LaunchProblem, XapiError};
+pub use launch::{Launch, QueryPairs};
+pub use outbox::{Delivery, Entry, Outbox, SendOutcome};
+pub use pattern::{correct_responses_pattern, interaction_type, response_pattern};
+pub use report::{Env, Reporter};
+pub use statement::*;
+pub use time::{format_duration, format_timestamp};
+
+/// The xAPI version sent in the `X-Experience-API-Version` header of every request.
+pub const XAPI_VERSION: &str = "1.0.3";

@@ -1,0 +1,219 @@
+//! The statement outbox: which statements to send next and what an LRS answer means.
+//!
+//! The outbox never drops a statement. A statement leaves the queue only when an LRS has
+//! stored it (2xx, or 409 for an id it already has) or has rejected it on its own (a 400
+//! for a batch of one). A 400 for a larger batch could be any one statement's fault, so the
+//! batch is re-queued and sent one by one to find it. Everything else (no network, 401,
+//! 5xx) keeps the batch queued for a later try with growing delays.
+
+use crate::statement::Statement;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What happened to a statement so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Delivery {
+    /// Waiting to be sent.
+    Queued,
+    /// Sent, no answer yet.
+    InFlight,
+    /// Stored by the LRS.
+    Sent,
+    /// Refused by the LRS as invalid; kept so that nothing is lost silently.
+    Rejected {
+        /// The HTTP status.
+        status: u16,
+        /// The LRS's message, shortened.
+        reason: String,
+    },
+    /// Kept in the browser only, because no LRS is configured.
+    Local,
+}
+
+/// A statement and its delivery state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The statement as it is (or will be) sent.
+    pub statement: Statement,
+    /// Its state.
+    pub delivery: Delivery,
+}
+
+/// The answer to sending one batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// The LRS answered with this status and body.
+    Status(u16, String),
+    /// No answer: offline, DNS, CORS or a time-out.
+    Network(String),
+}
+
+/// The ordered list of every statement of this browser's sessions, with delivery states.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Outbox {
+    entries: Vec<Entry>,
+    /// Set after a batch was refused as a whole: send one at a time until that clears.
+    #[serde(default)]
+    isolate: bool,
+    /// Failed sends in a row, for the retry delay.
+    #[serde(default)]
+    failures: u32,
+    /// The last delivery problem, for the record panel.
+    #[serde(default)]
+    last_error: Option<String>,
+}
+
+/// The largest batch sent in one request.
+pub const MAX_BATCH: usize = 25;
+
+impl Outbox {
+    /// An empty outbox.
+    pub fn new() -> Outbox {
+        Outbox::default()
+    }
+
+    /// Reads a saved outbox; statements that were in flight when the page went away are
+    /// queued again (a resend is harmless because ids are reused).
+    pub fn restore(json: &str) -> Result<Outbox, crate::XapiError> {
+        let mut outbox: Outbox = serde_json::from_str(json).map_err(|e| crate::XapiError::Storage(e.to_string()))?;
+        for entry in &mut outbox.entries {
+            if entry.delivery == Delivery::InFlight {
+                entry.delivery = Delivery::Queued;
+            }
+        }
+        Ok(outbox)
+    }
+
+    /// Adds a statement, `Queued` when an LRS is configured and `Local` otherwise. A
+    /// statement whose id is already present is not added twice.
+    pub fn push(&mut self, statement: Statement, has_lrs: bool) -> bool {
+        if self.entries.iter().any(|e| e.statement.id == statement.id) {
+            return false;
+        }
+        let delivery = if has_lrs { Delivery::Queued } else { Delivery::Local };
+        self.entries.push(Entry { statement, delivery });
+        true
+    }
+
+    /// Every entry, oldest first.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// How many statements wait to be sent (queued or in flight).
+    pub fn pending(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.delivery, Delivery::Queued | Delivery::InFlight))
+            .count()
+    }
+
+    /// Whether a batch is out and unanswered.
+    pub fn in_flight(&self) -> bool {
+        self.entries.iter().any(|e| e.delivery == Delivery::InFlight)
+    }
+
+    /// The last delivery problem, if the last send failed.
+    pub fn last_error(&self) -> Option<&str> {
+        self.last_error.as_deref()
+    }
+
+    /// Takes the next batch to send, oldest first, and marks it in flight. Empty when
+    /// nothing is queued or a batch is already out (one request at a time keeps order).
+    pub fn next_batch(&mut self) -> Vec<Statement> {
+        if self.in_flight() {
+            return vec![];
+        }
+        let max = if self.isolate { 1 } else { MAX_BATCH };
+        let mut batch = Vec::new();
+        for entry in &mut self.entries {
+            if batch.len() == max {
+                break;
+            }
+            if entry.delivery == Delivery::Queued {
+                entry.delivery = Delivery::InFlight;
+                batch.push(entry.statement.clone());
+            }
+        }
+        batch
+    }
+
+    /// Records the answer to the batch of `ids`.
+    pub fn settle(&mut self, ids: &[Uuid], outcome: SendOutcome) {
+        let new_state = match &outcome {
+            SendOutcome::Status(s, _) if (200..300).contains(s) || *s == 409 => Some(Delivery::Sent),
+            SendOutcome::Status(400, body) if ids.len() == 1 => Some(Delivery::Rejected {
+                status: 400,
+                reason: shorten(body),
+            }),
+            _ => None,
+        };
+        match (&outcome, new_state) {
+            (_, Some(state)) => {
+                self.failures = 0;
+                self.last_error = None;
+                self.set(ids, state);
+                // Isolation ends once the queue that held the refused batch has drained.
+                if !self.entries.iter().any(|e| e.delivery == Delivery::Queued) {
+                    self.isolate = false;
+                }
+            }
+            (SendOutcome::Status(400, body), None) => {
+                self.isolate = true;
+                self.last_error = Some(format!("400: {}", shorten(body)));
+                self.set(ids, Delivery::Queued);
+            }
+            (SendOutcome::Status(status, body), None) => {
+                self.failures += 1;
+                self.last_error = Some(format!("{status}: {}", shorten(body)));
+                self.set(ids, Delivery::Queued);
+            }
+            (SendOutcome::Network(message), None) => {
+                self.failures += 1;
+                self.last_error = Some(shorten(message));
+                self.set(ids, Delivery::Queued);
+            }
+        }
+    }
+
+    /// How long to wait before the next try: nothing after a success, then 2, 4, 8 … up
+    /// to 60 seconds after failures in a row.
+    pub fn retry_delay_ms(&self) -> u32 {
+        if self.failures == 0 {
+            0
+        } else {
+            (1000u32 << self.failures.min(6)).min(60_000)
+        }
+    }
+
+    /// Drops the oldest delivered entries beyond `keep`, so the saved outbox stays small;
+    /// undelivered statements are never dropped.
+    pub fn prune_delivered(&mut self, keep: usize) {
+        let delivered = self.entries.iter().filter(|e| e.delivery == Delivery::Sent).count();
+        let mut excess = delivered.saturating_sub(keep);
+        self.entries.retain(|e| {
+            if excess > 0 && e.delivery == Delivery::Sent {
+                excess -= 1;
+                false
+            } else {
+                true
+            }
+        });
+    }
+
+    fn set(&mut self, ids: &[Uuid], state: Delivery) {
+        for entry in &mut self.entries {
+            if ids.contains(&entry.statement.id) {
+                entry.delivery = state.clone();
+            }
+        }
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(300) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}

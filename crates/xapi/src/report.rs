@@ -1,0 +1,208 @@
+//! From session events to statements: the one place that decides what Pelita reports.
+
+use crate::pattern::{correct_responses_pattern, interaction_type, response_pattern};
+use crate::statement::*;
+use crate::time::{format_duration, format_timestamp};
+use crate::verbs;
+use pelita_lesson::{Event, LangMap, Lesson, Module, QuestionKind};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The outside world a reporter needs: the time and fresh UUIDs. The player implements it
+/// with the browser's clock and crypto; tests implement it with fixed values.
+pub trait Env {
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&mut self) -> i64;
+    /// A fresh random (version 4) UUID.
+    fn uuid(&mut self) -> Uuid;
+}
+
+const TYPE_MODULE: &str = "http://adlnet.gov/expapi/activities/module";
+const TYPE_LESSON: &str = "http://adlnet.gov/expapi/activities/lesson";
+const TYPE_PAGE: &str = "http://activitystrea.ms/schema/1.0/page";
+const TYPE_INTERACTION: &str = "http://adlnet.gov/expapi/activities/cmi.interaction";
+const PLATFORM: &str = "Pelita";
+
+/// Turns session events into statements for one learner and one module.
+///
+/// It keeps the little state reporting needs: the registration of the current attempt and
+/// when the attempt started (for durations). A registration fixed by the launcher is used
+/// for every attempt; otherwise each attempt gets a new one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reporter {
+    actor: Agent,
+    activity_id: String,
+    fixed_registration: Option<Uuid>,
+    registration: Option<Uuid>,
+    attempt_started_ms: i64,
+    language: String,
+}
+
+impl Reporter {
+    /// A reporter for `actor`; `activity_id` is the module's activity (the module id unless
+    /// the launcher gave another); `registration` is the launcher's, if any.
+    pub fn new(actor: Agent, activity_id: String, registration: Option<Uuid>, language: String) -> Reporter {
+        Reporter {
+            actor,
+            activity_id,
+            fixed_registration: registration,
+            registration,
+            attempt_started_ms: 0,
+            language,
+        }
+    }
+
+    /// The registration of the current attempt.
+    pub fn registration(&self) -> Option<Uuid> {
+        self.registration
+    }
+
+    /// The language statements record as the learner's (changes when the learner switches).
+    pub fn set_language(&mut self, language: &str) {
+        self.language = language.to_string();
+    }
+
+    /// The statements that report `event`, in order.
+    pub fn report(&mut self, module: &Module, event: &Event, env: &mut dyn Env) -> Vec<Statement> {
+        let now = env.now_ms();
+        match event {
+            Event::AttemptStarted { .. } => {
+                self.registration = self.fixed_registration.or_else(|| Some(env.uuid()));
+                self.attempt_started_ms = now;
+                let object = self.module_activity(module);
+                vec![self.statement(env, now, verbs::initialized(), object, None, None)]
+            }
+            Event::PageViewed { at } => {
+                let (Some(lesson), Some(page)) = (
+                    module.lessons.get(at.lesson),
+                    module.lessons.get(at.lesson).and_then(|l| l.pages.get(at.page)),
+                ) else {
+                    return vec![];
+                };
+                let object = Activity::defined(module.page_iri(lesson, page), text(&page.title), TYPE_PAGE);
+                let parents = self.parents(module, lesson);
+                vec![self.statement(env, now, verbs::experienced(), object, None, Some(parents))]
+            }
+            Event::Answered { question, answer } => {
+                let Some((lesson, _, q)) = module.questions().find(|(_, _, q)| &q.id == question) else {
+                    return vec![];
+                };
+                let choices = match &q.kind {
+                    QuestionKind::Choice { choices, .. } => Some(
+                        choices
+                            .iter()
+                            .map(|c| InteractionComponent {
+                                id: c.id.clone(),
+                                description: text(&c.text),
+                            })
+                            .collect(),
+                    ),
+                    QuestionKind::TrueFalse { .. } => None,
+                };
+                let object = Activity {
+                    object_type: "Activity".into(),
+                    id: module.question_iri(q),
+                    definition: Some(ActivityDefinition {
+                        name: Some(text(&q.prompt)),
+                        description: Some(text(&q.prompt)),
+                        kind: Some(TYPE_INTERACTION.into()),
+                        interaction_type: Some(interaction_type(q).into()),
+                        correct_responses_pattern: Some(correct_responses_pattern(q)),
+                        choices,
+                    }),
+                };
+                let result = XResult {
+                    score: Some(
+                        pelita_lesson::Score {
+                            raw: answer.points,
+                            min: 0,
+                            max: answer.max_points,
+                        }
+                        .into(),
+                    ),
+                    success: Some(answer.correct),
+                    response: Some(response_pattern(q, &answer.response)),
+                    ..XResult::default()
+                };
+                let parents = self.parents(module, lesson);
+                vec![self.statement(env, now, verbs::answered(), object, Some(result), Some(parents))]
+            }
+            Event::Finished { outcome, .. } => {
+                let duration = Some(format_duration(now - self.attempt_started_ms));
+                let object = self.module_activity(module);
+                let completed = XResult {
+                    completion: Some(true),
+                    duration: duration.clone(),
+                    ..XResult::default()
+                };
+                let judged = XResult {
+                    score: Some(outcome.score.into()),
+                    success: Some(outcome.passed),
+                    completion: Some(true),
+                    duration: duration.clone(),
+                    ..XResult::default()
+                };
+                let judgement = if outcome.passed { verbs::passed() } else { verbs::failed() };
+                let terminated = XResult {
+                    duration,
+                    ..XResult::default()
+                };
+                vec![
+                    self.statement(env, now, verbs::completed(), object.clone(), Some(completed), None),
+                    self.statement(env, now, judgement, object.clone(), Some(judged), None),
+                    self.statement(env, now, verbs::terminated(), object, Some(terminated), None),
+                ]
+            }
+        }
+    }
+
+    fn module_activity(&self, module: &Module) -> Activity {
+        let mut activity = Activity::defined(self.activity_id.clone(), text(&module.title), TYPE_MODULE);
+        if let (Some(def), Some(description)) = (activity.definition.as_mut(), &module.description) {
+            def.description = Some(text(description));
+        }
+        activity
+    }
+
+    fn parents(&self, module: &Module, lesson: &Lesson) -> ContextActivities {
+        ContextActivities {
+            parent: Some(vec![Activity::defined(
+                module.lesson_iri(lesson),
+                text(&lesson.title),
+                TYPE_LESSON,
+            )]),
+            grouping: Some(vec![Activity::new(self.activity_id.clone())]),
+            category: None,
+        }
+    }
+
+    fn statement(
+        &self,
+        env: &mut dyn Env,
+        now: i64,
+        verb: Verb,
+        object: Activity,
+        result: Option<XResult>,
+        activities: Option<ContextActivities>,
+    ) -> Statement {
+        Statement {
+            id: env.uuid(),
+            actor: self.actor.clone(),
+            verb,
+            object,
+            result,
+            context: Some(Context {
+                registration: self.registration,
+                context_activities: activities,
+                platform: Some(PLATFORM.into()),
+                language: Some(self.language.clone()),
+            }),
+            timestamp: format_timestamp(now),
+        }
+    }
+}
+
+fn text(map: &LangMap<String>) -> LanguageMap {
+    map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+

@@ -1,0 +1,93 @@
+//! Timestamps and durations in the forms xAPI requires, computed without a date library.
+
+/// Formats milliseconds since the Unix epoch as an RFC 3339 UTC timestamp with
+/// milliseconds, such as `2026-01-02T03:04:05.123Z`.
+pub fn format_timestamp(epoch_ms: i64) -> String {
+    let ms = epoch_ms.rem_euclid(1000);
+    let secs = epoch_ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Howard Hinnant's days-to-civil algorithm: days since 1970-01-01 to (year, month, day).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Formats a duration in milliseconds as ISO 8601 with at most 0.01 s precision, such as
+/// `PT1H2M3.45S`; a negative duration (a clock that went back) counts as zero.
+pub fn format_duration(ms: i64) -> String {
+    let centis = ms.max(0) / 10;
+    let hours = centis / 360_000;
+    let minutes = centis % 360_000 / 6_000;
+    let secs = centis % 6_000 / 100;
+    let frac = centis % 100;
+    let mut out = String::from("PT");
+    if hours > 0 {
+        out.push_str(&format!("{hours}H"));
+    }
+    if minutes > 0 {
+        out.push_str(&format!("{minutes}M"));
+    }
+    if frac > 0 {
+        let frac = format!("{frac:02}");
+        out.push_str(&format!("{secs}.{}S", frac.trim_end_matches('0')));
+    } else if secs > 0 || (hours == 0 && minutes == 0) {
+        out.push_str(&format!("{secs}S"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        let cases = [
+            (0, "1970-01-01T00:00:00.000Z"),
+            (1_767_323_045_123, "2026-01-02T03:04:05.123Z"),
+            (951_782_400_000, "2000-02-29T00:00:00.000Z"),
+            (1_798_761_599_999, "2026-12-31T23:59:59.999Z"),
+            (-1, "1969-12-31T23:59:59.999Z"),
+        ];
+        for (ms, expected) in cases {
+            assert_eq!(format_timestamp(ms), expected, "{ms}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        let cases = [
+            (0, "PT0S"),
+            (-5, "PT0S"),
+            (9, "PT0S"),
+            (1_234, "PT1.23S"),
+            (1_500, "PT1.5S"),
+            (60_000, "PT1M"),
+            (61_010, "PT1M1.01S"),
+            (3_600_000, "PT1H"),
+            (3_723_450, "PT1H2M3.45S"),
+            (90_000_000, "PT25H"),
+        ];
+        for (ms, expected) in cases {
+            assert_eq!(format_duration(ms), expected, "{ms}");
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Golden statements: a scripted session through a small module must produce exactly the
+//! statements stored in `tests/golden/`, one file per verb and question type. Set
+//! `UPDATE_GOLDEN=1` to rewrite them after an intended change, then review the diff.
+
+use pelita_lesson::{load_module, Command, Module, Response, Session};
+use pelita_xapi::{Agent, Env, Reporter, Statement};
+use uuid::Uuid;
+
+struct FixedEnv {
+    now: i64,
+    next: u128,
+}
+
+impl Env for FixedEnv {
+    fn now_ms(&mut self) -> i64 {
+        self.now += 1_250;
+        self.now
+    }
+    fn uuid(&mut self) -> Uuid {
+        self.next += 1;
+        // Version 4 and variant bits set, so these look like the random ids the player makes.
+        uuid::Builder::from_random_bytes(self.next.to_be_bytes()).into_uuid()
+    }
+}
+
+fn module() -> Module {
+    load_module(include_str!("small.json")).expect("valid")
+}
+
+fn learner() -> Agent {
+    Agent {
+        object_type: "Agent".into(),
+        name: Some("Siti Rahma".into()),
+        mbox: Some("mailto:siti@example.go.id".into()),
+        ..Agent::default()
+    }
+}
+
+fn run(commands: Vec<Command>) -> Vec<Statement> {
+    let m = module();
+    let mut session = Session::new(&m);
+    let mut reporter = Reporter::new(learner(), m.id.clone(), None, "id".into());
+    let mut env = FixedEnv {
+        now: 1_767_323_045_000,
+        next: 0,
+    };
+    let mut out = Vec::new();
+    for command in commands {
+        for event in session.apply(&m, command).expect("command accepted") {
+            out.extend(reporter.report(&m, &event, &mut env));
+        }
+    }
+    out
+}
+
+fn check(name: &str, statement: &Statement) {
+    let actual = serde_json::to_string_pretty(statement).expect("serialises") + "\n";
+    let path = format!("{}/tests/golden/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing golden file {path}"));
+    assert_eq!(actual, expected, "statement `{name}` differs from {path}");
+}
+
+fn choose(q: &str, ids: &[&str]) -> Command {
+    Command::SetResponse(q.into(), Response::Choices(ids.iter().map(|s| s.to_string()).collect()))
+}
+
+#[test]
+fn a_passing_attempt_matches_the_golden_statements() {
+    let statements = run(vec![
+        Command::Start,
+        Command::SetResponse("tf".into(), Response::TrueFalse(true)),
+        Command::Submit("tf".into()),
+        Command::GoTo(1),
+        choose("single", &["a"]),
+        Command::Submit("single".into()),
+        choose("multi", &["z", "x"]),
+        Command::Submit("multi".into()),
+        Command::Finish,
+    ]);
+    let verbs: Vec<&str> = statements
+        .iter()
+        .map(|s| s.verb.id.trim_start_matches("http://adlnet.gov/expapi/verbs/"))
+        .collect();
+    assert_eq!(
+        verbs,
+        [
+            "initialized",
+            "experienced",
+            "answered",
+            "experienced",
+            "answered",
+            "answered",
+            "completed",
+            "passed",
+            "terminated"
+        ]
+    );
+    let names = [
+        "initialized",
+        "experienced",
+        "answered-true-false",
+        "",
+        "answered-choice-single",
+        "answered-choice-multiple",
+        "completed",
+        "passed",
+        "terminated",
+    ];
+    for (name, statement) in names.iter().zip(&statements) {
+        if !name.is_empty() {
+            check(name, statement);
+        }
+    }
+    // Every statement of one attempt shares one registration; ids are all distinct.
+    let registration = statements[0].context.as_ref().and_then(|c| c.registration);
+    assert!(registration.is_some());
+    assert!(statements
+        .iter()
+        .all(|s| s.context.as_ref().and_then(|c| c.registration) == registration));
+    let mut ids: Vec<_> = statements.iter().map(|s| s.id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), statements.len());
+}
+
+#[test]
+fn a_failing_attempt_and_its_retry() {
+    let statements = run(vec![
+        Command::Start,
+        Command::SetResponse("tf".into(), Response::TrueFalse(false)),
+        Command::Submit("tf".into()),
+        Command::GoTo(1),
+        choose("multi", &["x", "y"]),
+        Command::Submit("multi".into()),
+        Command::Finish,
+        Command::Retry,
+    ]);
+    let failed = statements
+        .iter()
+        .find(|s| s.verb.id.ends_with("/failed"))
+        .expect("a failed statement");
+    check("failed", failed);
+    let wrong = &statements[2];
+    check("answered-true-false-wrong", wrong);
+    // The retry is a new attempt under a new registration.
+    let inits: Vec<_> = statements
+        .iter()
+        .filter(|s| s.verb.id.ends_with("/initialized"))
+        .map(|s| s.context.as_ref().and_then(|c| c.registration))
+        .collect();
+    assert_eq!(inits.len(), 2);
+    assert_ne!(inits[0], inits[1]);
+    assert!(!statements.iter().any(|s| s.verb.id.ends_with("/passed")));
+}
+
+#[test]
+fn a_launcher_registration_is_kept_across_attempts() {
+    let m = module();
+    let fixed = Uuid::parse_str("9a0e4b4e-6c1c-4e6f-9d5e-3f1f2b3c4d5e").expect("uuid");
+    let mut reporter = Reporter::new(learner(), "https://lms.example/activity/7".into(), Some(fixed), "en".into());
+    let mut session = Session::new(&m);
+    let mut env = FixedEnv { now: 0, next: 0 };
+    let mut statements = Vec::new();
+    for command in [Command::Start, Command::Finish, Command::Retry] {
+        for event in session.apply(&m, command).expect("ok") {
+            statements.extend(reporter.report(&m, &event, &mut env));
+        }
+    }
+    assert!(statements
+        .iter()
+        .all(|s| s.context.as_ref().and_then(|c| c.registration) == Some(fixed)));
+    assert_eq!(statements[0].object.id, "https://lms.example/activity/7");
+    assert_eq!(
+        statements.iter().find(|s| s.verb.id.ends_with("/failed")).map(|s| s.result.as_ref().and_then(|r| r.score).map(|x| x.scaled)),
+        Some(Some(0.0))
+    );
+}
