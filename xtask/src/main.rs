@@ -1,1 +1,243 @@
-fn main() {}
+//! `cargo xtask`: builds the player into `dist/` without Trunk.
+//!
+//! `cargo xtask dist` runs cargo for wasm32, wasm-bindgen (the CLI pinned to the crate's
+//! exact version), and wasm-opt -Oz from the npm `binaryen` package, then writes
+//! content-hashed assets, inlines the style sheet into `index.html`, copies `www/`, checks
+//! every module in `www/modules/`, and precompresses everything with brotli and gzip. See
+//! ARCHITECTURE.md for why this replaces Trunk here.
+
+use anyhow::{bail, Context, Result};
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TARGET: &str = "wasm32-unknown-unknown";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("dist") => dist(args.iter().any(|a| a == "--dev")),
+        Some("check-modules") => {
+            let root = root()?;
+            if check_modules(&root.join("www/modules"))? {
+                Ok(())
+            } else {
+                bail!("some modules have problems")
+            }
+        }
+        _ => {
+            eprintln!("usage: cargo xtask dist [--dev] | cargo xtask check-modules");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn root() -> Result<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    Ok(manifest.parent().context("xtask lives in the workspace")?.to_path_buf())
+}
+
+fn run(cmd: &mut Command) -> Result<()> {
+    eprintln!("+ {cmd:?}");
+    let status = cmd.status().with_context(|| format!("could not start {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed with {status}");
+    }
+    Ok(())
+}
+
+/// The `wasm-bindgen` version in Cargo.lock, which the CLI must match exactly.
+fn locked_wasm_bindgen(root: &Path) -> Result<String> {
+    let lock = fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    bail!("wasm-bindgen is not in Cargo.lock")
+}
+
+fn find_tool(root: &Path, name: &str) -> PathBuf {
+    let local = root.join("node_modules/.bin").join(name);
+    if local.exists() {
+        local
+    } else {
+        PathBuf::from(name)
+    }
+}
+
+fn hash_of(bytes: &[u8]) -> String {
+    let mut hasher = std::hash::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+fn dist(dev: bool) -> Result<()> {
+    let root = root()?;
+    let out = root.join("dist");
+    let profile = if dev { "debug" } else { "release" };
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo.current_dir(&root).args(["build", "-p", "pelita-player", "--target", TARGET]);
+    if !dev {
+        cargo.arg("--release");
+    }
+    run(&mut cargo)?;
+
+    let wanted = locked_wasm_bindgen(&root)?;
+    let version = Command::new("wasm-bindgen")
+        .arg("--version")
+        .output()
+        .context("wasm-bindgen is not installed; run scripts/setup.sh")?;
+    let version = String::from_utf8_lossy(&version.stdout);
+    if !version.contains(&wanted) {
+        bail!("wasm-bindgen CLI is `{}`, but the crate is {wanted}; run scripts/setup.sh", version.trim());
+    }
+    let staging = root.join("target/pelita-bindgen");
+    let _ = fs::remove_dir_all(&staging);
+    let wasm_in = root.join(format!("target/{TARGET}/{profile}/pelita_player.wasm"));
+    run(Command::new("wasm-bindgen")
+        .arg(&wasm_in)
+        .args(["--target", "web", "--no-typescript", "--out-name", "pelita", "--out-dir"])
+        .arg(&staging))?;
+    let wasm = staging.join("pelita_bg.wasm");
+    if !dev {
+        let optimised = staging.join("pelita_opt.wasm");
+        run(Command::new(find_tool(&root, "wasm-opt"))
+            .arg(&wasm)
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                "-o",
+            ])
+            .arg(&optimised))?;
+        fs::rename(&optimised, &wasm)?;
+    }
+
+    let _ = fs::remove_dir_all(&out);
+    copy_dir(&root.join("www"), &out)?;
+    let wasm_bytes = fs::read(&wasm)?;
+    let wasm_name = format!("pelita_bg-{}.wasm", hash_of(&wasm_bytes));
+    fs::write(out.join(&wasm_name), &wasm_bytes)?;
+    let js = fs::read_to_string(staging.join("pelita.js"))?;
+    let js_name = format!("pelita-{}.js", hash_of(js.as_bytes()));
+    fs::write(out.join(&js_name), &js)?;
+
+    let style = fs::read_to_string(root.join("www/style.css"))?;
+    let _ = fs::remove_file(out.join("style.css"));
+    let template = fs::read_to_string(root.join("index.html"))?;
+    let preload = format!(
+        "<link rel=\"modulepreload\" href=\"{js_name}\">\n  <link rel=\"preload\" href=\"{wasm_name}\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
+    );
+    let script = format!(
+        "<script type=\"module\">import init from \"./{js_name}\"; init({{ module_or_path: \"./{wasm_name}\" }});</script>"
+    );
+    let html = template
+        .replace("<!-- pelita:preload -->", &preload)
+        .replace("/* pelita:style */", &minify_css(&style))
+        .replace("<!-- pelita:script -->", &script);
+    for marker in ["pelita:preload", "pelita:style", "pelita:script"] {
+        if html.contains(marker) {
+            bail!("index.html still contains the marker {marker}");
+        }
+    }
+    fs::write(out.join("index.html"), html)?;
+
+    let modules_ok = check_modules(&out.join("modules"))?;
+    compress_tree(&out)?;
+    eprintln!(
+        "dist/ ready: {js_name} and {wasm_name} ({} bytes){}",
+        wasm_bytes.len(),
+        if modules_ok { "" } else { "; some modules have problems (see above)" }
+    );
+    Ok(())
+}
+
+/// Drops comments and runs of white space: enough for a hand-written sheet.
+fn minify_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..].find("*/").map(|end| &rest[start + end + 2..]).unwrap_or("");
+    }
+    out.push_str(rest);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Validates each module and prints every problem, located; returns whether all passed.
+fn check_modules(dir: &Path) -> Result<bool> {
+    let mut ok = true;
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(true);
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !name.ends_with(".json") || name == "launch.json" {
+            continue;
+        }
+        let text = fs::read_to_string(&path)?;
+        if let Err(e) = pelita_lesson::load_module(&text) {
+            ok = false;
+            eprintln!("{}", e.report(&format!("www/modules/{name}")));
+        }
+    }
+    Ok(ok)
+}
+
+fn compress_tree(dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            compress_tree(&path)?;
+            continue;
+        }
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "html" | "js" | "wasm" | "css" | "json" | "svg" | "webmanifest") {
+            continue;
+        }
+        let bytes = fs::read(&path)?;
+        let mut br = Vec::new();
+        {
+            let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+            writer.write_all(&bytes)?;
+        }
+        fs::write(with_suffix(&path, "br"), br)?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&bytes)?;
+        fs::write(with_suffix(&path, "gz"), gz.finish()?)?;
+    }
+    Ok(())
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}

@@ -1,0 +1,192 @@
+//! One question: true/false or choice, its "check answer" button and its feedback.
+//!
+//! The card is presentational: it shows the draft and the submitted answer it is given and
+//! reports the learner's clicks; the session decides what they mean.
+
+use crate::i18n::{t, Key};
+use pelita_lesson::{Answer, Question, QuestionKind, Response};
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+/// Props of [`QuestionCard`].
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The question.
+    pub question: Question,
+    /// The language shown.
+    pub lang: String,
+    /// The module's default language, for missing texts.
+    pub fallback: String,
+    /// The response chosen but not yet submitted.
+    #[prop_or_default]
+    pub draft: Option<Response>,
+    /// The submitted answer, once there is one.
+    #[prop_or_default]
+    pub answer: Option<Answer>,
+    /// A choice was clicked (choice questions).
+    pub ontoggle: Callback<String>,
+    /// True or false was chosen (true/false questions).
+    pub onanswer: Callback<bool>,
+    /// "Check answer" was pressed.
+    pub onsubmit: Callback<()>,
+}
+
+struct ChoiceView {
+    key: String,
+    label: String,
+    chosen: bool,
+    correct: bool,
+    feedback: Option<String>,
+    onchange: Callback<Event>,
+}
+
+/// A question as a fieldset of real radio buttons or checkboxes with labels.
+#[component]
+pub fn QuestionCard(props: &Props) -> Html {
+    let feedback_ref = use_node_ref();
+    {
+        // After "check answer" the inputs are disabled, so focus moves to the feedback that
+        // the learner needs to read next.
+        let feedback_ref = feedback_ref.clone();
+        use_effect_with(props.answer.is_some(), move |answered| {
+            if *answered {
+                if let Some(el) = feedback_ref.cast::<HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+    let q = &props.question;
+    let lang = &props.lang;
+    let fb = &props.fallback;
+    let base = format!("q-{}", q.id);
+    let shown = props.answer.as_ref().map(|a| &a.response).or(props.draft.as_ref());
+    let (multiple, options): (bool, Vec<ChoiceView>) = match &q.kind {
+        QuestionKind::TrueFalse { answer } => {
+            let chosen = match shown {
+                Some(Response::TrueFalse(b)) => Some(*b),
+                _ => None,
+            };
+            let make = |value: bool, key: Key| {
+                let onanswer = props.onanswer.clone();
+                ChoiceView {
+                    key: value.to_string(),
+                    label: t(lang, key).to_string(),
+                    chosen: chosen == Some(value),
+                    correct: *answer == value,
+                    feedback: None,
+                    onchange: Callback::from(move |_| onanswer.emit(value)),
+                }
+            };
+            (false, vec![make(true, Key::True), make(false, Key::False)])
+        }
+        QuestionKind::Choice { multiple, choices } => {
+            let chosen = match shown {
+                Some(Response::Choices(c)) => c.clone(),
+                _ => Default::default(),
+            };
+            let options = choices
+                .iter()
+                .map(|c| {
+                    let ontoggle = props.ontoggle.clone();
+                    let id = c.id.clone();
+                    ChoiceView {
+                        key: c.id.clone(),
+                        label: c.text.text(lang, fb).to_string(),
+                        chosen: chosen.contains(&c.id),
+                        correct: c.correct,
+                        feedback: c.feedback.as_ref().map(|f| f.text(lang, fb).to_string()),
+                        onchange: Callback::from(move |_| ontoggle.emit(id.clone())),
+                    }
+                })
+                .collect();
+            (*multiple, options)
+        }
+    };
+    let answered = props.answer.is_some();
+    let can_submit = !answered && shown.is_some_and(|r| !r.is_empty());
+    let input_type = if multiple { "checkbox" } else { "radio" };
+    let hint = if multiple { Key::ChooseAll } else { Key::ChooseOne };
+    let prompt_id = format!("{base}-prompt");
+    let items = options.iter().map(|o| {
+        let input_id = format!("{base}-{}", o.key);
+        let class = classes!(
+            "option",
+            o.chosen.then_some("chosen"),
+            (answered && o.correct).then_some("key")
+        );
+        html! {
+            <div {class}>
+                <input
+                    type={input_type}
+                    id={input_id.clone()}
+                    name={base.clone()}
+                    value={o.key.clone()}
+                    checked={o.chosen}
+                    disabled={answered}
+                    onchange={o.onchange.clone()}
+                />
+                <label for={input_id}>
+                    { o.label.clone() }
+                    if answered && o.correct {
+                        <span class="tag">{ " — " }{ t(lang, Key::CorrectChoice) }</span>
+                    }
+                </label>
+            </div>
+        }
+    });
+    let onclick = {
+        let onsubmit = props.onsubmit.clone();
+        Callback::from(move |_| onsubmit.emit(()))
+    };
+    let feedback = props.answer.as_ref().map(|a| {
+        let (verdict, general) = if a.correct {
+            (t(lang, Key::Correct), q.feedback.correct.as_ref())
+        } else {
+            (t(lang, Key::Incorrect), q.feedback.incorrect.as_ref())
+        };
+        let picked: Vec<&ChoiceView> = options.iter().filter(|o| o.chosen && o.feedback.is_some()).collect();
+        html! {
+            <>
+                <p class="verdict"><strong>{ verdict }</strong></p>
+                if let Some(general) = general {
+                    <p>{ general.text(lang, fb) }</p>
+                }
+                if !picked.is_empty() {
+                    <ul class="choice-feedback">
+                        { for picked.iter().map(|o| html! {
+                            <li>
+                                <span class="chosen-label">{ format!("{} \u{201c}{}\u{201d}: ", t(lang, Key::YouChose), o.label) }</span>
+                                { o.feedback.clone().unwrap_or_default() }
+                            </li>
+                        }) }
+                    </ul>
+                }
+            </>
+        }
+    });
+    let verdict_class = props.answer.as_ref().map(|a| if a.correct { "right" } else { "wrong" });
+    html! {
+        <section class="question" id={base.clone()} aria-labelledby={prompt_id.clone()}>
+            <fieldset>
+                <legend id={prompt_id}>{ q.prompt.text(lang, fb) }</legend>
+                <p class="hint">{ t(lang, hint) }</p>
+                { for items }
+            </fieldset>
+            if !answered {
+                <button type="button" class="primary" disabled={!can_submit} {onclick}>
+                    { t(lang, Key::CheckAnswer) }
+                </button>
+            }
+            <div
+                class={classes!("feedback", verdict_class)}
+                role="status"
+                aria-live="polite"
+                tabindex="-1"
+                ref={feedback_ref}
+            >
+                { feedback.unwrap_or_default() }
+            </div>
+        </section>
+    }
+}

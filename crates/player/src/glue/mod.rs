@@ -1,0 +1,6 @@
+//! The browser edge: everything that touches fetch, storage, the clock or the URL.
+
+pub mod browser_env;
+pub mod http;
+pub mod location;
+pub mod storage;

@@ -1,0 +1,121 @@
+//! The current page of the module, with its navigation.
+
+use crate::components::{ImageBlock, NavBar, QuestionCard, RichText};
+use crate::glue::location;
+use crate::i18n::page_of;
+use crate::state::{Action, PlayerContext};
+use pelita_lesson::{Block, Command, Response};
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+/// Shows the session's current page.
+#[component]
+pub fn LessonPage() -> Html {
+    let Some(ctx) = use_context::<PlayerContext>() else {
+        return html! {};
+    };
+    let heading = use_node_ref();
+    let first_render = use_mut_ref(|| true);
+    let index = ctx.session.current_index();
+    {
+        // Moving focus to the new page's heading tells keyboard and screen reader users
+        // that the page changed; the first page keeps the browser's own focus.
+        let heading = heading.clone();
+        use_effect_with(index, move |_| {
+            if std::mem::replace(&mut *first_render.borrow_mut(), false) {
+                return;
+            }
+            if let Some(h) = heading.cast::<HtmlElement>() {
+                let _ = h.focus();
+            }
+            gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
+        });
+    }
+    let lang = ctx.lang.clone();
+    let fallback = ctx.module.default_language().to_string();
+    let at = ctx.session.current_page();
+    let (Some(lesson), Some(page)) = (
+        ctx.module.lessons.get(at.lesson),
+        ctx.module.lessons.get(at.lesson).and_then(|l| l.pages.get(at.page)),
+    ) else {
+        return html! {};
+    };
+    let go = |target: usize| {
+        let dispatcher = ctx.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::Learner(Command::GoTo(target))))
+    };
+    let onfinish = {
+        let dispatcher = ctx.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::Learner(Command::Finish)))
+    };
+    let count = ctx.session.page_count();
+    let unanswered = ctx.module.questions().count() - ctx.session.answered_count();
+    let blocks = page.blocks.iter().enumerate().map(|(i, block)| match block {
+        Block::Text(text) => {
+            let blocks = text.get(&lang, &fallback).cloned().unwrap_or_default();
+            html! { <RichText key={i} {blocks} /> }
+        }
+        Block::Image(image) => html! {
+            <ImageBlock
+                key={i}
+                src={location::resolve(&ctx.module_path, &image.src)}
+                alt={image.alt.text(&lang, &fallback).to_string()}
+                caption={image.caption.as_ref().map(|c| c.text(&lang, &fallback).to_string())}
+                width={image.width}
+                height={image.height}
+            />
+        },
+        Block::Question(question) => {
+            let id = question.id.clone();
+            let dispatcher = ctx.dispatcher();
+            let ontoggle = Callback::from(move |choice: String| {
+                dispatcher.dispatch(Action::Learner(Command::ToggleChoice(id.clone(), choice)))
+            });
+            let id = question.id.clone();
+            let dispatcher = ctx.dispatcher();
+            let onanswer = Callback::from(move |value: bool| {
+                dispatcher.dispatch(Action::Learner(Command::SetResponse(id.clone(), Response::TrueFalse(value))))
+            });
+            let id = question.id.clone();
+            let dispatcher = ctx.dispatcher();
+            let onsubmit = Callback::from(move |_| dispatcher.dispatch(Action::Learner(Command::Submit(id.clone()))));
+            html! {
+                <QuestionCard
+                    key={i}
+                    question={question.clone()}
+                    lang={lang.clone()}
+                    fallback={fallback.clone()}
+                    draft={ctx.session.draft(&question.id).cloned()}
+                    answer={ctx.session.answer(&question.id).cloned()}
+                    {ontoggle}
+                    {onanswer}
+                    {onsubmit}
+                />
+            }
+        }
+    });
+    html! {
+        <main class="page" id="main">
+            <p class="crumb">
+                <span>{ lesson.title.text(&lang, &fallback) }</span>
+                { " · " }
+                <span>{ page_of(&lang, index, count) }</span>
+            </p>
+            <progress class="progress" max={count.to_string()} value={(index + 1).to_string()} aria-hidden="true" />
+            <h1 tabindex="-1" ref={heading}>{ page.title.text(&lang, &fallback) }</h1>
+            { for blocks }
+            if let Some(notice) = &ctx.notice {
+                <p class="notice" role="alert">{ notice.clone() }</p>
+            }
+            <NavBar
+                lang={lang.clone()}
+                {index}
+                {count}
+                {unanswered}
+                onprevious={go(index.saturating_sub(1))}
+                onnext={go(index + 1)}
+                {onfinish}
+            />
+        </main>
+    }
+}

@@ -1,0 +1,112 @@
+//! The player around a loaded module: header, the current page or the result, and the
+//! learning record.
+
+use crate::components::{LanguageSwitch, RecordPanel};
+use crate::glue::{browser_env::BrowserEnv, location, storage};
+use crate::hooks::use_delivery;
+use crate::pages::{LessonPage, ResultPage};
+use crate::state::{Action, PlayerContext, PlayerState};
+use pelita_lesson::{Command, Module, Phase};
+use pelita_xapi::{Account, Agent, Env, Launch};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Props of [`PlayerPage`].
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The module to play.
+    pub module: Rc<Module>,
+    /// Where it was loaded from, relative to the player.
+    pub module_path: Rc<str>,
+    /// The launch parameters.
+    pub launch: Rc<Launch>,
+}
+
+/// Chooses the language: the launch's, then the learner's last choice, then the
+/// browser's, then the module's default; only languages the module has count.
+fn choose_language(module: &Module, launch: &Launch) -> String {
+    let browser = gloo::utils::window().navigator().language();
+    let wanted = [launch.lang.clone(), storage::language(), browser];
+    wanted
+        .into_iter()
+        .flatten()
+        .find_map(|tag| {
+            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+            module.languages.iter().find(|l| **l == tag || **l == primary).cloned()
+        })
+        .unwrap_or_else(|| module.default_language().to_string())
+}
+
+/// The learner when the launch names none: an anonymous account of this browser.
+fn local_learner() -> Agent {
+    let name = storage::learner_id(|| BrowserEnv.uuid().to_string());
+    Agent {
+        object_type: "Agent".into(),
+        account: Some(Account {
+            home_page: location::origin(),
+            name,
+        }),
+        ..Agent::default()
+    }
+}
+
+/// Plays a module.
+#[component]
+pub fn PlayerPage(props: &Props) -> Html {
+    let state = {
+        let module = props.module.clone();
+        let module_path = props.module_path.clone();
+        let launch = props.launch.clone();
+        use_reducer(move || {
+            let actor = launch.actor.clone().unwrap_or_else(local_learner);
+            let activity_id = launch.activity_id.clone().unwrap_or_else(|| module.id.clone());
+            let (outbox, problem) = storage::load_outbox(&activity_id);
+            let lang = choose_language(&module, &launch);
+            PlayerState::new(module, module_path, launch, actor, outbox, lang, problem)
+        })
+    };
+    use_delivery(&state);
+    {
+        // The session starts as soon as the module is shown.
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| dispatcher.dispatch(Action::Learner(Command::Start)));
+    }
+    {
+        let lang = state.lang.clone();
+        use_effect_with(lang, |lang| {
+            if let Some(root) = gloo::utils::document().document_element() {
+                let _ = root.set_attribute("lang", lang);
+            }
+        });
+    }
+    let onlanguage = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |lang: String| {
+            storage::set_language(&lang);
+            dispatcher.dispatch(Action::SetLanguage(lang));
+        })
+    };
+    let lang = state.lang.clone();
+    let fallback = state.module.default_language().to_string();
+    let title = state.module.title.text(&lang, &fallback).to_string();
+    let body = match state.session.phase() {
+        Phase::Finished(outcome) => html! { <ResultPage outcome={*outcome} /> },
+        _ => html! { <LessonPage /> },
+    };
+    html! {
+        <ContextProvider<PlayerContext> context={state.clone()}>
+            <div class="player">
+                <header class="top">
+                    <p class="module-title">{ title }</p>
+                    <LanguageSwitch
+                        languages={state.module.languages.clone()}
+                        current={lang.clone()}
+                        onchange={onlanguage}
+                    />
+                </header>
+                { body }
+                <RecordPanel />
+            </div>
+        </ContextProvider<PlayerContext>>
+    }
+}

@@ -1,0 +1,68 @@
+//! The result of a finished attempt: score, passed or not, each question, and a retry.
+
+use crate::i18n::{mastery_line, score_line, t, Key};
+use crate::state::{Action, PlayerContext};
+use pelita_lesson::{Command, Outcome};
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+/// Props of [`ResultPage`].
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The attempt's outcome.
+    pub outcome: Outcome,
+}
+
+/// Shows the outcome and offers another attempt.
+#[component]
+pub fn ResultPage(props: &Props) -> Html {
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        use_effect_with((), move |_| {
+            if let Some(h) = heading.cast::<HtmlElement>() {
+                let _ = h.focus();
+            }
+        });
+    }
+    let Some(ctx) = use_context::<PlayerContext>() else {
+        return html! {};
+    };
+    let lang = ctx.lang.clone();
+    let fallback = ctx.module.default_language().to_string();
+    let outcome = props.outcome;
+    let percent = (outcome.score.scaled() * 100.0).round() as u32;
+    let mastery = (outcome.mastery_score * 100.0).round() as u32;
+    let onretry = {
+        let dispatcher = ctx.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::Learner(Command::Retry)))
+    };
+    let rows = ctx.module.questions().map(|(_, _, q)| {
+        let answer = ctx.session.answer(&q.id);
+        let (class, status) = match answer {
+            Some(a) if a.correct => ("right", t(&lang, Key::Correct)),
+            Some(_) => ("wrong", t(&lang, Key::Incorrect)),
+            None => ("wrong", t(&lang, Key::NotAnswered)),
+        };
+        let points = answer.map(|a| a.points).unwrap_or(0);
+        html! {
+            <li class={class}>
+                <span class="q">{ q.prompt.text(&lang, &fallback) }</span>
+                <span class="status">{ format!("{status} ({points}/{} {})", q.points, t(&lang, Key::Points)) }</span>
+            </li>
+        }
+    });
+    let verdict = if outcome.passed { Key::Passed } else { Key::Failed };
+    html! {
+        <main class="result" id="main">
+            <h1 tabindex="-1" ref={heading}>{ t(&lang, Key::ResultTitle) }</h1>
+            <p class={classes!("verdict", if outcome.passed { "passed" } else { "failed" })} role="status">
+                <strong>{ t(&lang, verdict) }</strong>
+            </p>
+            <p class="score">{ score_line(&lang, outcome.score.raw, outcome.score.max, percent) }</p>
+            <p>{ mastery_line(&lang, mastery) }</p>
+            <ol class="summary">{ for rows }</ol>
+            <button type="button" class="primary" onclick={onretry}>{ t(&lang, Key::Retry) }</button>
+        </main>
+    }
+}
