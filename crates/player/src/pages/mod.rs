@@ -6,8 +6,8 @@ mod loading_page;
 mod player_page;
 mod result_page;
 
-pub use error_page::ErrorPage;
+pub use error_page::{ErrorPage, Props as ErrorPageProps};
 pub use lesson_page::LessonPage;
 pub use loading_page::LoadingPage;
-pub use player_page::PlayerPage;
-pub use result_page::ResultPage;
+pub use player_page::{PlayerPage, Props as PlayerPageProps};
+pub use result_page::{Props as ResultPageProps, ResultPage};

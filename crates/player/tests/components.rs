@@ -1,0 +1,241 @@
+//! Component tests in a real browser (wasm-bindgen-test in headless Chromium): mount the
+//! player's pieces, click like a learner, and check what is shown and what is recorded.
+
+#![cfg(target_arch = "wasm32")]
+
+use gloo::storage::{LocalStorage, Storage};
+use pelita_lesson::{load_module, Module, Question};
+use pelita_player::components::QuestionCard;
+use pelita_player::pages::{ErrorPage, PlayerPage};
+use pelita_xapi::Launch;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SMALL: &str = include_str!("../../xapi/tests/small.json");
+
+fn module() -> Rc<Module> {
+    Rc::new(load_module(SMALL).expect("fixture is valid"))
+}
+
+fn fresh_root() -> Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("div");
+    gloo::utils::body().append_child(&root).expect("append");
+    root
+}
+
+/// Lets Yew render and effects run.
+async fn settle() {
+    gloo::timers::future::TimeoutFuture::new(20).await;
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .expect("valid selector")
+        .unwrap_or_else(|| panic!("nothing matches `{selector}` in {}", root.inner_html()))
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
+}
+
+fn click(root: &Element, selector: &str) {
+    find(root, selector).unchecked_into::<HtmlElement>().click();
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+fn recorded_verbs(root: &Element) -> Vec<String> {
+    all(root, ".record .entry")
+        .iter()
+        .filter_map(|e| e.get_attribute("data-verb"))
+        .map(|v| v.trim_start_matches("http://adlnet.gov/expapi/verbs/").to_string())
+        .collect()
+}
+
+#[derive(Properties, PartialEq)]
+struct CardHarness {
+    question: Question,
+    log: Rc<RefCell<Vec<String>>>,
+}
+
+#[component]
+fn Card(props: &CardHarness) -> Html {
+    let log = props.log.clone();
+    let ontoggle = Callback::from(move |c: String| log.borrow_mut().push(format!("toggle {c}")));
+    let log = props.log.clone();
+    let onanswer = Callback::from(move |b: bool| log.borrow_mut().push(format!("answer {b}")));
+    let log = props.log.clone();
+    let onsubmit = Callback::from(move |_| log.borrow_mut().push("submit".into()));
+    html! {
+        <QuestionCard
+            question={props.question.clone()}
+            lang="en"
+            fallback="id"
+            {ontoggle}
+            {onanswer}
+            {onsubmit}
+        />
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_question_card_offers_labelled_inputs_and_reports_clicks() {
+    let m = module();
+    let question = m.question("multi").expect("multi").clone();
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let root = fresh_root();
+    yew::Renderer::<Card>::with_root_and_props(root.clone(), CardHarness { question, log: log.clone() }).render();
+    settle().await;
+    assert_eq!(text(&root, "legend"), "Pick two");
+    let inputs = all(&root, "input[type=checkbox]");
+    assert_eq!(inputs.len(), 3, "a multiple-answer question uses checkboxes");
+    for input in &inputs {
+        let id = input.id();
+        assert!(root.query_selector(&format!("label[for='{id}']")).expect("ok").is_some(), "input {id} has a label");
+    }
+    let button = find(&root, "button").unchecked_into::<web_sys::HtmlButtonElement>();
+    assert!(button.disabled(), "nothing chosen yet, so nothing to check");
+    click(&root, "#q-multi-z");
+    settle().await;
+    assert_eq!(*log.borrow(), vec!["toggle z".to_string()]);
+}
+
+#[wasm_bindgen_test]
+async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
+    LocalStorage::clear();
+    let root = fresh_root();
+    let props = pelita_player::pages::PlayerPageProps {
+        module: module(),
+        module_path: "modules/small.json".into(),
+        launch: Rc::new(Launch {
+            lang: Some("en".into()),
+            ..Launch::default()
+        }),
+    };
+    yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    assert_eq!(text(&root, "h1"), "Intro");
+    assert_eq!(recorded_verbs(&root), ["initialized", "experienced"]);
+
+    // Answer the true/false question correctly by mouse.
+    click(&root, "#q-tf-true");
+    settle().await;
+    assert!(find(&root, "#q-tf-true").unchecked_into::<HtmlInputElement>().checked());
+    click(&root, "#q-tf button.primary");
+    settle().await;
+    assert!(text(&root, "#q-tf .feedback").contains("Your answer is correct."));
+    assert!(find(&root, "#q-tf-true").unchecked_into::<HtmlInputElement>().disabled(), "answers are final");
+    assert_eq!(recorded_verbs(&root), ["initialized", "experienced", "answered"]);
+
+    // Next page: a wrong single choice shows that choice's feedback.
+    click(&root, ".nav button.primary");
+    settle().await;
+    assert_eq!(text(&root, "h1"), "Quiz");
+    let img = find(&root, "figure img");
+    assert_eq!(img.get_attribute("src").as_deref(), Some("modules/img/a.svg"));
+    assert_eq!(img.get_attribute("alt").as_deref(), Some("Picture"));
+    click(&root, "#q-single-b");
+    settle().await;
+    click(&root, "#q-single button.primary");
+    settle().await;
+    let feedback = text(&root, "#q-single .feedback");
+    assert!(feedback.contains("Your answer is not correct."), "{feedback}");
+    assert!(feedback.contains("No"), "per-choice feedback is shown: {feedback}");
+
+    // Finish with one question open: warned, then judged 1 of 4 (25%), failed at 75%.
+    assert!(text(&root, ".nav .warning").contains("1 question is not answered"));
+    click(&root, ".nav .finish button");
+    settle().await;
+    assert_eq!(text(&root, "h1"), "Your result");
+    assert_eq!(text(&root, ".verdict"), "Not passed");
+    assert!(text(&root, ".score").contains("1 of 4 points (25%)"));
+    let verbs = recorded_verbs(&root);
+    assert_eq!(
+        verbs,
+        ["initialized", "experienced", "answered", "experienced", "answered", "completed", "failed", "terminated"]
+    );
+    // With no LRS configured, everything is kept in the browser.
+    assert!(all(&root, ".record .entry").iter().all(|e| e.get_attribute("class").unwrap_or_default().split_whitespace().any(|c| c == "local")));
+    let saved: serde_json::Value =
+        LocalStorage::get("pelita.outbox.v1:https://example.org/modules/small").expect("the record is saved");
+    assert_eq!(saved["entries"].as_array().map(Vec::len), Some(8));
+
+    // Retry starts a new attempt on the first page.
+    click(&root, ".result button.primary");
+    settle().await;
+    assert_eq!(text(&root, "h1"), "Intro");
+    assert_eq!(recorded_verbs(&root).iter().filter(|v| *v == "initialized").count(), 2);
+    assert!(!find(&root, "#q-tf-true").unchecked_into::<HtmlInputElement>().checked());
+}
+
+#[wasm_bindgen_test]
+async fn switching_language_changes_the_text_and_the_recorded_language() {
+    LocalStorage::clear();
+    let root = fresh_root();
+    let props = pelita_player::pages::PlayerPageProps {
+        module: module(),
+        module_path: "modules/small.json".into(),
+        launch: Rc::new(Launch {
+            lang: Some("en".into()),
+            ..Launch::default()
+        }),
+    };
+    yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    click(&root, ".languages button[lang=id]");
+    settle().await;
+    assert_eq!(text(&root, "h1"), "Pembuka");
+    assert_eq!(text(&root, "#q-tf legend"), "Langit biru?");
+    assert_eq!(
+        find(&root, ".languages button[lang=id]").get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    click(&root, "#q-tf-false");
+    settle().await;
+    click(&root, "#q-tf button.primary");
+    settle().await;
+    assert!(text(&root, "#q-tf .feedback").contains("Jawaban Anda belum tepat."));
+    let saved: serde_json::Value =
+        LocalStorage::get("pelita.outbox.v1:https://example.org/modules/small").expect("saved");
+    let last = saved["entries"].as_array().and_then(|e| e.last()).expect("an entry");
+    assert_eq!(last["statement"]["context"]["language"], "id");
+    assert_eq!(last["statement"]["result"]["response"], "false");
+    assert_eq!(last["statement"]["result"]["success"], false);
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_module_gets_an_error_page_naming_each_problem() {
+    let broken = SMALL
+        .replace("\"masteryScore\": 0.75", "\"masteryScore\": 7.5")
+        .replace(", \"alt\": {\"id\": \"Gambar\", \"en\": \"Picture\"}", "");
+    let err = load_module(&broken).expect_err("broken");
+    let problems: Vec<String> = err.report("modules/small.json").lines().map(str::to_string).collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    let root = fresh_root();
+    yew::Renderer::<ErrorPage>::with_root_and_props(
+        root.clone(),
+        pelita_player::pages::ErrorPageProps { problems },
+    )
+    .render();
+    settle().await;
+    let items = all(&root, ".problems li");
+    assert_eq!(items.len(), 2);
+    let first = items[0].text_content().unwrap_or_default();
+    assert!(first.starts_with("modules/small.json:6:"), "{first}");
+    assert!(first.contains("$.masteryScore"), "{first}");
+    let second = items[1].text_content().unwrap_or_default();
+    assert!(second.contains("$.lessons[0].pages[1].blocks[0].alt"), "{second}");
+}
