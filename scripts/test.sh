@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test of the project, as CI does: formatting and lints (host and wasm32),
+# native unit tests of the pure crates, component tests in headless Chromium, the release
+# build, and the end-to-end tests against a real LRS. Ends with one summary line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180
+logs=$(mktemp -d)
+failed_steps=()
+
+step() {
+  local name=$1; shift
+  printf '\n\033[1m== %s\033[0m\n' "$name"
+  if ! "$@" 2>&1 | tee "$logs/$name.log"; then
+    failed_steps+=("$name")
+  fi
+}
+
+step fmt cargo fmt --all -- --check
+step clippy-host cargo clippy --workspace --all-targets -- -D warnings
+step clippy-wasm cargo clippy -p pelita-player --target wasm32-unknown-unknown --all-targets -- -D warnings
+step unit cargo test --workspace --exclude pelita-player
+step components bash -c 'cd crates/player && cargo test --target wasm32-unknown-unknown'
+step dist cargo xtask dist
+step e2e node --test --test-concurrency=1 tests/support/ tests/e2e/
+
+# One closing line over every runner: cargo's "test result" lines and node's "# pass/# fail".
+passed=$(cat "$logs"/*.log | sed -nE 's/^test result: [a-zA-Z]+\. ([0-9]+) passed.*/\1/p; s/^# pass ([0-9]+)$/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+failed=$(cat "$logs"/*.log | sed -nE 's/^test result: .* ([0-9]+) failed.*/\1/p; s/^# fail ([0-9]+)$/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+rm -rf "$logs"
+echo
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  echo "failed steps: ${failed_steps[*]}"
+  echo "${passed:-0} passed, $(( ${failed:-0} > 0 ? ${failed:-0} : ${#failed_steps[@]} )) failed"
+  exit 1
+fi
+echo "${passed:-0} passed, ${failed:-0} failed"

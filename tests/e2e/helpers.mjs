@@ -1,0 +1,128 @@
+// Shared steps of the end-to-end tests: where the built player is, how a learner moves
+// through the example module by keyboard or by mouse, and how to wait for the record to
+// be delivered.
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = path.join(ROOT, 'dist');
+export const MODULE_ID = 'https://pelita.example.org/modules/phishing';
+export const VERB = (name) => `http://adlnet.gov/expapi/verbs/${name}`;
+
+export function requireDist() {
+  assert.ok(
+    existsSync(path.join(DIST, 'index.html')),
+    'dist/ is missing: run `cargo xtask dist` first (scripts/test.sh does)',
+  );
+}
+
+/** The player URL with launch parameters. */
+export function playerUrl(base, params) {
+  const url = new URL(base);
+  for (const [k, v] of Object.entries(params)) {
+    url.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+  }
+  return url.toString();
+}
+
+/** Presses Tab until `selector` has focus, like a keyboard user; fails if it never does. */
+export async function tabTo(page, selector, max = 60) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`${selector} could not be reached with Tab`);
+}
+
+/** Waits until the page shows the heading `text`. */
+export async function expectHeading(page, text) {
+  await page.waitForFunction((t) => document.querySelector('h1')?.textContent === t, text, { timeout: 10_000 });
+}
+
+/** The learner's answers by question, and how each is given. */
+export function chooseByKeyboard(page) {
+  return {
+    async trueFalse(qid, value) {
+      await radioByKeyboard(page, qid, String(value));
+      await submitByKeyboard(page, qid);
+    },
+    async choice(qid, ids) {
+      const multiple = await page.$(`#q-${qid} input[type=checkbox]`);
+      for (const id of ids) {
+        if (multiple) {
+          await tabTo(page, `#q-${qid}-${id}`);
+          await page.keyboard.press('Space');
+        } else {
+          await radioByKeyboard(page, qid, id);
+        }
+      }
+      await submitByKeyboard(page, qid);
+    },
+    async next() {
+      await tabTo(page, '.nav button.primary');
+      await page.keyboard.press('Enter');
+    },
+  };
+}
+
+/** A radio group takes one Tab stop; arrow keys move (and select) within it. */
+async function radioByKeyboard(page, qid, value) {
+  await tabTo(page, `input[name="q-${qid}"]`);
+  const target = `#q-${qid}-${value}`;
+  for (let i = 0; i < 12; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, target)) {
+      await page.keyboard.press('Space');
+      assert.ok(await page.isChecked(target), `${target} is selected`);
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  assert.fail(`${target} could not be reached with the arrow keys`);
+}
+
+async function submitByKeyboard(page, qid) {
+  await tabTo(page, `#q-${qid} button.primary:not([disabled])`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`#q-${qid} .feedback .verdict`);
+}
+
+export function chooseByMouse(page) {
+  return {
+    async trueFalse(qid, value) {
+      await page.click(`label[for="q-${qid}-${value}"]`);
+      await page.click(`#q-${qid} button.primary`);
+      await page.waitForSelector(`#q-${qid} .feedback .verdict`);
+    },
+    async choice(qid, ids) {
+      for (const id of ids) await page.click(`label[for="q-${qid}-${id}"]`);
+      await page.click(`#q-${qid} button.primary`);
+      await page.waitForSelector(`#q-${qid} .feedback .verdict`);
+    },
+    async next() {
+      await page.click('.nav button.primary');
+    },
+  };
+}
+
+/** The statements in the order the player made them, from its saved record. */
+export async function recordedStatements(page, activityId = MODULE_ID) {
+  return page.evaluate((key) => {
+    const saved = JSON.parse(localStorage.getItem(key) || '{"entries": []}');
+    return saved.entries.map((e) => ({ statement: e.statement, delivery: e.delivery }));
+  }, `pelita.outbox.v1:${activityId}`);
+}
+
+/** Waits until every statement the player made has been delivered (or times out). */
+export async function waitForDelivery(page, count, timeout = 20_000) {
+  await page.waitForFunction(
+    ({ key, count }) => {
+      const saved = JSON.parse(localStorage.getItem(key) || '{"entries": []}');
+      return saved.entries.length >= count && saved.entries.every((e) => e.delivery === 'Sent');
+    },
+    { key: `pelita.outbox.v1:${MODULE_ID}`, count },
+    { timeout },
+  );
+}
