@@ -53,7 +53,7 @@ pub fn RecordPanel() -> Html {
                         <span class="object">{ object }</span>
                         <span class="state">{ status }</span>
                     </summary>
-                    <pre class="json">{ json }</pre>
+                    <pre class="json" tabindex="0">{ json }</pre>
                 </details>
             </li>
         }

@@ -18,9 +18,11 @@ pub fn ErrorPage(props: &Props) -> Html {
         <main class="error-page">
             <h1>{ t(&lang, Key::ErrorTitle) }</h1>
             <p>{ t(&lang, Key::ErrorIntro) }</p>
-            <ul class="problems" role="alert">
-                { for props.problems.iter().map(|p| html! { <li><code>{ p.clone() }</code></li> }) }
-            </ul>
+            <div role="alert">
+                <ul class="problems">
+                    { for props.problems.iter().map(|p| html! { <li><code>{ p.clone() }</code></li> }) }
+                </ul>
+            </div>
             <p>{ t(&lang, Key::ErrorHelp) }</p>
         </main>
     }

@@ -1,0 +1,500 @@
+// This script measures the first, cold-cache load of the Pelita player with the example
+// module (`?module=modules/phishing.json`) in headless Chromium and rewrites BENCHMARKS.md.
+// It serves the already built dist/ folder, loads the page five times per network profile
+// (each time in a brand-new browser profile with the cache disabled), and records how long
+// it takes until the first question can be answered, how many requests were issued before
+// then and how many bytes they cost. It reports the issue's budgets as PASS/FAIL lines but
+// always exits 0 on a budget miss, because it is a measurement and not a test.
+//
+// Usage: `cargo xtask dist` once, then `node bench/load.mjs`.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { serveStatic } from '../tests/support/serve.mjs';
+import { launchBrowser } from '../tests/support/browser.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = path.join(ROOT, 'dist');
+const OUTPUT = path.join(ROOT, 'BENCHMARKS.md');
+const MODULE = 'modules/phishing.json';
+const QUESTION_INPUT_ID = 'q-q-pin-true';
+const RUNS = 5;
+const RUN_TIMEOUT_MS = 60_000;
+
+const BUDGET_BYTES = 120 * 1024; // 122880 bytes, brotli, before the first question is interactive
+const BUDGET_REQUESTS = 5;
+const BUDGET_SLOW_MS = 2500;
+
+const PROFILES = [
+  { name: 'unthrottled', network: null, cpuRate: 1 },
+  {
+    name: 'slow',
+    // 400 ms added latency per request, 400 kbit/s = 50000 bytes/s each way, CPU 4x slower.
+    network: { offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000 },
+    cpuRate: 4,
+  },
+];
+
+// Runs in the page before any of its own scripts. It watches the DOM and resolves
+// window.__pelitaInteractive as soon as the first question's "true" radio exists, is
+// enabled and the player (not the loading screen) is rendered. `t` is the time of the DOM
+// mutation that made it so; `frame` is the start of the next animation frame, i.e. the
+// frame that first paints it. Both are performance.now() values: ms since navigation start.
+function interactiveProbe(inputId) {
+  let found = null;
+  let resolve;
+  window.__pelitaInteractive = new Promise((r) => (resolve = r));
+  const ready = () => {
+    const input = document.getElementById(inputId);
+    if (!input || input.disabled) return false;
+    if (!document.querySelector('#app .player')) return false;
+    return !document.querySelector('#app [aria-busy="true"]');
+  };
+  const check = () => {
+    if (found !== null || !ready()) return;
+    found = performance.now();
+    observer.disconnect();
+    requestAnimationFrame((frame) => {
+      resolve({
+        t: found,
+        frame,
+        timeOrigin: performance.timeOrigin,
+        resources: performance.getEntriesByType('resource').map((e) => ({
+          name: e.name,
+          startTime: e.startTime,
+        })),
+      });
+    });
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ['disabled', 'aria-busy', 'class', 'id'],
+  });
+  const tick = () => {
+    check();
+    if (found === null) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function fileSize(file) {
+  try {
+    const s = statSync(file);
+    return s.isFile() ? s.size : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The dist file a request URL maps to, its raw size and its brotli size (or raw if no .br). */
+function distSizes(url) {
+  let rel = decodeURIComponent(new URL(url).pathname);
+  if (rel.endsWith('/')) rel += 'index.html';
+  const file = path.join(DIST, rel);
+  const raw = fileSize(file);
+  if (raw === null) return { name: rel.slice(1), raw: null, br: null };
+  const br = fileSize(file + '.br');
+  return { name: rel.slice(1), raw, br: br ?? raw, hasBr: br !== null };
+}
+
+function header(headers, name) {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : headers[key];
+}
+
+async function measure(baseUrl, profile, serverLog) {
+  serverLog.length = 0;
+  const browser = await launchBrowser();
+  try {
+    const { page } = browser;
+    const problems = browser.watch(page);
+    const cdp = await browser.cdp(page);
+    const requests = new Map(); // requestId -> record
+    cdp.on('Network.requestWillBeSent', (e) => {
+      if (e.request.url.startsWith('data:')) return;
+      const r = requests.get(e.requestId) || {};
+      Object.assign(r, {
+        id: e.requestId,
+        url: e.request.url,
+        type: e.type,
+        sentTs: e.timestamp,
+        wallTime: e.wallTime,
+        redirect: Boolean(e.redirectResponse),
+      });
+      requests.set(e.requestId, r);
+    });
+    cdp.on('Network.requestWillBeSentExtraInfo', (e) => {
+      const r = requests.get(e.requestId) || { id: e.requestId };
+      r.acceptEncoding = header(e.headers, 'accept-encoding');
+      requests.set(e.requestId, r);
+    });
+    cdp.on('Network.responseReceived', (e) => {
+      const r = requests.get(e.requestId);
+      if (!r) return;
+      r.status = e.response.status;
+      r.protocol = e.response.protocol;
+      r.contentEncoding = header(e.response.headers, 'content-encoding');
+      r.contentLength = Number(header(e.response.headers, 'content-length'));
+    });
+    cdp.on('Network.loadingFinished', (e) => {
+      const r = requests.get(e.requestId);
+      if (!r) return;
+      r.doneTs = e.timestamp;
+      r.encodedDataLength = e.encodedDataLength;
+    });
+    cdp.on('Network.loadingFailed', (e) => {
+      const r = requests.get(e.requestId);
+      if (!r) return;
+      r.doneTs = e.timestamp;
+      r.failed = e.errorText || 'failed';
+      r.encodedDataLength = r.encodedDataLength ?? 0;
+    });
+
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    if (profile.network) await cdp.send('Network.emulateNetworkConditions', profile.network);
+    if (profile.cpuRate !== 1) {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpuRate });
+    }
+    await page.addInitScript(interactiveProbe, QUESTION_INPUT_ID);
+
+    const url = new URL(`?module=${MODULE}`, baseUrl).href;
+    await page.goto(url, { waitUntil: 'commit', timeout: RUN_TIMEOUT_MS });
+    let timer;
+    const result = await Promise.race([
+      page.evaluate(() => window.__pelitaInteractive),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`first question not interactive within ${RUN_TIMEOUT_MS} ms`)),
+          RUN_TIMEOUT_MS,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+
+    // CDP timestamps are monotonic seconds; requestWillBeSent also carries the wall time,
+    // which maps them onto the page's clock (performance.timeOrigin is wall time in ms).
+    const all = [...requests.values()].filter((r) => r.url);
+    const doc = all.find((r) => r.type === 'Document') || all[0];
+    const offset = doc.wallTime - doc.sentTs;
+    const rel = (ts) => (ts + offset) * 1000 - result.timeOrigin;
+    for (const r of all) {
+      r.sentMs = rel(r.sentTs);
+    }
+    const before = all.filter((r) => r.sentMs <= result.t).sort((a, b) => a.sentMs - b.sentMs);
+
+    // Let requests issued before the moment finish, so that their sizes are known.
+    const deadline = Date.now() + RUN_TIMEOUT_MS;
+    while (before.some((r) => r.doneTs === undefined) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 }).catch(() => {});
+    for (const r of before) {
+      if (r.doneTs !== undefined) r.doneMs = rel(r.doneTs);
+    }
+
+    const files = before.map((r) => {
+      const sizes = distSizes(r.url);
+      const missing = sizes.raw === null;
+      // A file missing from dist (a 404) still costs its error body; count that.
+      const body = Number.isFinite(r.contentLength) ? r.contentLength : 0;
+      return {
+        ...sizes,
+        raw: missing ? body : sizes.raw,
+        br: missing ? body : sizes.br,
+        missing,
+        status: r.status,
+        failed: r.failed,
+        wire: r.encodedDataLength ?? 0,
+        sentMs: r.sentMs,
+        doneMs: r.doneMs,
+        acceptEncoding: r.acceptEncoding,
+        contentEncoding: r.contentEncoding || 'identity',
+        protocol: r.protocol,
+      };
+    });
+    const pageResourcesBefore = result.resources.filter((e) => e.startTime <= result.t).length;
+    return {
+      ms: result.t,
+      frameMs: result.frame,
+      requests: before.length,
+      wireBytes: files.reduce((s, f) => s + f.wire, 0),
+      brBytes: files.reduce((s, f) => s + f.br, 0),
+      rawBytes: files.reduce((s, f) => s + f.raw, 0),
+      files,
+      totalRequests: all.length,
+      docSentMs: doc.sentMs,
+      // Resource Timing sees every request but the document itself: a cross-check.
+      pageCountBefore: pageResourcesBefore + 1,
+      problems: [...problems],
+      serverLog: [...serverLog],
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+function sh(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const cpu = (cpuinfo.match(/^model name\s*:\s*(.*)$/m) || [])[1] || os.cpus()[0]?.model || 'unknown';
+  const memKb = Number((readFileSync('/proc/meminfo', 'utf8').match(/^MemTotal:\s+(\d+)/m) || [])[1]);
+  let osName = 'unknown';
+  try {
+    osName = (readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)"?/m) || [])[1];
+  } catch {}
+  return {
+    date: sh('date', ['-u']),
+    cpu,
+    cores: sh('nproc', []),
+    memory: `${(memKb / 1024 / 1024).toFixed(1)} GiB`,
+    os: osName,
+    chromium: sh('/usr/bin/chromium', ['--version']),
+    node: process.version,
+  };
+}
+
+const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+const fmtKiB = (n) => `${(n / 1024).toFixed(1)} KiB`;
+
+function main() {
+  if (!existsSync(path.join(DIST, 'index.html')) || !existsSync(path.join(DIST, MODULE))) {
+    console.error('dist/ is missing or incomplete: run `cargo xtask dist` first.');
+    process.exit(1);
+  }
+  return run();
+}
+
+async function run() {
+  const started = Date.now();
+  const server = await serveStatic({ root: DIST, port: 0 });
+  const serverLog = [];
+  server.server.on('request', (req, res) => {
+    res.on('finish', () =>
+      serverLog.push({
+        url: req.url,
+        acceptEncoding: req.headers['accept-encoding'] || '(none)',
+        contentEncoding: res.getHeader('content-encoding') || 'identity',
+        status: res.statusCode,
+      }),
+    );
+  });
+
+  const results = {};
+  try {
+    for (const profile of PROFILES) {
+      results[profile.name] = [];
+      for (let i = 1; i <= RUNS; i++) {
+        const r = await measure(server.url, profile, serverLog);
+        results[profile.name].push(r);
+        console.log(
+          `${profile.name.padEnd(11)} run ${i}: interactive ${r.ms.toFixed(0)} ms, ` +
+            `${r.requests} requests, ${fmtInt(r.wireBytes)} B on the wire, ` +
+            `${fmtInt(r.brBytes)} B brotli`,
+        );
+      }
+    }
+  } finally {
+    await server.close();
+  }
+
+  const m = machine();
+  const summary = {};
+  for (const [name, runs] of Object.entries(results)) {
+    summary[name] = {
+      ms: median(runs.map((r) => r.ms)),
+      frameMs: median(runs.map((r) => r.frameMs)),
+      requests: median(runs.map((r) => r.requests)),
+      wireBytes: median(runs.map((r) => r.wireBytes)),
+      brBytes: median(runs.map((r) => r.brBytes)),
+    };
+  }
+
+  // Per-file breakdown: the first unthrottled run (the request list is the same every run;
+  // checked below).
+  const ref = results.unthrottled[0];
+  const sameFiles = Object.values(results)
+    .flat()
+    .every((r) => r.files.map((f) => f.name).join() === ref.files.map((f) => f.name).join());
+  const countsAgree = Object.values(results)
+    .flat()
+    .every((r) => r.pageCountBefore === r.requests);
+  const encodings = new Map();
+  for (const r of Object.values(results).flat()) {
+    for (const e of r.serverLog) {
+      const key = `${e.acceptEncoding} → ${e.contentEncoding}`;
+      encodings.set(key, (encodings.get(key) || 0) + 1);
+    }
+  }
+  const acceptSent = [...new Set(Object.values(results).flat().flatMap((r) => r.serverLog.map((e) => e.acceptEncoding)))];
+  const contentBack = [...new Set(Object.values(results).flat().flatMap((r) => r.files.map((f) => f.contentEncoding)))];
+  const problems = Object.values(results).flat().flatMap((r) => r.problems);
+
+  const budgets = [
+    {
+      what: `brotli bytes before the first question is interactive ≤ ${fmtInt(BUDGET_BYTES)} B (120 × 1024)`,
+      actual: `${fmtInt(summary.unthrottled.brBytes)} B (${fmtKiB(summary.unthrottled.brBytes)})`,
+      pass: summary.unthrottled.brBytes <= BUDGET_BYTES,
+    },
+    {
+      what: `requests before the first question is interactive ≤ ${BUDGET_REQUESTS}`,
+      actual: `${summary.unthrottled.requests} (unthrottled), ${summary.slow.requests} (slow)`,
+      pass: Math.max(summary.unthrottled.requests, summary.slow.requests) <= BUDGET_REQUESTS,
+    },
+    {
+      what: `slow profile: first question interactive ≤ ${BUDGET_SLOW_MS} ms (median)`,
+      actual: `${fmtInt(summary.slow.ms)} ms`,
+      pass: summary.slow.ms <= BUDGET_SLOW_MS,
+    },
+  ];
+
+  const wasm = ref.files.find((f) => f.name.endsWith('.wasm'));
+  const wasmShare = wasm ? wasm.br / ref.brBytes : 0;
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+
+  const lines = [];
+  lines.push('<!-- This file is generated by bench/load.mjs and rewritten on every run; do not edit it by hand. It records how fast the Pelita player loads the example module. -->');
+  lines.push('');
+  lines.push('# Pelita load benchmark');
+  lines.push('');
+  lines.push(`Measured ${m.date}.`);
+  lines.push('');
+  lines.push('## Machine');
+  lines.push('');
+  lines.push(`- CPU: ${m.cpu} (${m.cores} cores per \`nproc\`)`);
+  lines.push(`- Memory: ${m.memory}`);
+  lines.push(`- OS: ${m.os}`);
+  lines.push(`- Browser: ${m.chromium}, headless, driven by playwright-core`);
+  lines.push(`- Node: ${m.node}`);
+  lines.push('');
+  lines.push('## How to rerun');
+  lines.push('');
+  lines.push('```sh');
+  lines.push('PATH=$PWD/node_modules/.bin:$PATH cargo xtask dist   # build dist/ first');
+  lines.push('node bench/load.mjs                                 # rewrites this file');
+  lines.push('```');
+  lines.push('');
+  lines.push('## What is measured');
+  lines.push('');
+  lines.push(`The first (cold-cache) load of \`index.html?module=${MODULE}\`, served from \`dist/\` by`);
+  lines.push('`tests/support/serve.mjs` on 127.0.0.1. Every run uses a brand-new Chromium profile with');
+  lines.push('the cache disabled (`Network.setCacheDisabled`). Each figure is the median of');
+  lines.push(`${RUNS} runs.`);
+  lines.push('');
+  lines.push(`- **Interactive**: ms from navigation start (\`performance.timeOrigin\`) until the first`);
+  lines.push(`  question's radio \`#${QUESTION_INPUT_ID}\` exists, is enabled and the player (not the`);
+  lines.push('  loading screen) is rendered, detected by a MutationObserver installed before the page\'s');
+  lines.push('  scripts. "Next frame" is the start of the animation frame that first paints it.');
+  lines.push('- **Requests**: CDP `Network.requestWillBeSent` events (data: URLs excluded) issued before');
+  lines.push('  that moment.');
+  lines.push('- **Wire bytes**: sum of `Network.loadingFinished.encodedDataLength` for those requests');
+  lines.push('  (response headers included, whatever encoding the server actually sent).');
+  lines.push('- **Brotli bytes**: for the same files, the size of the `.br` sibling in `dist/` (the raw');
+  lines.push('  size if there is none; a 404 counts its error body). This is what a brotli-serving host');
+  lines.push('  would send, without headers.');
+  lines.push('- **slow** profile: `Network.emulateNetworkConditions` latency 400 ms, download and upload');
+  lines.push('  50000 bytes/s (400 kbit/s), plus `Emulation.setCPUThrottlingRate` 4.');
+  lines.push('');
+  lines.push('## Results');
+  lines.push('');
+  lines.push('| Profile | Interactive, median | Interactive, all runs (ms) | Next frame, median | Requests | Wire bytes | Brotli bytes |');
+  lines.push('|---|---:|---|---:|---:|---:|---:|');
+  for (const [name, runs] of Object.entries(results)) {
+    const s = summary[name];
+    lines.push(
+      `| ${name} | ${fmtInt(s.ms)} ms | ${runs.map((r) => fmtInt(r.ms)).join(', ')} | ${fmtInt(s.frameMs)} ms | ` +
+        `${s.requests} (${runs.map((r) => r.requests).join(', ')}) | ${fmtInt(s.wireBytes)} | ${fmtInt(s.brBytes)} |`,
+    );
+  }
+  lines.push('');
+  lines.push('## Files requested before the first question is interactive (unthrottled, run 1)');
+  lines.push('');
+  lines.push('| File | Status | Raw bytes | Brotli bytes | Sent as | Wire bytes | Requested at | Finished at |');
+  lines.push('|---|---:|---:|---:|---|---:|---:|---:|');
+  for (const f of ref.files) {
+    lines.push(
+      `| \`${f.name}\`${f.missing ? ' (not in dist)' : ''} | ${f.status ?? f.failed} | ${fmtInt(f.raw)} | ${fmtInt(f.br)}${f.hasBr === false ? ' (no .br)' : ''} | ` +
+        `${f.contentEncoding} | ${fmtInt(f.wire)} | ${fmtInt(f.sentMs)} ms | ${f.doneMs === undefined ? '?' : fmtInt(f.doneMs) + ' ms'} |`,
+    );
+  }
+  lines.push(`| **Total** | | ${fmtInt(ref.rawBytes)} | ${fmtInt(ref.brBytes)} | | ${fmtInt(ref.wireBytes)} | | |`);
+  lines.push('');
+  lines.push('## Budgets');
+  lines.push('');
+  lines.push('```');
+  for (const b of budgets) lines.push(`${b.pass ? 'PASS' : 'FAIL'}  ${b.what}: ${b.actual}`);
+  lines.push('```');
+  lines.push('');
+  lines.push('## Notes');
+  lines.push('');
+  lines.push(
+    `- Compression: Chromium sent \`Accept-Encoding: ${acceptSent.join('` / `')}\` to 127.0.0.1, and the` +
+      ` responses came back with Content-Encoding ${contentBack.map((c) => `\`${c}\``).join(', ')}` +
+      (acceptSent.some((a) => /\bbr\b/.test(a))
+        ? '. So the wire bytes above already are brotli bytes plus headers.'
+        : ': Chromium only advertises `br` on secure (HTTPS) connections, so over plain http the' +
+          ' server falls back to the `.gz` files, and the wire bytes are gzip bytes plus headers. The' +
+          ' "Brotli bytes" column is what an HTTPS deployment serving the `.br` files would send.'),
+  );
+  if (wasm) {
+    lines.push(
+      `- The WebAssembly binary dominates: \`${wasm.name}\` is ${fmtInt(wasm.raw)} B raw and` +
+        ` ${fmtInt(wasm.br)} B brotli, ${(wasmShare * 100).toFixed(0)}% of the brotli bytes before the first` +
+        ` question, and on its own ${wasm.br > BUDGET_BYTES ? 'over' : 'within'} the ${fmtInt(BUDGET_BYTES)} B budget.` +
+        ` At 50000 bytes/s it alone needs about ${fmtInt((wasm.br / 50_000) * 1000)} ms (brotli) to download` +
+        ` on the slow profile, before any latency or CPU cost.`,
+    );
+  }
+  const launchFile = ref.files.find((f) => f.name.endsWith('launch.json'));
+  if (launchFile && launchFile.missing) {
+    lines.push(
+      `- \`${launchFile.name}\` does not exist in \`dist/\`; the index page preloads it and the player` +
+        ` asks for it, so every load spends one of the ${BUDGET_REQUESTS} requests on a ${launchFile.status}.`,
+    );
+  }
+  lines.push(
+    `- Cross-checks: the request list was ${sameFiles ? 'identical in every run' : 'NOT the same in every run'};` +
+      ` the page's own Resource Timing count (plus the document) ${countsAgree ? 'agreed with' : 'did NOT always agree with'}` +
+      ` the CDP count; the document request was issued ${ref.docSentMs.toFixed(1)} ms after navigation start in` +
+      ` unthrottled run 1 (CDP times are mapped onto the page clock through \`wallTime\`).`,
+  );
+  lines.push(
+    '- The server is local, so the unthrottled profile measures mostly CPU (wasm compile, module parse,' +
+      ' first render) and says little about a real network; the slow profile is the one that resembles' +
+      ' a poor mobile link. Chromium\'s throttling is applied per request in the browser, not by a real' +
+      ' link, and the machine is shared, so expect a few per cent of run-to-run noise.',
+  );
+  if (problems.length) {
+    lines.push(`- The page logged ${problems.length} console error(s) or page error(s), e.g.: \`${problems[0].text.slice(0, 200)}\``);
+  }
+  lines.push(`- This run took ${seconds} s in total.`);
+  lines.push('');
+  writeFileSync(OUTPUT, lines.join('\n'));
+
+  console.log('');
+  console.log(`Accept-Encoding → Content-Encoding seen by the server: ${[...encodings].map(([k, n]) => `${k} (${n}×)`).join('; ')}`);
+  for (const b of budgets) console.log(`${b.pass ? 'PASS' : 'FAIL'}  ${b.what}: ${b.actual}`);
+  console.log(`Wrote ${path.relative(process.cwd(), OUTPUT) || OUTPUT} (${seconds} s).`);
+}
+
+await main();

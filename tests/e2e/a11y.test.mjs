@@ -1,0 +1,56 @@
+// Accessibility, judged by axe-core (WCAG 2.x A and AA rules) on every kind of screen the
+// walking skeleton has: a lesson page with a question, feedback after an answer, a page
+// with an image, the result page, the open learning record, and the error page.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { serveStatic } from '../support/serve.mjs';
+import { launchBrowser } from '../support/browser.mjs';
+import { DIST, requireDist, playerUrl, chooseByMouse, expectHeading } from './helpers.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let server, browser;
+
+before(async () => {
+  requireDist();
+  server = await serveStatic({ root: DIST });
+  browser = await launchBrowser({ viewport: { width: 320, height: 640 } });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function violations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
+  );
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+test('no WCAG A/AA violations on any screen, in both languages, at 320 px', async () => {
+  const page = browser.page;
+  for (const lang of ['id', 'en']) {
+    await page.goto(playerUrl(server.url, { module: 'modules/phishing.json', lang }));
+    await page.waitForSelector('#q-q-pin-true');
+    assert.deepEqual(await violations(page), [], `first page (${lang})`);
+    const mouse = chooseByMouse(page);
+    await mouse.trueFalse('q-pin', 'true');
+    assert.deepEqual(await violations(page), [], `feedback (${lang})`);
+    await mouse.next();
+    await page.waitForSelector('figure img');
+    assert.deepEqual(await violations(page), [], `image page (${lang})`);
+    for (let i = 0; i < 3; i++) await mouse.next();
+    await page.click('.nav .finish button');
+    await page.waitForSelector('.result');
+    await page.click('#record-title');
+    await page.click('.record .entry summary');
+    assert.deepEqual(await violations(page), [], `result page with the record open (${lang})`);
+  }
+  await page.goto(playerUrl(server.url, { module: 'modules/none.json' }));
+  await page.waitForSelector('.error-page');
+  assert.deepEqual(await violations(page), [], 'error page');
+});

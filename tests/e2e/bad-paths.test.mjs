@@ -1,0 +1,114 @@
+// The bad paths, end to end: an LRS that refuses the credentials or is not there at all
+// must not lose a single statement (they stay queued in the browser and go out once the
+// LRS is reachable), and a broken module or broken launch parameters get a readable error
+// page naming every problem, never a blank page.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startLrs } from '../support/lrs.mjs';
+import { serveStatic } from '../support/serve.mjs';
+import { launchBrowser } from '../support/browser.mjs';
+import { validateStatements } from '../support/validate.mjs';
+import { DIST, requireDist, playerUrl, chooseByMouse, recordedStatements, waitForDelivery } from './helpers.mjs';
+
+const ACTOR = { mbox: 'mailto:budi@example.go.id', name: 'Budi' };
+let lrs, server, site, browser;
+
+before(async () => {
+  requireDist();
+  // A copy of the built player with broken modules beside the good one.
+  site = await mkdtemp(path.join(tmpdir(), 'pelita-site-'));
+  await cp(DIST, site, { recursive: true });
+  const good = JSON.parse(await readFile(path.join(DIST, 'modules/phishing.json'), 'utf8'));
+  const broken = structuredClone(good);
+  broken.masteryScore = 1.5;
+  delete broken.lessons[0].pages[1].blocks[2].alt;
+  broken.lessons[1].pages[0].blocks.push({ type: 'video', src: 'x.mp4' });
+  await writeFile(path.join(site, 'modules/broken.json'), JSON.stringify(broken, null, 2));
+  await writeFile(path.join(site, 'modules/not-json.json'), '{\n  "pelita": 1,\n  "id": oops\n}\n');
+  lrs = await startLrs({ username: 'pelita', password: 'right' });
+  server = await serveStatic({ root: site });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await lrs?.stop();
+  if (site) await rm(site, { recursive: true, force: true });
+});
+
+async function answerFirstQuestion(page) {
+  await page.waitForSelector('#q-q-pin-false');
+  await chooseByMouse(page).trueFalse('q-pin', 'false');
+}
+
+test('refused credentials and a missing LRS keep every statement queued until delivery works', async () => {
+  const page = await browser.newPage();
+  const wrongAuth = 'Basic ' + Buffer.from('pelita:wrong').toString('base64');
+  await page.goto(playerUrl(server.url, { module: 'modules/phishing.json', endpoint: lrs.endpoint, auth: wrongAuth, actor: ACTOR, lang: 'en' }));
+  await answerFirstQuestion(page);
+  // The LRS refuses (401); the record panel says so and keeps all three statements.
+  await page.click('#record-title');
+  await page.waitForFunction(() => document.querySelector('.record .warning')?.textContent.startsWith('401'));
+  let kept = await recordedStatements(page);
+  assert.deepEqual(kept.map((e) => e.delivery), ['Queued', 'Queued', 'Queued']);
+  assert.equal((await lrs.statements()).length, 0);
+
+  // Then the LRS is not reachable at all (a closed port): still nothing is lost.
+  await page.goto(playerUrl(server.url, { module: 'modules/phishing.json', endpoint: 'http://127.0.0.1:9/xAPI/', auth: lrs.auth, actor: ACTOR, lang: 'en' }));
+  await page.waitForSelector('#q-q-pin-true');
+  await page.click('#record-title');
+  await page.waitForFunction(() => document.querySelector('.record .warning'));
+  kept = await recordedStatements(page);
+  assert.equal(kept.length, 5, 'the earlier three plus a new initialized and experienced');
+  assert.ok(kept.every((e) => e.delivery === 'Queued'));
+
+  // With the right launch, everything queued before goes out, exactly once.
+  await page.goto(playerUrl(server.url, { module: 'modules/phishing.json', endpoint: lrs.endpoint, auth: lrs.auth, actor: ACTOR, lang: 'en' }));
+  await waitForDelivery(page, 7);
+  const made = await recordedStatements(page);
+  const stored = await lrs.statements();
+  assert.deepEqual(new Set(stored.map((s) => s.id)), new Set(made.map((e) => e.statement.id)));
+  assert.equal(stored.length, 7);
+  assert.deepEqual(validateStatements(stored), []);
+  await page.close();
+});
+
+test('a broken module gets an error page listing every problem with file, line and path', async () => {
+  const page = await browser.newPage();
+  await page.goto(playerUrl(server.url, { module: 'modules/broken.json', lang: 'en' }));
+  await page.waitForSelector('.error-page');
+  const problems = await page.$$eval('.problems li', (items) => items.map((li) => li.textContent));
+  assert.equal(problems.length, 3, problems.join('\n'));
+  assert.match(problems.find((p) => p.includes('$.masteryScore')), /^modules\/broken\.json:\d+:\d+: \$\.masteryScore: must be a number from 0 to 1/);
+  assert.match(problems.find((p) => p.includes('.alt')), /^modules\/broken\.json:\d+:\d+: \$\.lessons\[0\]\.pages\[1\]\.blocks\[2\]\.alt: missing required field `alt`/);
+  assert.match(problems.find((p) => p.includes('video')), /\$\.lessons\[1\]\.pages\[0\]\.blocks\[\d+\]\.type: unknown block type `video`/);
+  // The reported line really is where the problem is.
+  const source = (await readFile(path.join(site, 'modules/broken.json'), 'utf8')).split('\n');
+  const line = Number(problems.find((p) => p.includes('$.masteryScore')).split(':')[1]);
+  assert.match(source[line - 1], /"masteryScore": 1.5/);
+
+  await page.goto(playerUrl(server.url, { module: 'modules/not-json.json' }));
+  await page.waitForSelector('.error-page');
+  assert.match(await page.textContent('.problems'), /^modules\/not-json\.json:3:9: \$: not valid JSON/);
+
+  await page.goto(playerUrl(server.url, { module: 'modules/missing.json' }));
+  await page.waitForSelector('.error-page');
+  assert.match(await page.textContent('.problems'), /modules\/missing\.json: not found \(HTTP 404\)/);
+  await page.close();
+});
+
+test('broken launch parameters are named on the error page instead of being ignored', async () => {
+  const page = await browser.newPage();
+  const url = new URL(server.url);
+  url.search = new URLSearchParams({ module: 'modules/phishing.json', endpoint: 'ftp://lrs', actor: '{nope', registration: '42' }).toString();
+  await page.goto(url.toString());
+  await page.waitForSelector('.error-page');
+  const problems = await page.$$eval('.problems li', (items) => items.map((li) => li.textContent));
+  assert.deepEqual(problems.map((p) => p.split(':').slice(0, 2).join(':')), ['query: endpoint', 'query: actor', 'query: registration']);
+  await page.close();
+});
