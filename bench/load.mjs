@@ -9,7 +9,7 @@
 // Usage: `cargo xtask dist` once, then `node bench/load.mjs`.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,8 +42,10 @@ const PROFILES = [
 // Runs in the page before any of its own scripts. It watches the DOM and resolves
 // window.__pelitaInteractive as soon as the first question's "true" radio exists, is
 // enabled and the player (not the loading screen) is rendered. `t` is the time of the DOM
-// mutation that made it so; `frame` is the start of the next animation frame, i.e. the
-// frame that first paints it. Both are performance.now() values: ms since navigation start.
+// mutation that made it so; `frame` is when the next animation frame's callbacks ran, just
+// before the frame that first paints it. Both are performance.now() values, i.e. ms since
+// navigation start. (The rAF timestamp argument is not used: it is the frame's scheduled
+// start and can be earlier than `t` when the page's main thread is busy.)
 function interactiveProbe(inputId) {
   let found = null;
   let resolve;
@@ -58,10 +60,10 @@ function interactiveProbe(inputId) {
     if (found !== null || !ready()) return;
     found = performance.now();
     observer.disconnect();
-    requestAnimationFrame((frame) => {
+    requestAnimationFrame(() => {
       resolve({
         t: found,
-        frame,
+        frame: performance.now(),
         timeOrigin: performance.timeOrigin,
         resources: performance.getEntriesByType('resource').map((e) => ({
           name: e.name,
@@ -285,16 +287,40 @@ function main() {
   return run();
 }
 
+/** Names, sizes and modification times of everything in dist/, to notice a rebuild mid-run. */
+function distSnapshot(dir = DIST, prefix = '') {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const rel = prefix + entry.name;
+    if (entry.isDirectory()) out.push(...distSnapshot(path.join(dir, entry.name), rel + '/'));
+    else {
+      const s = statSync(path.join(dir, entry.name));
+      out.push(`${rel}:${s.size}:${s.mtimeMs}`);
+    }
+  }
+  return out.sort().join('\n');
+}
+
 async function run() {
   const started = Date.now();
+  const distBefore = distSnapshot();
   const server = await serveStatic({ root: DIST, port: 0 });
   const serverLog = [];
+  // Record what Chromium asked for and what the server answered. serve.mjs passes its
+  // headers straight to writeHead, so they are caught there (getHeader would not see them).
   server.server.on('request', (req, res) => {
+    let contentEncoding = 'identity';
+    const writeHead = res.writeHead;
+    res.writeHead = function (status, headers, ...rest) {
+      const h = typeof headers === 'object' && headers ? headers : rest[0];
+      contentEncoding = header(h, 'content-encoding') || 'identity';
+      return writeHead.call(this, status, headers, ...rest);
+    };
     res.on('finish', () =>
       serverLog.push({
         url: req.url,
         acceptEncoding: req.headers['accept-encoding'] || '(none)',
-        contentEncoding: res.getHeader('content-encoding') || 'identity',
+        contentEncoding,
         status: res.statusCode,
       }),
     );
@@ -305,12 +331,14 @@ async function run() {
     for (const profile of PROFILES) {
       results[profile.name] = [];
       for (let i = 1; i <= RUNS; i++) {
+        const runStarted = Date.now();
         const r = await measure(server.url, profile, serverLog);
+        r.wallSeconds = (Date.now() - runStarted) / 1000;
         results[profile.name].push(r);
         console.log(
           `${profile.name.padEnd(11)} run ${i}: interactive ${r.ms.toFixed(0)} ms, ` +
             `${r.requests} requests, ${fmtInt(r.wireBytes)} B on the wire, ` +
-            `${fmtInt(r.brBytes)} B brotli`,
+            `${fmtInt(r.brBytes)} B brotli (run took ${r.wallSeconds.toFixed(1)} s)`,
         );
       }
     }
@@ -318,6 +346,8 @@ async function run() {
     await server.close();
   }
 
+  const distChanged = distSnapshot() !== distBefore;
+  if (distChanged) console.warn('WARNING: dist/ changed while the benchmark ran (a rebuild?); rerun it.');
   const m = machine();
   const summary = {};
   for (const [name, runs] of Object.entries(results)) {
@@ -333,12 +363,14 @@ async function run() {
   // Per-file breakdown: the first unthrottled run (the request list is the same every run;
   // checked below).
   const ref = results.unthrottled[0];
-  const sameFiles = Object.values(results)
-    .flat()
-    .every((r) => r.files.map((f) => f.name).join() === ref.files.map((f) => f.name).join());
-  const countsAgree = Object.values(results)
-    .flat()
-    .every((r) => r.pageCountBefore === r.requests);
+  const runLabels = Object.entries(results).flatMap(([name, runs]) =>
+    runs.map((r, i) => ({ label: `${name} run ${i + 1}`, r })),
+  );
+  const refNames = ref.files.map((f) => f.name).join();
+  const differentFiles = runLabels.filter(({ r }) => r.files.map((f) => f.name).join() !== refNames);
+  const countMismatch = runLabels.filter(({ r }) => r.pageCountBefore !== r.requests);
+  const sameFiles = differentFiles.length === 0;
+  const countsAgree = countMismatch.length === 0;
   const encodings = new Map();
   for (const r of Object.values(results).flat()) {
     for (const e of r.serverLog) {
@@ -348,7 +380,11 @@ async function run() {
   }
   const acceptSent = [...new Set(Object.values(results).flat().flatMap((r) => r.serverLog.map((e) => e.acceptEncoding)))];
   const contentBack = [...new Set(Object.values(results).flat().flatMap((r) => r.files.map((f) => f.contentEncoding)))];
-  const problems = Object.values(results).flat().flatMap((r) => r.problems);
+  // The 404 for the missing launch.json is logged by Chromium as a console error on every
+  // load; anything else is worth reporting.
+  const allProblems = Object.values(results).flat().flatMap((r) => r.problems);
+  const problems = allProblems.filter((p) => !/status of 404/.test(p.text));
+  const expected404s = allProblems.length - problems.length;
 
   const budgets = [
     {
@@ -404,7 +440,8 @@ async function run() {
   lines.push(`- **Interactive**: ms from navigation start (\`performance.timeOrigin\`) until the first`);
   lines.push(`  question's radio \`#${QUESTION_INPUT_ID}\` exists, is enabled and the player (not the`);
   lines.push('  loading screen) is rendered, detected by a MutationObserver installed before the page\'s');
-  lines.push('  scripts. "Next frame" is the start of the animation frame that first paints it.');
+  lines.push('  scripts. "Next frame" is when the following animation frame\'s callbacks ran, just');
+  lines.push('  before that frame paints the question.');
   lines.push('- **Requests**: CDP `Network.requestWillBeSent` events (data: URLs excluded) issued before');
   lines.push('  that moment.');
   lines.push('- **Wire bytes**: sum of `Network.loadingFinished.encodedDataLength` for those requests');
@@ -439,6 +476,20 @@ async function run() {
   }
   lines.push(`| **Total** | | ${fmtInt(ref.rawBytes)} | ${fmtInt(ref.brBytes)} | | ${fmtInt(ref.wireBytes)} | | |`);
   lines.push('');
+  const slowRef = results.slow[0];
+  lines.push('## Timeline on the slow profile (run 1)');
+  lines.push('');
+  lines.push(`The first question became interactive at ${fmtInt(slowRef.ms)} ms.`);
+  lines.push('');
+  lines.push('| File | Sent as | Wire bytes | Requested at | Finished at |');
+  lines.push('|---|---|---:|---:|---:|');
+  for (const f of slowRef.files) {
+    lines.push(
+      `| \`${f.name}\` | ${f.contentEncoding} | ${fmtInt(f.wire)} | ${fmtInt(f.sentMs)} ms | ` +
+        `${f.doneMs === undefined ? '?' : fmtInt(f.doneMs) + ' ms'} |`,
+    );
+  }
+  lines.push('');
   lines.push('## Budgets');
   lines.push('');
   lines.push('```');
@@ -448,10 +499,13 @@ async function run() {
   lines.push('## Notes');
   lines.push('');
   lines.push(
-    `- Compression: Chromium sent \`Accept-Encoding: ${acceptSent.join('` / `')}\` to 127.0.0.1, and the` +
+    `- Compression: Chromium sent \`Accept-Encoding: ${acceptSent.join('` / `')}\` to http://127.0.0.1, and the` +
       ` responses came back with Content-Encoding ${contentBack.map((c) => `\`${c}\``).join(', ')}` +
+      (contentBack.includes('identity') ? ' (`identity` only for uncompressed answers such as the 404 text)' : '') +
       (acceptSent.some((a) => /\bbr\b/.test(a))
-        ? '. So the wire bytes above already are brotli bytes plus headers.'
+        ? '. So the wire bytes above already are brotli bytes plus response headers. (As far as we know' +
+          ' Chromium advertises `br` only over HTTPS and to localhost; a plain-http deployment on another' +
+          ' host would get the `.gz` files instead, which this bench did not measure.)'
         : ': Chromium only advertises `br` on secure (HTTPS) connections, so over plain http the' +
           ' server falls back to the `.gz` files, and the wire bytes are gzip bytes plus headers. The' +
           ' "Brotli bytes" column is what an HTTPS deployment serving the `.br` files would send.'),
@@ -465,6 +519,27 @@ async function run() {
         ` on the slow profile, before any latency or CPU cost.`,
     );
   }
+  {
+    const latency = PROFILES[1].network.latency;
+    const rate = PROFILES[1].network.downloadThroughput;
+    const left = BUDGET_SLOW_MS - 2 * latency;
+    lines.push(
+      `- The slow-profile time budget is stricter than the byte budget. Loading needs at least two serial` +
+        ` round trips of ${latency} ms (index.html, then the files it starts), which leaves ${fmtInt(left)} ms,` +
+        ` i.e. at most about ${fmtInt((left / 1000) * rate)} B at ${fmtInt(rate)} bytes/s for everything before the first` +
+        ` question, minus the (4× slowed) CPU time. Even ${fmtInt(BUDGET_BYTES)} B would take` +
+        ` ${fmtInt((BUDGET_BYTES / rate) * 1000 + 2 * latency)} ms on the wire alone. The bandwidth is shared by` +
+        ` parallel requests, so preloading the JSON does not make the wasm arrive sooner.`,
+    );
+    const slowWasm = results.slow[0].files.find((f) => f.name.endsWith('.wasm'));
+    if (slowWasm && slowWasm.doneMs !== undefined) {
+      lines.push(
+        `- In slow run 1 the wasm finished downloading at ${fmtInt(slowWasm.doneMs)} ms and the question was` +
+          ` interactive ${fmtInt(results.slow[0].ms - slowWasm.doneMs)} ms later (compile, start, parse, first render at 4× CPU):` +
+          ` on this profile the load is download-bound.`,
+      );
+    }
+  }
   const launchFile = ref.files.find((f) => f.name.endsWith('launch.json'));
   if (launchFile && launchFile.missing) {
     lines.push(
@@ -473,17 +548,24 @@ async function run() {
     );
   }
   lines.push(
-    `- Cross-checks: the request list was ${sameFiles ? 'identical in every run' : 'NOT the same in every run'};` +
-      ` the page's own Resource Timing count (plus the document) ${countsAgree ? 'agreed with' : 'did NOT always agree with'}` +
+    `- Cross-checks: the request list was ${sameFiles ? 'identical in every run' : `NOT the same in every run (differs in ${differentFiles.map((d) => d.label).join(', ')})`};` +
+      ` the page's own Resource Timing count (plus the document) ${countsAgree ? 'agreed with' : `did NOT always agree with (${countMismatch.map((d) => d.label).join(', ')})`}` +
       ` the CDP count; the document request was issued ${ref.docSentMs.toFixed(1)} ms after navigation start in` +
       ` unthrottled run 1 (CDP times are mapped onto the page clock through \`wallTime\`).`,
   );
+  if (distChanged) {
+    lines.push('- **Warning: `dist/` changed while this benchmark ran (a rebuild?), so these numbers mix two builds. Rerun it.**');
+  }
   lines.push(
     '- The server is local, so the unthrottled profile measures mostly CPU (wasm compile, module parse,' +
       ' first render) and says little about a real network; the slow profile is the one that resembles' +
-      ' a poor mobile link. Chromium\'s throttling is applied per request in the browser, not by a real' +
-      ' link, and the machine is shared, so expect a few per cent of run-to-run noise.',
+      ' a poor mobile link. Chromium emulates it in its network stack (latency added per request,' +
+      ' bandwidth shared by all requests), not with a real link. The unthrottled times are noisy' +
+      ` (a fresh browser per run on ${m.cores} cores shared with whatever else runs); the slow ones are steady within a few per cent.`,
   );
+  if (expected404s) {
+    lines.push(`- Chromium logged the launch.json 404 as a console error (${expected404s} times over all runs).`);
+  }
   if (problems.length) {
     lines.push(`- The page logged ${problems.length} console error(s) or page error(s), e.g.: \`${problems[0].text.slice(0, 200)}\``);
   }

@@ -36,12 +36,17 @@ fn main() -> Result<()> {
 
 fn root() -> Result<PathBuf> {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    Ok(manifest.parent().context("xtask lives in the workspace")?.to_path_buf())
+    Ok(manifest
+        .parent()
+        .context("xtask lives in the workspace")?
+        .to_path_buf())
 }
 
 fn run(cmd: &mut Command) -> Result<()> {
     eprintln!("+ {cmd:?}");
-    let status = cmd.status().with_context(|| format!("could not start {cmd:?}"))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start {cmd:?}"))?;
     if !status.success() {
         bail!("{cmd:?} failed with {status}");
     }
@@ -82,7 +87,9 @@ fn dist(dev: bool) -> Result<()> {
     let out = root.join("dist");
     let profile = if dev { "debug" } else { "release" };
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cargo.current_dir(&root).args(["build", "-p", "pelita-player", "--target", TARGET]);
+    cargo
+        .current_dir(&root)
+        .args(["build", "-p", "pelita-player", "--target", TARGET]);
     if !dev {
         cargo.arg("--release");
     }
@@ -95,14 +102,24 @@ fn dist(dev: bool) -> Result<()> {
         .context("wasm-bindgen is not installed; run scripts/setup.sh")?;
     let version = String::from_utf8_lossy(&version.stdout);
     if !version.contains(&wanted) {
-        bail!("wasm-bindgen CLI is `{}`, but the crate is {wanted}; run scripts/setup.sh", version.trim());
+        bail!(
+            "wasm-bindgen CLI is `{}`, but the crate is {wanted}; run scripts/setup.sh",
+            version.trim()
+        );
     }
     let staging = root.join("target/pelita-bindgen");
     let _ = fs::remove_dir_all(&staging);
     let wasm_in = root.join(format!("target/{TARGET}/{profile}/pelita_player.wasm"));
     run(Command::new("wasm-bindgen")
         .arg(&wasm_in)
-        .args(["--target", "web", "--no-typescript", "--out-name", "pelita", "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "pelita",
+            "--out-dir",
+        ])
         .arg(&staging))?;
     let wasm = staging.join("pelita_bg.wasm");
     if !dev {
@@ -157,7 +174,11 @@ fn dist(dev: bool) -> Result<()> {
     eprintln!(
         "dist/ ready: {js_name} and {wasm_name} ({} bytes){}",
         wasm_bytes.len(),
-        if modules_ok { "" } else { "; some modules have problems (see above)" }
+        if modules_ok {
+            ""
+        } else {
+            "; some modules have problems (see above)"
+        }
     );
     Ok(())
 }
@@ -168,7 +189,10 @@ fn minify_css(css: &str) -> String {
     let mut rest = css;
     while let Some(start) = rest.find("/*") {
         out.push_str(&rest[..start]);
-        rest = rest[start..].find("*/").map(|end| &rest[start + end + 2..]).unwrap_or("");
+        rest = rest[start..]
+            .find("*/")
+            .map(|end| &rest[start + end + 2..])
+            .unwrap_or("");
     }
     out.push_str(rest);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -218,7 +242,10 @@ fn compress_tree(dir: &Path) -> Result<()> {
             continue;
         }
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "html" | "js" | "wasm" | "css" | "json" | "svg" | "webmanifest") {
+        if !matches!(
+            ext,
+            "html" | "js" | "wasm" | "css" | "json" | "svg" | "webmanifest"
+        ) {
             continue;
         }
         let bytes = fs::read(&path)?;

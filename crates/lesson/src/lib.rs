@@ -20,8 +20,7 @@ pub use error::{LoadError, Problem, SessionError};
 pub use lang::LangMap;
 pub use load::{load_module, FORMAT_VERSION};
 pub use model::{
-    Block, Choice, Feedback, Image, Inline, Lesson, Module, Page, Question, QuestionKind,
-    RichBlock,
+    Block, Choice, Feedback, Image, Inline, Lesson, Module, Page, Question, QuestionKind, RichBlock,
 };
 pub use scoring::{judge, Outcome, Score};
 pub use session::{Answer, Command, Event, PageRef, Phase, Response, Session};

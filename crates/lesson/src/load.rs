@@ -106,7 +106,12 @@ impl Reader {
     }
 
     /// Checks that `v` is an object with only the `allowed` keys, reporting each stranger.
-    fn object<'v>(&mut self, v: &'v Value, path: &str, allowed: &[&str]) -> Option<&'v Map<String, Value>> {
+    fn object<'v>(
+        &mut self,
+        v: &'v Value,
+        path: &str,
+        allowed: &[&str],
+    ) -> Option<&'v Map<String, Value>> {
         let Value::Object(map) = v else {
             self.problem(path, format!("expected an object, found {}", kind_of(v)));
             return None;
@@ -115,17 +120,28 @@ impl Reader {
             if !allowed.contains(&key.as_str()) {
                 self.problem(
                     child_key(path, key),
-                    format!("unknown field `{key}`; expected one of: {}", allowed.join(", ")),
+                    format!(
+                        "unknown field `{key}`; expected one of: {}",
+                        allowed.join(", ")
+                    ),
                 );
             }
         }
         Some(map)
     }
 
-    fn required<'v>(&mut self, map: &'v Map<String, Value>, path: &str, key: &str) -> Option<&'v Value> {
+    fn required<'v>(
+        &mut self,
+        map: &'v Map<String, Value>,
+        path: &str,
+        key: &str,
+    ) -> Option<&'v Value> {
         let found = map.get(key);
         if found.is_none() {
-            self.problem(child_key(path, key), format!("missing required field `{key}`"));
+            self.problem(
+                child_key(path, key),
+                format!("missing required field `{key}`"),
+            );
         }
         found
     }
@@ -170,7 +186,9 @@ impl Reader {
 
     fn id(&mut self, map: &Map<String, Value>, path: &str) -> Option<String> {
         let id_path = child_key(path, "id");
-        let id = self.required(map, path, "id").and_then(|v| self.string(v, &id_path))?;
+        let id = self
+            .required(map, path, "id")
+            .and_then(|v| self.string(v, &id_path))?;
         if !is_valid_id(&id) {
             self.problem(
                 &id_path,
@@ -189,7 +207,10 @@ impl Reader {
             }
             Value::Array(items) => Some(items),
             other => {
-                self.problem(path, format!("expected an array of {what}s, found {}", kind_of(other)));
+                self.problem(
+                    path,
+                    format!("expected an array of {what}s, found {}", kind_of(other)),
+                );
                 None
             }
         }
@@ -218,7 +239,10 @@ impl Reader {
             let p = child_key(path, tag);
             if !self.languages.contains(tag) {
                 let listed = self.languages.join(", ");
-                self.problem(&p, format!("language `{tag}` is not one of the module's languages ({listed})"));
+                self.problem(
+                    &p,
+                    format!("language `{tag}` is not one of the module's languages ({listed})"),
+                );
                 ok = false;
                 continue;
             }
@@ -231,7 +255,10 @@ impl Reader {
         }
         for tag in self.languages.clone() {
             if !map.contains_key(&tag) {
-                self.problem(child_key(path, &tag), format!("missing text for language \"{tag}\""));
+                self.problem(
+                    child_key(path, &tag),
+                    format!("missing text for language \"{tag}\""),
+                );
                 ok = false;
             }
         }
@@ -242,11 +269,22 @@ impl Reader {
         self.lang_map(v, path, |r, v, p| r.string(v, p))
     }
 
-    fn optional_text(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<LangMap<String>> {
-        map.get(key).and_then(|v| self.text(v, &child_key(path, key)))
+    fn optional_text(
+        &mut self,
+        map: &Map<String, Value>,
+        path: &str,
+        key: &str,
+    ) -> Option<LangMap<String>> {
+        map.get(key)
+            .and_then(|v| self.text(v, &child_key(path, key)))
     }
 
-    fn required_text(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<LangMap<String>> {
+    fn required_text(
+        &mut self,
+        map: &Map<String, Value>,
+        path: &str,
+        key: &str,
+    ) -> Option<LangMap<String>> {
         self.required(map, path, key)
             .and_then(|v| self.text(v, &child_key(path, key)))
     }
@@ -256,7 +294,15 @@ impl Reader {
         let map = self.object(
             v,
             path,
-            &["pelita", "id", "languages", "title", "description", "masteryScore", "lessons"],
+            &[
+                "pelita",
+                "id",
+                "languages",
+                "title",
+                "description",
+                "masteryScore",
+                "lessons",
+            ],
         )?;
         match self.required(map, path, "pelita") {
             Some(Value::Number(n)) if n.as_u64() == Some(FORMAT_VERSION) => {}
@@ -266,18 +312,23 @@ impl Reader {
             ),
             None => {}
         }
-        let id = self.required(map, path, "id").and_then(|v| self.string(v, "$.id"));
+        let id = self
+            .required(map, path, "id")
+            .and_then(|v| self.string(v, "$.id"));
         if let Some(id) = &id {
             if !is_absolute_iri(id) {
-                self.problem("$.id", format!("`{id}` is not an absolute IRI such as https://example.org/modules/name"));
+                self.problem(
+                    "$.id",
+                    format!(
+                        "`{id}` is not an absolute IRI such as https://example.org/modules/name"
+                    ),
+                );
             }
         }
         let languages = self.languages(map);
         // Without a valid language list no language map can be checked meaningfully, so
         // the rest is only read when the list is usable.
-        let Some(languages) = languages else {
-            return None;
-        };
+        let languages = languages?;
         self.languages = languages.clone();
         let title = self.required_text(map, path, "title");
         let description = self.optional_text(map, path, "description");
@@ -285,13 +336,19 @@ impl Reader {
             Some(Value::Number(n)) => match n.as_f64() {
                 Some(s) if (0.0..=1.0).contains(&s) => Some(s),
                 _ => {
-                    self.problem("$.masteryScore", "must be a number from 0 to 1 (the scaled score needed to pass)");
+                    self.problem(
+                        "$.masteryScore",
+                        "must be a number from 0 to 1 (the scaled score needed to pass)",
+                    );
                     None
                 }
             },
             Some(other) => {
                 let found = kind_of(other);
-                self.problem("$.masteryScore", format!("expected a number from 0 to 1, found {found}"));
+                self.problem(
+                    "$.masteryScore",
+                    format!("expected a number from 0 to 1, found {found}"),
+                );
                 None
             }
             None => None,
@@ -343,7 +400,10 @@ impl Reader {
             match self.lesson(item, &path) {
                 Some(lesson) => {
                     if !seen.insert(lesson.id.clone()) {
-                        self.problem(child_key(&path, "id"), format!("lesson id `{}` is used twice", lesson.id));
+                        self.problem(
+                            child_key(&path, "id"),
+                            format!("lesson id `{}` is used twice", lesson.id),
+                        );
                         ok = false;
                     }
                     out.push(lesson);
@@ -369,7 +429,10 @@ impl Reader {
                 match self.page(item, &p) {
                     Some(page) => {
                         if !seen.insert(page.id.clone()) {
-                            self.problem(child_key(&p, "id"), format!("page id `{}` is used twice in this lesson", page.id));
+                            self.problem(
+                                child_key(&p, "id"),
+                                format!("page id `{}` is used twice in this lesson", page.id),
+                            );
                             ok = false;
                         }
                         out.push(page);
@@ -412,7 +475,10 @@ impl Reader {
 
     fn block(&mut self, v: &Value, path: &str) -> Option<Block> {
         let Value::Object(map) = v else {
-            self.problem(path, format!("expected a block object, found {}", kind_of(v)));
+            self.problem(
+                path,
+                format!("expected a block object, found {}", kind_of(v)),
+            );
             return None;
         };
         let kind = match map.get("type") {
@@ -446,12 +512,19 @@ impl Reader {
     }
 
     fn image(&mut self, v: &Value, path: &str) -> Option<Image> {
-        let map = self.object(v, path, &["type", "src", "alt", "caption", "width", "height"])?;
+        let map = self.object(
+            v,
+            path,
+            &["type", "src", "alt", "caption", "width", "height"],
+        )?;
         let src_path = child_key(path, "src");
-        let src = self.required(map, path, "src").and_then(|v| self.string(v, &src_path));
+        let src = self
+            .required(map, path, "src")
+            .and_then(|v| self.string(v, &src_path));
         if let Some(src) = &src {
             let lower = src.to_ascii_lowercase();
-            let relative = !src.contains(':') && !src.starts_with('/') && !src.split('/').any(|s| s == "..");
+            let relative =
+                !src.contains(':') && !src.starts_with('/') && !src.split('/').any(|s| s == "..");
             if !(relative || lower.starts_with("https://")) || src.contains(char::is_whitespace) {
                 self.problem(&src_path, "must be a relative path inside the module's folder (no `..`) or an https:// URL");
             }
@@ -467,8 +540,12 @@ impl Reader {
             }
         };
         let caption = self.optional_text(map, path, "caption");
-        let width = map.get("width").and_then(|v| self.integer(v, &child_key(path, "width"), 1, 10_000));
-        let height = map.get("height").and_then(|v| self.integer(v, &child_key(path, "height"), 1, 10_000));
+        let width = map
+            .get("width")
+            .and_then(|v| self.integer(v, &child_key(path, "width"), 1, 10_000));
+        let height = map
+            .get("height")
+            .and_then(|v| self.integer(v, &child_key(path, "height"), 1, 10_000));
         Some(Image {
             src: src?,
             alt: alt?,
@@ -482,28 +559,36 @@ impl Reader {
         let allowed: &[&str] = if kind == "trueFalse" {
             &["type", "id", "prompt", "answer", "points", "feedback"]
         } else {
-            &["type", "id", "prompt", "multiple", "choices", "points", "feedback"]
+            &[
+                "type", "id", "prompt", "multiple", "choices", "points", "feedback",
+            ]
         };
         let map = self.object(v, path, allowed)?;
         let id = self.id(map, path);
         if let Some(id) = &id {
             if !self.question_ids.insert(id.clone()) {
-                self.problem(child_key(path, "id"), format!("question id `{id}` is used twice in the module"));
+                self.problem(
+                    child_key(path, "id"),
+                    format!("question id `{id}` is used twice in the module"),
+                );
             }
         }
         let prompt = self.required_text(map, path, "prompt");
         let points = match map.get("points") {
             None => Some(1),
-            Some(v) => self.integer(v, &child_key(path, "points"), 1, 100).map(|p| p as u32),
+            Some(v) => self
+                .integer(v, &child_key(path, "points"), 1, 100)
+                .map(|p| p as u32),
         };
         let feedback = match map.get("feedback") {
             None => Some(Feedback::default()),
             Some(v) => {
                 let fpath = child_key(path, "feedback");
-                self.object(v, &fpath, &["correct", "incorrect"]).map(|f| Feedback {
-                    correct: self.optional_text(f, &fpath, "correct"),
-                    incorrect: self.optional_text(f, &fpath, "incorrect"),
-                })
+                self.object(v, &fpath, &["correct", "incorrect"])
+                    .map(|f| Feedback {
+                        correct: self.optional_text(f, &fpath, "correct"),
+                        incorrect: self.optional_text(f, &fpath, "incorrect"),
+                    })
             }
         };
         let question_kind = if kind == "trueFalse" {
@@ -511,7 +596,10 @@ impl Reader {
                 Some(Value::Bool(answer)) => Some(QuestionKind::TrueFalse { answer: *answer }),
                 Some(other) => {
                     let found = kind_of(other);
-                    self.problem(child_key(path, "answer"), format!("expected true or false, found {found}"));
+                    self.problem(
+                        child_key(path, "answer"),
+                        format!("expected true or false, found {found}"),
+                    );
                     None
                 }
                 None => None,
@@ -530,12 +618,23 @@ impl Reader {
         })
     }
 
-    fn choices(&mut self, map: &Map<String, Value>, path: &str, multiple: bool) -> Option<Vec<Choice>> {
+    fn choices(
+        &mut self,
+        map: &Map<String, Value>,
+        path: &str,
+        multiple: bool,
+    ) -> Option<Vec<Choice>> {
         let cpath = child_key(path, "choices");
         let items = self.required(map, path, "choices")?;
         let items = self.array(items, &cpath, "choice")?;
         if !(2..=10).contains(&items.len()) {
-            self.problem(&cpath, format!("a choice question needs 2 to 10 choices, found {}", items.len()));
+            self.problem(
+                &cpath,
+                format!(
+                    "a choice question needs 2 to 10 choices, found {}",
+                    items.len()
+                ),
+            );
         }
         let mut out = Vec::new();
         let mut seen = HashSet::new();
@@ -549,7 +648,10 @@ impl Reader {
             let id = self.id(cmap, &p);
             if let Some(id) = &id {
                 if !seen.insert(id.clone()) {
-                    self.problem(child_key(&p, "id"), format!("choice id `{id}` is used twice in this question"));
+                    self.problem(
+                        child_key(&p, "id"),
+                        format!("choice id `{id}` is used twice in this question"),
+                    );
                     ok = false;
                 }
             }
@@ -557,7 +659,12 @@ impl Reader {
             let correct = self.boolean(cmap, &p, "correct", false);
             let feedback = self.optional_text(cmap, &p, "feedback");
             match (id, text) {
-                (Some(id), Some(text)) => out.push(Choice { id, text, correct, feedback }),
+                (Some(id), Some(text)) => out.push(Choice {
+                    id,
+                    text,
+                    correct,
+                    feedback,
+                }),
                 _ => ok = false,
             }
         }
@@ -570,7 +677,10 @@ impl Reader {
             ok = false;
         }
         if multiple && correct == 0 {
-            self.problem(&cpath, "a multiple-answer question needs at least one choice with \"correct\": true");
+            self.problem(
+                &cpath,
+                "a multiple-answer question needs at least one choice with \"correct\": true",
+            );
             ok = false;
         }
         ok.then_some(out)
@@ -621,7 +731,10 @@ impl Reader {
                         None => ok = false,
                     }
                 }
-                ok.then_some(RichBlock::List { ordered, items: out })
+                ok.then_some(RichBlock::List {
+                    ordered,
+                    items: out,
+                })
             }
             _ => {
                 self.problem(
@@ -667,10 +780,14 @@ impl Reader {
             Some("link") => {
                 let map = self.object(v, path, &["type", "href", "content"])?;
                 let hpath = child_key(path, "href");
-                let href = self.required(map, path, "href").and_then(|h| self.string(h, &hpath));
+                let href = self
+                    .required(map, path, "href")
+                    .and_then(|h| self.string(h, &hpath));
                 if let Some(href) = &href {
                     let lower = href.to_ascii_lowercase();
-                    let allowed = ["https://", "http://", "mailto:"].iter().any(|s| lower.starts_with(s));
+                    let allowed = ["https://", "http://", "mailto:"]
+                        .iter()
+                        .any(|s| lower.starts_with(s));
                     if !allowed || href.contains(char::is_whitespace) {
                         self.problem(&hpath, "a link must start with https://, http:// or mailto: and contain no spaces");
                     }

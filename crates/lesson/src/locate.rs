@@ -216,7 +216,8 @@ mod tests {
 
     #[test]
     fn finds_nested_values_and_falls_back_to_ancestors() {
-        let src = "{\n  \"a\": [\n    {\"b\": 1},\n    {\"c\": \"x\"}\n  ],\n  \"weird key\": true\n}";
+        let src =
+            "{\n  \"a\": [\n    {\"b\": 1},\n    {\"c\": \"x\"}\n  ],\n  \"weird key\": true\n}";
         let pos = Positions::scan(src);
         assert_eq!(pos.find("$"), Some((1, 1)));
         assert_eq!(pos.find("$.a"), Some((2, 8)));

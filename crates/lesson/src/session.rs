@@ -126,7 +126,9 @@ impl Session {
             .lessons
             .iter()
             .enumerate()
-            .flat_map(|(l, lesson)| (0..lesson.pages.len()).map(move |p| PageRef { lesson: l, page: p }))
+            .flat_map(|(l, lesson)| {
+                (0..lesson.pages.len()).map(move |p| PageRef { lesson: l, page: p })
+            })
             .collect();
         Session {
             pages,
@@ -195,7 +197,10 @@ impl Session {
             }
             Command::GoTo(index) => {
                 self.require_in_progress()?;
-                let at = *self.pages.get(index).ok_or(SessionError::NoSuchPage(index))?;
+                let at = *self
+                    .pages
+                    .get(index)
+                    .ok_or(SessionError::NoSuchPage(index))?;
                 self.current = index;
                 Ok(vec![Event::PageViewed { at }])
             }
@@ -209,7 +214,9 @@ impl Session {
             Command::ToggleChoice(question, choice) => {
                 self.require_in_progress()?;
                 self.check_open(module, &question)?;
-                let Some(QuestionKind::Choice { multiple, .. }) = module.question(&question).map(|q| &q.kind) else {
+                let Some(QuestionKind::Choice { multiple, .. }) =
+                    module.question(&question).map(|q| &q.kind)
+                else {
                     return Err(SessionError::InvalidResponse {
                         question,
                         reason: "not a choice question".into(),
@@ -261,7 +268,10 @@ impl Session {
                 let outcome = judge(score, module.mastery_score);
                 let unanswered = module.questions().count() - self.answers.len();
                 self.phase = Phase::Finished(outcome);
-                Ok(vec![Event::Finished { outcome, unanswered }])
+                Ok(vec![Event::Finished {
+                    outcome,
+                    unanswered,
+                }])
             }
         }
     }
@@ -272,7 +282,9 @@ impl Session {
         self.current = 0;
         self.drafts.clear();
         self.answers.clear();
-        let mut events = vec![Event::AttemptStarted { attempt: self.attempt }];
+        let mut events = vec![Event::AttemptStarted {
+            attempt: self.attempt,
+        }];
         if let Some(&at) = self.pages.first() {
             events.push(Event::PageViewed { at });
         }
@@ -287,7 +299,11 @@ impl Session {
         }
     }
 
-    fn check_open<'m>(&self, module: &'m Module, question: &str) -> Result<&'m crate::Question, SessionError> {
+    fn check_open<'m>(
+        &self,
+        module: &'m Module,
+        question: &str,
+    ) -> Result<&'m crate::Question, SessionError> {
         let q = module
             .question(question)
             .ok_or_else(|| SessionError::NoSuchQuestion(question.to_string()))?;
@@ -298,7 +314,11 @@ impl Session {
     }
 }
 
-fn check_response(module: &Module, question: &str, response: &Response) -> Result<(), SessionError> {
+fn check_response(
+    module: &Module,
+    question: &str,
+    response: &Response,
+) -> Result<(), SessionError> {
     let invalid = |reason: &str| SessionError::InvalidResponse {
         question: question.to_string(),
         reason: reason.to_string(),

@@ -2,7 +2,9 @@
 
 mod fixtures;
 
-use pelita_lesson::{load_module, Command, Event, Module, PageRef, Phase, Response, Session, SessionError};
+use pelita_lesson::{
+    load_module, Command, Event, Module, PageRef, Phase, Response, Session, SessionError,
+};
 use std::collections::BTreeSet;
 
 fn module() -> Module {
@@ -23,10 +25,15 @@ fn start_shows_the_first_page() {
         events,
         vec![
             Event::AttemptStarted { attempt: 1 },
-            Event::PageViewed { at: PageRef { lesson: 0, page: 0 } }
+            Event::PageViewed {
+                at: PageRef { lesson: 0, page: 0 }
+            }
         ]
     );
-    assert_eq!(s.apply(&m, Command::Start), Err(SessionError::AlreadyStarted));
+    assert_eq!(
+        s.apply(&m, Command::Start),
+        Err(SessionError::AlreadyStarted)
+    );
 }
 
 #[test]
@@ -51,7 +58,11 @@ fn a_perfect_attempt_passes() {
     let m = module();
     let mut s = Session::new(&m);
     s.apply(&m, Command::Start).expect("start");
-    s.apply(&m, Command::SetResponse("tf".into(), Response::TrueFalse(true))).expect("set");
+    s.apply(
+        &m,
+        Command::SetResponse("tf".into(), Response::TrueFalse(true)),
+    )
+    .expect("set");
     let ev = s.apply(&m, Command::Submit("tf".into())).expect("submit");
     let [Event::Answered { question, answer }] = ev.as_slice() else {
         panic!("{ev:?}")
@@ -61,20 +72,38 @@ fn a_perfect_attempt_passes() {
     assert_eq!((answer.points, answer.max_points), (1, 1));
     assert_eq!(
         s.apply(&m, Command::GoTo(1)).expect("go"),
-        vec![Event::PageViewed { at: PageRef { lesson: 0, page: 1 } }]
+        vec![Event::PageViewed {
+            at: PageRef { lesson: 0, page: 1 }
+        }]
     );
-    s.apply(&m, Command::ToggleChoice("single".into(), "b".into())).expect("b");
-    s.apply(&m, Command::ToggleChoice("single".into(), "a".into())).expect("a");
-    assert_eq!(s.draft("single"), Some(&choices(&["a"])), "single choice replaces");
-    s.apply(&m, Command::Submit("single".into())).expect("submit");
-    s.apply(&m, Command::ToggleChoice("multi".into(), "z".into())).expect("z");
-    s.apply(&m, Command::ToggleChoice("multi".into(), "x".into())).expect("x");
-    s.apply(&m, Command::ToggleChoice("multi".into(), "y".into())).expect("y");
-    s.apply(&m, Command::ToggleChoice("multi".into(), "y".into())).expect("y off");
+    s.apply(&m, Command::ToggleChoice("single".into(), "b".into()))
+        .expect("b");
+    s.apply(&m, Command::ToggleChoice("single".into(), "a".into()))
+        .expect("a");
+    assert_eq!(
+        s.draft("single"),
+        Some(&choices(&["a"])),
+        "single choice replaces"
+    );
+    s.apply(&m, Command::Submit("single".into()))
+        .expect("submit");
+    s.apply(&m, Command::ToggleChoice("multi".into(), "z".into()))
+        .expect("z");
+    s.apply(&m, Command::ToggleChoice("multi".into(), "x".into()))
+        .expect("x");
+    s.apply(&m, Command::ToggleChoice("multi".into(), "y".into()))
+        .expect("y");
+    s.apply(&m, Command::ToggleChoice("multi".into(), "y".into()))
+        .expect("y off");
     assert_eq!(s.draft("multi"), Some(&choices(&["x", "z"])));
-    s.apply(&m, Command::Submit("multi".into())).expect("submit");
+    s.apply(&m, Command::Submit("multi".into()))
+        .expect("submit");
     let ev = s.apply(&m, Command::Finish).expect("finish");
-    let [Event::Finished { outcome, unanswered }] = ev.as_slice() else {
+    let [Event::Finished {
+        outcome,
+        unanswered,
+    }] = ev.as_slice()
+    else {
         panic!("{ev:?}")
     };
     assert_eq!(*unanswered, 0);
@@ -88,19 +117,37 @@ fn wrong_and_missing_answers_fail_and_retry_starts_clean() {
     let m = module();
     let mut s = Session::new(&m);
     s.apply(&m, Command::Start).expect("start");
-    s.apply(&m, Command::SetResponse("tf".into(), Response::TrueFalse(false))).expect("set");
+    s.apply(
+        &m,
+        Command::SetResponse("tf".into(), Response::TrueFalse(false)),
+    )
+    .expect("set");
     s.apply(&m, Command::Submit("tf".into())).expect("submit");
-    s.apply(&m, Command::SetResponse("multi".into(), choices(&["x"]))).expect("set");
-    let ev = s.apply(&m, Command::Submit("multi".into())).expect("submit");
-    let [Event::Answered { answer, .. }] = ev.as_slice() else { panic!() };
+    s.apply(&m, Command::SetResponse("multi".into(), choices(&["x"])))
+        .expect("set");
+    let ev = s
+        .apply(&m, Command::Submit("multi".into()))
+        .expect("submit");
+    let [Event::Answered { answer, .. }] = ev.as_slice() else {
+        panic!()
+    };
     assert!(!answer.correct, "a partial multiple answer earns nothing");
     assert_eq!(answer.points, 0);
     let ev = s.apply(&m, Command::Finish).expect("finish");
-    let [Event::Finished { outcome, unanswered }] = ev.as_slice() else { panic!() };
+    let [Event::Finished {
+        outcome,
+        unanswered,
+    }] = ev.as_slice()
+    else {
+        panic!()
+    };
     assert_eq!(*unanswered, 1);
     assert_eq!(outcome.score.raw, 0);
     assert!(!outcome.passed);
-    assert_eq!(s.apply(&m, Command::Finish), Err(SessionError::NotInProgress));
+    assert_eq!(
+        s.apply(&m, Command::Finish),
+        Err(SessionError::NotInProgress)
+    );
     let ev = s.apply(&m, Command::Retry).expect("retry");
     assert_eq!(ev[0], Event::AttemptStarted { attempt: 2 });
     assert_eq!(s.attempt(), 2);
@@ -114,13 +161,19 @@ fn answers_are_final_and_bad_responses_are_refused() {
     let m = module();
     let mut s = Session::new(&m);
     s.apply(&m, Command::Start).expect("start");
-    assert_eq!(s.apply(&m, Command::Submit("tf".into())), Err(SessionError::NoResponse("tf".into())));
+    assert_eq!(
+        s.apply(&m, Command::Submit("tf".into())),
+        Err(SessionError::NoResponse("tf".into()))
+    );
     assert!(matches!(
         s.apply(&m, Command::SetResponse("tf".into(), choices(&["a"]))),
         Err(SessionError::InvalidResponse { .. })
     ));
     assert!(matches!(
-        s.apply(&m, Command::SetResponse("single".into(), choices(&["a", "b"]))),
+        s.apply(
+            &m,
+            Command::SetResponse("single".into(), choices(&["a", "b"]))
+        ),
         Err(SessionError::InvalidResponse { .. })
     ));
     assert!(matches!(
@@ -135,12 +188,25 @@ fn answers_are_final_and_bad_responses_are_refused() {
         s.apply(&m, Command::Submit("ghost".into())),
         Err(SessionError::NoSuchQuestion("ghost".into()))
     );
-    assert_eq!(s.apply(&m, Command::GoTo(9)), Err(SessionError::NoSuchPage(9)));
-    s.apply(&m, Command::SetResponse("tf".into(), Response::TrueFalse(true))).expect("set");
-    s.apply(&m, Command::Submit("tf".into())).expect("submit");
-    assert_eq!(s.apply(&m, Command::Submit("tf".into())), Err(SessionError::AlreadyAnswered("tf".into())));
     assert_eq!(
-        s.apply(&m, Command::SetResponse("tf".into(), Response::TrueFalse(false))),
+        s.apply(&m, Command::GoTo(9)),
+        Err(SessionError::NoSuchPage(9))
+    );
+    s.apply(
+        &m,
+        Command::SetResponse("tf".into(), Response::TrueFalse(true)),
+    )
+    .expect("set");
+    s.apply(&m, Command::Submit("tf".into())).expect("submit");
+    assert_eq!(
+        s.apply(&m, Command::Submit("tf".into())),
+        Err(SessionError::AlreadyAnswered("tf".into()))
+    );
+    assert_eq!(
+        s.apply(
+            &m,
+            Command::SetResponse("tf".into(), Response::TrueFalse(false))
+        ),
         Err(SessionError::AlreadyAnswered("tf".into()))
     );
     assert!(s.answer("tf").expect("kept").correct);

@@ -14,7 +14,11 @@ fn problems_of(value: &Value) -> Vec<(String, String)> {
     let src = serde_json::to_string_pretty(value).expect("serialises");
     match load_module(&src) {
         Ok(_) => vec![],
-        Err(e) => e.problems().into_iter().map(|p| (p.path, p.message)).collect(),
+        Err(e) => e
+            .problems()
+            .into_iter()
+            .map(|p| (p.path, p.message))
+            .collect(),
     }
 }
 
@@ -37,7 +41,9 @@ fn the_small_fixture_loads_with_everything_in_place() {
     );
     let q = module.question("multi").expect("multi");
     assert_eq!(q.points, 2);
-    assert!(matches!(&q.kind, QuestionKind::Choice { multiple: true, choices } if choices.len() == 3));
+    assert!(
+        matches!(&q.kind, QuestionKind::Choice { multiple: true, choices } if choices.len() == 3)
+    );
     assert_eq!(module.question("single").expect("single").points, 1);
     assert_eq!(
         module.question_iri(q),
@@ -68,83 +74,252 @@ fn the_example_module_in_www_is_valid() {
 #[test]
 fn broken_modules_report_every_problem_at_its_path() {
     type Edit = fn(&mut Value);
-    let cases: Vec<(&str, Edit, Vec<(&str, &str)>)> = vec![
-        ("wrong version", |m| m["pelita"] = 2.into(), vec![("$.pelita", "unsupported format version")]),
-        ("relative id", |m| m["id"] = "modules/small".into(), vec![("$.id", "absolute IRI")]),
-        ("mastery out of range", |m| m["masteryScore"] = 1.5.into(), vec![("$.masteryScore", "from 0 to 1")]),
-        ("mastery not a number", |m| m["masteryScore"] = "80%".into(), vec![("$.masteryScore", "found a string")]),
-        ("missing title language", |m| {
-            m["title"].as_object_mut().expect("obj").remove("en");
-        }, vec![("$.title.en", "missing text for language \"en\"")]),
-        ("undeclared language", |m| m["title"]["fr"] = "Titre".into(), vec![("$.title.fr", "not one of the module's languages")]),
-        ("empty text", |m| m["title"]["id"] = "  ".into(), vec![("$.title.id", "must not be empty")]),
-        ("unknown top-level field", |m| m["mastery"] = 1.into(), vec![("$.mastery", "unknown field `mastery`")]),
-        ("no lessons", |m| m["lessons"] = Value::Array(vec![]), vec![("$.lessons", "at least one lesson")]),
-        ("bad language tag", |m| m["languages"] = serde_json::json!(["id", "english"]), vec![("$.languages[1]", "language tag")]),
-        ("duplicate language", |m| m["languages"] = serde_json::json!(["id", "en", "id"]), vec![("$.languages[2]", "listed twice")]),
-        ("image without alt", |m| {
-            m["lessons"][0]["pages"][1]["blocks"][0].as_object_mut().expect("obj").remove("alt");
-        }, vec![("$.lessons[0].pages[1].blocks[0].alt", "alternative text")]),
-        ("image alt missing a language", |m| {
-            m["lessons"][0]["pages"][1]["blocks"][0]["alt"].as_object_mut().expect("obj").remove("id");
-        }, vec![("$.lessons[0].pages[1].blocks[0].alt.id", "missing text")]),
-        ("image escaping the folder", |m| m["lessons"][0]["pages"][1]["blocks"][0]["src"] = "../secret.png".into(),
-            vec![("$.lessons[0].pages[1].blocks[0].src", "relative path")]),
-        ("image by javascript url", |m| m["lessons"][0]["pages"][1]["blocks"][0]["src"] = "javascript:alert(1)".into(),
-            vec![("$.lessons[0].pages[1].blocks[0].src", "relative path")]),
-        ("unknown block type", |m| m["lessons"][0]["pages"][1]["blocks"][0]["type"] = "video".into(),
-            vec![("$.lessons[0].pages[1].blocks[0].type", "unknown block type `video`")]),
-        ("true-false answer as string", |m| m["lessons"][0]["pages"][0]["blocks"][1]["answer"] = "true".into(),
-            vec![("$.lessons[0].pages[0].blocks[1].answer", "expected true or false")]),
-        ("single choice with two correct", |m| m["lessons"][0]["pages"][1]["blocks"][1]["choices"][1]["correct"] = true.into(),
-            vec![("$.lessons[0].pages[1].blocks[1].choices", "exactly one choice")]),
-        ("multiple choice with none correct", |m| {
-            for c in m["lessons"][0]["pages"][1]["blocks"][2]["choices"].as_array_mut().expect("arr") {
-                c["correct"] = false.into();
-            }
-        }, vec![("$.lessons[0].pages[1].blocks[2].choices", "at least one choice")]),
-        ("one choice only", |m| {
-            m["lessons"][0]["pages"][1]["blocks"][1]["choices"].as_array_mut().expect("arr").truncate(1);
-        }, vec![("$.lessons[0].pages[1].blocks[1].choices", "2 to 10 choices")]),
-        ("duplicate choice id", |m| m["lessons"][0]["pages"][1]["blocks"][2]["choices"][1]["id"] = "x".into(),
-            vec![("$.lessons[0].pages[1].blocks[2].choices[1].id", "used twice")]),
-        ("choice id with a space", |m| m["lessons"][0]["pages"][1]["blocks"][2]["choices"][1]["id"] = "y y".into(),
-            vec![("$.lessons[0].pages[1].blocks[2].choices[1].id", "not a valid id")]),
-        ("duplicate question id", |m| m["lessons"][0]["pages"][1]["blocks"][2]["id"] = "tf".into(),
-            vec![("$.lessons[0].pages[1].blocks[2].id", "question id `tf` is used twice")]),
-        ("zero points", |m| m["lessons"][0]["pages"][1]["blocks"][2]["points"] = 0.into(),
-            vec![("$.lessons[0].pages[1].blocks[2].points", "from 1 to 100")]),
-        ("duplicate page id", |m| m["lessons"][0]["pages"][1]["id"] = "intro".into(),
-            vec![("$.lessons[0].pages[1].id", "page id `intro` is used twice")]),
-        ("page without blocks", |m| m["lessons"][0]["pages"][0]["blocks"] = Value::Array(vec![]),
-            vec![("$.lessons[0].pages[0].blocks", "at least one block")]),
-        ("heading level 1", |m| m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"] =
-            serde_json::json!([{"type": "heading", "level": 1, "content": ["Big"]}]),
-            vec![("$.lessons[0].pages[0].blocks[0].content.en[0].level", "from 2 to 4")]),
-        ("javascript link", |m| m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"] =
-            serde_json::json!([{"type": "paragraph", "content": [{"type": "link", "href": "javascript:x()", "content": ["x"]}]}]),
-            vec![("$.lessons[0].pages[0].blocks[0].content.en[0].content[0].href", "https://")]),
-        ("html in rich text", |m| m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"] =
-            serde_json::json!([{"type": "html", "content": ["<b>x</b>"]}]),
-            vec![("$.lessons[0].pages[0].blocks[0].content.en[0].type", "heading, paragraph or list")]),
-        ("bad inline", |m| m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"] =
-            serde_json::json!([{"type": "paragraph", "content": [42]}]),
-            vec![("$.lessons[0].pages[0].blocks[0].content.en[0].content[0]", "expected text")]),
-        ("several problems at once", |m| {
-            m["masteryScore"] = 2.into();
-            m["lessons"][0]["title"].as_object_mut().expect("obj").remove("id");
-            m["lessons"][0]["pages"][1]["blocks"][0].as_object_mut().expect("obj").remove("alt");
-        }, vec![
-            ("$.masteryScore", "from 0 to 1"),
-            ("$.lessons[0].title.id", "missing text"),
-            ("$.lessons[0].pages[1].blocks[0].alt", "alternative text"),
-        ]),
+    type Case = (&'static str, Edit, Vec<(&'static str, &'static str)>);
+    let cases: Vec<Case> = vec![
+        (
+            "wrong version",
+            |m| m["pelita"] = 2.into(),
+            vec![("$.pelita", "unsupported format version")],
+        ),
+        (
+            "relative id",
+            |m| m["id"] = "modules/small".into(),
+            vec![("$.id", "absolute IRI")],
+        ),
+        (
+            "mastery out of range",
+            |m| m["masteryScore"] = 1.5.into(),
+            vec![("$.masteryScore", "from 0 to 1")],
+        ),
+        (
+            "mastery not a number",
+            |m| m["masteryScore"] = "80%".into(),
+            vec![("$.masteryScore", "found a string")],
+        ),
+        (
+            "missing title language",
+            |m| {
+                m["title"].as_object_mut().expect("obj").remove("en");
+            },
+            vec![("$.title.en", "missing text for language \"en\"")],
+        ),
+        (
+            "undeclared language",
+            |m| m["title"]["fr"] = "Titre".into(),
+            vec![("$.title.fr", "not one of the module's languages")],
+        ),
+        (
+            "empty text",
+            |m| m["title"]["id"] = "  ".into(),
+            vec![("$.title.id", "must not be empty")],
+        ),
+        (
+            "unknown top-level field",
+            |m| m["mastery"] = 1.into(),
+            vec![("$.mastery", "unknown field `mastery`")],
+        ),
+        (
+            "no lessons",
+            |m| m["lessons"] = Value::Array(vec![]),
+            vec![("$.lessons", "at least one lesson")],
+        ),
+        (
+            "bad language tag",
+            |m| m["languages"] = serde_json::json!(["id", "english"]),
+            vec![("$.languages[1]", "language tag")],
+        ),
+        (
+            "duplicate language",
+            |m| m["languages"] = serde_json::json!(["id", "en", "id"]),
+            vec![("$.languages[2]", "listed twice")],
+        ),
+        (
+            "image without alt",
+            |m| {
+                m["lessons"][0]["pages"][1]["blocks"][0]
+                    .as_object_mut()
+                    .expect("obj")
+                    .remove("alt");
+            },
+            vec![("$.lessons[0].pages[1].blocks[0].alt", "alternative text")],
+        ),
+        (
+            "image alt missing a language",
+            |m| {
+                m["lessons"][0]["pages"][1]["blocks"][0]["alt"]
+                    .as_object_mut()
+                    .expect("obj")
+                    .remove("id");
+            },
+            vec![("$.lessons[0].pages[1].blocks[0].alt.id", "missing text")],
+        ),
+        (
+            "image escaping the folder",
+            |m| m["lessons"][0]["pages"][1]["blocks"][0]["src"] = "../secret.png".into(),
+            vec![("$.lessons[0].pages[1].blocks[0].src", "relative path")],
+        ),
+        (
+            "image by javascript url",
+            |m| m["lessons"][0]["pages"][1]["blocks"][0]["src"] = "javascript:alert(1)".into(),
+            vec![("$.lessons[0].pages[1].blocks[0].src", "relative path")],
+        ),
+        (
+            "unknown block type",
+            |m| m["lessons"][0]["pages"][1]["blocks"][0]["type"] = "video".into(),
+            vec![(
+                "$.lessons[0].pages[1].blocks[0].type",
+                "unknown block type `video`",
+            )],
+        ),
+        (
+            "true-false answer as string",
+            |m| m["lessons"][0]["pages"][0]["blocks"][1]["answer"] = "true".into(),
+            vec![(
+                "$.lessons[0].pages[0].blocks[1].answer",
+                "expected true or false",
+            )],
+        ),
+        (
+            "single choice with two correct",
+            |m| m["lessons"][0]["pages"][1]["blocks"][1]["choices"][1]["correct"] = true.into(),
+            vec![(
+                "$.lessons[0].pages[1].blocks[1].choices",
+                "exactly one choice",
+            )],
+        ),
+        (
+            "multiple choice with none correct",
+            |m| {
+                for c in m["lessons"][0]["pages"][1]["blocks"][2]["choices"]
+                    .as_array_mut()
+                    .expect("arr")
+                {
+                    c["correct"] = false.into();
+                }
+            },
+            vec![(
+                "$.lessons[0].pages[1].blocks[2].choices",
+                "at least one choice",
+            )],
+        ),
+        (
+            "one choice only",
+            |m| {
+                m["lessons"][0]["pages"][1]["blocks"][1]["choices"]
+                    .as_array_mut()
+                    .expect("arr")
+                    .truncate(1);
+            },
+            vec![("$.lessons[0].pages[1].blocks[1].choices", "2 to 10 choices")],
+        ),
+        (
+            "duplicate choice id",
+            |m| m["lessons"][0]["pages"][1]["blocks"][2]["choices"][1]["id"] = "x".into(),
+            vec![(
+                "$.lessons[0].pages[1].blocks[2].choices[1].id",
+                "used twice",
+            )],
+        ),
+        (
+            "choice id with a space",
+            |m| m["lessons"][0]["pages"][1]["blocks"][2]["choices"][1]["id"] = "y y".into(),
+            vec![(
+                "$.lessons[0].pages[1].blocks[2].choices[1].id",
+                "not a valid id",
+            )],
+        ),
+        (
+            "duplicate question id",
+            |m| m["lessons"][0]["pages"][1]["blocks"][2]["id"] = "tf".into(),
+            vec![(
+                "$.lessons[0].pages[1].blocks[2].id",
+                "question id `tf` is used twice",
+            )],
+        ),
+        (
+            "zero points",
+            |m| m["lessons"][0]["pages"][1]["blocks"][2]["points"] = 0.into(),
+            vec![("$.lessons[0].pages[1].blocks[2].points", "from 1 to 100")],
+        ),
+        (
+            "duplicate page id",
+            |m| m["lessons"][0]["pages"][1]["id"] = "intro".into(),
+            vec![("$.lessons[0].pages[1].id", "page id `intro` is used twice")],
+        ),
+        (
+            "page without blocks",
+            |m| m["lessons"][0]["pages"][0]["blocks"] = Value::Array(vec![]),
+            vec![("$.lessons[0].pages[0].blocks", "at least one block")],
+        ),
+        (
+            "heading level 1",
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"] =
+                    serde_json::json!([{"type": "heading", "level": 1, "content": ["Big"]}])
+            },
+            vec![(
+                "$.lessons[0].pages[0].blocks[0].content.en[0].level",
+                "from 2 to 4",
+            )],
+        ),
+        (
+            "javascript link",
+            |m| m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"] = serde_json::json!([{"type": "paragraph", "content": [{"type": "link", "href": "javascript:x()", "content": ["x"]}]}]),
+            vec![(
+                "$.lessons[0].pages[0].blocks[0].content.en[0].content[0].href",
+                "https://",
+            )],
+        ),
+        (
+            "html in rich text",
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"] =
+                    serde_json::json!([{"type": "html", "content": ["<b>x</b>"]}])
+            },
+            vec![(
+                "$.lessons[0].pages[0].blocks[0].content.en[0].type",
+                "heading, paragraph or list",
+            )],
+        ),
+        (
+            "bad inline",
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"] =
+                    serde_json::json!([{"type": "paragraph", "content": [42]}])
+            },
+            vec![(
+                "$.lessons[0].pages[0].blocks[0].content.en[0].content[0]",
+                "expected text",
+            )],
+        ),
+        (
+            "several problems at once",
+            |m| {
+                m["masteryScore"] = 2.into();
+                m["lessons"][0]["title"]
+                    .as_object_mut()
+                    .expect("obj")
+                    .remove("id");
+                m["lessons"][0]["pages"][1]["blocks"][0]
+                    .as_object_mut()
+                    .expect("obj")
+                    .remove("alt");
+            },
+            vec![
+                ("$.masteryScore", "from 0 to 1"),
+                ("$.lessons[0].title.id", "missing text"),
+                ("$.lessons[0].pages[1].blocks[0].alt", "alternative text"),
+            ],
+        ),
     ];
     for (name, edit, expected) in cases {
         let mut module = small();
         edit(&mut module);
         let found = problems_of(&module);
-        assert!(!found.is_empty(), "{name}: expected problems, the module loaded");
+        assert!(
+            !found.is_empty(),
+            "{name}: expected problems, the module loaded"
+        );
         for (path, fragment) in expected {
             assert!(
                 found.iter().any(|(p, m)| p == path && m.contains(fragment)),
@@ -156,16 +331,23 @@ fn broken_modules_report_every_problem_at_its_path() {
 
 #[test]
 fn syntax_errors_give_line_and_column() {
-    let err = load_module("{\n  \"pelita\": 1,\n  \"id\": \"x\"\n  \"languages\": []\n}").unwrap_err();
+    let err =
+        load_module("{\n  \"pelita\": 1,\n  \"id\": \"x\"\n  \"languages\": []\n}").unwrap_err();
     match &err {
-        LoadError::Syntax { line, column, message } => {
+        LoadError::Syntax {
+            line,
+            column,
+            message,
+        } => {
             assert_eq!(*line, 4);
             assert_eq!(*column, 3);
             assert!(message.contains("expected"), "{message}");
         }
         other => panic!("expected a syntax error, got {other:?}"),
     }
-    assert!(err.report("m.json").starts_with("m.json:4:3: $: not valid JSON"));
+    assert!(err
+        .report("m.json")
+        .starts_with("m.json:4:3: $: not valid JSON"));
 }
 
 #[test]

@@ -66,7 +66,10 @@ impl PlayerState {
         lang: String,
         storage_problem: Option<String>,
     ) -> PlayerState {
-        let activity_id = launch.activity_id.clone().unwrap_or_else(|| module.id.clone());
+        let activity_id = launch
+            .activity_id
+            .clone()
+            .unwrap_or_else(|| module.id.clone());
         let reporter = Reporter::new(actor, activity_id, launch.registration, lang.clone());
         let session = Session::new(&module);
         let mut state = PlayerState {
@@ -94,7 +97,10 @@ impl PlayerState {
 
     /// The module's activity id as reported.
     pub fn activity_id(&self) -> String {
-        self.launch.activity_id.clone().unwrap_or_else(|| self.module.id.clone())
+        self.launch
+            .activity_id
+            .clone()
+            .unwrap_or_else(|| self.module.id.clone())
     }
 
     fn take_batch(&mut self) {

@@ -61,7 +61,10 @@ fn recorded_verbs(root: &Element) -> Vec<String> {
     all(root, ".record .entry")
         .iter()
         .filter_map(|e| e.get_attribute("data-verb"))
-        .map(|v| v.trim_start_matches("http://adlnet.gov/expapi/verbs/").to_string())
+        .map(|v| {
+            v.trim_start_matches("http://adlnet.gov/expapi/verbs/")
+                .to_string()
+        })
         .collect()
 }
 
@@ -97,14 +100,30 @@ async fn a_question_card_offers_labelled_inputs_and_reports_clicks() {
     let question = m.question("multi").expect("multi").clone();
     let log = Rc::new(RefCell::new(Vec::new()));
     let root = fresh_root();
-    yew::Renderer::<Card>::with_root_and_props(root.clone(), CardHarness { question, log: log.clone() }).render();
+    yew::Renderer::<Card>::with_root_and_props(
+        root.clone(),
+        CardHarness {
+            question,
+            log: log.clone(),
+        },
+    )
+    .render();
     settle().await;
     assert_eq!(text(&root, "legend"), "Pick two");
     let inputs = all(&root, "input[type=checkbox]");
-    assert_eq!(inputs.len(), 3, "a multiple-answer question uses checkboxes");
+    assert_eq!(
+        inputs.len(),
+        3,
+        "a multiple-answer question uses checkboxes"
+    );
     for input in &inputs {
         let id = input.id();
-        assert!(root.query_selector(&format!("label[for='{id}']")).expect("ok").is_some(), "input {id} has a label");
+        assert!(
+            root.query_selector(&format!("label[for='{id}']"))
+                .expect("ok")
+                .is_some(),
+            "input {id} has a label"
+        );
     }
     let button = find(&root, "button").unchecked_into::<web_sys::HtmlButtonElement>();
     assert!(button.disabled(), "nothing chosen yet, so nothing to check");
@@ -133,27 +152,46 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
     // Answer the true/false question correctly by mouse.
     click(&root, "#q-tf-true");
     settle().await;
-    assert!(find(&root, "#q-tf-true").unchecked_into::<HtmlInputElement>().checked());
+    assert!(find(&root, "#q-tf-true")
+        .unchecked_into::<HtmlInputElement>()
+        .checked());
     click(&root, "#q-tf button.primary");
     settle().await;
     assert!(text(&root, "#q-tf .feedback").contains("Your answer is correct."));
-    assert!(find(&root, "#q-tf-true").unchecked_into::<HtmlInputElement>().disabled(), "answers are final");
-    assert_eq!(recorded_verbs(&root), ["initialized", "experienced", "answered"]);
+    assert!(
+        find(&root, "#q-tf-true")
+            .unchecked_into::<HtmlInputElement>()
+            .disabled(),
+        "answers are final"
+    );
+    assert_eq!(
+        recorded_verbs(&root),
+        ["initialized", "experienced", "answered"]
+    );
 
     // Next page: a wrong single choice shows that choice's feedback.
     click(&root, ".nav button.primary");
     settle().await;
     assert_eq!(text(&root, "h1"), "Quiz");
     let img = find(&root, "figure img");
-    assert_eq!(img.get_attribute("src").as_deref(), Some("modules/img/a.svg"));
+    assert_eq!(
+        img.get_attribute("src").as_deref(),
+        Some("modules/img/a.svg")
+    );
     assert_eq!(img.get_attribute("alt").as_deref(), Some("Picture"));
     click(&root, "#q-single-b");
     settle().await;
     click(&root, "#q-single button.primary");
     settle().await;
     let feedback = text(&root, "#q-single .feedback");
-    assert!(feedback.contains("Your answer is not correct."), "{feedback}");
-    assert!(feedback.contains("No"), "per-choice feedback is shown: {feedback}");
+    assert!(
+        feedback.contains("Your answer is not correct."),
+        "{feedback}"
+    );
+    assert!(
+        feedback.contains("No"),
+        "per-choice feedback is shown: {feedback}"
+    );
 
     // Finish with one question open: warned, then judged 1 of 4 (25%), failed at 75%.
     assert!(text(&root, ".nav .warning").contains("1 question is not answered"));
@@ -165,20 +203,42 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
     let verbs = recorded_verbs(&root);
     assert_eq!(
         verbs,
-        ["initialized", "experienced", "answered", "experienced", "answered", "completed", "failed", "terminated"]
+        [
+            "initialized",
+            "experienced",
+            "answered",
+            "experienced",
+            "answered",
+            "completed",
+            "failed",
+            "terminated"
+        ]
     );
     // With no LRS configured, everything is kept in the browser.
-    assert!(all(&root, ".record .entry").iter().all(|e| e.get_attribute("class").unwrap_or_default().split_whitespace().any(|c| c == "local")));
+    assert!(all(&root, ".record .entry").iter().all(|e| e
+        .get_attribute("class")
+        .unwrap_or_default()
+        .split_whitespace()
+        .any(|c| c == "local")));
     let saved: serde_json::Value =
-        LocalStorage::get("pelita.outbox.v1:https://example.org/modules/small").expect("the record is saved");
+        LocalStorage::get("pelita.outbox.v1:https://example.org/modules/small")
+            .expect("the record is saved");
     assert_eq!(saved["entries"].as_array().map(Vec::len), Some(8));
 
     // Retry starts a new attempt on the first page.
     click(&root, ".result button.primary");
     settle().await;
     assert_eq!(text(&root, "h1"), "Intro");
-    assert_eq!(recorded_verbs(&root).iter().filter(|v| *v == "initialized").count(), 2);
-    assert!(!find(&root, "#q-tf-true").unchecked_into::<HtmlInputElement>().checked());
+    assert_eq!(
+        recorded_verbs(&root)
+            .iter()
+            .filter(|v| *v == "initialized")
+            .count(),
+        2
+    );
+    assert!(!find(&root, "#q-tf-true")
+        .unchecked_into::<HtmlInputElement>()
+        .checked());
 }
 
 #[wasm_bindgen_test]
@@ -200,7 +260,9 @@ async fn switching_language_changes_the_text_and_the_recorded_language() {
     assert_eq!(text(&root, "h1"), "Pembuka");
     assert_eq!(text(&root, "#q-tf legend"), "Langit biru?");
     assert_eq!(
-        find(&root, ".languages button[lang=id]").get_attribute("aria-pressed").as_deref(),
+        find(&root, ".languages button[lang=id]")
+            .get_attribute("aria-pressed")
+            .as_deref(),
         Some("true")
     );
     click(&root, "#q-tf-false");
@@ -210,7 +272,10 @@ async fn switching_language_changes_the_text_and_the_recorded_language() {
     assert!(text(&root, "#q-tf .feedback").contains("Jawaban Anda belum tepat."));
     let saved: serde_json::Value =
         LocalStorage::get("pelita.outbox.v1:https://example.org/modules/small").expect("saved");
-    let last = saved["entries"].as_array().and_then(|e| e.last()).expect("an entry");
+    let last = saved["entries"]
+        .as_array()
+        .and_then(|e| e.last())
+        .expect("an entry");
     assert_eq!(last["statement"]["context"]["language"], "id");
     assert_eq!(last["statement"]["result"]["response"], "false");
     assert_eq!(last["statement"]["result"]["success"], false);
@@ -222,7 +287,11 @@ async fn a_broken_module_gets_an_error_page_naming_each_problem() {
         .replace("\"masteryScore\": 0.75", "\"masteryScore\": 7.5")
         .replace(", \"alt\": {\"id\": \"Gambar\", \"en\": \"Picture\"}", "");
     let err = load_module(&broken).expect_err("broken");
-    let problems: Vec<String> = err.report("modules/small.json").lines().map(str::to_string).collect();
+    let problems: Vec<String> = err
+        .report("modules/small.json")
+        .lines()
+        .map(str::to_string)
+        .collect();
     assert_eq!(problems.len(), 2, "{problems:?}");
     let root = fresh_root();
     yew::Renderer::<ErrorPage>::with_root_and_props(
@@ -237,5 +306,8 @@ async fn a_broken_module_gets_an_error_page_naming_each_problem() {
     assert!(first.starts_with("modules/small.json:6:"), "{first}");
     assert!(first.contains("$.masteryScore"), "{first}");
     let second = items[1].text_content().unwrap_or_default();
-    assert!(second.contains("$.lessons[0].pages[1].blocks[0].alt"), "{second}");
+    assert!(
+        second.contains("$.lessons[0].pages[1].blocks[0].alt"),
+        "{second}"
+    );
 }

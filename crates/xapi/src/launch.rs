@@ -129,7 +129,11 @@ impl LaunchReader {
             "endpoint" => {
                 if let Some(url) = self.string(name, value) {
                     if url.starts_with("https://") || url.starts_with("http://") {
-                        let url = if url.ends_with('/') { url } else { format!("{url}/") };
+                        let url = if url.ends_with('/') {
+                            url
+                        } else {
+                            format!("{url}/")
+                        };
                         self.launch.endpoint = Some(url);
                     } else {
                         self.problem(name, format!("`{url}` is not an http:// or https:// URL"));
@@ -139,13 +143,19 @@ impl LaunchReader {
             "auth" => {
                 if let Some(auth) = self.string(name, value) {
                     // A bare credential is taken as Basic, as most launchers mean it.
-                    let auth = if auth.contains(' ') { auth } else { format!("Basic {auth}") };
+                    let auth = if auth.contains(' ') {
+                        auth
+                    } else {
+                        format!("Basic {auth}")
+                    };
                     self.launch.auth = Some(auth);
                 }
             }
             "actor" => {
                 let parsed = match value {
-                    Value::String(s) => serde_json::from_str::<Value>(s).map_err(|e| format!("not valid JSON: {e}")),
+                    Value::String(s) => {
+                        serde_json::from_str::<Value>(s).map_err(|e| format!("not valid JSON: {e}"))
+                    }
                     other => Ok(other.clone()),
                 };
                 match parsed.and_then(|v| agent_from_json(&v)) {
@@ -191,7 +201,8 @@ impl LaunchReader {
             _ if lenient => {}
             other => self.problem(
                 other,
-                "unknown key; expected endpoint, auth, actor, registration, activity_id, lang".into(),
+                "unknown key; expected endpoint, auth, actor, registration, activity_id, lang"
+                    .into(),
             ),
         }
     }
@@ -218,7 +229,9 @@ fn agent_from_json(value: &Value) -> Result<Agent, String> {
     };
     if let Some(kind) = text("objectType")? {
         if kind != "Agent" {
-            return Err(format!("objectType `{kind}` is not supported; the learner must be an Agent"));
+            return Err(format!(
+                "objectType `{kind}` is not supported; the learner must be an Agent"
+            ));
         }
     }
     let account = match first("account") {
@@ -227,10 +240,12 @@ fn agent_from_json(value: &Value) -> Result<Agent, String> {
             let home = acc.get("homePage").and_then(Value::as_str);
             let name = acc.get("name").and_then(Value::as_str);
             match (home, name) {
-                (Some(home), Some(name)) if home.contains("://") && !name.is_empty() => Some(Account {
-                    home_page: home.into(),
-                    name: name.into(),
-                }),
+                (Some(home), Some(name)) if home.contains("://") && !name.is_empty() => {
+                    Some(Account {
+                        home_page: home.into(),
+                        name: name.into(),
+                    })
+                }
                 _ => return Err("`account` needs a `homePage` URL and a `name`".into()),
             }
         }

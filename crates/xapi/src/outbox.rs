@@ -75,7 +75,8 @@ impl Outbox {
     /// Reads a saved outbox; statements that were in flight when the page went away are
     /// queued again (a resend is harmless because ids are reused).
     pub fn restore(json: &str) -> Result<Outbox, crate::XapiError> {
-        let mut outbox: Outbox = serde_json::from_str(json).map_err(|e| crate::XapiError::Storage(e.to_string()))?;
+        let mut outbox: Outbox =
+            serde_json::from_str(json).map_err(|e| crate::XapiError::Storage(e.to_string()))?;
         for entry in &mut outbox.entries {
             if entry.delivery == Delivery::InFlight {
                 entry.delivery = Delivery::Queued;
@@ -90,8 +91,15 @@ impl Outbox {
         if self.entries.iter().any(|e| e.statement.id == statement.id) {
             return false;
         }
-        let delivery = if has_lrs { Delivery::Queued } else { Delivery::Local };
-        self.entries.push(Entry { statement, delivery });
+        let delivery = if has_lrs {
+            Delivery::Queued
+        } else {
+            Delivery::Local
+        };
+        self.entries.push(Entry {
+            statement,
+            delivery,
+        });
         true
     }
 
@@ -110,7 +118,9 @@ impl Outbox {
 
     /// Whether a batch is out and unanswered.
     pub fn in_flight(&self) -> bool {
-        self.entries.iter().any(|e| e.delivery == Delivery::InFlight)
+        self.entries
+            .iter()
+            .any(|e| e.delivery == Delivery::InFlight)
     }
 
     /// The last delivery problem, if the last send failed.
@@ -141,7 +151,9 @@ impl Outbox {
     /// Records the answer to the batch of `ids`.
     pub fn settle(&mut self, ids: &[Uuid], outcome: SendOutcome) {
         let new_state = match &outcome {
-            SendOutcome::Status(s, _) if (200..300).contains(s) || *s == 409 => Some(Delivery::Sent),
+            SendOutcome::Status(s, _) if (200..300).contains(s) || *s == 409 => {
+                Some(Delivery::Sent)
+            }
             SendOutcome::Status(400, body) if ids.len() == 1 => Some(Delivery::Rejected {
                 status: 400,
                 reason: shorten(body),
@@ -189,7 +201,11 @@ impl Outbox {
     /// Drops the oldest delivered entries beyond `keep`, so the saved outbox stays small;
     /// undelivered statements are never dropped.
     pub fn prune_delivered(&mut self, keep: usize) {
-        let delivered = self.entries.iter().filter(|e| e.delivery == Delivery::Sent).count();
+        let delivered = self
+            .entries
+            .iter()
+            .filter(|e| e.delivery == Delivery::Sent)
+            .count();
         let mut excess = delivered.saturating_sub(keep);
         self.entries.retain(|e| {
             if excess > 0 && e.delivery == Delivery::Sent {

@@ -41,7 +41,12 @@ pub struct Reporter {
 impl Reporter {
     /// A reporter for `actor`; `activity_id` is the module's activity (the module id unless
     /// the launcher gave another); `registration` is the launcher's, if any.
-    pub fn new(actor: Agent, activity_id: String, registration: Option<Uuid>, language: String) -> Reporter {
+    pub fn new(
+        actor: Agent,
+        activity_id: String,
+        registration: Option<Uuid>,
+        language: String,
+    ) -> Reporter {
         Reporter {
             actor,
             activity_id,
@@ -75,16 +80,21 @@ impl Reporter {
             Event::PageViewed { at } => {
                 let (Some(lesson), Some(page)) = (
                     module.lessons.get(at.lesson),
-                    module.lessons.get(at.lesson).and_then(|l| l.pages.get(at.page)),
+                    module
+                        .lessons
+                        .get(at.lesson)
+                        .and_then(|l| l.pages.get(at.page)),
                 ) else {
                     return vec![];
                 };
-                let object = Activity::defined(module.page_iri(lesson, page), text(&page.title), TYPE_PAGE);
+                let object =
+                    Activity::defined(module.page_iri(lesson, page), text(&page.title), TYPE_PAGE);
                 let parents = self.parents(module, lesson);
                 vec![self.statement(env, now, verbs::experienced(), object, None, Some(parents))]
             }
             Event::Answered { question, answer } => {
-                let Some((lesson, _, q)) = module.questions().find(|(_, _, q)| &q.id == question) else {
+                let Some((lesson, _, q)) = module.questions().find(|(_, _, q)| &q.id == question)
+                else {
                     return vec![];
                 };
                 let choices = match &q.kind {
@@ -125,7 +135,14 @@ impl Reporter {
                     ..XResult::default()
                 };
                 let parents = self.parents(module, lesson);
-                vec![self.statement(env, now, verbs::answered(), object, Some(result), Some(parents))]
+                vec![self.statement(
+                    env,
+                    now,
+                    verbs::answered(),
+                    object,
+                    Some(result),
+                    Some(parents),
+                )]
             }
             Event::Finished { outcome, .. } => {
                 let duration = Some(format_duration(now - self.attempt_started_ms));
@@ -142,23 +159,43 @@ impl Reporter {
                     duration: duration.clone(),
                     ..XResult::default()
                 };
-                let judgement = if outcome.passed { verbs::passed() } else { verbs::failed() };
+                let judgement = if outcome.passed {
+                    verbs::passed()
+                } else {
+                    verbs::failed()
+                };
                 let terminated = XResult {
                     duration,
                     ..XResult::default()
                 };
                 vec![
-                    self.statement(env, now, verbs::completed(), object.clone(), Some(completed), None),
+                    self.statement(
+                        env,
+                        now,
+                        verbs::completed(),
+                        object.clone(),
+                        Some(completed),
+                        None,
+                    ),
                     self.statement(env, now, judgement, object.clone(), Some(judged), None),
-                    self.statement(env, now, verbs::terminated(), object, Some(terminated), None),
+                    self.statement(
+                        env,
+                        now,
+                        verbs::terminated(),
+                        object,
+                        Some(terminated),
+                        None,
+                    ),
                 ]
             }
         }
     }
 
     fn module_activity(&self, module: &Module) -> Activity {
-        let mut activity = Activity::defined(self.activity_id.clone(), text(&module.title), TYPE_MODULE);
-        if let (Some(def), Some(description)) = (activity.definition.as_mut(), &module.description) {
+        let mut activity =
+            Activity::defined(self.activity_id.clone(), text(&module.title), TYPE_MODULE);
+        if let (Some(def), Some(description)) = (activity.definition.as_mut(), &module.description)
+        {
             def.description = Some(text(description));
         }
         activity
@@ -205,4 +242,3 @@ impl Reporter {
 fn text(map: &LangMap<String>) -> LanguageMap {
     map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
-

@@ -60,12 +60,16 @@ fn check(name: &str, statement: &Statement) {
         std::fs::write(&path, &actual).expect("write golden");
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing golden file {path}"));
+    let expected =
+        std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing golden file {path}"));
     assert_eq!(actual, expected, "statement `{name}` differs from {path}");
 }
 
 fn choose(q: &str, ids: &[&str]) -> Command {
-    Command::SetResponse(q.into(), Response::Choices(ids.iter().map(|s| s.to_string()).collect()))
+    Command::SetResponse(
+        q.into(),
+        Response::Choices(ids.iter().map(|s| s.to_string()).collect()),
+    )
 }
 
 #[test]
@@ -83,7 +87,11 @@ fn a_passing_attempt_matches_the_golden_statements() {
     ]);
     let verbs: Vec<&str> = statements
         .iter()
-        .map(|s| s.verb.id.trim_start_matches("http://adlnet.gov/expapi/verbs/"))
+        .map(|s| {
+            s.verb
+                .id
+                .trim_start_matches("http://adlnet.gov/expapi/verbs/")
+        })
         .collect();
     assert_eq!(
         verbs,
@@ -161,7 +169,12 @@ fn a_failing_attempt_and_its_retry() {
 fn a_launcher_registration_is_kept_across_attempts() {
     let m = module();
     let fixed = Uuid::parse_str("9a0e4b4e-6c1c-4e6f-9d5e-3f1f2b3c4d5e").expect("uuid");
-    let mut reporter = Reporter::new(learner(), "https://lms.example/activity/7".into(), Some(fixed), "en".into());
+    let mut reporter = Reporter::new(
+        learner(),
+        "https://lms.example/activity/7".into(),
+        Some(fixed),
+        "en".into(),
+    );
     let mut session = Session::new(&m);
     let mut env = FixedEnv { now: 0, next: 0 };
     let mut statements = Vec::new();
@@ -175,7 +188,10 @@ fn a_launcher_registration_is_kept_across_attempts() {
         .all(|s| s.context.as_ref().and_then(|c| c.registration) == Some(fixed)));
     assert_eq!(statements[0].object.id, "https://lms.example/activity/7");
     assert_eq!(
-        statements.iter().find(|s| s.verb.id.ends_with("/failed")).map(|s| s.result.as_ref().and_then(|r| r.score).map(|x| x.scaled)),
+        statements
+            .iter()
+            .find(|s| s.verb.id.ends_with("/failed"))
+            .map(|s| s.result.as_ref().and_then(|r| r.score).map(|x| x.scaled)),
         Some(Some(0.0))
     );
 }

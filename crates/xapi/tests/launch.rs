@@ -3,7 +3,10 @@
 use pelita_xapi::Launch;
 
 fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 #[test]
@@ -18,24 +21,42 @@ fn a_full_xapi_launch_query() {
         ("utm_source", "ignored"),
     ]))
     .expect("valid");
-    assert_eq!(launch.endpoint.as_deref(), Some("http://127.0.0.1:9000/xAPI/"));
-    assert_eq!(launch.statements_url().as_deref(), Some("http://127.0.0.1:9000/xAPI/statements"));
+    assert_eq!(
+        launch.endpoint.as_deref(),
+        Some("http://127.0.0.1:9000/xAPI/")
+    );
+    assert_eq!(
+        launch.statements_url().as_deref(),
+        Some("http://127.0.0.1:9000/xAPI/statements")
+    );
     assert_eq!(launch.auth.as_deref(), Some("Basic dXNlcjpwYXNz"));
     let actor = launch.actor.expect("actor");
     assert_eq!(actor.account.expect("account").name, "budi-01");
-    assert_eq!(launch.registration.expect("reg").to_string(), "0f9a4e33-2b1c-4c8e-9a55-2a5f5d8d1e10");
-    assert_eq!(launch.activity_id.as_deref(), Some("https://lms.example/a/1"));
+    assert_eq!(
+        launch.registration.expect("reg").to_string(),
+        "0f9a4e33-2b1c-4c8e-9a55-2a5f5d8d1e10"
+    );
+    assert_eq!(
+        launch.activity_id.as_deref(),
+        Some("https://lms.example/a/1")
+    );
     assert_eq!(launch.module.as_deref(), Some("modules/phishing.json"));
 }
 
 #[test]
 fn legacy_array_actors_and_bare_credentials_are_understood() {
     let launch = Launch::from_query(&q(&[
-        ("actor", r#"{"mbox":["mailto:ani@example.go.id"],"name":["Ani"]}"#),
+        (
+            "actor",
+            r#"{"mbox":["mailto:ani@example.go.id"],"name":["Ani"]}"#,
+        ),
         ("auth", "dXNlcjpwYXNz"),
     ]))
     .expect("valid");
-    assert_eq!(launch.actor.expect("actor").mbox.as_deref(), Some("mailto:ani@example.go.id"));
+    assert_eq!(
+        launch.actor.expect("actor").mbox.as_deref(),
+        Some("mailto:ani@example.go.id")
+    );
     assert_eq!(launch.auth.as_deref(), Some("Basic dXNlcjpwYXNz"));
 }
 
@@ -69,16 +90,25 @@ fn every_bad_parameter_is_reported() {
 fn bad_actors() {
     let cases = [
         (r#"{"name":"No id"}"#, "exactly one"),
-        (r#"{"mbox":"mailto:a@b","openid":"https://id"}"#, "exactly one"),
+        (
+            r#"{"mbox":"mailto:a@b","openid":"https://id"}"#,
+            "exactly one",
+        ),
         (r#"{"mbox":"a@b"}"#, "mailto:"),
-        (r#"{"objectType":"Group","mbox":"mailto:a@b"}"#, "must be an Agent"),
+        (
+            r#"{"objectType":"Group","mbox":"mailto:a@b"}"#,
+            "must be an Agent",
+        ),
         (r#"{"account":{"name":"x"}}"#, "homePage"),
         (r#"{"mbox_sha1sum":"abc"}"#, "40 hexadecimal"),
         (r#"["mailto:a@b"]"#, "JSON object"),
     ];
     for (actor, fragment) in cases {
         let problems = Launch::from_query(&q(&[("actor", actor)])).unwrap_err();
-        assert!(problems[0].message.contains(fragment), "{actor}: {problems:?}");
+        assert!(
+            problems[0].message.contains(fragment),
+            "{actor}: {problems:?}"
+        );
     }
 }
 
@@ -91,14 +121,22 @@ fn config_files_and_precedence() {
     .expect("valid");
     let query = Launch::from_query(&q(&[("auth", "Basic Yzpk")])).expect("valid");
     let merged = config.overridden_by(query);
-    assert_eq!(merged.endpoint.as_deref(), Some("https://lrs.example.go.id/xapi/"));
+    assert_eq!(
+        merged.endpoint.as_deref(),
+        Some("https://lrs.example.go.id/xapi/")
+    );
     assert_eq!(merged.auth.as_deref(), Some("Basic Yzpk"));
     assert!(merged.actor.is_some());
 
-    let problems = Launch::from_config(r#"{"endpoint": 5, "endpiont": "x"}"#, "launch.json").unwrap_err();
+    let problems =
+        Launch::from_config(r#"{"endpoint": 5, "endpiont": "x"}"#, "launch.json").unwrap_err();
     let mut fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     fields.sort();
     assert_eq!(fields, ["launch.json: endpiont", "launch.json: endpoint"]);
-    let problems = Launch::from_config("{\n  \"endpoint\": \n}", "modules/launch.json").unwrap_err();
-    assert!(problems[0].field.starts_with("modules/launch.json: line 3"), "{problems:?}");
+    let problems =
+        Launch::from_config("{\n  \"endpoint\": \n}", "modules/launch.json").unwrap_err();
+    assert!(
+        problems[0].field.starts_with("modules/launch.json: line 3"),
+        "{problems:?}"
+    );
 }

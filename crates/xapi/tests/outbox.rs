@@ -28,17 +28,29 @@ fn batches_are_sent_in_order_one_request_at_a_time() {
     for n in 1..=30 {
         assert!(outbox.push(statement(n), true));
     }
-    assert!(!outbox.push(statement(3), true), "duplicate ids are not queued twice");
+    assert!(
+        !outbox.push(statement(3), true),
+        "duplicate ids are not queued twice"
+    );
     let first = outbox.next_batch();
     assert_eq!(first.len(), 25);
     assert_eq!(first[0].id, Uuid::from_u128(1));
-    assert!(outbox.next_batch().is_empty(), "one batch in flight at a time");
+    assert!(
+        outbox.next_batch().is_empty(),
+        "one batch in flight at a time"
+    );
     outbox.settle(&ids(&first), SendOutcome::Status(200, "[]".into()));
     let second = outbox.next_batch();
-    assert_eq!(ids(&second), (26..=30).map(Uuid::from_u128).collect::<Vec<_>>());
+    assert_eq!(
+        ids(&second),
+        (26..=30).map(Uuid::from_u128).collect::<Vec<_>>()
+    );
     outbox.settle(&ids(&second), SendOutcome::Status(204, String::new()));
     assert_eq!(outbox.pending(), 0);
-    assert!(outbox.entries().iter().all(|e| e.delivery == Delivery::Sent));
+    assert!(outbox
+        .entries()
+        .iter()
+        .all(|e| e.delivery == Delivery::Sent));
 }
 
 #[test]
@@ -75,18 +87,28 @@ fn a_refused_batch_is_searched_one_by_one() {
         outbox.push(statement(n), true);
     }
     let batch = outbox.next_batch();
-    outbox.settle(&ids(&batch), SendOutcome::Status(400, "bad statement 2".into()));
+    outbox.settle(
+        &ids(&batch),
+        SendOutcome::Status(400, "bad statement 2".into()),
+    );
     assert_eq!(outbox.pending(), 3, "nothing dropped");
     let one = outbox.next_batch();
     assert_eq!(ids(&one), [Uuid::from_u128(1)]);
     outbox.settle(&ids(&one), SendOutcome::Status(200, String::new()));
     let two = outbox.next_batch();
     assert_eq!(ids(&two), [Uuid::from_u128(2)]);
-    outbox.settle(&ids(&two), SendOutcome::Status(400, "bad statement 2".into()));
+    outbox.settle(
+        &ids(&two),
+        SendOutcome::Status(400, "bad statement 2".into()),
+    );
     let three = outbox.next_batch();
     assert_eq!(ids(&three), [Uuid::from_u128(3)]);
     outbox.settle(&ids(&three), SendOutcome::Status(200, String::new()));
-    let states: Vec<_> = outbox.entries().iter().map(|e| e.delivery.clone()).collect();
+    let states: Vec<_> = outbox
+        .entries()
+        .iter()
+        .map(|e| e.delivery.clone())
+        .collect();
     assert_eq!(states[0], Delivery::Sent);
     assert_eq!(
         states[1],

@@ -11,13 +11,24 @@ fn patterns_per_question_type() {
     let multi = m.question("multi").expect("multi");
     let set = |ids: &[&str]| Response::Choices(ids.iter().map(|s| s.to_string()).collect());
     let cases = [
-        (tf, "true-false", "true", Response::TrueFalse(false), "false"),
+        (
+            tf,
+            "true-false",
+            "true",
+            Response::TrueFalse(false),
+            "false",
+        ),
         (single, "choice", "a", set(&["b"]), "b"),
         (multi, "choice", "x[,]z", set(&["z", "y"]), "y[,]z"),
     ];
     for (q, kind, correct, response, pattern) in cases {
         assert_eq!(interaction_type(q), kind, "{}", q.id);
-        assert_eq!(correct_responses_pattern(q), vec![correct.to_string()], "{}", q.id);
+        assert_eq!(
+            correct_responses_pattern(q),
+            vec![correct.to_string()],
+            "{}",
+            q.id
+        );
         assert_eq!(response_pattern(q, &response), pattern, "{}", q.id);
     }
 }

@@ -60,7 +60,11 @@ pub fn QuestionCard(props: &Props) -> Html {
     let lang = &props.lang;
     let fb = &props.fallback;
     let base = format!("q-{}", q.id);
-    let shown = props.answer.as_ref().map(|a| &a.response).or(props.draft.as_ref());
+    let shown = props
+        .answer
+        .as_ref()
+        .map(|a| &a.response)
+        .or(props.draft.as_ref());
     let (multiple, options): (bool, Vec<ChoiceView>) = match &q.kind {
         QuestionKind::TrueFalse { answer } => {
             let chosen = match shown {
@@ -106,7 +110,11 @@ pub fn QuestionCard(props: &Props) -> Html {
     let answered = props.answer.is_some();
     let can_submit = !answered && shown.is_some_and(|r| !r.is_empty());
     let input_type = if multiple { "checkbox" } else { "radio" };
-    let hint = if multiple { Key::ChooseAll } else { Key::ChooseOne };
+    let hint = if multiple {
+        Key::ChooseAll
+    } else {
+        Key::ChooseOne
+    };
     let prompt_id = format!("{base}-prompt");
     let items = options.iter().map(|o| {
         let input_id = format!("{base}-{}", o.key);
@@ -165,7 +173,10 @@ pub fn QuestionCard(props: &Props) -> Html {
             </>
         }
     });
-    let verdict_class = props.answer.as_ref().map(|a| if a.correct { "right" } else { "wrong" });
+    let verdict_class = props
+        .answer
+        .as_ref()
+        .map(|a| if a.correct { "right" } else { "wrong" });
     html! {
         <section class="question" id={base.clone()} aria-labelledby={prompt_id.clone()}>
             <fieldset>

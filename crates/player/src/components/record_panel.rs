@@ -16,7 +16,9 @@ pub fn RecordPanel() -> Html {
     let entries = ctx.outbox.entries();
     let pending = ctx.outbox.pending();
     let destination = match &ctx.launch.endpoint {
-        Some(endpoint) => html! { <p>{ t(&lang, Key::ToLrs) }{ " " }<code>{ endpoint.clone() }</code></p> },
+        Some(endpoint) => {
+            html! { <p>{ t(&lang, Key::ToLrs) }{ " " }<code>{ endpoint.clone() }</code></p> }
+        }
         None => html! { <p>{ t(&lang, Key::NoLrs) }</p> },
     };
     let items = entries.iter().enumerate().map(|(i, entry)| {

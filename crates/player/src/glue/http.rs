@@ -16,7 +16,10 @@ pub async fn get_text(url: &str) -> Result<Option<String>, String> {
             .await
             .map(Some)
             .map_err(|e| format!("could not read {url}: {e}")),
-        status => Err(format!("could not fetch {url}: HTTP {status} {}", response.status_text())),
+        status => Err(format!(
+            "could not fetch {url}: HTTP {status} {}",
+            response.status_text()
+        )),
     }
 }
 

@@ -2,7 +2,10 @@
 
 /// The decoded query pairs of the page URL, in order.
 pub fn query_pairs() -> Vec<(String, String)> {
-    let search = gloo::utils::window().location().search().unwrap_or_default();
+    let search = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default();
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
         return vec![];
     };
@@ -19,7 +22,10 @@ pub fn query_pairs() -> Vec<(String, String)> {
 
 /// The page's origin, such as `http://127.0.0.1:8765`.
 pub fn origin() -> String {
-    gloo::utils::window().location().origin().unwrap_or_default()
+    gloo::utils::window()
+        .location()
+        .origin()
+        .unwrap_or_default()
 }
 
 /// The folder part of a relative path (`modules/x.json` gives `modules/`).

@@ -31,12 +31,20 @@ pub fn load_outbox(activity_id: &str) -> (Outbox, Option<String>) {
     }
 }
 
+/// Delivered statements kept in the saved copy; older delivered ones are dropped so that
+/// storage stays small, while undelivered ones are always kept.
+const KEEP_DELIVERED: usize = 500;
+
 /// Saves the outbox; an error message when the browser refused.
 pub fn save_outbox(activity_id: &str, outbox: &Outbox) -> Result<(), String> {
-    let json = serde_json::to_string(outbox).map_err(|e| e.to_string())?;
+    let mut outbox = outbox.clone();
+    outbox.prune_delivered(KEEP_DELIVERED);
+    let json = serde_json::to_string(&outbox).map_err(|e| e.to_string())?;
     LocalStorage::raw()
         .set_item(&outbox_key(activity_id), &json)
-        .map_err(|_| "the browser refused to save the learning record (storage full or disabled)".to_string())
+        .map_err(|_| {
+            "the browser refused to save the learning record (storage full or disabled)".to_string()
+        })
 }
 
 /// A stable anonymous learner id for this browser, made on first use.

@@ -14,7 +14,9 @@ pub fn use_delivery(ctx: &PlayerContext) {
     // Send the batch in flight; keyed by its ids, so each batch is sent exactly once.
     {
         let batch = ctx.batch.clone();
-        let ids = batch.as_ref().map(|b| b.iter().map(|s| s.id).collect::<Vec<_>>());
+        let ids = batch
+            .as_ref()
+            .map(|b| b.iter().map(|s| s.id).collect::<Vec<_>>());
         let url = ctx.launch.statements_url();
         let auth = ctx.launch.auth.clone();
         let dispatcher = ctx.dispatcher();
@@ -32,7 +34,8 @@ pub fn use_delivery(ctx: &PlayerContext) {
         let dispatcher = ctx.dispatcher();
         let delay = ctx.outbox.retry_delay_ms();
         use_effect_with((ctx.waiting_retry, ctx.revision), move |(waiting, _)| {
-            let timeout = waiting.then(|| Timeout::new(delay, move || dispatcher.dispatch(Action::RetryNow)));
+            let timeout =
+                waiting.then(|| Timeout::new(delay, move || dispatcher.dispatch(Action::RetryNow)));
             move || drop(timeout)
         });
     }

@@ -62,9 +62,13 @@ pub async fn load(query: Vec<(String, String)>) -> Loaded {
         problems.extend(errors.iter().map(|p| p.to_string()));
         Launch::default()
     });
-    let module_path = query.module.clone().unwrap_or_else(|| DEFAULT_MODULE.to_string());
+    let module_path = query
+        .module
+        .clone()
+        .unwrap_or_else(|| DEFAULT_MODULE.to_string());
     let config_path = format!("{}launch.json", location::folder_of(&module_path));
-    let (module_text, config_text) = futures::join!(http::get_text(&module_path), http::get_text(&config_path));
+    let (module_text, config_text) =
+        futures::join!(http::get_text(&module_path), http::get_text(&config_path));
     let config = match config_text {
         Ok(Some(text)) => Launch::from_config(&text, &config_path).unwrap_or_else(|errors| {
             problems.extend(errors.iter().map(|p| p.to_string()));

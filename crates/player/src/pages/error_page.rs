@@ -13,7 +13,10 @@ pub struct Props {
 /// The list of problems, in both of the player's languages' words around them.
 #[component]
 pub fn ErrorPage(props: &Props) -> Html {
-    let lang = gloo::utils::window().navigator().language().unwrap_or_default();
+    let lang = gloo::utils::window()
+        .navigator()
+        .language()
+        .unwrap_or_default();
     html! {
         <main class="error-page">
             <h1>{ t(&lang, Key::ErrorTitle) }</h1>

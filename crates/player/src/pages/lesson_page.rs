@@ -36,7 +36,10 @@ pub fn LessonPage() -> Html {
     let at = ctx.session.current_page();
     let (Some(lesson), Some(page)) = (
         ctx.module.lessons.get(at.lesson),
-        ctx.module.lessons.get(at.lesson).and_then(|l| l.pages.get(at.page)),
+        ctx.module
+            .lessons
+            .get(at.lesson)
+            .and_then(|l| l.pages.get(at.page)),
     ) else {
         return html! {};
     };
@@ -50,50 +53,59 @@ pub fn LessonPage() -> Html {
     };
     let count = ctx.session.page_count();
     let unanswered = ctx.module.questions().count() - ctx.session.answered_count();
-    let blocks = page.blocks.iter().enumerate().map(|(i, block)| match block {
-        Block::Text(text) => {
-            let blocks = text.get(&lang, &fallback).cloned().unwrap_or_default();
-            html! { <RichText key={i} {blocks} /> }
-        }
-        Block::Image(image) => html! {
-            <ImageBlock
-                key={i}
-                src={location::resolve(&ctx.module_path, &image.src)}
-                alt={image.alt.text(&lang, &fallback).to_string()}
-                caption={image.caption.as_ref().map(|c| c.text(&lang, &fallback).to_string())}
-                width={image.width}
-                height={image.height}
-            />
-        },
-        Block::Question(question) => {
-            let id = question.id.clone();
-            let dispatcher = ctx.dispatcher();
-            let ontoggle = Callback::from(move |choice: String| {
-                dispatcher.dispatch(Action::Learner(Command::ToggleChoice(id.clone(), choice)))
-            });
-            let id = question.id.clone();
-            let dispatcher = ctx.dispatcher();
-            let onanswer = Callback::from(move |value: bool| {
-                dispatcher.dispatch(Action::Learner(Command::SetResponse(id.clone(), Response::TrueFalse(value))))
-            });
-            let id = question.id.clone();
-            let dispatcher = ctx.dispatcher();
-            let onsubmit = Callback::from(move |_| dispatcher.dispatch(Action::Learner(Command::Submit(id.clone()))));
-            html! {
-                <QuestionCard
-                    key={i}
-                    question={question.clone()}
-                    lang={lang.clone()}
-                    fallback={fallback.clone()}
-                    draft={ctx.session.draft(&question.id).cloned()}
-                    answer={ctx.session.answer(&question.id).cloned()}
-                    {ontoggle}
-                    {onanswer}
-                    {onsubmit}
-                />
+    let blocks = page
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(i, block)| match block {
+            Block::Text(text) => {
+                let blocks = text.get(&lang, &fallback).cloned().unwrap_or_default();
+                html! { <RichText key={i} {blocks} /> }
             }
-        }
-    });
+            Block::Image(image) => html! {
+                <ImageBlock
+                    key={i}
+                    src={location::resolve(&ctx.module_path, &image.src)}
+                    alt={image.alt.text(&lang, &fallback).to_string()}
+                    caption={image.caption.as_ref().map(|c| c.text(&lang, &fallback).to_string())}
+                    width={image.width}
+                    height={image.height}
+                />
+            },
+            Block::Question(question) => {
+                let id = question.id.clone();
+                let dispatcher = ctx.dispatcher();
+                let ontoggle = Callback::from(move |choice: String| {
+                    dispatcher.dispatch(Action::Learner(Command::ToggleChoice(id.clone(), choice)))
+                });
+                let id = question.id.clone();
+                let dispatcher = ctx.dispatcher();
+                let onanswer = Callback::from(move |value: bool| {
+                    dispatcher.dispatch(Action::Learner(Command::SetResponse(
+                        id.clone(),
+                        Response::TrueFalse(value),
+                    )))
+                });
+                let id = question.id.clone();
+                let dispatcher = ctx.dispatcher();
+                let onsubmit = Callback::from(move |_| {
+                    dispatcher.dispatch(Action::Learner(Command::Submit(id.clone())))
+                });
+                html! {
+                    <QuestionCard
+                        key={i}
+                        question={question.clone()}
+                        lang={lang.clone()}
+                        fallback={fallback.clone()}
+                        draft={ctx.session.draft(&question.id).cloned()}
+                        answer={ctx.session.answer(&question.id).cloned()}
+                        {ontoggle}
+                        {onanswer}
+                        {onsubmit}
+                    />
+                }
+            }
+        });
     html! {
         <main class="page" id="main">
             <p class="crumb">

@@ -32,7 +32,11 @@ fn choose_language(module: &Module, launch: &Launch) -> String {
         .flatten()
         .find_map(|tag| {
             let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
-            module.languages.iter().find(|l| **l == tag || **l == primary).cloned()
+            module
+                .languages
+                .iter()
+                .find(|l| **l == tag || **l == primary)
+                .cloned()
         })
         .unwrap_or_else(|| module.default_language().to_string())
 }
@@ -59,7 +63,10 @@ pub fn PlayerPage(props: &Props) -> Html {
         let launch = props.launch.clone();
         use_reducer(move || {
             let actor = launch.actor.clone().unwrap_or_else(local_learner);
-            let activity_id = launch.activity_id.clone().unwrap_or_else(|| module.id.clone());
+            let activity_id = launch
+                .activity_id
+                .clone()
+                .unwrap_or_else(|| module.id.clone());
             let (outbox, problem) = storage::load_outbox(&activity_id);
             let lang = choose_language(&module, &launch);
             PlayerState::new(module, module_path, launch, actor, outbox, lang, problem)
@@ -69,7 +76,9 @@ pub fn PlayerPage(props: &Props) -> Html {
     {
         // The session starts as soon as the module is shown.
         let dispatcher = state.dispatcher();
-        use_effect_with((), move |_| dispatcher.dispatch(Action::Learner(Command::Start)));
+        use_effect_with((), move |_| {
+            dispatcher.dispatch(Action::Learner(Command::Start))
+        });
     }
     {
         let lang = state.lang.clone();

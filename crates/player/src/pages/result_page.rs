@@ -52,7 +52,11 @@ pub fn ResultPage(props: &Props) -> Html {
             </li>
         }
     });
-    let verdict = if outcome.passed { Key::Passed } else { Key::Failed };
+    let verdict = if outcome.passed {
+        Key::Passed
+    } else {
+        Key::Failed
+    };
     html! {
         <main class="result" id="main">
             <h1 tabindex="-1" ref={heading}>{ t(&lang, Key::ResultTitle) }</h1>
