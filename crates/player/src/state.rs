@@ -6,7 +6,7 @@
 
 use crate::glue::browser_env::BrowserEnv;
 use pelita_lesson::{Command, Module, Session};
-use pelita_xapi::{Agent, Launch, Outbox, Reporter, SendOutcome, Statement};
+use pelita_xapi::{Agent, Batch, Launch, Outbox, Reporter, SendOutcome};
 use std::rc::Rc;
 use uuid::Uuid;
 use yew::prelude::*;
@@ -31,7 +31,7 @@ pub struct PlayerState {
     /// Bumped whenever the outbox changes, so it is saved.
     pub revision: u64,
     /// The batch being sent now.
-    pub batch: Option<Rc<Vec<Statement>>>,
+    pub batch: Option<Rc<Batch>>,
     /// Whether the next send waits for the retry delay.
     pub waiting_retry: bool,
     /// Why the record could not be saved or restored, if so.
@@ -107,8 +107,7 @@ impl PlayerState {
         if !self.has_lrs() || self.batch.is_some() || self.waiting_retry {
             return;
         }
-        let batch = self.outbox.next_batch();
-        if !batch.is_empty() {
+        if let Some(batch) = self.outbox.next_batch() {
             self.batch = Some(Rc::new(batch));
             self.revision += 1;
         }
@@ -128,7 +127,7 @@ impl Reducible for PlayerState {
                     let mut env = BrowserEnv;
                     for event in &events {
                         for statement in next.reporter.report(&next.module, event, &mut env) {
-                            next.outbox.push(statement, has_lrs);
+                            next.outbox.push(&statement, has_lrs);
                             next.revision += 1;
                         }
                     }

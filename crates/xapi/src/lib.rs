@@ -17,7 +17,7 @@ pub mod verbs;
 
 pub use error::{LaunchProblem, XapiError};
 pub use launch::{Launch, QueryPairs};
-pub use outbox::{Delivery, Entry, Outbox, SendOutcome};
+pub use outbox::{Batch, Delivery, Entry, Outbox, SendOutcome};
 pub use pattern::{correct_responses_pattern, interaction_type, response_pattern};
 pub use report::{Env, Reporter};
 pub use statement::*;

@@ -7,11 +7,11 @@
 //! 5xx) keeps the batch queued for a later try with growing delays.
 
 use crate::statement::Statement;
-use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 /// What happened to a statement so far.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
     /// Waiting to be sent.
     Queued,
@@ -30,11 +30,17 @@ pub enum Delivery {
     Local,
 }
 
-/// A statement and its delivery state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A statement, as the JSON that is (or will be) sent, and its delivery state.
+///
+/// The outbox keeps statements as JSON values rather than typed [`Statement`]s: it never
+/// needs to understand them again, and reading typed statements back from storage would
+/// cost the player a large share of its download size in deserialisation code.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    /// The statement as it is (or will be) sent.
-    pub statement: Statement,
+    /// The statement's id.
+    pub id: Uuid,
+    /// The statement exactly as it is sent.
+    pub statement: Value,
     /// Its state.
     pub delivery: Delivery,
 }
@@ -48,18 +54,24 @@ pub enum SendOutcome {
     Network(String),
 }
 
+/// A batch to POST: the ids it holds and the request body (a JSON array).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// The statement ids, in order.
+    pub ids: Vec<Uuid>,
+    /// The JSON array of the statements.
+    pub body: String,
+}
+
 /// The ordered list of every statement of this browser's sessions, with delivery states.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Outbox {
     entries: Vec<Entry>,
     /// Set after a batch was refused as a whole: send one at a time until that clears.
-    #[serde(default)]
     isolate: bool,
     /// Failed sends in a row, for the retry delay.
-    #[serde(default)]
     failures: u32,
     /// The last delivery problem, for the record panel.
-    #[serde(default)]
     last_error: Option<String>,
 }
 
@@ -72,32 +84,80 @@ impl Outbox {
         Outbox::default()
     }
 
-    /// Reads a saved outbox; statements that were in flight when the page went away are
-    /// queued again (a resend is harmless because ids are reused).
-    pub fn restore(json: &str) -> Result<Outbox, crate::XapiError> {
-        let mut outbox: Outbox =
-            serde_json::from_str(json).map_err(|e| crate::XapiError::Storage(e.to_string()))?;
-        for entry in &mut outbox.entries {
-            if entry.delivery == Delivery::InFlight {
-                entry.delivery = Delivery::Queued;
-            }
+    /// Reads a saved outbox (see [`Outbox::to_json`]); statements that were in flight when
+    /// the page went away are queued again (a resend is harmless because ids are reused).
+    pub fn restore(text: &str) -> Result<Outbox, crate::XapiError> {
+        let bad = |what: &str| crate::XapiError::Storage(what.to_string());
+        let value: Value = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
+        let items = value
+            .get("entries")
+            .and_then(Value::as_array)
+            .ok_or_else(|| bad("no `entries` list"))?;
+        let mut entries = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let statement = item.get("statement").cloned().unwrap_or(Value::Null);
+            let id = statement
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|s| Uuid::parse_str(s).ok())
+                .ok_or_else(|| bad(&format!("entry {i} has no statement id")))?;
+            let delivery = match item.get("delivery").and_then(delivery_from_json) {
+                Some(Delivery::InFlight) => Delivery::Queued,
+                Some(d) => d,
+                None => return Err(bad(&format!("entry {i} has no delivery state"))),
+            };
+            entries.push(Entry {
+                id,
+                statement,
+                delivery,
+            });
         }
-        Ok(outbox)
+        Ok(Outbox {
+            entries,
+            isolate: value
+                .get("isolate")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            failures: value.get("failures").and_then(Value::as_u64).unwrap_or(0) as u32,
+            last_error: value
+                .get("last_error")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        })
+    }
+
+    /// The outbox as JSON text for storage: `{"entries": [{"statement", "delivery"}], …}`.
+    pub fn to_json(&self) -> String {
+        let entries: Vec<Value> = self
+            .entries
+            .iter()
+            .map(|e| json!({ "statement": e.statement, "delivery": delivery_to_json(&e.delivery) }))
+            .collect();
+        json!({
+            "entries": entries,
+            "isolate": self.isolate,
+            "failures": self.failures,
+            "last_error": self.last_error,
+        })
+        .to_string()
     }
 
     /// Adds a statement, `Queued` when an LRS is configured and `Local` otherwise. A
     /// statement whose id is already present is not added twice.
-    pub fn push(&mut self, statement: Statement, has_lrs: bool) -> bool {
-        if self.entries.iter().any(|e| e.statement.id == statement.id) {
+    pub fn push(&mut self, statement: &Statement, has_lrs: bool) -> bool {
+        if self.entries.iter().any(|e| e.id == statement.id) {
             return false;
         }
+        // Serialising our own types to a JSON value cannot fail: every map key is a string.
+        let json = serde_json::to_value(statement).unwrap_or(Value::Null);
         let delivery = if has_lrs {
             Delivery::Queued
         } else {
             Delivery::Local
         };
         self.entries.push(Entry {
-            statement,
+            id: statement.id,
+            statement: json,
             delivery,
         });
         true
@@ -128,24 +188,32 @@ impl Outbox {
         self.last_error.as_deref()
     }
 
-    /// Takes the next batch to send, oldest first, and marks it in flight. Empty when
+    /// Takes the next batch to send, oldest first, and marks it in flight. `None` when
     /// nothing is queued or a batch is already out (one request at a time keeps order).
-    pub fn next_batch(&mut self) -> Vec<Statement> {
+    pub fn next_batch(&mut self) -> Option<Batch> {
         if self.in_flight() {
-            return vec![];
+            return None;
         }
         let max = if self.isolate { 1 } else { MAX_BATCH };
-        let mut batch = Vec::new();
+        let mut ids = Vec::new();
+        let mut statements = Vec::new();
         for entry in &mut self.entries {
-            if batch.len() == max {
+            if ids.len() == max {
                 break;
             }
             if entry.delivery == Delivery::Queued {
                 entry.delivery = Delivery::InFlight;
-                batch.push(entry.statement.clone());
+                ids.push(entry.id);
+                statements.push(entry.statement.clone());
             }
         }
-        batch
+        if ids.is_empty() {
+            return None;
+        }
+        Some(Batch {
+            ids,
+            body: Value::Array(statements).to_string(),
+        })
     }
 
     /// Records the answer to the batch of `ids`.
@@ -219,7 +287,7 @@ impl Outbox {
 
     fn set(&mut self, ids: &[Uuid], state: Delivery) {
         for entry in &mut self.entries {
-            if ids.contains(&entry.statement.id) {
+            if ids.contains(&entry.id) {
                 entry.delivery = state.clone();
             }
         }
@@ -231,5 +299,37 @@ fn shorten(text: &str) -> String {
     match text.char_indices().nth(300) {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text.to_string(),
+    }
+}
+
+fn delivery_to_json(delivery: &Delivery) -> Value {
+    match delivery {
+        Delivery::Queued => "Queued".into(),
+        Delivery::InFlight => "InFlight".into(),
+        Delivery::Sent => "Sent".into(),
+        Delivery::Local => "Local".into(),
+        Delivery::Rejected { status, reason } => {
+            json!({ "Rejected": { "status": status, "reason": reason } })
+        }
+    }
+}
+
+fn delivery_from_json(value: &Value) -> Option<Delivery> {
+    match value {
+        Value::String(s) => match s.as_str() {
+            "Queued" => Some(Delivery::Queued),
+            "InFlight" => Some(Delivery::InFlight),
+            "Sent" => Some(Delivery::Sent),
+            "Local" => Some(Delivery::Local),
+            _ => None,
+        },
+        Value::Object(map) => {
+            let rejected: &Map<String, Value> = map.get("Rejected")?.as_object()?;
+            Some(Delivery::Rejected {
+                status: rejected.get("status")?.as_u64()? as u16,
+                reason: rejected.get("reason")?.as_str()?.to_string(),
+            })
+        }
+        _ => None,
     }
 }

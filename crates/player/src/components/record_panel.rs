@@ -23,31 +23,35 @@ pub fn RecordPanel() -> Html {
     };
     let items = entries.iter().enumerate().map(|(i, entry)| {
         let s = &entry.statement;
-        let verb = s
-            .verb
-            .display
-            .get(&lang)
-            .or_else(|| s.verb.display.get("en"))
-            .cloned()
-            .unwrap_or_else(|| s.verb.id.clone());
-        let object = s
-            .object
-            .definition
-            .as_ref()
-            .and_then(|d| d.name.as_ref())
-            .and_then(|n| n.get(&lang).or_else(|| n.values().next()))
-            .cloned()
-            .unwrap_or_else(|| s.object.id.clone());
+        let verb_id = s["verb"]["id"].as_str().unwrap_or_default().to_string();
+        let verb = [&lang, "en"]
+            .iter()
+            .find_map(|l| s["verb"]["display"][l].as_str())
+            .unwrap_or(&verb_id)
+            .to_string();
+        let name = &s["object"]["definition"]["name"];
+        let object = name[&lang]
+            .as_str()
+            .or_else(|| {
+                name.as_object()
+                    .and_then(|n| n.values().find_map(|v| v.as_str()))
+            })
+            .or_else(|| s["object"]["id"].as_str())
+            .unwrap_or_default()
+            .to_string();
         let (class, status) = match &entry.delivery {
             Delivery::Queued => ("queued", t(&lang, Key::Queued).to_string()),
             Delivery::InFlight => ("sending", t(&lang, Key::Sending).to_string()),
             Delivery::Sent => ("sent", t(&lang, Key::Sent).to_string()),
-            Delivery::Rejected { status, reason } => ("rejected", format!("{} ({status}: {reason})", t(&lang, Key::Rejected))),
+            Delivery::Rejected { status, reason } => (
+                "rejected",
+                format!("{} ({status}: {reason})", t(&lang, Key::Rejected)),
+            ),
             Delivery::Local => ("local", t(&lang, Key::Local).to_string()),
         };
         let json = serde_json::to_string_pretty(s).unwrap_or_default();
         html! {
-            <li key={s.id.to_string()} class={classes!("entry", class)} data-verb={s.verb.id.clone()}>
+            <li key={entry.id.to_string()} class={classes!("entry", class)} data-verb={verb_id}>
                 <details>
                     <summary>
                         <span class="n">{ format!("{}.", i + 1) }</span>

@@ -1,7 +1,7 @@
 //! HTTP: fetching module files and posting statements.
 
 use gloo::net::http::Request;
-use pelita_xapi::{SendOutcome, Statement, XAPI_VERSION};
+use pelita_xapi::{SendOutcome, XAPI_VERSION};
 
 /// Fetches a text file: `Ok(Some(text))`, `Ok(None)` for 404, or an error message.
 pub async fn get_text(url: &str) -> Result<Option<String>, String> {
@@ -23,12 +23,9 @@ pub async fn get_text(url: &str) -> Result<Option<String>, String> {
     }
 }
 
-/// POSTs a batch of statements with the version header and the launch's authorization.
-pub async fn post_statements(url: &str, auth: Option<&str>, batch: &[Statement]) -> SendOutcome {
-    let body = match serde_json::to_string(batch) {
-        Ok(body) => body,
-        Err(e) => return SendOutcome::Network(format!("could not encode statements: {e}")),
-    };
+/// POSTs a batch of statements (a JSON array) with the version header and the launch's
+/// authorization.
+pub async fn post_statements(url: &str, auth: Option<&str>, body: String) -> SendOutcome {
     let mut request = Request::post(url)
         .header("X-Experience-API-Version", XAPI_VERSION)
         .header("Content-Type", "application/json");

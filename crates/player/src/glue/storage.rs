@@ -39,7 +39,7 @@ const KEEP_DELIVERED: usize = 500;
 pub fn save_outbox(activity_id: &str, outbox: &Outbox) -> Result<(), String> {
     let mut outbox = outbox.clone();
     outbox.prune_delivered(KEEP_DELIVERED);
-    let json = serde_json::to_string(&outbox).map_err(|e| e.to_string())?;
+    let json = outbox.to_json();
     LocalStorage::raw()
         .set_item(&outbox_key(activity_id), &json)
         .map_err(|_| {

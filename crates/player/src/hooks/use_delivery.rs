@@ -14,16 +14,15 @@ pub fn use_delivery(ctx: &PlayerContext) {
     // Send the batch in flight; keyed by its ids, so each batch is sent exactly once.
     {
         let batch = ctx.batch.clone();
-        let ids = batch
-            .as_ref()
-            .map(|b| b.iter().map(|s| s.id).collect::<Vec<_>>());
+        let ids = batch.as_ref().map(|b| b.ids.clone());
         let url = ctx.launch.statements_url();
         let auth = ctx.launch.auth.clone();
         let dispatcher = ctx.dispatcher();
         use_effect_with(ids, move |ids| {
             if let (Some(ids), Some(batch), Some(url)) = (ids.clone(), batch, url) {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let outcome = http::post_statements(&url, auth.as_deref(), &batch).await;
+                    let outcome =
+                        http::post_statements(&url, auth.as_deref(), batch.body.clone()).await;
                     dispatcher.dispatch(Action::Delivered(ids, outcome));
                 });
             }
