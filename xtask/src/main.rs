@@ -170,6 +170,13 @@ fn dist(dev: bool) -> Result<()> {
     fs::write(out.join("index.html"), html)?;
 
     let modules_ok = check_modules(&out.join("modules"))?;
+    // The page preloads launch.json beside the module; an empty one (no LRS, records kept
+    // in the browser) saves every load a 404 and a console error. A real one in
+    // www/modules/ is copied as it is.
+    let launch = out.join("modules/launch.json");
+    if out.join("modules").is_dir() && !launch.exists() {
+        fs::write(&launch, "{}\n")?;
+    }
     compress_tree(&out)?;
     eprintln!(
         "dist/ ready: {js_name} and {wasm_name} ({} bytes){}",
