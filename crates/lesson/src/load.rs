@@ -9,7 +9,6 @@ use crate::lang::LangMap;
 use crate::locate::{child_index, child_key, Positions};
 use crate::model::*;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashSet};
 
 /// The only module format version this crate reads.
 pub const FORMAT_VERSION: u64 = 1;
@@ -57,7 +56,7 @@ fn strip_position(message: &str) -> String {
 struct Reader {
     problems: Vec<(String, String)>,
     languages: Vec<String>,
-    question_ids: HashSet<String>,
+    question_ids: Vec<String>,
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -233,7 +232,7 @@ impl Reader {
             );
             return None;
         };
-        let mut out = BTreeMap::new();
+        let mut out = Vec::new();
         let mut ok = true;
         for (tag, value) in map {
             let p = child_key(path, tag);
@@ -247,9 +246,7 @@ impl Reader {
                 continue;
             }
             match item(self, value, &p) {
-                Some(t) => {
-                    out.insert(tag.clone(), t);
-                }
+                Some(t) => out.push((tag.clone(), t)),
                 None => ok = false,
             }
         }
@@ -262,7 +259,7 @@ impl Reader {
                 ok = false;
             }
         }
-        ok.then_some(LangMap(out))
+        ok.then(|| out.into_iter().collect::<LangMap<T>>())
     }
 
     fn text(&mut self, v: &Value, path: &str) -> Option<LangMap<String>> {
@@ -392,20 +389,21 @@ impl Reader {
     fn lessons(&mut self, map: &Map<String, Value>) -> Option<Vec<Lesson>> {
         let v = self.required(map, "$", "lessons")?;
         let items = self.array(v, "$.lessons", "lesson")?;
-        let mut seen = HashSet::new();
+        let mut seen: Vec<String> = Vec::new();
         let mut out = Vec::new();
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
             let path = child_index("$.lessons", i);
             match self.lesson(item, &path) {
                 Some(lesson) => {
-                    if !seen.insert(lesson.id.clone()) {
+                    if seen.contains(&lesson.id) {
                         self.problem(
                             child_key(&path, "id"),
                             format!("lesson id `{}` is used twice", lesson.id),
                         );
                         ok = false;
                     }
+                    seen.push(lesson.id.clone());
                     out.push(lesson);
                 }
                 None => ok = false,
@@ -421,20 +419,21 @@ impl Reader {
         let pages_path = child_key(path, "pages");
         let pages = self.required(map, path, "pages").and_then(|v| {
             let items = self.array(v, &pages_path, "page")?;
-            let mut seen = HashSet::new();
+            let mut seen: Vec<String> = Vec::new();
             let mut out = Vec::new();
             let mut ok = true;
             for (i, item) in items.iter().enumerate() {
                 let p = child_index(&pages_path, i);
                 match self.page(item, &p) {
                     Some(page) => {
-                        if !seen.insert(page.id.clone()) {
+                        if seen.contains(&page.id) {
                             self.problem(
                                 child_key(&p, "id"),
                                 format!("page id `{}` is used twice in this lesson", page.id),
                             );
                             ok = false;
                         }
+                        seen.push(page.id.clone());
                         out.push(page);
                     }
                     None => ok = false,
@@ -566,11 +565,13 @@ impl Reader {
         let map = self.object(v, path, allowed)?;
         let id = self.id(map, path);
         if let Some(id) = &id {
-            if !self.question_ids.insert(id.clone()) {
+            if self.question_ids.contains(id) {
                 self.problem(
                     child_key(path, "id"),
                     format!("question id `{id}` is used twice in the module"),
                 );
+            } else {
+                self.question_ids.push(id.clone());
             }
         }
         let prompt = self.required_text(map, path, "prompt");
@@ -637,7 +638,7 @@ impl Reader {
             );
         }
         let mut out = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen: Vec<String> = Vec::new();
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
             let p = child_index(&cpath, i);
@@ -647,13 +648,14 @@ impl Reader {
             };
             let id = self.id(cmap, &p);
             if let Some(id) = &id {
-                if !seen.insert(id.clone()) {
+                if seen.contains(id) {
                     self.problem(
                         child_key(&p, "id"),
                         format!("choice id `{id}` is used twice in this question"),
                     );
                     ok = false;
                 }
+                seen.push(id.clone());
             }
             let text = self.required_text(cmap, &p, "text");
             let correct = self.boolean(cmap, &p, "correct", false);

@@ -4,11 +4,10 @@
 //! walks the same text once more and records where each value starts. It only ever runs on
 //! text that serde_json has already accepted, so it can be lenient about malformed input.
 
-use std::collections::HashMap;
-
-/// The start position (1-based line and column) of every value, keyed by JSON path.
+/// The start position (1-based line and column) of every value, keyed by JSON path. It is
+/// only built when a module has problems, so a plain list searched per problem is enough.
 #[derive(Debug, Default)]
-pub struct Positions(HashMap<String, (usize, usize)>);
+pub struct Positions(Vec<(String, (usize, usize))>);
 
 impl Positions {
     /// Scans `src` and records the position of each value.
@@ -18,7 +17,7 @@ impl Positions {
             at: 0,
             line: 1,
             column: 1,
-            out: HashMap::new(),
+            out: Vec::new(),
         };
         scanner.skip_ws();
         scanner.value("$".to_string());
@@ -30,7 +29,7 @@ impl Positions {
     pub fn find(&self, path: &str) -> Option<(usize, usize)> {
         let mut current = path;
         loop {
-            if let Some(pos) = self.0.get(current) {
+            if let Some((_, pos)) = self.0.iter().find(|(p, _)| p == current) {
                 return Some(*pos);
             }
             current = parent(current)?;
@@ -91,7 +90,7 @@ struct Scanner {
     at: usize,
     line: usize,
     column: usize,
-    out: HashMap<String, (usize, usize)>,
+    out: Vec<(String, (usize, usize))>,
 }
 
 impl Scanner {
@@ -118,7 +117,7 @@ impl Scanner {
     }
 
     fn value(&mut self, path: String) {
-        self.out.insert(path.clone(), (self.line, self.column));
+        self.out.push((path.clone(), (self.line, self.column)));
         match self.peek() {
             Some('{') => {
                 self.bump();

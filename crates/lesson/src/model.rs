@@ -1,10 +1,9 @@
 //! The typed module model that a validated module file becomes.
 
 use crate::lang::LangMap;
-use serde::{Deserialize, Serialize};
 
 /// A learning module: lessons of pages, and the mastery score that decides passing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Module {
     /// The module's IRI; it is also its xAPI activity id.
     pub id: String,
@@ -21,7 +20,7 @@ pub struct Module {
 }
 
 /// A lesson: a titled run of pages.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Lesson {
     /// Unique within the module.
     pub id: String,
@@ -32,7 +31,7 @@ pub struct Lesson {
 }
 
 /// A page: what the learner sees at once.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     /// Unique within its lesson.
     pub id: String,
@@ -43,7 +42,7 @@ pub struct Page {
 }
 
 /// One piece of page content.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     /// Rich text, given as a structured tree per language (never as HTML).
     Text(LangMap<Vec<RichBlock>>),
@@ -54,7 +53,7 @@ pub enum Block {
 }
 
 /// An image block.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Image {
     /// A path relative to the module file, or an https URL.
     pub src: String,
@@ -69,7 +68,7 @@ pub struct Image {
 }
 
 /// A block of rich text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RichBlock {
     /// A heading of level 2 to 4 (level 1 is the page title).
     Heading {
@@ -90,7 +89,7 @@ pub enum RichBlock {
 }
 
 /// Inline rich text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inline {
     /// Plain text.
     Text(String),
@@ -108,7 +107,7 @@ pub enum Inline {
 }
 
 /// A question with its scoring and feedback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Question {
     /// Unique within the module.
     pub id: String,
@@ -123,7 +122,7 @@ pub struct Question {
 }
 
 /// The kinds of question of format v1.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum QuestionKind {
     /// A statement judged true or false.
     TrueFalse {
@@ -140,7 +139,7 @@ pub enum QuestionKind {
 }
 
 /// One choice of a choice question.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
     /// Unique within its question; no whitespace.
     pub id: String,
@@ -153,7 +152,7 @@ pub struct Choice {
 }
 
 /// Whole-question feedback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Feedback {
     /// Shown after a correct answer.
     pub correct: Option<LangMap<String>>,
@@ -210,13 +209,9 @@ impl Question {
     pub fn correct_response(&self) -> crate::Response {
         match &self.kind {
             QuestionKind::TrueFalse { answer } => crate::Response::TrueFalse(*answer),
-            QuestionKind::Choice { choices, .. } => crate::Response::Choices(
-                choices
-                    .iter()
-                    .filter(|c| c.correct)
-                    .map(|c| c.id.clone())
-                    .collect(),
-            ),
+            QuestionKind::Choice { choices, .. } => {
+                crate::Response::choices(choices.iter().filter(|c| c.correct).map(|c| c.id.clone()))
+            }
         }
     }
 }

@@ -1,9 +1,7 @@
 //! Scoring: questions are all or nothing, and the module's mastery score decides passing.
 
-use serde::{Deserialize, Serialize};
-
 /// A score in points, with its scaled form.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Score {
     /// Points earned.
     pub raw: u32,
@@ -25,7 +23,7 @@ impl Score {
 }
 
 /// The result of a finished attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcome {
     /// The total score.
     pub score: Score,

@@ -8,19 +8,27 @@
 use crate::error::SessionError;
 use crate::model::{Module, QuestionKind};
 use crate::scoring::{judge, Outcome, Score};
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// A learner's response to a question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Response {
     /// The answer to a true/false question.
     TrueFalse(bool),
-    /// The chosen choice ids (one for a single-answer question).
-    Choices(BTreeSet<String>),
+    /// The chosen choice ids (one for a single-answer question), sorted and without
+    /// repeats; build it with [`Response::choices`].
+    Choices(Vec<String>),
 }
 
 impl Response {
+    /// A choice response from ids in any order, sorted and without repeats, so that equal
+    /// sets of choices are equal responses.
+    pub fn choices<I: IntoIterator<Item = S>, S: Into<String>>(ids: I) -> Response {
+        let mut ids: Vec<String> = ids.into_iter().map(Into::into).collect();
+        ids.sort();
+        ids.dedup();
+        Response::Choices(ids)
+    }
+
     /// Whether nothing is chosen yet.
     pub fn is_empty(&self) -> bool {
         matches!(self, Response::Choices(c) if c.is_empty())
@@ -28,7 +36,7 @@ impl Response {
 }
 
 /// A submitted answer and what it earned.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     /// What the learner submitted.
     pub response: Response,
@@ -41,7 +49,7 @@ pub struct Answer {
 }
 
 /// Where a page is: lesson and page index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRef {
     /// Index of the lesson in the module.
     pub lesson: usize,
@@ -50,7 +58,7 @@ pub struct PageRef {
 }
 
 /// Where the session is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
     /// Loaded, not started.
     NotStarted,
@@ -115,8 +123,8 @@ pub struct Session {
     phase: Phase,
     attempt: u32,
     current: usize,
-    drafts: BTreeMap<String, Response>,
-    answers: BTreeMap<String, Answer>,
+    drafts: Vec<(String, Response)>,
+    answers: Vec<(String, Answer)>,
 }
 
 impl Session {
@@ -135,8 +143,8 @@ impl Session {
             phase: Phase::NotStarted,
             attempt: 0,
             current: 0,
-            drafts: BTreeMap::new(),
-            answers: BTreeMap::new(),
+            drafts: Vec::new(),
+            answers: Vec::new(),
         }
     }
 
@@ -167,12 +175,12 @@ impl Session {
 
     /// The draft (not yet submitted) response of a question.
     pub fn draft(&self, question: &str) -> Option<&Response> {
-        self.drafts.get(question)
+        find(&self.drafts, question)
     }
 
     /// The submitted answer of a question in this attempt.
     pub fn answer(&self, question: &str) -> Option<&Answer> {
-        self.answers.get(question)
+        find(&self.answers, question)
     }
 
     /// Number of questions answered in this attempt.
@@ -208,7 +216,7 @@ impl Session {
                 self.require_in_progress()?;
                 self.check_open(module, &question)?;
                 check_response(module, &question, &response)?;
-                self.drafts.insert(question, response);
+                set(&mut self.drafts, question, response);
                 Ok(vec![])
             }
             Command::ToggleChoice(question, choice) => {
@@ -223,27 +231,27 @@ impl Session {
                     });
                 };
                 let multiple = *multiple;
-                let mut chosen = match self.drafts.get(&question) {
+                let mut chosen = match find(&self.drafts, &question) {
                     Some(Response::Choices(c)) => c.clone(),
-                    _ => BTreeSet::new(),
+                    _ => Vec::new(),
                 };
                 if chosen.contains(&choice) {
-                    chosen.remove(&choice);
+                    chosen.retain(|c| *c != choice);
                 } else {
                     if !multiple {
                         chosen.clear();
                     }
-                    chosen.insert(choice);
+                    chosen.push(choice);
                 }
-                let response = Response::Choices(chosen);
+                let response = Response::choices(chosen);
                 check_response(module, &question, &response)?;
-                self.drafts.insert(question, response);
+                set(&mut self.drafts, question, response);
                 Ok(vec![])
             }
             Command::Submit(question) => {
                 self.require_in_progress()?;
                 let q = self.check_open(module, &question)?;
-                let response = match self.drafts.get(&question) {
+                let response = match find(&self.drafts, &question) {
                     Some(r) if !r.is_empty() => r.clone(),
                     _ => return Err(SessionError::NoResponse(question)),
                 };
@@ -254,14 +262,14 @@ impl Session {
                     points: if correct { q.points } else { 0 },
                     max_points: q.points,
                 };
-                self.drafts.remove(&question);
-                self.answers.insert(question.clone(), answer.clone());
+                self.drafts.retain(|(q, _)| *q != question);
+                set(&mut self.answers, question.clone(), answer.clone());
                 Ok(vec![Event::Answered { question, answer }])
             }
             Command::Finish => {
                 self.require_in_progress()?;
                 let score = Score {
-                    raw: self.answers.values().map(|a| a.points).sum(),
+                    raw: self.answers.iter().map(|(_, a)| a.points).sum(),
                     min: 0,
                     max: module.max_points(),
                 };
@@ -307,10 +315,23 @@ impl Session {
         let q = module
             .question(question)
             .ok_or_else(|| SessionError::NoSuchQuestion(question.to_string()))?;
-        if self.answers.contains_key(question) {
+        if find(&self.answers, question).is_some() {
             return Err(SessionError::AlreadyAnswered(question.to_string()));
         }
         Ok(q)
+    }
+}
+
+/// The value for `key` in a short list of pairs.
+fn find<'a, T>(pairs: &'a [(String, T)], key: &str) -> Option<&'a T> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// Sets the value for `key`, replacing any earlier one.
+fn set<T>(pairs: &mut Vec<(String, T)>, key: String, value: T) {
+    match pairs.iter_mut().find(|(k, _)| *k == key) {
+        Some(slot) => slot.1 = value,
+        None => pairs.push((key, value)),
     }
 }
 

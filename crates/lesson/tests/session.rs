@@ -5,14 +5,13 @@ mod fixtures;
 use pelita_lesson::{
     load_module, Command, Event, Module, PageRef, Phase, Response, Session, SessionError,
 };
-use std::collections::BTreeSet;
 
 fn module() -> Module {
     load_module(fixtures::SMALL).expect("valid fixture")
 }
 
 fn choices(ids: &[&str]) -> Response {
-    Response::Choices(ids.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>())
+    Response::choices(ids.iter().copied())
 }
 
 #[test]

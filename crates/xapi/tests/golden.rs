@@ -66,10 +66,7 @@ fn check(name: &str, statement: &Statement) {
 }
 
 fn choose(q: &str, ids: &[&str]) -> Command {
-    Command::SetResponse(
-        q.into(),
-        Response::Choices(ids.iter().map(|s| s.to_string()).collect()),
-    )
+    Command::SetResponse(q.into(), Response::choices(ids.iter().copied()))
 }
 
 #[test]

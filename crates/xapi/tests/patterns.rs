@@ -9,7 +9,7 @@ fn patterns_per_question_type() {
     let tf = m.question("tf").expect("tf");
     let single = m.question("single").expect("single");
     let multi = m.question("multi").expect("multi");
-    let set = |ids: &[&str]| Response::Choices(ids.iter().map(|s| s.to_string()).collect());
+    let set = |ids: &[&str]| Response::choices(ids.iter().copied());
     let cases = [
         (
             tf,
