@@ -1,15 +1,15 @@
 //! The root component: load, then play or explain what is wrong.
 
 use crate::hooks::{use_loader, Loaded};
-use crate::pages::{ErrorPage, LoadingPage, PlayerPage};
+use crate::pages::{error_page, loading_page, PlayerPage};
 use yew::prelude::*;
 
 /// The whole player.
 #[component]
 pub fn App() -> Html {
     match use_loader() {
-        Loaded::Loading => html! { <LoadingPage /> },
-        Loaded::Failed(failure) => html! { <ErrorPage problems={failure.problems.clone()} /> },
+        Loaded::Loading => loading_page(),
+        Loaded::Failed(failure) => error_page(&failure.problems),
         Loaded::Ready(ready) => html! {
             <PlayerPage
                 module={ready.module.clone()}

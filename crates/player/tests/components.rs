@@ -6,7 +6,7 @@
 use gloo::storage::{LocalStorage, Storage};
 use pelita_lesson::{load_module, Module, Question};
 use pelita_player::components::QuestionCard;
-use pelita_player::pages::{ErrorPage, PlayerPage};
+use pelita_player::pages::{error_page, PlayerPage};
 use pelita_xapi::Launch;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -229,6 +229,14 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
     click(&root, ".result button.primary");
     settle().await;
     assert_eq!(text(&root, "h1"), "Intro");
+    let focused = gloo::utils::document()
+        .active_element()
+        .map(|e| e.tag_name());
+    assert_eq!(
+        focused.as_deref(),
+        Some("H1"),
+        "focus moves to the first page's heading"
+    );
     assert_eq!(
         recorded_verbs(&root)
             .iter()
@@ -281,6 +289,16 @@ async fn switching_language_changes_the_text_and_the_recorded_language() {
     assert_eq!(last["statement"]["result"]["success"], false);
 }
 
+#[derive(Properties, PartialEq)]
+struct ErrorsProps {
+    problems: Vec<String>,
+}
+
+#[component]
+fn Errors(props: &ErrorsProps) -> Html {
+    error_page(&props.problems)
+}
+
 #[wasm_bindgen_test]
 async fn a_broken_module_gets_an_error_page_naming_each_problem() {
     let broken = SMALL
@@ -294,11 +312,7 @@ async fn a_broken_module_gets_an_error_page_naming_each_problem() {
         .collect();
     assert_eq!(problems.len(), 2, "{problems:?}");
     let root = fresh_root();
-    yew::Renderer::<ErrorPage>::with_root_and_props(
-        root.clone(),
-        pelita_player::pages::ErrorPageProps { problems },
-    )
-    .render();
+    yew::Renderer::<Errors>::with_root_and_props(root.clone(), ErrorsProps { problems }).render();
     settle().await;
     let items = all(&root, ".problems li");
     assert_eq!(items.len(), 2);

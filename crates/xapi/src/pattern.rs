@@ -21,7 +21,7 @@ pub fn response_pattern(question: &Question, response: &Response) -> String {
             .map(|c| c.id.as_str())
             .collect::<Vec<_>>()
             .join("[,]"),
-        (Response::Choices(chosen), _) => chosen.iter().cloned().collect::<Vec<_>>().join("[,]"),
+        (Response::Choices(chosen), _) => chosen.join("[,]"),
     }
 }
 

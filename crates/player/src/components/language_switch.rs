@@ -1,30 +1,19 @@
-//! Switching between the module's languages.
+//! Switching between the module's languages (a view function: no state).
 
 use crate::i18n::{language_name, t, Key};
 use yew::prelude::*;
 
-/// Props of [`LanguageSwitch`].
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    /// The module's languages.
-    pub languages: Vec<String>,
-    /// The language shown now.
-    pub current: String,
-    /// Called with the chosen language tag.
-    pub onchange: Callback<String>,
-}
-
-/// A group of toggle buttons, one per language, each labelled in its own language.
-#[component]
-pub fn LanguageSwitch(props: &Props) -> Html {
-    if props.languages.len() < 2 {
+/// A group of toggle buttons, one per language, each labelled in its own language;
+/// `onchange` gets the chosen tag. Nothing is shown for a one-language module.
+pub fn language_switch(languages: &[String], current: &str, onchange: &Callback<String>) -> Html {
+    if languages.len() < 2 {
         return html! {};
     }
-    let buttons = props.languages.iter().map(|tag| {
-        let pressed = *tag == props.current;
+    let buttons = languages.iter().map(|tag| {
+        let pressed = tag == current;
         let onclick = {
             let tag = tag.clone();
-            let onchange = props.onchange.clone();
+            let onchange = onchange.clone();
             Callback::from(move |_| onchange.emit(tag.clone()))
         };
         html! {
@@ -34,7 +23,7 @@ pub fn LanguageSwitch(props: &Props) -> Html {
         }
     });
     html! {
-        <div class="languages" role="group" aria-label={t(&props.current, Key::Language)}>
+        <div class="languages" role="group" aria-label={t(current, Key::Language)}>
             { for buttons }
         </div>
     }

@@ -1,4 +1,5 @@
-//! Components: the pieces pages are made of, one per file.
+//! The pieces pages are made of, one per file. Pieces with state or hooks are Yew
+//! components; stateless ones are view functions (see ARCHITECTURE.md for why).
 
 mod image_block;
 mod language_switch;
@@ -7,9 +8,9 @@ mod question_card;
 mod record_panel;
 mod rich_text;
 
-pub use image_block::ImageBlock;
-pub use language_switch::LanguageSwitch;
-pub use nav_bar::NavBar;
-pub use question_card::QuestionCard;
+pub use image_block::{image_block, ImageView};
+pub use language_switch::language_switch;
+pub use nav_bar::{nav_bar, Nav};
+pub use question_card::{Props as QuestionCardProps, QuestionCard};
 pub use record_panel::RecordPanel;
-pub use rich_text::RichText;
+pub use rich_text::rich_text;

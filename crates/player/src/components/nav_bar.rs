@@ -1,11 +1,10 @@
-//! Moving between pages, and finishing.
+//! Moving between pages, and finishing (a view function: no state).
 
 use crate::i18n::{t, unanswered, Key};
 use yew::prelude::*;
 
-/// Props of [`NavBar`].
-#[derive(Properties, PartialEq)]
-pub struct Props {
+/// Where the learner is and what the buttons do.
+pub struct Nav {
     /// The player's language.
     pub lang: String,
     /// The current page's index in reading order.
@@ -23,34 +22,33 @@ pub struct Props {
 }
 
 /// Previous and next buttons; on the last page, Finish with a warning about open questions.
-#[component]
-pub fn NavBar(props: &Props) -> Html {
-    let lang = &props.lang;
-    let last = props.index + 1 >= props.count;
+pub fn nav_bar(nav: Nav) -> Html {
+    let lang = &nav.lang;
+    let last = nav.index + 1 >= nav.count;
     html! {
         <nav class="nav" aria-label={t(lang, Key::Pages)}>
-            if props.index > 0 {
-                <button type="button" class="secondary" onclick={props.onprevious.clone()}>
+            if nav.index > 0 {
+                <button type="button" class="secondary" onclick={nav.onprevious}>
                     { "← " }{ t(lang, Key::Previous) }
                 </button>
             }
             <span class="spacer"></span>
             if last {
                 <div class="finish">
-                    if props.unanswered > 0 {
-                        <p class="warning" id="unanswered-warning">{ unanswered(lang, props.unanswered) }</p>
+                    if nav.unanswered > 0 {
+                        <p class="warning" id="unanswered-warning">{ unanswered(lang, nav.unanswered) }</p>
                     }
                     <button
                         type="button"
                         class="primary"
-                        aria-describedby={(props.unanswered > 0).then_some("unanswered-warning")}
-                        onclick={props.onfinish.clone()}
+                        aria-describedby={(nav.unanswered > 0).then_some("unanswered-warning")}
+                        onclick={nav.onfinish}
                     >
                         { t(lang, Key::Finish) }
                     </button>
                 </div>
             } else {
-                <button type="button" class="primary" onclick={props.onnext.clone()}>
+                <button type="button" class="primary" onclick={nav.onnext}>
                     { t(lang, Key::Next) }{ " →" }
                 </button>
             }

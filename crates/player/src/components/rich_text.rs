@@ -1,15 +1,11 @@
 //! Rich text from the module's structured tree. Module content is never parsed as HTML:
 //! every node becomes an element or a text node, so no module can inject markup or script.
+//!
+//! This is a view function, not a component: it has no state or hooks, and each Yew
+//! component adds several kilobytes to the download (see ARCHITECTURE.md).
 
 use pelita_lesson::{Inline, RichBlock};
 use yew::prelude::*;
-
-/// Props of [`RichText`].
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    /// The blocks in the learner's language.
-    pub blocks: Vec<RichBlock>,
-}
 
 fn inline(node: &Inline) -> Html {
     match node {
@@ -47,8 +43,7 @@ fn block(node: &RichBlock) -> Html {
     }
 }
 
-/// A run of rich text blocks.
-#[component]
-pub fn RichText(props: &Props) -> Html {
-    html! { <div class="rich">{ for props.blocks.iter().map(block) }</div> }
+/// A run of rich text blocks in the learner's language.
+pub fn rich_text(blocks: &[RichBlock]) -> Html {
+    html! { <div class="rich">{ for blocks.iter().map(block) }</div> }
 }

@@ -1,18 +1,12 @@
-//! Shown when the module or the launch parameters are broken: every problem, located.
+//! Shown when the module or the launch parameters are broken: every problem, located
+//! (a view function: no state).
 
 use crate::i18n::{t, Key};
 use yew::prelude::*;
 
-/// Props of [`ErrorPage`].
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    /// Each problem as `file:line:column: path: message` (or `source: field: message`).
-    pub problems: Vec<String>,
-}
-
-/// The list of problems, in both of the player's languages' words around them.
-#[component]
-pub fn ErrorPage(props: &Props) -> Html {
+/// The list of problems, each as `file:line:column: path: message` (or
+/// `source: field: message`), with the player's words around them in the browser's language.
+pub fn error_page(problems: &[String]) -> Html {
     let lang = gloo::utils::window()
         .navigator()
         .language()
@@ -23,7 +17,7 @@ pub fn ErrorPage(props: &Props) -> Html {
             <p>{ t(&lang, Key::ErrorIntro) }</p>
             <div role="alert">
                 <ul class="problems">
-                    { for props.problems.iter().map(|p| html! { <li><code>{ p.clone() }</code></li> }) }
+                    { for problems.iter().map(|p| html! { <li><code>{ p.clone() }</code></li> }) }
                 </ul>
             </div>
             <p>{ t(&lang, Key::ErrorHelp) }</p>

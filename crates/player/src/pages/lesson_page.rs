@@ -1,6 +1,6 @@
 //! The current page of the module, with its navigation.
 
-use crate::components::{ImageBlock, NavBar, QuestionCard, RichText};
+use crate::components::{image_block, nav_bar, rich_text, ImageView, Nav, QuestionCard};
 use crate::glue::location;
 use crate::i18n::page_of;
 use crate::state::{Action, PlayerContext};
@@ -11,18 +11,18 @@ use yew::prelude::*;
 /// Shows the session's current page.
 #[component]
 pub fn LessonPage() -> Html {
-    let Some(ctx) = use_context::<PlayerContext>() else {
-        return html! {};
-    };
     let heading = use_node_ref();
     let first_render = use_mut_ref(|| true);
-    let index = ctx.session.current_index();
+    let ctx = use_context::<PlayerContext>();
+    let index = ctx.as_ref().map(|c| c.session.current_index()).unwrap_or(0);
+    let attempt = ctx.as_ref().map(|c| c.session.attempt()).unwrap_or(0);
     {
         // Moving focus to the new page's heading tells keyboard and screen reader users
-        // that the page changed; the first page keeps the browser's own focus.
+        // that the page changed (also after "try again", whose button is gone); only the
+        // very first page of a visit keeps the browser's own focus.
         let heading = heading.clone();
         use_effect_with(index, move |_| {
-            if std::mem::replace(&mut *first_render.borrow_mut(), false) {
+            if std::mem::replace(&mut *first_render.borrow_mut(), false) && attempt <= 1 {
                 return;
             }
             if let Some(h) = heading.cast::<HtmlElement>() {
@@ -31,6 +31,9 @@ pub fn LessonPage() -> Html {
             gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
         });
     }
+    let Some(ctx) = ctx else {
+        return html! {};
+    };
     let lang = ctx.lang.clone();
     let fallback = ctx.module.default_language().to_string();
     let at = ctx.session.current_page();
@@ -53,59 +56,55 @@ pub fn LessonPage() -> Html {
     };
     let count = ctx.session.page_count();
     let unanswered = ctx.module.questions().count() - ctx.session.answered_count();
-    let blocks = page
-        .blocks
-        .iter()
-        .enumerate()
-        .map(|(i, block)| match block {
-            Block::Text(text) => {
-                let blocks = text.get(&lang, &fallback).cloned().unwrap_or_default();
-                html! { <RichText key={i} {blocks} /> }
-            }
-            Block::Image(image) => html! {
-                <ImageBlock
-                    key={i}
-                    src={location::resolve(&ctx.module_path, &image.src)}
-                    alt={image.alt.text(&lang, &fallback).to_string()}
-                    caption={image.caption.as_ref().map(|c| c.text(&lang, &fallback).to_string())}
-                    width={image.width}
-                    height={image.height}
+    let blocks = page.blocks.iter().map(|block| match block {
+        Block::Text(text) => rich_text(
+            text.get(&lang, &fallback)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+        ),
+        Block::Image(image) => image_block(ImageView {
+            src: location::resolve(&ctx.module_path, &image.src),
+            alt: image.alt.text(&lang, &fallback).to_string(),
+            caption: image
+                .caption
+                .as_ref()
+                .map(|c| c.text(&lang, &fallback).to_string()),
+            width: image.width,
+            height: image.height,
+        }),
+        Block::Question(question) => {
+            let id = question.id.clone();
+            let dispatcher = ctx.dispatcher();
+            let ontoggle = Callback::from(move |choice: String| {
+                dispatcher.dispatch(Action::Learner(Command::ToggleChoice(id.clone(), choice)))
+            });
+            let id = question.id.clone();
+            let dispatcher = ctx.dispatcher();
+            let onanswer = Callback::from(move |value: bool| {
+                dispatcher.dispatch(Action::Learner(Command::SetResponse(
+                    id.clone(),
+                    Response::TrueFalse(value),
+                )))
+            });
+            let id = question.id.clone();
+            let dispatcher = ctx.dispatcher();
+            let onsubmit = Callback::from(move |_| {
+                dispatcher.dispatch(Action::Learner(Command::Submit(id.clone())))
+            });
+            html! {
+                <QuestionCard
+                    question={question.clone()}
+                    lang={lang.clone()}
+                    fallback={fallback.clone()}
+                    draft={ctx.session.draft(&question.id).cloned()}
+                    answer={ctx.session.answer(&question.id).cloned()}
+                    {ontoggle}
+                    {onanswer}
+                    {onsubmit}
                 />
-            },
-            Block::Question(question) => {
-                let id = question.id.clone();
-                let dispatcher = ctx.dispatcher();
-                let ontoggle = Callback::from(move |choice: String| {
-                    dispatcher.dispatch(Action::Learner(Command::ToggleChoice(id.clone(), choice)))
-                });
-                let id = question.id.clone();
-                let dispatcher = ctx.dispatcher();
-                let onanswer = Callback::from(move |value: bool| {
-                    dispatcher.dispatch(Action::Learner(Command::SetResponse(
-                        id.clone(),
-                        Response::TrueFalse(value),
-                    )))
-                });
-                let id = question.id.clone();
-                let dispatcher = ctx.dispatcher();
-                let onsubmit = Callback::from(move |_| {
-                    dispatcher.dispatch(Action::Learner(Command::Submit(id.clone())))
-                });
-                html! {
-                    <QuestionCard
-                        key={i}
-                        question={question.clone()}
-                        lang={lang.clone()}
-                        fallback={fallback.clone()}
-                        draft={ctx.session.draft(&question.id).cloned()}
-                        answer={ctx.session.answer(&question.id).cloned()}
-                        {ontoggle}
-                        {onanswer}
-                        {onsubmit}
-                    />
-                }
             }
-        });
+        }
+    });
     html! {
         <main class="page" id="main">
             <p class="crumb">
@@ -115,19 +114,21 @@ pub fn LessonPage() -> Html {
             </p>
             <progress class="progress" max={count.to_string()} value={(index + 1).to_string()} aria-hidden="true" />
             <h1 tabindex="-1" ref={heading}>{ page.title.text(&lang, &fallback) }</h1>
-            { for blocks }
+            // Keyed by page, so that moving to another page builds its blocks afresh
+            // instead of reusing the previous page's elements and question state.
+            <div class="blocks" key={format!("{}/{}", at.lesson, at.page)}>{ for blocks }</div>
             if let Some(notice) = &ctx.notice {
                 <p class="notice" role="alert">{ notice.clone() }</p>
             }
-            <NavBar
-                lang={lang.clone()}
-                {index}
-                {count}
-                {unanswered}
-                onprevious={go(index.saturating_sub(1))}
-                onnext={go(index + 1)}
-                {onfinish}
-            />
+            { nav_bar(Nav {
+                lang: lang.clone(),
+                index,
+                count,
+                unanswered,
+                onprevious: go(index.saturating_sub(1)),
+                onnext: go(index + 1),
+                onfinish,
+            }) }
         </main>
     }
 }

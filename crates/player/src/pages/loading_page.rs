@@ -1,11 +1,10 @@
-//! Shown while the module loads.
+//! Shown while the module loads (a view function: no state).
 
 use crate::i18n::{t, Key};
 use yew::prelude::*;
 
 /// A short, announced loading message in the browser's language.
-#[component]
-pub fn LoadingPage() -> Html {
+pub fn loading_page() -> Html {
     let lang = gloo::utils::window()
         .navigator()
         .language()

@@ -1,4 +1,5 @@
-//! Pages: what fills the screen at each stage.
+//! Pages: what fills the screen at each stage (components, or view functions when they
+//! hold no state).
 
 mod error_page;
 mod lesson_page;
@@ -6,8 +7,8 @@ mod loading_page;
 mod player_page;
 mod result_page;
 
-pub use error_page::{ErrorPage, Props as ErrorPageProps};
+pub use error_page::error_page;
 pub use lesson_page::LessonPage;
-pub use loading_page::LoadingPage;
+pub use loading_page::loading_page;
 pub use player_page::{PlayerPage, Props as PlayerPageProps};
 pub use result_page::{Props as ResultPageProps, ResultPage};

@@ -1,7 +1,7 @@
 //! The player around a loaded module: header, the current page or the result, and the
 //! learning record.
 
-use crate::components::{LanguageSwitch, RecordPanel};
+use crate::components::{language_switch, RecordPanel};
 use crate::glue::{browser_env::BrowserEnv, location, storage};
 use crate::hooks::use_delivery;
 use crate::pages::{LessonPage, ResultPage};
@@ -107,11 +107,7 @@ pub fn PlayerPage(props: &Props) -> Html {
             <div class="player">
                 <header class="top">
                     <p class="module-title">{ title }</p>
-                    <LanguageSwitch
-                        languages={state.module.languages.clone()}
-                        current={lang.clone()}
-                        onchange={onlanguage}
-                    />
+                    { language_switch(&state.module.languages, &lang, &onlanguage) }
                 </header>
                 { body }
                 <RecordPanel />
