@@ -112,3 +112,22 @@ test('broken launch parameters are named on the error page instead of being igno
   assert.deepEqual(problems.map((p) => p.split(':').slice(0, 2).join(':')), ['query: endpoint', 'query: actor', 'query: registration']);
   await page.close();
 });
+
+test('a browser that blocks storage still plays the module and delivers the record', async () => {
+  const page = await browser.newPage();
+  // Some privacy modes and sandboxed frames throw on any use of window.localStorage.
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', {
+      get() { throw new DOMException('The operation is insecure.', 'SecurityError'); },
+    });
+  });
+  const before = (await lrs.statements()).length;
+  await page.goto(playerUrl(server.url, { module: 'modules/phishing.json', endpoint: lrs.endpoint, auth: lrs.auth, actor: ACTOR, lang: 'en' }));
+  await answerFirstQuestion(page);
+  await page.click('#record-title');
+  await page.waitForFunction(() => document.querySelector('.record [role=alert]')?.textContent.includes('storage blocked'));
+  await page.waitForFunction(() => document.querySelectorAll('.record .entry.sent').length === 3);
+  const stored = await lrs.statements();
+  assert.equal(stored.length - before, 3, 'initialized, experienced and answered reached the LRS');
+  await page.close();
+});

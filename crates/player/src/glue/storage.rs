@@ -3,11 +3,21 @@
 //! Storage can be missing or full (private modes, quotas); every function here degrades to
 //! "not kept" instead of failing, and the record panel says when saving failed.
 
-use gloo::storage::{LocalStorage, Storage};
 use pelita_xapi::Outbox;
+use web_sys::Storage;
 
 const LEARNER_KEY: &str = "pelita.learner.v1";
 const LANGUAGE_KEY: &str = "pelita.language.v1";
+
+/// Why nothing can be kept, in the words the record panel shows.
+const UNAVAILABLE: &str =
+    "this browser does not let the player save (storage blocked or unavailable): the learning record is kept only while this page stays open";
+
+/// The page's localStorage, or `None` where the browser blocks it: reading
+/// `window.localStorage` itself throws in some privacy modes and sandboxed frames.
+fn local() -> Option<Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
 
 fn outbox_key(activity_id: &str) -> String {
     format!("pelita.outbox.v1:{activity_id}")
@@ -17,7 +27,10 @@ fn outbox_key(activity_id: &str) -> String {
 /// that cannot be read is moved aside (never deleted) so its statements can be recovered.
 pub fn load_outbox(activity_id: &str) -> (Outbox, Option<String>) {
     let key = outbox_key(activity_id);
-    let raw: Option<String> = LocalStorage::raw().get_item(&key).ok().flatten();
+    let Some(storage) = local() else {
+        return (Outbox::new(), Some(UNAVAILABLE.to_string()));
+    };
+    let raw: Option<String> = storage.get_item(&key).ok().flatten();
     let Some(raw) = raw else {
         return (Outbox::new(), None);
     };
@@ -25,7 +38,7 @@ pub fn load_outbox(activity_id: &str) -> (Outbox, Option<String>) {
         Ok(outbox) => (outbox, None),
         Err(e) => {
             let aside = format!("{key}.unreadable.{}", js_sys::Date::now() as i64);
-            let _ = LocalStorage::raw().set_item(&aside, &raw);
+            let _ = storage.set_item(&aside, &raw);
             (Outbox::new(), Some(format!("{e} (kept as {aside})")))
         }
     }
@@ -40,7 +53,8 @@ pub fn save_outbox(activity_id: &str, outbox: &Outbox) -> Result<(), String> {
     let mut outbox = outbox.clone();
     outbox.prune_delivered(KEEP_DELIVERED);
     let json = outbox.to_json();
-    LocalStorage::raw()
+    local()
+        .ok_or_else(|| UNAVAILABLE.to_string())?
         .set_item(&outbox_key(activity_id), &json)
         .map_err(|_| {
             "the browser refused to save the learning record (storage full or disabled)".to_string()
@@ -49,22 +63,27 @@ pub fn save_outbox(activity_id: &str, outbox: &Outbox) -> Result<(), String> {
 
 /// A stable anonymous learner id for this browser, made on first use.
 pub fn learner_id(make: impl FnOnce() -> String) -> String {
-    if let Ok(Some(id)) = LocalStorage::raw().get_item(LEARNER_KEY) {
+    let storage = local();
+    if let Some(Ok(Some(id))) = storage.as_ref().map(|s| s.get_item(LEARNER_KEY)) {
         if !id.is_empty() {
             return id;
         }
     }
     let id = make();
-    let _ = LocalStorage::raw().set_item(LEARNER_KEY, &id);
+    if let Some(storage) = storage {
+        let _ = storage.set_item(LEARNER_KEY, &id);
+    }
     id
 }
 
 /// The language the learner last chose.
 pub fn language() -> Option<String> {
-    LocalStorage::raw().get_item(LANGUAGE_KEY).ok().flatten()
+    local()?.get_item(LANGUAGE_KEY).ok().flatten()
 }
 
 /// Remembers the learner's language choice.
 pub fn set_language(lang: &str) {
-    let _ = LocalStorage::raw().set_item(LANGUAGE_KEY, lang);
+    if let Some(storage) = local() {
+        let _ = storage.set_item(LANGUAGE_KEY, lang);
+    }
 }
