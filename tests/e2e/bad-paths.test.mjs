@@ -131,3 +131,12 @@ test('a browser that blocks storage still plays the module and delivers the reco
   assert.equal(stored.length - before, 3, 'initialized, experienced and answered reached the LRS');
   await page.close();
 });
+
+test('a player that cannot download says so instead of loading forever', async () => {
+  const page = await browser.newPage();
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto(playerUrl(server.url, { module: 'modules/phishing.json' }));
+  await page.waitForSelector('.error-page[role=alert]');
+  assert.match(await page.textContent('.error-page'), /Pelita could not start/);
+  await page.close();
+});

@@ -155,8 +155,10 @@ fn dist(dev: bool) -> Result<()> {
     let preload = format!(
         "<link rel=\"modulepreload\" href=\"{js_name}\">\n  <link rel=\"preload\" href=\"{wasm_name}\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
     );
+    // If the player cannot start (no WebAssembly, or the download failed), say so in both
+    // languages instead of leaving the loading message up forever.
     let script = format!(
-        "<script type=\"module\">import init from \"./{js_name}\"; init({{ module_or_path: \"./{wasm_name}\" }});</script>"
+        "<script type=\"module\">import init from \"./{js_name}\";\n  init({{ module_or_path: \"./{wasm_name}\" }}).catch(function (e) {{\n    var app = document.getElementById(\"app\"), main = document.createElement(\"main\");\n    main.className = \"error-page\"; main.setAttribute(\"role\", \"alert\");\n    main.textContent = \"Pelita tidak dapat dimulai: periksa koneksi, lalu muat ulang halaman. / Pelita could not start: check the connection, then reload the page.\";\n    if (app) app.replaceChildren(main);\n    console.error(e);\n  }});\n</script>"
     );
     let html = template
         .replace("<!-- pelita:preload -->", &preload)

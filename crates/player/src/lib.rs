@@ -22,6 +22,27 @@ pub use app::App;
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
     if let Some(root) = gloo::utils::document().get_element_by_id("app") {
+        yew::set_custom_panic_hook(Box::new(show_panic));
         yew::Renderer::<App>::with_root(root).render();
+    }
+}
+
+/// A bug must not leave a blank or frozen page: the learner is told to reload (every
+/// statement is already saved by then), and the details go to the console for the
+/// developers.
+fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
+    web_sys::console::error_1(&info.to_string().into());
+    let document = gloo::utils::document();
+    if let Some(root) = document.get_element_by_id("app") {
+        root.set_text_content(None);
+        if let Ok(main) = document.create_element("main") {
+            main.set_class_name("error-page");
+            let _ = main.set_attribute("role", "alert");
+            main.set_text_content(Some(
+                "Terjadi kesalahan pada pemutar. Catatan belajar Anda sudah tersimpan; muat ulang halaman untuk melanjutkan. / \
+                 The player ran into an error. Your learning record is saved; reload the page to continue.",
+            ));
+            let _ = root.append_child(&main);
+        }
     }
 }

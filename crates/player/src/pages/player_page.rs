@@ -81,11 +81,17 @@ pub fn PlayerPage(props: &Props) -> Html {
         });
     }
     {
+        // The page's language and title follow the learner's language, for screen readers,
+        // browser tabs and history.
         let lang = state.lang.clone();
-        use_effect_with(lang, |lang| {
-            if let Some(root) = gloo::utils::document().document_element() {
+        let fallback = state.module.default_language().to_string();
+        let title = state.module.title.text(&lang, &fallback).to_string();
+        use_effect_with((lang, title), |(lang, title)| {
+            let document = gloo::utils::document();
+            if let Some(root) = document.document_element() {
                 let _ = root.set_attribute("lang", lang);
             }
+            document.set_title(&format!("{title} · Pelita"));
         });
     }
     let onlanguage = {
