@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod components;
+pub mod error;
 pub mod glue;
 pub mod hooks;
 pub mod i18n;

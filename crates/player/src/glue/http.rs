@@ -1,25 +1,24 @@
 //! HTTP: fetching module files and posting statements.
 
+use crate::error::PlayerError;
 use gloo::net::http::Request;
 use pelita_xapi::{SendOutcome, XAPI_VERSION};
 
-/// Fetches a text file: `Ok(Some(text))`, `Ok(None)` for 404, or an error message.
-pub async fn get_text(url: &str) -> Result<Option<String>, String> {
-    let response = Request::get(url)
-        .send()
-        .await
-        .map_err(|e| format!("could not fetch {url}: {e}"))?;
+/// Fetches a text file: `Ok(Some(text))`, `Ok(None)` for 404, or what went wrong.
+pub async fn get_text(url: &str) -> Result<Option<String>, PlayerError> {
+    let fetch_error = |e: gloo::net::Error| PlayerError::Fetch {
+        url: url.to_string(),
+        reason: e.to_string(),
+    };
+    let response = Request::get(url).send().await.map_err(fetch_error)?;
     match response.status() {
         404 => Ok(None),
-        200..=299 => response
-            .text()
-            .await
-            .map(Some)
-            .map_err(|e| format!("could not read {url}: {e}")),
-        status => Err(format!(
-            "could not fetch {url}: HTTP {status} {}",
-            response.status_text()
-        )),
+        200..=299 => response.text().await.map(Some).map_err(fetch_error),
+        status => Err(PlayerError::Status {
+            url: url.to_string(),
+            status,
+            status_text: response.status_text(),
+        }),
     }
 }
 

@@ -3,6 +3,7 @@
 //! Storage can be missing or full (private modes, quotas); every function here degrades to
 //! "not kept" instead of failing, and the record panel says when saving failed.
 
+use crate::error::PlayerError;
 use pelita_xapi::Outbox;
 use web_sys::Storage;
 
@@ -48,16 +49,18 @@ pub fn load_outbox(activity_id: &str) -> (Outbox, Option<String>) {
 /// storage stays small, while undelivered ones are always kept.
 const KEEP_DELIVERED: usize = 500;
 
-/// Saves the outbox; an error message when the browser refused.
-pub fn save_outbox(activity_id: &str, outbox: &Outbox) -> Result<(), String> {
+/// Saves the outbox, or says why the browser refused.
+pub fn save_outbox(activity_id: &str, outbox: &Outbox) -> Result<(), PlayerError> {
     let mut outbox = outbox.clone();
     outbox.prune_delivered(KEEP_DELIVERED);
     let json = outbox.to_json();
     local()
-        .ok_or_else(|| UNAVAILABLE.to_string())?
+        .ok_or_else(|| PlayerError::Storage(UNAVAILABLE.to_string()))?
         .set_item(&outbox_key(activity_id), &json)
         .map_err(|_| {
-            "the browser refused to save the learning record (storage full or disabled)".to_string()
+            PlayerError::Storage(
+                "the browser refused to save the learning record (storage full or disabled)".into(),
+            )
         })
 }
 

@@ -57,7 +57,7 @@ pub fn use_delivery(ctx: &PlayerContext) {
         use_effect_with(ctx.revision, move |_| {
             if let Err(problem) = storage::save_outbox(&activity_id, &outbox) {
                 if !had_problem {
-                    dispatcher.dispatch(Action::StorageFailed(problem));
+                    dispatcher.dispatch(Action::StorageFailed(problem.to_string()));
                 }
             }
         });

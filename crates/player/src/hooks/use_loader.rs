@@ -76,7 +76,7 @@ pub async fn load(query: Vec<(String, String)>) -> Loaded {
         }),
         Ok(None) => Launch::default(),
         Err(e) => {
-            problems.push(e);
+            problems.push(e.to_string());
             Launch::default()
         }
     };
@@ -93,7 +93,7 @@ pub async fn load(query: Vec<(String, String)>) -> Loaded {
             None
         }
         Err(e) => {
-            problems.push(e);
+            problems.push(e.to_string());
             None
         }
     };

@@ -1,0 +1,28 @@
+//! Errors at the player's browser edge. Each becomes a line on the error page or a
+//! warning in the learning record; none ever stops the player.
+
+/// What went wrong talking to the browser or the network.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlayerError {
+    /// The request could not be made or got no answer (offline, CORS, DNS).
+    #[error("could not fetch {url}: {reason}")]
+    Fetch {
+        /// The URL asked for.
+        url: String,
+        /// The browser's reason.
+        reason: String,
+    },
+    /// The server answered with an unexpected HTTP status.
+    #[error("could not fetch {url}: HTTP {status} {status_text}")]
+    Status {
+        /// The URL asked for.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The status text the server gave.
+        status_text: String,
+    },
+    /// The browser refused to store the learning record.
+    #[error("{0}")]
+    Storage(String),
+}
