@@ -28,11 +28,12 @@ pub fn use_delivery(ctx: &PlayerContext) {
             }
         });
     }
-    // Wait out the retry delay.
+    // Wait out the retry delay. Keyed by the delay, not by every change, so that a learner
+    // who keeps answering does not keep postponing the retry.
     {
         let dispatcher = ctx.dispatcher();
         let delay = ctx.outbox.retry_delay_ms();
-        use_effect_with((ctx.waiting_retry, ctx.revision), move |(waiting, _)| {
+        use_effect_with((ctx.waiting_retry, delay), move |&(waiting, delay)| {
             let timeout =
                 waiting.then(|| Timeout::new(delay, move || dispatcher.dispatch(Action::RetryNow)));
             move || drop(timeout)
