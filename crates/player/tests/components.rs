@@ -57,6 +57,23 @@ fn text(root: &Element, selector: &str) -> String {
     find(root, selector).text_content().unwrap_or_default()
 }
 
+/// A fresh player on the small module in English, with nothing saved from earlier tests.
+async fn mount_player() -> Element {
+    LocalStorage::clear();
+    let root = fresh_root();
+    let props = pelita_player::pages::PlayerPageProps {
+        module: module(),
+        module_path: "modules/small.json".into(),
+        launch: Rc::new(Launch {
+            lang: Some("en".into()),
+            ..Launch::default()
+        }),
+    };
+    yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    root
+}
+
 fn recorded_verbs(root: &Element) -> Vec<String> {
     all(root, ".record .entry")
         .iter()
@@ -134,18 +151,7 @@ async fn a_question_card_offers_labelled_inputs_and_reports_clicks() {
 
 #[wasm_bindgen_test]
 async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
-    LocalStorage::clear();
-    let root = fresh_root();
-    let props = pelita_player::pages::PlayerPageProps {
-        module: module(),
-        module_path: "modules/small.json".into(),
-        launch: Rc::new(Launch {
-            lang: Some("en".into()),
-            ..Launch::default()
-        }),
-    };
-    yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    let root = mount_player().await;
     assert_eq!(text(&root, "h1"), "Intro");
     assert_eq!(recorded_verbs(&root), ["initialized", "experienced"]);
 
@@ -251,18 +257,7 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
 
 #[wasm_bindgen_test]
 async fn switching_language_changes_the_text_and_the_recorded_language() {
-    LocalStorage::clear();
-    let root = fresh_root();
-    let props = pelita_player::pages::PlayerPageProps {
-        module: module(),
-        module_path: "modules/small.json".into(),
-        launch: Rc::new(Launch {
-            lang: Some("en".into()),
-            ..Launch::default()
-        }),
-    };
-    yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    let root = mount_player().await;
     click(&root, ".languages button[lang=id]");
     settle().await;
     assert_eq!(text(&root, "h1"), "Pembuka");
