@@ -37,6 +37,8 @@ test('no WCAG A/AA violations on any screen, in both languages, at 320 px', asyn
     await page.goto(playerUrl(server.url, { module: 'modules/phishing.json', lang }));
     await page.waitForSelector('#q-q-pin-true');
     assert.deepEqual(await violations(page), [], `first page (${lang})`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `at 320 px the page scrolls sideways by ${overflow}px (${lang})`);
     const mouse = chooseByMouse(page);
     await mouse.trueFalse('q-pin', 'true');
     assert.deepEqual(await violations(page), [], `feedback (${lang})`);
@@ -49,6 +51,8 @@ test('no WCAG A/AA violations on any screen, in both languages, at 320 px', asyn
     await page.click('#record-title');
     await page.click('.record .entry summary');
     assert.deepEqual(await violations(page), [], `result page with the record open (${lang})`);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(wide <= 0, `at 320 px the open record scrolls the page sideways by ${wide}px (${lang})`);
   }
   await page.goto(playerUrl(server.url, { module: 'modules/none.json' }));
   await page.waitForSelector('.error-page');

@@ -1,0 +1,54 @@
+// The JSON Schema in docs/ and the loader in crates/lesson must agree: every example
+// module passes the schema, and broken variants that the loader rejects (see
+// crates/lesson/tests/validation.rs) are rejected by the schema too. Only what JSON Schema
+// can express is compared; docs/module.schema.json lists the rest.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { ROOT } from './helpers.mjs';
+
+const schema = JSON.parse(await readFile(path.join(ROOT, 'docs/module.schema.json'), 'utf8'));
+const validate = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true }).compile(schema);
+const modulesDir = path.join(ROOT, 'www/modules');
+
+test('every module in www/modules passes the schema', async () => {
+  const names = (await readdir(modulesDir)).filter((n) => n.endsWith('.json') && n !== 'launch.json');
+  assert.ok(names.length > 0);
+  for (const name of names) {
+    const ok = validate(JSON.parse(await readFile(path.join(modulesDir, name), 'utf8')));
+    assert.ok(ok, `${name}: ${JSON.stringify(validate.errors, null, 2)}`);
+  }
+});
+
+test('the schema rejects what the loader rejects', async () => {
+  const good = JSON.parse(await readFile(path.join(modulesDir, 'phishing.json'), 'utf8'));
+  const quiz = (m) => m.lessons[1].pages.at(-1).blocks;
+  const cases = {
+    'wrong version': (m) => { m.pelita = 2; },
+    'mastery out of range': (m) => { m.masteryScore = 1.5; },
+    'unknown top-level key': (m) => { m.mastery = 1; },
+    'no lessons': (m) => { m.lessons = []; },
+    'image without alt': (m) => { delete m.lessons[0].pages[1].blocks.find((b) => b.type === 'image').alt; },
+    'unknown block type': (m) => { m.lessons[0].pages[0].blocks.push({ type: 'video', src: 'x.mp4' }); },
+    'true/false answer as a string': (m) => { m.lessons[0].pages[0].blocks.find((b) => b.type === 'trueFalse').answer = 'false'; },
+    'single choice with two correct': (m) => { quiz(m).find((b) => b.id === 'q-report').choices.forEach((c) => { c.correct = true; }); },
+    'multiple choice with none correct': (m) => { quiz(m).find((b) => b.id === 'q-signs').choices.forEach((c) => { c.correct = false; }); },
+    'one choice only': (m) => { const q = quiz(m).find((b) => b.id === 'q-report'); q.choices = q.choices.slice(0, 1); },
+    'choice id with a space': (m) => { quiz(m).find((b) => b.id === 'q-signs').choices[0].id = 'a a'; },
+    'zero points': (m) => { quiz(m).find((b) => b.id === 'q-signs').points = 0; },
+    'heading level 1': (m) => { m.lessons[0].pages[0].blocks[0].content.en.unshift({ type: 'heading', level: 1, content: ['Big'] }); },
+    'javascript link': (m) => { m.lessons[0].pages[0].blocks[0].content.en.push({ type: 'paragraph', content: [{ type: 'link', href: 'javascript:x()', content: ['x'] }] }); },
+    'raw html block': (m) => { m.lessons[0].pages[0].blocks[0].content.en.push({ type: 'html', content: ['<b>x</b>'] }); },
+    'empty paragraph': (m) => { m.lessons[0].pages[0].blocks[0].content.en.push({ type: 'paragraph', content: [] }); },
+    'blank title': (m) => { m.title.en = '   '; },
+    'relative module id': (m) => { m.id = 'modules/phishing'; },
+  };
+  for (const [name, edit] of Object.entries(cases)) {
+    const broken = structuredClone(good);
+    edit(broken);
+    assert.equal(validate(broken), false, `the schema accepts a module with: ${name}`);
+  }
+});
