@@ -163,9 +163,13 @@ impl Session {
         self.current
     }
 
-    /// The current page.
+    /// The current page. A loaded module always has one; a module built by hand without
+    /// pages gives lesson 0, page 0, which callers then find missing instead of panicking.
     pub fn current_page(&self) -> PageRef {
-        self.pages[self.current.min(self.pages.len().saturating_sub(1))]
+        self.pages
+            .get(self.current)
+            .copied()
+            .unwrap_or(PageRef { lesson: 0, page: 0 })
     }
 
     /// How many pages the module has.
