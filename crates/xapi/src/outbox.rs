@@ -218,42 +218,46 @@ impl Outbox {
 
     /// Records the answer to the batch of `ids`.
     pub fn settle(&mut self, ids: &[Uuid], outcome: SendOutcome) {
-        let new_state = match &outcome {
-            SendOutcome::Status(s, _) if (200..300).contains(s) || *s == 409 => {
-                Some(Delivery::Sent)
+        match outcome {
+            SendOutcome::Status(status, _) if (200..300).contains(&status) || status == 409 => {
+                self.finish(ids, Delivery::Sent)
             }
-            SendOutcome::Status(400, body) if ids.len() == 1 => Some(Delivery::Rejected {
-                status: 400,
-                reason: shorten(body),
-            }),
-            _ => None,
-        };
-        match (&outcome, new_state) {
-            (_, Some(state)) => {
-                self.failures = 0;
-                self.last_error = None;
-                self.set(ids, state);
-                // Isolation ends once the queue that held the refused batch has drained.
-                if !self.entries.iter().any(|e| e.delivery == Delivery::Queued) {
-                    self.isolate = false;
-                }
-            }
-            (SendOutcome::Status(400, body), None) => {
+            SendOutcome::Status(400, body) if ids.len() == 1 => self.finish(
+                ids,
+                Delivery::Rejected {
+                    status: 400,
+                    reason: shorten(&body),
+                },
+            ),
+            SendOutcome::Status(400, body) => {
+                // Any one statement may be at fault: send one at a time, at once, to find it.
                 self.isolate = true;
-                self.last_error = Some(format!("400: {}", shorten(body)));
+                self.last_error = Some(format!("400: {}", shorten(&body)));
                 self.set(ids, Delivery::Queued);
             }
-            (SendOutcome::Status(status, body), None) => {
-                self.failures += 1;
-                self.last_error = Some(format!("{status}: {}", shorten(body)));
-                self.set(ids, Delivery::Queued);
+            SendOutcome::Status(status, body) => {
+                self.retry_later(ids, format!("{status}: {}", shorten(&body)))
             }
-            (SendOutcome::Network(message), None) => {
-                self.failures += 1;
-                self.last_error = Some(shorten(message));
-                self.set(ids, Delivery::Queued);
-            }
+            SendOutcome::Network(message) => self.retry_later(ids, shorten(&message)),
         }
+    }
+
+    /// The LRS has decided about these statements for good.
+    fn finish(&mut self, ids: &[Uuid], state: Delivery) {
+        self.failures = 0;
+        self.last_error = None;
+        self.set(ids, state);
+        // Isolation ends once the queue that held the refused batch has drained.
+        if !self.entries.iter().any(|e| e.delivery == Delivery::Queued) {
+            self.isolate = false;
+        }
+    }
+
+    /// No decision: keep the statements queued and wait longer before the next try.
+    fn retry_later(&mut self, ids: &[Uuid], problem: String) {
+        self.failures += 1;
+        self.last_error = Some(problem);
+        self.set(ids, Delivery::Queued);
     }
 
     /// How long to wait before the next try: nothing after a success, then 2, 4, 8 … up
