@@ -175,6 +175,15 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
         ["initialized", "experienced", "answered"]
     );
 
+    let focused = gloo::utils::document()
+        .active_element()
+        .map(|e| e.class_name());
+    assert_eq!(
+        focused.as_deref(),
+        Some("feedback right"),
+        "focus moves to the feedback"
+    );
+
     // Next page: a wrong single choice shows that choice's feedback.
     click(&root, ".nav button.primary");
     settle().await;
@@ -199,6 +208,22 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
         "per-choice feedback is shown: {feedback}"
     );
 
+    // Back on the first page, its answered question does not take the focus from the
+    // page heading.
+    click(&root, ".nav button.secondary");
+    settle().await;
+    assert_eq!(text(&root, "h1"), "Intro");
+    let focused = gloo::utils::document()
+        .active_element()
+        .map(|e| e.tag_name());
+    assert_eq!(focused.as_deref(), Some("H1"));
+    assert!(
+        text(&root, "#q-tf .feedback").contains("Your answer is correct."),
+        "the answer is kept"
+    );
+    click(&root, ".nav button.primary");
+    settle().await;
+
     // Finish with one question open: warned, then judged 1 of 4 (25%), failed at 75%.
     assert!(text(&root, ".nav .warning").contains("1 question is not answered"));
     click(&root, ".nav .finish button");
@@ -215,6 +240,8 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
             "answered",
             "experienced",
             "answered",
+            "experienced",
+            "experienced",
             "completed",
             "failed",
             "terminated"
@@ -229,7 +256,7 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
     let saved: serde_json::Value =
         LocalStorage::get("pelita.outbox.v1:https://example.org/modules/small")
             .expect("the record is saved");
-    assert_eq!(saved["entries"].as_array().map(Vec::len), Some(8));
+    assert_eq!(saved["entries"].as_array().map(Vec::len), Some(10));
 
     // Retry starts a new attempt on the first page.
     click(&root, ".result button.primary");

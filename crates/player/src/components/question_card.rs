@@ -44,12 +44,15 @@ struct ChoiceView {
 #[component]
 pub fn QuestionCard(props: &Props) -> Html {
     let feedback_ref = use_node_ref();
+    let mounted = use_mut_ref(|| false);
     {
         // After "check answer" the inputs are disabled, so focus moves to the feedback that
-        // the learner needs to read next.
+        // the learner needs to read next. A question shown already answered (on a page the
+        // learner comes back to) leaves focus where the page put it.
         let feedback_ref = feedback_ref.clone();
         use_effect_with(props.answer.is_some(), move |answered| {
-            if *answered {
+            let was_mounted = std::mem::replace(&mut *mounted.borrow_mut(), true);
+            if *answered && was_mounted {
                 if let Some(el) = feedback_ref.cast::<HtmlElement>() {
                     let _ = el.focus();
                 }
