@@ -42,6 +42,11 @@ export async function expectHeading(page, text) {
   await page.waitForFunction((t) => document.querySelector('h1')?.textContent === t, text, { timeout: 10_000 });
 }
 
+/** Waits until the page heading is no longer `before`, so the next step acts on the new page. */
+async function pageChanged(page, before) {
+  await page.waitForFunction((b) => document.querySelector('h1')?.textContent !== b, before, { timeout: 10_000 });
+}
+
 /** The learner's answers by question, and how each is given. */
 export function chooseByKeyboard(page) {
   return {
@@ -62,8 +67,10 @@ export function chooseByKeyboard(page) {
       await submitByKeyboard(page, qid);
     },
     async next() {
+      const before = await page.textContent('h1');
       await tabTo(page, '.nav button.primary');
       await page.keyboard.press('Enter');
+      await pageChanged(page, before);
     },
   };
 }
@@ -102,7 +109,9 @@ export function chooseByMouse(page) {
       await page.waitForSelector(`#q-${qid} .feedback .verdict`);
     },
     async next() {
+      const before = await page.textContent('h1');
       await page.click('.nav button.primary');
+      await pageChanged(page, before);
     },
   };
 }
