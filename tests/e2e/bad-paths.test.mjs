@@ -29,7 +29,16 @@ before(async () => {
   broken.lessons[1].pages[0].blocks.push({ type: 'video', src: 'x.mp4' });
   await writeFile(path.join(site, 'modules/broken.json'), JSON.stringify(broken, null, 2));
   await writeFile(path.join(site, 'modules/not-json.json'), '{\n  "pelita": 1,\n  "id": oops\n}\n');
+  // A course folder whose launch.json sends the record to the LRS, and one whose
+  // launch.json is broken.
   lrs = await startLrs({ username: 'pelita', password: 'right' });
+  for (const [folder, launch] of [
+    ['course', JSON.stringify({ endpoint: lrs.endpoint, auth: lrs.auth, actor: { mbox: 'mailto:dewi@example.go.id', name: 'Dewi' } })],
+    ['broken-launch', '{"endpoint": "lrs.example", "actor": {"name": "No id"}, "registraton": "x"}'],
+  ]) {
+    await cp(path.join(DIST, 'modules'), path.join(site, folder), { recursive: true });
+    await writeFile(path.join(site, folder, 'launch.json'), launch);
+  }
   server = await serveStatic({ root: site });
   browser = await launchBrowser();
 });
@@ -138,5 +147,45 @@ test('a player that cannot download says so instead of loading forever', async (
   await page.goto(playerUrl(server.url, { module: 'modules/phishing.json' }));
   await page.waitForSelector('.error-page[role=alert]');
   assert.match(await page.textContent('.error-page'), /Pelita could not start/);
+  await page.close();
+});
+
+test('launch.json beside the module configures the LRS, and the query overrides it', async () => {
+  const page = await browser.newPage();
+  // Start from an empty record: earlier tests played the same module in this profile.
+  await page.goto(server.url + 'modules/launch.json');
+  await page.evaluate(() => localStorage.clear());
+  const before = (await lrs.statements()).length;
+  await page.goto(playerUrl(server.url, { module: 'course/phishing.json', lang: 'en' }));
+  await answerFirstQuestion(page);
+  await page.waitForFunction(() => document.querySelectorAll('.record .entry.sent').length === 3);
+  const stored = (await lrs.statements()).slice(0, 3);
+  assert.equal((await lrs.statements()).length - before, 3);
+  assert.ok(stored.every((s) => s.actor.mbox === 'mailto:dewi@example.go.id'), 'the actor comes from launch.json');
+  // The image of the course folder resolves beside its module.
+  await page.click('.nav button.primary');
+  await page.waitForFunction(() => document.querySelector('figure img')?.complete && document.querySelector('figure img').naturalWidth > 0);
+  assert.match(await page.getAttribute('figure img', 'src'), /^course\/img\//);
+
+  // The same course with a wrong credential in the query: the query wins (401, kept queued).
+  const wrong = 'Basic ' + Buffer.from('pelita:nope').toString('base64');
+  await page.goto(playerUrl(server.url, { module: 'course/phishing.json', auth: wrong, lang: 'en' }));
+  await page.waitForSelector('#q-q-pin-true');
+  await page.click('#record-title');
+  await page.waitForFunction(() => document.querySelector('.record .warning')?.textContent.startsWith('401'));
+  await page.close();
+});
+
+test('a broken launch.json is named on the error page, key by key', async () => {
+  const page = await browser.newPage();
+  await page.goto(playerUrl(server.url, { module: 'broken-launch/phishing.json' }));
+  await page.waitForSelector('.error-page');
+  const problems = await page.$$eval('.problems li', (items) => items.map((li) => li.textContent));
+  const fields = problems.map((p) => p.split(':').slice(0, 2).join(':')).sort();
+  assert.deepEqual(fields, [
+    'broken-launch/launch.json: actor',
+    'broken-launch/launch.json: endpoint',
+    'broken-launch/launch.json: registraton',
+  ]);
   await page.close();
 });

@@ -13,7 +13,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, mkdir, readFile, writeFile, rm, access } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, writeFile, rm, access, utimes } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 import { startLrs } from './lrs.mjs';
@@ -250,6 +250,16 @@ test('serveStatic serves index, content types, compression and cache headers', a
 
   const css = await rawGet(site.url, '/style.css', { 'Accept-Encoding': 'br' });
   assert.equal(css.headers['content-encoding'], undefined); // no style.css.br on disk
+
+  // A compressed copy older than its original (the file was edited after the build) is
+  // stale: the edited original is served.
+  await writeFile(path.join(siteDir, 'launch.json.br'), zlib.brotliCompressSync('{}'));
+  const past = new Date(Date.now() - 60_000);
+  await utimes(path.join(siteDir, 'launch.json.br'), past, past);
+  await writeFile(path.join(siteDir, 'launch.json'), '{"endpoint": "http://127.0.0.1:1/xapi/"}');
+  const edited = await rawGet(site.url, '/launch.json', { 'Accept-Encoding': 'br' });
+  assert.equal(edited.headers['content-encoding'], undefined);
+  assert.match(edited.body.toString(), /endpoint/);
   assert.match(css.headers['content-type'], /^text\/css/);
   assert.equal(css.headers['cache-control'], 'no-cache');
 

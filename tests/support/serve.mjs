@@ -157,7 +157,9 @@ export async function serveStatic({ root, port = 0, host = '127.0.0.1' }) {
       if (!accepts[name]) continue;
       const candidate = file + suffix;
       const s = await fileStat(candidate);
-      if (s && inside(await realpath(candidate))) {
+      // A compressed copy older than its original is stale (someone edited the file after
+      // the build): serve the original instead.
+      if (s && s.mtimeMs >= original.mtimeMs && inside(await realpath(candidate))) {
         servedFile = candidate;
         servedStat = s;
         encoding = name;

@@ -257,6 +257,11 @@ fn compress_tree(dir: &Path) -> Result<()> {
         ) {
             continue;
         }
+        // launch.json is deployment configuration, edited in place after the build; a
+        // compressed copy would go stale and be served instead of the edited file.
+        if path.file_name().is_some_and(|n| n == "launch.json") {
+            continue;
+        }
         let bytes = fs::read(&path)?;
         let mut br = Vec::new();
         {
