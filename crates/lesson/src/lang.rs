@@ -26,11 +26,6 @@ impl<T> LangMap<T> {
     pub fn iter(&self) -> impl Iterator<Item = (&String, &T)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
-
-    /// Whether the map has no entries.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 impl LangMap<String> {

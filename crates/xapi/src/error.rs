@@ -18,10 +18,7 @@ impl std::fmt::Display for LaunchProblem {
 /// Errors of the xAPI layer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum XapiError {
-    /// The launch parameters are unusable; every problem is listed.
-    #[error("the launch parameters have {} problem(s): {}", .0.len(), .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; "))]
-    Launch(Vec<LaunchProblem>),
-    /// A stored outbox could not be read back; the text is serde_json's message.
+    /// A stored outbox could not be read back; the text says what is wrong with it.
     #[error("the saved statement outbox could not be read: {0}")]
     Storage(String),
 }
