@@ -158,6 +158,7 @@ test('launch.json beside the module configures the LRS, and the query overrides 
   const before = (await lrs.statements()).length;
   await page.goto(playerUrl(server.url, { module: 'course/phishing.json', lang: 'en' }));
   await answerFirstQuestion(page);
+  await page.click('#record-title');
   await page.waitForFunction(() => document.querySelectorAll('.record .entry.sent').length === 3);
   const stored = (await lrs.statements()).slice(0, 3);
   assert.equal((await lrs.statements()).length - before, 3);

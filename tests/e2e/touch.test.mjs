@@ -40,6 +40,8 @@ test('a learner on a phone answers and moves on by tapping', async () => {
   await page.tap('.nav button.secondary');
   await page.waitForFunction((h) => document.querySelector('h1').textContent === h, heading);
   assert.ok(await page.isChecked('#q-q-pin-false'), 'the answer is still shown');
+  await page.tap('#record-title');
+  await page.waitForSelector('.record .entry');
   const verbs = await page.$$eval('.record .entry', (items) => items.map((li) => li.dataset.verb.split('/').pop()));
   assert.deepEqual(verbs, ['initialized', 'experienced', 'answered', 'experienced', 'experienced']);
 });

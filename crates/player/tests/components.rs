@@ -71,6 +71,13 @@ async fn mount_player() -> Element {
     };
     yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
     settle().await;
+    // The record lists its entries only while it is open.
+    assert!(
+        all(&root, ".record .entry").is_empty(),
+        "a closed record builds no list"
+    );
+    click(&root, "#record-title");
+    settle().await;
     root
 }
 
@@ -247,6 +254,17 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
             "terminated"
         ]
     );
+    // A statement's JSON is shown when its entry is opened, exactly as it would be sent.
+    assert!(all(&root, ".record pre").is_empty());
+    click(&root, ".record .entry summary");
+    settle().await;
+    let json: serde_json::Value = serde_json::from_str(&text(&root, ".record pre")).expect("JSON");
+    assert_eq!(
+        json["verb"]["id"],
+        "http://adlnet.gov/expapi/verbs/initialized"
+    );
+    assert_eq!(json["object"]["id"], "https://example.org/modules/small");
+
     // With no LRS configured, everything is kept in the browser.
     assert!(all(&root, ".record .entry").iter().all(|e| e
         .get_attribute("class")

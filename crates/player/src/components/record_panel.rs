@@ -1,16 +1,35 @@
 //! The learning record: every statement of this browser for the module, exactly as it is
 //! (or would be) sent, with its delivery state.
+//!
+//! Most learners never open it, so the list is only built while the panel is open, and a
+//! statement's JSON only while its own entry is open: a closed panel costs nothing on
+//! every click, however long the record grows.
 
 use crate::i18n::{t, Key};
 use crate::state::PlayerContext;
 use pelita_xapi::Delivery;
+use uuid::Uuid;
+use web_sys::HtmlDetailsElement;
 use yew::prelude::*;
+
+/// Whether the `<details>` element that fired `event` is now open.
+fn is_open(event: &Event) -> bool {
+    event
+        .target_dyn_into::<HtmlDetailsElement>()
+        .is_some_and(|d| d.open())
+}
 
 /// The record panel, collapsed by default.
 #[component]
 pub fn RecordPanel() -> Html {
+    let open = use_state(|| false);
+    let expanded = use_state(Vec::<Uuid>::new);
     let Some(ctx) = use_context::<PlayerContext>() else {
         return html! {};
+    };
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| open.set(is_open(&e)))
     };
     let lang = ctx.lang.clone();
     let entries = ctx.outbox.entries();
@@ -49,24 +68,40 @@ pub fn RecordPanel() -> Html {
             ),
             Delivery::Local => ("local", t(&lang, Key::Local).to_string()),
         };
-        let json = serde_json::to_string_pretty(s).unwrap_or_default();
+        let id = entry.id;
+        let shown = expanded.contains(&id);
+        let ontoggle = {
+            let expanded = expanded.clone();
+            Callback::from(move |e: Event| {
+                let mut ids = (*expanded).clone();
+                ids.retain(|x| *x != id);
+                if is_open(&e) {
+                    ids.push(id);
+                }
+                expanded.set(ids);
+            })
+        };
         html! {
             <li key={entry.id.to_string()} class={classes!("entry", class)} data-verb={verb_id}>
-                <details>
+                <details open={shown} {ontoggle}>
                     <summary>
                         <span class="n">{ format!("{}.", i + 1) }</span>
                         <span class="verb">{ verb }</span>
                         <span class="object">{ object }</span>
                         <span class="state">{ status }</span>
                     </summary>
-                    <pre class="json" tabindex="0">{ json }</pre>
+                    if shown {
+                        <pre class="json" tabindex="0">
+                            { serde_json::to_string_pretty(s).unwrap_or_default() }
+                        </pre>
+                    }
                 </details>
             </li>
         }
     });
     html! {
         <aside class="record" aria-labelledby="record-title">
-            <details>
+            <details open={*open} {ontoggle}>
                 <summary id="record-title">
                     { t(&lang, Key::RecordTitle) }
                     { format!(" ({})", entries.len()) }
@@ -83,7 +118,7 @@ pub fn RecordPanel() -> Html {
                 }
                 if entries.is_empty() {
                     <p>{ t(&lang, Key::RecordEmpty) }</p>
-                } else {
+                } else if *open {
                     <ol class="entries">{ for items }</ol>
                 }
             </details>
