@@ -18,7 +18,7 @@ mod session;
 
 pub use error::{LoadError, Problem, SessionError};
 pub use lang::LangMap;
-pub use load::{load_module, FORMAT_VERSION};
+pub use load::{is_absolute_iri, load_module, FORMAT_VERSION};
 pub use model::{
     Block, Choice, Feedback, Image, Inline, Lesson, Module, Page, Question, QuestionKind, RichBlock,
 };

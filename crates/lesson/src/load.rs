@@ -78,7 +78,7 @@ fn is_valid_id(id: &str) -> bool {
 }
 
 /// An absolute IRI: a scheme, a colon and a non-empty rest without whitespace.
-fn is_absolute_iri(s: &str) -> bool {
+pub fn is_absolute_iri(s: &str) -> bool {
     let Some((scheme, rest)) = s.split_once(':') else {
         return false;
     };

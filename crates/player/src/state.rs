@@ -66,11 +66,12 @@ impl PlayerState {
         lang: String,
         storage_problem: Option<String>,
     ) -> PlayerState {
-        let activity_id = launch
-            .activity_id
-            .clone()
-            .unwrap_or_else(|| module.id.clone());
-        let reporter = Reporter::new(actor, activity_id, launch.registration, lang.clone());
+        let reporter = Reporter::new(
+            actor,
+            activity_id(&module, &launch),
+            launch.registration,
+            lang.clone(),
+        );
         let session = Session::new(&module);
         let mut state = PlayerState {
             module,
@@ -97,10 +98,7 @@ impl PlayerState {
 
     /// The module's activity id as reported.
     pub fn activity_id(&self) -> String {
-        self.launch
-            .activity_id
-            .clone()
-            .unwrap_or_else(|| self.module.id.clone())
+        activity_id(&self.module, &self.launch)
     }
 
     fn take_batch(&mut self) {
@@ -154,6 +152,15 @@ impl Reducible for PlayerState {
         }
         Rc::new(next)
     }
+}
+
+/// The module's activity id as reported: the launcher's, or else the module's own id. It
+/// also names the module's saved record.
+pub fn activity_id(module: &Module, launch: &Launch) -> String {
+    launch
+        .activity_id
+        .clone()
+        .unwrap_or_else(|| module.id.clone())
 }
 
 /// The state as shared with every component below the player page.

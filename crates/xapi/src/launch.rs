@@ -173,7 +173,7 @@ impl LaunchReader {
             }
             "activity_id" | "activityId" => {
                 if let Some(id) = self.string(name, value) {
-                    if id.contains(':') && !id.contains(char::is_whitespace) {
+                    if pelita_lesson::is_absolute_iri(&id) {
                         self.launch.activity_id = Some(id);
                     } else {
                         self.problem(name, format!("`{id}` is not an absolute IRI"));

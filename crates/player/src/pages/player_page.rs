@@ -5,7 +5,7 @@ use crate::components::{language_switch, RecordPanel};
 use crate::glue::{browser_env::BrowserEnv, location, storage};
 use crate::hooks::use_delivery;
 use crate::pages::{LessonPage, ResultPage};
-use crate::state::{Action, PlayerContext, PlayerState};
+use crate::state::{activity_id, Action, PlayerContext, PlayerState};
 use pelita_lesson::{Command, Module, Phase};
 use pelita_xapi::{Account, Agent, Env, Launch};
 use std::rc::Rc;
@@ -63,11 +63,7 @@ pub fn PlayerPage(props: &Props) -> Html {
         let launch = props.launch.clone();
         use_reducer(move || {
             let actor = launch.actor.clone().unwrap_or_else(local_learner);
-            let activity_id = launch
-                .activity_id
-                .clone()
-                .unwrap_or_else(|| module.id.clone());
-            let (outbox, problem) = storage::load_outbox(&activity_id);
+            let (outbox, problem) = storage::load_outbox(&activity_id(&module, &launch));
             let lang = choose_language(&module, &launch);
             PlayerState::new(module, module_path, launch, actor, outbox, lang, problem)
         })
