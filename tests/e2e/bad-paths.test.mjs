@@ -63,6 +63,11 @@ test('refused credentials and a missing LRS keep every statement queued until de
   // The LRS refuses (401); the record panel says so and keeps all three statements.
   await page.click('#record-title');
   await page.waitForFunction(() => document.querySelector('.record .warning')?.textContent.startsWith('401'));
+  // The learner is told plainly, and sending pauses instead of hammering the LRS.
+  const status = await page.textContent('.sync-state.paused');
+  assert.match(status, /^Sending paused: the LRS refused the credentials \(401\)\. Your records are safe on this device; ask the course administrator to check the LRS access\./);
+  assert.match(status, /3 records waiting to sync/);
+  await page.waitForSelector('.sync button');
   let kept = await recordedStatements(page);
   assert.deepEqual(kept.map((e) => e.delivery), ['Queued', 'Queued', 'Queued']);
   assert.equal((await lrs.statements()).length, 0);
@@ -124,11 +129,14 @@ test('broken launch parameters are named on the error page instead of being igno
 
 test('a browser that blocks storage still plays the module and delivers the record', async () => {
   const page = await browser.newPage();
-  // Some privacy modes and sandboxed frames throw on any use of window.localStorage.
+  // Some privacy modes and sandboxed frames throw on any use of window.localStorage and
+  // window.indexedDB.
   await page.addInitScript(() => {
-    Object.defineProperty(window, 'localStorage', {
-      get() { throw new DOMException('The operation is insecure.', 'SecurityError'); },
-    });
+    for (const name of ['localStorage', 'indexedDB']) {
+      Object.defineProperty(window, name, {
+        get() { throw new DOMException('The operation is insecure.', 'SecurityError'); },
+      });
+    }
   });
   const before = (await lrs.statements()).length;
   await page.goto(playerUrl(server.url, { module: 'modules/phishing.json', endpoint: lrs.endpoint, auth: lrs.auth, actor: ACTOR, lang: 'en' }));
@@ -154,7 +162,11 @@ test('launch.json beside the module configures the LRS, and the query overrides 
   const page = await browser.newPage();
   // Start from an empty record: earlier tests played the same module in this profile.
   await page.goto(server.url + 'modules/launch.json');
-  await page.evaluate(() => localStorage.clear());
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase('pelita');
+    request.onsuccess = resolve;
+    request.onerror = () => reject(request.error);
+  }));
   const before = (await lrs.statements()).length;
   await page.goto(playerUrl(server.url, { module: 'course/phishing.json', lang: 'en' }));
   await answerFirstQuestion(page);

@@ -116,22 +116,50 @@ export function chooseByMouse(page) {
   };
 }
 
-/** The statements in the order the player made them, from its saved record. */
-export async function recordedStatements(page, activityId = MODULE_ID) {
-  return page.evaluate((key) => {
-    const saved = JSON.parse(localStorage.getItem(key) || '{"entries": []}');
-    return saved.entries.map((e) => ({ statement: e.statement, delivery: e.delivery }));
-  }, `pelita.outbox.v1:${activityId}`);
+/**
+ * Reads a module's stored outbox from the page's IndexedDB (database `pelita`, store
+ * `outbox`, index `queue` on [outbox, seq]; see crates/player/src/glue/idb.rs) in queue
+ * order, as `{statement, delivery}` with delivery 'Queued', 'Sent', 'Local' or
+ * `{Quarantined: {status, reason}}`. A database that does not exist yet is not created.
+ */
+export async function storedOutbox(page, activityId = MODULE_ID) {
+  return page.evaluate(async (outbox) => {
+    const names = (await indexedDB.databases()).map((d) => d.name);
+    if (!names.includes('pelita')) return [];
+    const db = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('pelita');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    if (!db.objectStoreNames.contains('outbox')) { db.close(); return []; }
+    const records = await new Promise((resolve, reject) => {
+      const index = db.transaction('outbox').objectStore('outbox').index('queue');
+      const request = index.getAll(IDBKeyRange.bound([outbox, -Infinity], [outbox, Infinity]));
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    const names2 = { queued: 'Queued', sent: 'Sent', local: 'Local' };
+    return records.map((r) => ({
+      statement: JSON.parse(r.json),
+      delivery: r.state === 'quarantined' ? { Quarantined: { status: r.status, reason: r.reason } } : names2[r.state],
+    }));
+  }, activityId);
 }
 
-/** Waits until every statement the player made has been delivered (or times out). */
-export async function waitForDelivery(page, count, timeout = 20_000) {
-  await page.waitForFunction(
-    ({ key, count }) => {
-      const saved = JSON.parse(localStorage.getItem(key) || '{"entries": []}');
-      return saved.entries.length >= count && saved.entries.every((e) => e.delivery === 'Sent');
-    },
-    { key: `pelita.outbox.v1:${MODULE_ID}`, count },
-    { timeout },
-  );
+/** The statements in the order the player made them, from its saved record. */
+export async function recordedStatements(page, activityId = MODULE_ID) {
+  return storedOutbox(page, activityId);
+}
+
+/** Waits until at least `count` statements are stored and every one is delivered. */
+export async function waitForDelivery(page, count, timeout = 20_000, activityId = MODULE_ID) {
+  const deadline = Date.now() + timeout;
+  let last = [];
+  while (Date.now() < deadline) {
+    last = await storedOutbox(page, activityId);
+    if (last.length >= count && last.every((e) => e.delivery === 'Sent')) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not delivered within ${timeout} ms: ${JSON.stringify(last.map((e) => e.delivery))}`);
 }

@@ -39,6 +39,11 @@ pub enum Key {
     Points,
     CorrectChoice,
     Pages,
+    KeptHere,
+    AllSaved,
+    SendingPaused,
+    PausedHelp,
+    TryAgain,
 }
 
 /// The text for `key` in `lang` (Indonesian for `id…`, English otherwise).
@@ -74,6 +79,23 @@ pub fn t(lang: &str, key: Key) -> &'static str {
         Key::Sending => pick(id, "sedang dikirim", "sending"),
         Key::Sent => pick(id, "terkirim", "sent"),
         Key::Rejected => pick(id, "ditolak LRS", "refused by the LRS"),
+        Key::KeptHere => pick(
+            id,
+            "Catatan belajar disimpan di perangkat ini (tanpa LRS)",
+            "Learning record kept on this device (no LRS)",
+        ),
+        Key::AllSaved => pick(id, "Semua tersimpan", "All saved"),
+        Key::SendingPaused => pick(
+            id,
+            "Pengiriman dijeda: LRS menolak kredensial",
+            "Sending paused: the LRS refused the credentials",
+        ),
+        Key::PausedHelp => pick(
+            id,
+            "Catatan Anda aman di perangkat ini; minta pengelola kursus memeriksa akses LRS",
+            "Your records are safe on this device; ask the course administrator to check the LRS access",
+        ),
+        Key::TryAgain => pick(id, "Coba lagi", "Try again"),
         Key::Local => pick(id, "disimpan di peramban", "kept in this browser"),
         Key::NoLrs => pick(
             id,
@@ -96,6 +118,17 @@ fn pick(id: bool, indonesian: &'static str, english: &'static str) -> &'static s
         indonesian
     } else {
         english
+    }
+}
+
+/// "3 records waiting to sync".
+pub fn records_waiting(lang: &str, n: usize) -> String {
+    if lang.starts_with("id") {
+        format!("{n} catatan menunggu sinkronisasi")
+    } else if n == 1 {
+        "1 record waiting to sync".to_string()
+    } else {
+        format!("{n} records waiting to sync")
     }
 }
 

@@ -1,12 +1,15 @@
 //! The player's state and its reducer.
 //!
 //! The reducer only delegates: learner actions go to `Session::apply`, the events it
-//! returns go to `Reporter::report`, the statements to `Outbox::push`, and LRS answers to
-//! `Outbox::settle`. What the player adds is the bookkeeping of which batch is on its way.
+//! returns go to `Reporter::report`, the statements to `Outbox::push`, LRS answers to
+//! `Outbox::settle`, and what storage holds to `Outbox::merge`. What the player adds is
+//! the bookkeeping of where the outbox is stored, whether this tab is the one that sends,
+//! and which batch is on its way.
 
 use crate::glue::browser_env::BrowserEnv;
+use crate::glue::storage::{Backend, Restored};
 use pelita_lesson::{Command, Module, Session};
-use pelita_xapi::{Agent, Batch, Launch, Outbox, Reporter, SendOutcome};
+use pelita_xapi::{Agent, Batch, Entry, Launch, Outbox, Reporter, SendOutcome, Verdict};
 use std::rc::Rc;
 use uuid::Uuid;
 use yew::prelude::*;
@@ -26,6 +29,13 @@ pub struct PlayerState {
     pub reporter: Reporter,
     /// Every statement and its delivery state.
     pub outbox: Outbox,
+    /// Where the outbox is stored; `None` until the stored outbox has been read.
+    pub backend: Option<Backend>,
+    /// Whether this tab sends the module's statements (see `glue::tabs`).
+    pub sender: bool,
+    /// Bumped when the stored outbox should be read again (another tab changed it, or
+    /// this tab just became the sender).
+    pub sync: u64,
     /// The language shown.
     pub lang: String,
     /// Bumped whenever the outbox changes, so it is saved.
@@ -47,12 +57,26 @@ pub enum Action {
     Learner(Command),
     /// The learner switched language.
     SetLanguage(String),
+    /// The stored outbox was read for the first time.
+    Restored(Rc<Restored>),
+    /// Storage now holds these statements in these states.
+    Written(Rc<Vec<(Uuid, &'static str)>>),
+    /// Saving these statements failed: they are sent anyway, and the learner is told.
+    StorageFailed(String, Rc<Vec<(Uuid, &'static str)>>),
+    /// The stored outbox as it is now, which other tabs may have changed.
+    Merged(Rc<Vec<Entry>>),
+    /// Another tab changed the stored outbox.
+    SyncNeeded,
+    /// This tab is now the one that sends.
+    BecameSender,
+    /// This tab gave up sending (its credentials were refused).
+    StoppedSending,
     /// The LRS answered the batch with these ids.
     Delivered(Vec<Uuid>, SendOutcome),
-    /// The retry delay is over, or the browser came back online.
+    /// The retry delay is over, the browser came back online, or the page is being hidden.
     RetryNow,
-    /// Saving the record failed.
-    StorageFailed(String),
+    /// Try again after refused credentials.
+    Resume,
 }
 
 impl PlayerState {
@@ -62,9 +86,7 @@ impl PlayerState {
         module_path: Rc<str>,
         launch: Rc<Launch>,
         actor: Agent,
-        outbox: Outbox,
         lang: String,
-        storage_problem: Option<String>,
     ) -> PlayerState {
         let reporter = Reporter::new(
             actor,
@@ -73,22 +95,24 @@ impl PlayerState {
             lang.clone(),
         );
         let session = Session::new(&module);
-        let mut state = PlayerState {
+        let outbox = Outbox::with_policy(launch.policy());
+        PlayerState {
             module,
             module_path,
             launch,
             session,
             reporter,
             outbox,
+            backend: None,
+            sender: false,
+            sync: 0,
             lang,
             revision: 0,
             batch: None,
             waiting_retry: false,
-            storage_problem,
+            storage_problem: None,
             notice: None,
-        };
-        state.take_batch();
-        state
+        }
     }
 
     /// Whether statements go to an LRS.
@@ -101,13 +125,23 @@ impl PlayerState {
         activity_id(&self.module, &self.launch)
     }
 
+    /// After any change: where nothing can be stored, statements count as saved at once
+    /// (sending them is then the only way to keep them); then send what is ready.
+    fn changed(&mut self) {
+        self.revision += 1;
+        if self.backend == Some(Backend::Memory) {
+            let ids: Vec<Uuid> = self.outbox.unsaved().map(|e| e.id).collect();
+            self.outbox.mark_saved(&ids);
+        }
+        self.take_batch();
+    }
+
     fn take_batch(&mut self) {
-        if !self.has_lrs() || self.batch.is_some() || self.waiting_retry {
+        if !self.has_lrs() || !self.sender || self.batch.is_some() || self.waiting_retry {
             return;
         }
         if let Some(batch) = self.outbox.next_batch() {
             self.batch = Some(Rc::new(batch));
-            self.revision += 1;
         }
     }
 }
@@ -125,11 +159,10 @@ impl Reducible for PlayerState {
                     let mut env = BrowserEnv;
                     for event in &events {
                         for statement in next.reporter.report(&next.module, event, &mut env) {
-                            next.outbox.push(&statement, has_lrs);
-                            next.revision += 1;
+                            next.outbox.push(&statement, has_lrs, js_sys::Date::now());
                         }
                     }
-                    next.take_batch();
+                    next.changed();
                 }
                 Err(e) => next.notice = Some(e.to_string()),
             },
@@ -137,18 +170,49 @@ impl Reducible for PlayerState {
                 next.reporter.set_language(&lang);
                 next.lang = lang;
             }
-            Action::Delivered(ids, outcome) => {
-                next.outbox.settle(&ids, outcome);
-                next.batch = None;
-                next.revision += 1;
-                next.waiting_retry = next.outbox.pending() > 0 && next.outbox.retry_delay_ms() > 0;
+            Action::Restored(restored) => {
+                next.outbox.merge(restored.entries.clone());
+                next.backend = Some(restored.backend);
+                next.storage_problem = restored.problem.clone();
+                next.changed();
+            }
+            Action::Written(written) => {
+                next.outbox.mark_written(&written);
+                next.changed();
+            }
+            Action::StorageFailed(problem, written) => {
+                next.storage_problem = Some(problem);
+                next.outbox.mark_written(&written);
+                next.changed();
+            }
+            Action::Merged(entries) => {
+                next.outbox.merge(entries.to_vec());
+                next.changed();
+            }
+            Action::SyncNeeded => next.sync += 1,
+            Action::BecameSender => {
+                next.sender = true;
+                next.sync += 1;
                 next.take_batch();
+            }
+            Action::StoppedSending => next.sender = false,
+            Action::Delivered(ids, outcome) => {
+                let verdict = next.outbox.settle(&ids, outcome, js_sys::Math::random());
+                next.batch = None;
+                next.waiting_retry = matches!(verdict, Verdict::Retry(ms) if ms > 0);
+                next.outbox
+                    .prune_delivered(crate::glue::storage::KEEP_DELIVERED);
+                next.changed();
             }
             Action::RetryNow => {
                 next.waiting_retry = false;
                 next.take_batch();
             }
-            Action::StorageFailed(problem) => next.storage_problem = Some(problem),
+            Action::Resume => {
+                next.outbox.resume();
+                next.waiting_retry = false;
+                next.take_batch();
+            }
         }
         Rc::new(next)
     }

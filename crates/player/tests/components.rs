@@ -6,6 +6,7 @@
 use gloo::storage::{LocalStorage, Storage};
 use pelita_lesson::{load_module, Module, Question};
 use pelita_player::components::QuestionCard;
+use pelita_player::glue::idb;
 use pelita_player::pages::{error_page, PlayerPage};
 use pelita_xapi::Launch;
 use std::cell::RefCell;
@@ -18,6 +19,20 @@ use yew::prelude::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 const SMALL: &str = include_str!("../../xapi/tests/small.json");
+const SMALL_ID: &str = "https://example.org/modules/small";
+
+/// The module's statements as IndexedDB holds them, once the player has written them all.
+async fn stored(count: usize) -> Vec<pelita_xapi::Entry> {
+    for _ in 0..100 {
+        let (entries, problems) = idb::load(SMALL_ID).await.expect("the database reads");
+        assert!(problems.is_empty(), "{problems:?}");
+        if entries.len() >= count {
+            return entries;
+        }
+        settle().await;
+    }
+    panic!("fewer than {count} statements were stored");
+}
 
 fn module() -> Rc<Module> {
     Rc::new(load_module(SMALL).expect("fixture is valid"))
@@ -60,6 +75,9 @@ fn text(root: &Element, selector: &str) -> String {
 /// A fresh player on the small module in English, with nothing saved from earlier tests.
 async fn mount_player() -> Element {
     LocalStorage::clear();
+    idb::clear(SMALL_ID)
+        .await
+        .expect("the test database clears");
     let root = fresh_root();
     let props = pelita_player::pages::PlayerPageProps {
         module: module(),
@@ -271,10 +289,11 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
         .unwrap_or_default()
         .split_whitespace()
         .any(|c| c == "local")));
-    let saved: serde_json::Value =
-        LocalStorage::get("pelita.outbox.v1:https://example.org/modules/small")
-            .expect("the record is saved");
-    assert_eq!(saved["entries"].as_array().map(Vec::len), Some(10));
+    let saved = stored(10).await;
+    assert_eq!(saved.len(), 10, "the record is saved");
+    assert!(saved
+        .iter()
+        .all(|e| e.delivery == pelita_xapi::Delivery::Local));
 
     // Retry starts a new attempt on the first page.
     click(&root, ".result button.primary");
@@ -318,15 +337,15 @@ async fn switching_language_changes_the_text_and_the_recorded_language() {
     click(&root, "#q-tf button.primary");
     settle().await;
     assert!(text(&root, "#q-tf .feedback").contains("Jawaban Anda belum tepat."));
-    let saved: serde_json::Value =
-        LocalStorage::get("pelita.outbox.v1:https://example.org/modules/small").expect("saved");
-    let last = saved["entries"]
-        .as_array()
-        .and_then(|e| e.last())
-        .expect("an entry");
-    assert_eq!(last["statement"]["context"]["language"], "id");
-    assert_eq!(last["statement"]["result"]["response"], "false");
-    assert_eq!(last["statement"]["result"]["success"], false);
+    let saved = stored(3).await;
+    let last = &saved.last().expect("an entry").statement;
+    assert_eq!(
+        last["verb"]["id"],
+        "http://adlnet.gov/expapi/verbs/answered"
+    );
+    assert_eq!(last["context"]["language"], "id");
+    assert_eq!(last["result"]["response"], "false");
+    assert_eq!(last["result"]["success"], false);
 }
 
 #[derive(Properties, PartialEq)]
@@ -364,4 +383,116 @@ async fn a_broken_module_gets_an_error_page_naming_each_problem() {
         second.contains("$.lessons[0].pages[1].blocks[0].alt"),
         "{second}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn statements_wait_in_indexeddb_while_the_lrs_is_unreachable() {
+    LocalStorage::clear();
+    idb::clear(SMALL_ID)
+        .await
+        .expect("the test database clears");
+    let root = fresh_root();
+    let props = pelita_player::pages::PlayerPageProps {
+        module: module(),
+        module_path: "modules/small.json".into(),
+        launch: Rc::new(Launch {
+            lang: Some("en".into()),
+            // Port 9 (discard) is closed here: every send fails as a network error.
+            endpoint: Some("http://127.0.0.1:9/xapi/".into()),
+            ..Launch::default()
+        }),
+    };
+    yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    click(&root, "#q-tf-true");
+    settle().await;
+    click(&root, "#q-tf button.primary");
+    let saved = stored(3).await;
+    assert!(
+        saved
+            .iter()
+            .all(|e| e.delivery == pelita_xapi::Delivery::Queued),
+        "queued, not lost: {saved:?}"
+    );
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = text(&root, ".sync-state");
+        if status.contains("3 records waiting to sync") {
+            break;
+        }
+        settle().await;
+    }
+    assert_eq!(status.trim(), "3 records waiting to sync");
+    assert_eq!(
+        find(&root, ".sync-state").get_attribute("role").as_deref(),
+        Some("status"),
+        "announced politely"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_indexeddb_outbox_keeps_states_and_order() {
+    use pelita_xapi::{Delivery, Entry};
+    let outbox = "https://example.org/modules/idb-roundtrip";
+    idb::clear(outbox).await.expect("clears");
+    let statement = |n: u32| {
+        format!(
+            r#"{{"id":"00000000-0000-4000-8000-00000000000{n}","verb":{{"id":"http://adlnet.gov/expapi/verbs/experienced"}}}}"#
+        )
+    };
+    let entry = |n: u32, seq: f64, state: &str| {
+        Entry::from_stored(
+            &format!("00000000-0000-4000-8000-00000000000{n}"),
+            seq,
+            state,
+            400,
+            "bad",
+            &statement(n),
+        )
+        .expect("valid")
+    };
+    // Written out of order, in two transactions, as two tabs would.
+    idb::write(outbox, &[entry(3, 30.0, "queued"), entry(1, 10.0, "sent")])
+        .await
+        .expect("writes");
+    idb::write(outbox, &[entry(2, 20.0, "quarantined")])
+        .await
+        .expect("writes");
+    let other = "https://example.org/modules/another";
+    idb::write(other, &[entry(4, 15.0, "queued")])
+        .await
+        .expect("writes");
+    let (entries, problems) = idb::load(outbox).await.expect("reads");
+    assert!(problems.is_empty());
+    let states: Vec<(f64, Delivery)> = entries
+        .iter()
+        .map(|e| (e.seq, e.delivery.clone()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (10.0, Delivery::Sent),
+            (
+                20.0,
+                Delivery::Quarantined {
+                    status: 400,
+                    reason: "bad".into()
+                }
+            ),
+            (30.0, Delivery::Queued),
+        ],
+        "one module's queue, in order, with every state"
+    );
+    assert_eq!(
+        entries[2].statement["id"],
+        "00000000-0000-4000-8000-000000000003"
+    );
+    idb::clear(outbox).await.expect("clears");
+    assert!(idb::load(outbox).await.expect("reads").0.is_empty());
+    assert_eq!(
+        idb::load(other).await.expect("reads").0.len(),
+        1,
+        "other modules untouched"
+    );
+    idb::clear(other).await.expect("clears");
 }

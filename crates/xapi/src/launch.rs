@@ -30,6 +30,9 @@ pub struct Launch {
     pub module: Option<String>,
     /// The language the learner asked for.
     pub lang: Option<String>,
+    /// The most statements per request (`batch_size`, 1 to 500; default
+    /// [`crate::DEFAULT_BATCH`]), for an LRS that limits its request size.
+    pub batch_size: Option<usize>,
 }
 
 impl Launch {
@@ -71,6 +74,15 @@ impl Launch {
             activity_id: other.activity_id.or(self.activity_id),
             module: other.module.or(self.module),
             lang: other.lang.or(self.lang),
+            batch_size: other.batch_size.or(self.batch_size),
+        }
+    }
+
+    /// The outbox policy these parameters ask for.
+    pub fn policy(&self) -> crate::Policy {
+        crate::Policy {
+            max_batch: self.batch_size.unwrap_or(crate::DEFAULT_BATCH),
+            ..crate::Policy::default()
         }
     }
 
@@ -198,10 +210,20 @@ impl LaunchReader {
                     self.launch.lang = Some(lang);
                 }
             }
+            "batch_size" => {
+                let number = match value {
+                    Value::String(s) => s.trim().parse::<u64>().ok(),
+                    other => other.as_u64(),
+                };
+                match number {
+                    Some(n @ 1..=500) => self.launch.batch_size = Some(n as usize),
+                    _ => self.problem(name, format!("`{value}` is not a whole number from 1 to 500")),
+                }
+            }
             _ if lenient => {}
             other => self.problem(
                 other,
-                "unknown key; expected endpoint, auth, actor, registration, activity_id, lang"
+                "unknown key; expected endpoint, auth, actor, registration, activity_id, lang, batch_size"
                     .into(),
             ),
         }

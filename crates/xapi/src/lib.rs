@@ -17,11 +17,14 @@ pub mod verbs;
 
 pub use error::{LaunchProblem, XapiError};
 pub use launch::{Launch, QueryPairs};
-pub use outbox::{Batch, Delivery, Entry, Outbox, SendOutcome};
+pub use outbox::{
+    backoff_ms, parse_retry_after, Batch, Delivery, Entry, Outbox, Policy, SendOutcome, Verdict,
+    DEFAULT_BATCH, MAX_RETRY_AFTER_MS,
+};
 pub use pattern::{correct_responses_pattern, interaction_type, response_pattern};
 pub use report::{Env, Reporter};
 pub use statement::*;
-pub use time::{format_duration, format_timestamp};
+pub use time::{format_duration, format_timestamp, parse_http_date};
 
 /// The xAPI version sent in the `X-Experience-API-Version` header of every request.
 pub const XAPI_VERSION: &str = "1.0.3";

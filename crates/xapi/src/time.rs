@@ -30,6 +30,47 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// Howard Hinnant's days-from-civil algorithm: (year, month, day) to days since 1970-01-01.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Reads an HTTP date in the preferred IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`,
+/// RFC 9110 section 5.6.7) as milliseconds since the epoch; other forms give `None`.
+pub fn parse_http_date(text: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (_weekday, rest) = text.trim().split_once(", ")?;
+    let parts: Vec<&str> = rest.split(' ').collect();
+    let [day, month, year, clock, "GMT"] = parts[..] else {
+        return None;
+    };
+    let number = |s: &str, len: usize| -> Option<u32> {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+    };
+    let day = number(day, 2)?;
+    let month = MONTHS.iter().position(|m| *m == month)? as u32 + 1;
+    let year = number(year, 4)?;
+    let mut hms = clock.split(':');
+    let (h, m, s) = (
+        number(hms.next()?, 2)?,
+        number(hms.next()?, 2)?,
+        number(hms.next()?, 2)?,
+    );
+    if hms.next().is_some() || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let days = days_from_civil(i64::from(year), month, day);
+    Some((days * 86_400 + i64::from(h * 3600 + m * 60 + s)) * 1000)
+}
+
 /// Formats a duration in milliseconds as ISO 8601 with at most 0.01 s precision, such as
 /// `PT1H2M3.45S`; a negative duration (a clock that went back) counts as zero.
 pub fn format_duration(ms: i64) -> String {
@@ -69,6 +110,37 @@ mod tests {
         ];
         for (ms, expected) in cases {
             assert_eq!(format_timestamp(ms), expected, "{ms}");
+        }
+    }
+
+    #[test]
+    fn http_dates() {
+        let cases = [
+            ("Sun, 06 Nov 1994 08:49:37 GMT", Some(784_111_777_000)),
+            ("Thu, 01 Jan 1970 00:00:00 GMT", Some(0)),
+            ("Tue, 29 Feb 2000 00:00:00 GMT", Some(951_782_400_000)),
+            ("Sat, 02 Jan 2026 03:04:05 GMT", Some(1_767_323_045_000)),
+            ("Sunday, 06-Nov-94 08:49:37 GMT", None),
+            ("Sun Nov  6 08:49:37 1994", None),
+            ("Sun, 06 Nov 1994 08:49:37 CET", None),
+            ("Sun, 06 Foo 1994 08:49:37 GMT", None),
+            ("Sun, 6 Nov 1994 08:49:37 GMT", None),
+            ("Sun, 06 Nov 1994 24:00:00 GMT", None),
+            ("", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_http_date(text), expected, "{text}");
+        }
+        // Every timestamp this crate writes reads back as the same second.
+        for ms in [0_i64, 951_782_400_000, 1_798_761_599_000] {
+            let stamp = format_timestamp(ms);
+            let (date, time) = (&stamp[..10], &stamp[11..19]);
+            let months = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            let month = months[date[5..7].parse::<usize>().unwrap() - 1];
+            let http = format!("Mon, {} {month} {} {time} GMT", &date[8..10], &date[..4]);
+            assert_eq!(parse_http_date(&http), Some(ms), "{http}");
         }
     }
 

@@ -140,3 +140,31 @@ fn config_files_and_precedence() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn batch_size_is_a_bounded_whole_number() {
+    let launch = Launch::from_query(&q(&[("batch_size", "10")])).expect("valid");
+    assert_eq!(launch.policy().max_batch, 10);
+    assert_eq!(
+        Launch::default().policy().max_batch,
+        pelita_xapi::DEFAULT_BATCH
+    );
+    let config = Launch::from_config(r#"{"batch_size": 500}"#, "launch.json").expect("valid");
+    assert_eq!(config.batch_size, Some(500));
+    assert_eq!(
+        config.overridden_by(launch).batch_size,
+        Some(10),
+        "the query wins"
+    );
+    for bad in ["0", "501", "-3", "ten", "2.5", ""] {
+        let problems = Launch::from_query(&q(&[("batch_size", bad)])).expect_err(bad);
+        assert_eq!(problems[0].field, "query: batch_size", "{bad}");
+    }
+    let problems =
+        Launch::from_config(r#"{"batch_size": 0.5}"#, "launch.json").expect_err("fraction");
+    assert!(
+        problems[0].message.contains("1 to 500"),
+        "{}",
+        problems[0].message
+    );
+}

@@ -7,6 +7,7 @@ mod nav_bar;
 mod question_card;
 mod record_panel;
 mod rich_text;
+mod sync_status;
 
 pub use image_block::{image_block, ImageView};
 pub use language_switch::language_switch;
@@ -14,3 +15,4 @@ pub use nav_bar::{nav_bar, Nav};
 pub use question_card::{Props as QuestionCardProps, QuestionCard};
 pub use record_panel::RecordPanel;
 pub use rich_text::rich_text;
+pub use sync_status::sync_status;

@@ -62,7 +62,7 @@ pub fn RecordPanel() -> Html {
             Delivery::Queued => ("queued", t(&lang, Key::Queued).to_string()),
             Delivery::InFlight => ("sending", t(&lang, Key::Sending).to_string()),
             Delivery::Sent => ("sent", t(&lang, Key::Sent).to_string()),
-            Delivery::Rejected { status, reason } => (
+            Delivery::Quarantined { status, reason } => (
                 "rejected",
                 format!("{} ({status}: {reason})", t(&lang, Key::Rejected)),
             ),
@@ -82,7 +82,7 @@ pub fn RecordPanel() -> Html {
             })
         };
         html! {
-            <li key={entry.id.to_string()} class={classes!("entry", class)} data-verb={verb_id}>
+            <li key={entry.id.to_string()} class={classes!("entry", class)} data-verb={verb_id} data-id={entry.id.to_string()}>
                 <details open={shown} {ontoggle}>
                     <summary>
                         <span class="n">{ format!("{}.", i + 1) }</span>

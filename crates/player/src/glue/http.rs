@@ -2,7 +2,9 @@
 
 use crate::error::PlayerError;
 use gloo::net::http::Request;
-use pelita_xapi::{SendOutcome, XAPI_VERSION};
+use pelita_xapi::{parse_retry_after, SendOutcome, XAPI_VERSION};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 /// Fetches a text file: `Ok(Some(text))`, `Ok(None)` for 404, or what went wrong.
 pub async fn get_text(url: &str) -> Result<Option<String>, PlayerError> {
@@ -22,25 +24,102 @@ pub async fn get_text(url: &str) -> Result<Option<String>, PlayerError> {
     }
 }
 
+/// How long a send may take before it counts as a network failure: long enough for a
+/// large batch on a slow link, short enough that a stalled connection is retried.
+pub const SEND_TIMEOUT_MS: u32 = 30_000;
+
+/// Request bodies up to this size are sent with `keepalive`, so that a send started just
+/// before the page goes away still reaches the LRS (browsers cap keepalive bodies at
+/// 64 KiB in total).
+pub const KEEPALIVE_MAX_BYTES: usize = 60 * 1024;
+
 /// POSTs a batch of statements (a JSON array) with the version header and the launch's
-/// authorization.
+/// authorization, giving up after [`SEND_TIMEOUT_MS`]. Small batches go with `keepalive`.
 pub async fn post_statements(url: &str, auth: Option<&str>, body: String) -> SendOutcome {
-    let mut request = Request::post(url)
-        .header("X-Experience-API-Version", XAPI_VERSION)
-        .header("Content-Type", "application/json");
-    if let Some(auth) = auth {
-        request = request.header("Authorization", auth);
-    }
-    let request = match request.body(body) {
-        Ok(r) => r,
-        Err(e) => return SendOutcome::Network(e.to_string()),
-    };
-    match request.send().await {
-        Ok(response) => {
-            let status = response.status();
-            let text = response.text().await.unwrap_or_default();
-            SendOutcome::Status(status, text)
+    let controller = web_sys::AbortController::new().ok();
+    let timer = controller.clone().map(|c| {
+        gloo::timers::callback::Timeout::new(SEND_TIMEOUT_MS, move || {
+            c.abort_with_reason(&"timeout".into())
+        })
+    });
+    let signal = controller.as_ref().map(|c| c.signal());
+    let outcome = match send(url, auth, body, signal.as_ref()).await {
+        Ok(outcome) => outcome,
+        Err(_) if signal.as_ref().is_some_and(|s| s.aborted()) => {
+            SendOutcome::Network(format!("no answer within {} s", SEND_TIMEOUT_MS / 1000))
         }
-        Err(e) => SendOutcome::Network(e.to_string()),
+        Err(e) => SendOutcome::Network(
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_else(|| "the request failed".to_string()),
+        ),
+    };
+    drop(timer);
+    outcome
+}
+
+/// POSTs statements with `keepalive` and forgets the answer: the page is going away, and
+/// whatever this delivers is sent again on the next visit (with the same ids, so the LRS
+/// keeps one of each).
+pub fn post_statements_on_exit(url: &str, auth: Option<&str>, body: String) {
+    if let (Some(window), Ok(init)) = (web_sys::window(), request_init(auth, body, None)) {
+        let _ = window.fetch_with_str_and_init(url, &init);
     }
+}
+
+fn request_init(
+    auth: Option<&str>,
+    body: String,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<web_sys::RequestInit, JsValue> {
+    let headers = web_sys::Headers::new()?;
+    headers.set("X-Experience-API-Version", XAPI_VERSION)?;
+    headers.set("Content-Type", "application/json")?;
+    if let Some(auth) = auth {
+        headers.set("Authorization", auth)?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    // `keepalive` is not in web-sys's stable RequestInit bindings.
+    js_sys::Reflect::set(
+        &init,
+        &"keepalive".into(),
+        &(body.len() <= KEEPALIVE_MAX_BYTES).into(),
+    )?;
+    init.set_headers(&headers);
+    init.set_body(&body.into());
+    init.set_signal(signal);
+    Ok(init)
+}
+
+async fn send(
+    url: &str,
+    auth: Option<&str>,
+    body: String,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<SendOutcome, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from("no window"))?;
+    let init = request_init(auth, body, signal)?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await?
+        .dyn_into()?;
+    let retry_after_ms = response
+        .headers()
+        .get("Retry-After")
+        .ok()
+        .flatten()
+        .and_then(|value| parse_retry_after(&value, js_sys::Date::now()));
+    let body = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    Ok(SendOutcome::Status {
+        status: response.status(),
+        body,
+        retry_after_ms,
+    })
 }

@@ -2,5 +2,7 @@
 
 pub mod browser_env;
 pub mod http;
+pub mod idb;
 pub mod location;
 pub mod storage;
+pub mod tabs;

@@ -1,10 +1,13 @@
 //! What the player keeps in the browser: the outbox, the local learner id, the language.
 //!
-//! Storage can be missing or full (private modes, quotas); every function here degrades to
-//! "not kept" instead of failing, and the record panel says when saving failed.
+//! The outbox lives in IndexedDB ([`super::idb`]); localStorage is the fallback where
+//! IndexedDB is missing, and memory where the browser blocks storage altogether. Storage
+//! can be missing or full (private modes, quotas); every function here degrades to "not
+//! kept" instead of failing, and the player says when saving failed.
 
+use super::idb;
 use crate::error::PlayerError;
-use pelita_xapi::Outbox;
+use pelita_xapi::{Entry, Outbox};
 use web_sys::Storage;
 
 const LEARNER_KEY: &str = "pelita.learner.v1";
@@ -20,48 +23,150 @@ fn local() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// The localStorage key of the first version's outbox, still the fallback's.
 fn outbox_key(activity_id: &str) -> String {
     format!("pelita.outbox.v1:{activity_id}")
 }
 
-/// The saved outbox for a module, or a note on why it could not be read. A saved outbox
-/// that cannot be read is moved aside (never deleted) so its statements can be recovered.
-pub fn load_outbox(activity_id: &str) -> (Outbox, Option<String>) {
-    let key = outbox_key(activity_id);
+/// Where this page keeps the module's outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// IndexedDB: durable, one record per statement, shared safely by tabs.
+    IndexedDb,
+    /// localStorage, where IndexedDB is missing: one JSON copy per module, last write wins.
+    LocalStorage,
+    /// Nowhere: the browser blocks storage, so the record lives as long as the page.
+    Memory,
+}
+
+/// The module's stored outbox as this page found it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Restored {
+    /// The stored statements, in queue order.
+    pub entries: Vec<Entry>,
+    /// Where the outbox is kept from now on.
+    pub backend: Backend,
+    /// Why something could not be kept or read, for the learner and the author.
+    pub problem: Option<String>,
+}
+
+/// Delivered statements kept in storage for the learning record; older delivered ones are
+/// dropped so that storage stays small, while undelivered ones are always kept.
+pub const KEEP_DELIVERED: usize = 500;
+
+/// Reads the module's stored outbox: from IndexedDB (moving in what the first version
+/// left in localStorage), else from localStorage, else nothing.
+pub async fn restore(activity_id: &str) -> Restored {
+    let mut notes = Vec::new();
+    if idb::available() {
+        match idb::load(activity_id).await {
+            Ok((mut entries, unreadable)) => {
+                if !unreadable.is_empty() {
+                    notes.push(format!(
+                        "{} saved statements could not be read and were left untouched: {}",
+                        unreadable.len(),
+                        unreadable.join("; ")
+                    ));
+                }
+                if let Some(note) = migrate(activity_id, &mut entries).await {
+                    notes.push(note);
+                }
+                let _ = idb::prune_sent(&entries, KEEP_DELIVERED).await;
+                return Restored {
+                    entries,
+                    backend: Backend::IndexedDb,
+                    problem: (!notes.is_empty()).then(|| notes.join(" ")),
+                };
+            }
+            Err(e) => notes.push(format!("IndexedDB failed ({e}); using localStorage")),
+        }
+    }
     let Some(storage) = local() else {
-        return (Outbox::new(), Some(UNAVAILABLE.to_string()));
+        notes.push(UNAVAILABLE.to_string());
+        return Restored {
+            entries: vec![],
+            backend: Backend::Memory,
+            problem: Some(notes.join(" ")),
+        };
     };
-    let raw: Option<String> = storage.get_item(&key).ok().flatten();
-    let Some(raw) = raw else {
-        return (Outbox::new(), None);
+    let (entries, problem) = read_local(&storage, activity_id);
+    notes.extend(problem);
+    Restored {
+        entries,
+        backend: Backend::LocalStorage,
+        problem: (!notes.is_empty()).then(|| notes.join(" ")),
+    }
+}
+
+/// The localStorage copy, or a note on why it could not be read. A copy that cannot be
+/// read is moved aside (never deleted) so its statements can be recovered.
+fn read_local(storage: &Storage, activity_id: &str) -> (Vec<Entry>, Option<String>) {
+    let key = outbox_key(activity_id);
+    let Some(raw) = storage.get_item(&key).ok().flatten() else {
+        return (vec![], None);
     };
     match Outbox::restore(&raw) {
-        Ok(outbox) => (outbox, None),
+        Ok(outbox) => (outbox.entries().to_vec(), None),
         Err(e) => {
             let aside = format!("{key}.unreadable.{}", js_sys::Date::now() as i64);
             let _ = storage.set_item(&aside, &raw);
-            (Outbox::new(), Some(format!("{e} (kept as {aside})")))
+            let _ = storage.remove_item(&key);
+            (vec![], Some(format!("{e} (kept as {aside})")))
         }
     }
 }
 
-/// Delivered statements kept in the saved copy; older delivered ones are dropped so that
-/// storage stays small, while undelivered ones are always kept.
-const KEEP_DELIVERED: usize = 500;
+/// Moves a localStorage outbox (the first version's, or the fallback's) into IndexedDB;
+/// the old copy is removed only once IndexedDB holds every statement of it.
+async fn migrate(activity_id: &str, entries: &mut Vec<Entry>) -> Option<String> {
+    let storage = local()?;
+    let (old, problem) = read_local(&storage, activity_id);
+    let new: Vec<Entry> = old
+        .into_iter()
+        .filter(|e| !entries.iter().any(|x| x.id == e.id))
+        .collect();
+    match idb::write(activity_id, &new).await {
+        Ok(()) => {
+            let _ = storage.remove_item(&outbox_key(activity_id));
+            entries.extend(new);
+            entries.sort_by(|a, b| a.seq.total_cmp(&b.seq));
+            problem
+        }
+        Err(e) => Some(format!(
+            "the record saved by an earlier version stays in localStorage: {e}"
+        )),
+    }
+}
 
-/// Saves the outbox, or says why the browser refused.
-pub fn save_outbox(activity_id: &str, outbox: &Outbox) -> Result<(), PlayerError> {
-    let mut outbox = outbox.clone();
-    outbox.prune_delivered(KEEP_DELIVERED);
-    let json = outbox.to_json();
-    local()
-        .ok_or_else(|| PlayerError::Storage(UNAVAILABLE.to_string()))?
-        .set_item(&outbox_key(activity_id), &json)
-        .map_err(|_| {
-            PlayerError::Storage(
-                "the browser refused to save the learning record (storage full or disabled)".into(),
-            )
-        })
+/// Saves the changed entries: into IndexedDB, or as a whole new copy of `outbox` in
+/// localStorage. Says why the browser refused, if it did.
+pub async fn save(
+    backend: Backend,
+    activity_id: &str,
+    outbox: &Outbox,
+    changed: &[Entry],
+) -> Result<(), PlayerError> {
+    match backend {
+        Backend::IndexedDb => idb::write(activity_id, changed).await.map_err(|e| {
+            PlayerError::Storage(format!(
+                "the browser refused to save the learning record ({e})"
+            ))
+        }),
+        Backend::LocalStorage => {
+            let mut outbox = outbox.clone();
+            outbox.prune_delivered(KEEP_DELIVERED);
+            local()
+                .ok_or_else(|| PlayerError::Storage(UNAVAILABLE.to_string()))?
+                .set_item(&outbox_key(activity_id), &outbox.to_json())
+                .map_err(|_| {
+                    PlayerError::Storage(
+                        "the browser refused to save the learning record (storage full or disabled)"
+                            .into(),
+                    )
+                })
+        }
+        Backend::Memory => Err(PlayerError::Storage(UNAVAILABLE.to_string())),
+    }
 }
 
 /// A stable anonymous learner id for this browser, made on first use.

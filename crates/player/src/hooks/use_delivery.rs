@@ -1,16 +1,128 @@
-//! Delivering statements: sending each batch the reducer takes, retrying after the delay
-//! the outbox asks for (or at once when the browser comes back online), and saving the
-//! outbox after every change so that a closed tab loses nothing.
+//! Delivering statements: reading the stored outbox, writing every change to it before
+//! anything is sent, sending each batch the reducer takes (only from the tab that holds
+//! the module's sender lock), retrying after the delay the outbox asks for or at once when
+//! the browser comes back online or the page is hidden, and a last `keepalive` send when
+//! the page goes away.
 
-use crate::glue::{http, storage};
+use crate::glue::{http, idb, storage, tabs};
 use crate::state::{Action, PlayerContext};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
+use pelita_xapi::Entry;
+use std::rc::Rc;
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Runs delivery for the player state `ctx`.
 #[hook]
 pub fn use_delivery(ctx: &PlayerContext) {
+    let activity_id: Rc<str> = use_memo((), |_| ctx.activity_id()).as_str().into();
+    // Read the stored outbox once.
+    {
+        let dispatcher = ctx.dispatcher();
+        let activity_id = activity_id.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let restored = storage::restore(&activity_id).await;
+                dispatcher.dispatch(Action::Restored(Rc::new(restored)));
+            });
+        });
+    }
+    // Be the module's sender while this tab can send: it has an LRS, and the LRS has not
+    // refused its credentials.
+    {
+        let dispatcher = ctx.dispatcher();
+        let activity_id = activity_id.clone();
+        let can_send = ctx.has_lrs() && ctx.outbox.paused().is_none();
+        use_effect_with(can_send, move |&can_send| {
+            let claim = can_send.then(|| {
+                let dispatcher = dispatcher.clone();
+                tabs::become_sender(&activity_id, move || {
+                    dispatcher.dispatch(Action::BecameSender)
+                })
+            });
+            move || {
+                if let Some(claim) = claim {
+                    claim.release();
+                    dispatcher.dispatch(Action::StoppedSending);
+                }
+            }
+        });
+    }
+    // Read the stored outbox again when another tab changed it or this tab became the
+    // sender, so that whichever tab sends, it sends everything.
+    {
+        let dispatcher = ctx.dispatcher();
+        let activity_id = activity_id.clone();
+        let durable = ctx.backend == Some(storage::Backend::IndexedDb);
+        use_effect_with((ctx.sync, durable), move |&(_, durable)| {
+            if durable {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok((entries, _)) = idb::load(&activity_id).await {
+                        dispatcher.dispatch(Action::Merged(Rc::new(entries)));
+                    }
+                });
+            }
+        });
+    }
+    // Listen for other tabs' news.
+    let channel = use_memo((), |_| tabs::channel());
+    {
+        let dispatcher = ctx.dispatcher();
+        let activity_id = activity_id.clone();
+        use_effect_with(channel.clone(), move |channel| {
+            let listener = channel.as_ref().as_ref().map(|channel| {
+                EventListener::new(channel, "message", move |event| {
+                    let about = event
+                        .dyn_ref::<web_sys::MessageEvent>()
+                        .and_then(|m| m.data().as_string());
+                    if about.as_deref() == Some(&*activity_id) {
+                        dispatcher.dispatch(Action::SyncNeeded);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // Write every change before anything is sent (the reducer sends only saved entries).
+    {
+        let dispatcher = ctx.dispatcher();
+        let activity_id = activity_id.clone();
+        let backend = ctx.backend;
+        let outbox = ctx.outbox.clone();
+        let channel = channel.clone();
+        let had_problem = ctx.storage_problem.is_some();
+        use_effect_with((ctx.revision, backend), move |_| {
+            let Some(backend) = backend else { return };
+            let changed: Vec<Entry> = outbox.unsaved().cloned().collect();
+            if changed.is_empty() || backend == storage::Backend::Memory {
+                return;
+            }
+            wasm_bindgen_futures::spawn_local(async move {
+                let written: Rc<Vec<(Uuid, &'static str)>> = Rc::new(
+                    changed
+                        .iter()
+                        .map(|e| (e.id, e.delivery.storage_name()))
+                        .collect(),
+                );
+                match storage::save(backend, &activity_id, &outbox, &changed).await {
+                    Ok(()) => {
+                        dispatcher.dispatch(Action::Written(written));
+                        if let Some(channel) = channel.as_ref() {
+                            tabs::announce(channel, &activity_id);
+                        }
+                    }
+                    Err(problem) => {
+                        if !had_problem {
+                            web_sys::console::warn_1(&problem.to_string().into());
+                        }
+                        dispatcher.dispatch(Action::StorageFailed(problem.to_string(), written));
+                    }
+                }
+            });
+        });
+    }
     // Send the batch in flight; keyed by its ids, so each batch is sent exactly once.
     {
         let batch = ctx.batch.clone();
@@ -34,33 +146,48 @@ pub fn use_delivery(ctx: &PlayerContext) {
         let dispatcher = ctx.dispatcher();
         let delay = ctx.outbox.retry_delay_ms();
         use_effect_with((ctx.waiting_retry, delay), move |&(waiting, delay)| {
-            let timeout =
-                waiting.then(|| Timeout::new(delay, move || dispatcher.dispatch(Action::RetryNow)));
+            let timeout = waiting.then(|| {
+                Timeout::new(delay.min(u64::from(u32::MAX)) as u32, move || {
+                    dispatcher.dispatch(Action::RetryNow)
+                })
+            });
             move || drop(timeout)
         });
     }
-    // Retry at once when the browser says it is online again.
+    // Send at once when the browser is online again, and when the page is hidden (on
+    // phones a hidden page is often closed without any further event): sends use
+    // `keepalive`, so they finish even if the page is gone by then.
+    let latest = use_mut_ref(|| ctx.clone());
+    *latest.borrow_mut() = ctx.clone();
     {
         let dispatcher = ctx.dispatcher();
         use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::window(), "online", move |_| {
-                dispatcher.dispatch(Action::RetryNow)
+            let window = gloo::utils::window();
+            let online = {
+                let dispatcher = dispatcher.clone();
+                EventListener::new(&window, "online", move |_| {
+                    dispatcher.dispatch(Action::RetryNow)
+                })
+            };
+            let hidden = EventListener::new(&gloo::utils::document(), "visibilitychange", {
+                let dispatcher = dispatcher.clone();
+                move |_| dispatcher.dispatch(Action::RetryNow)
             });
-            move || drop(listener)
-        });
-    }
-    // Save the outbox after every change.
-    {
-        let outbox = ctx.outbox.clone();
-        let activity_id = ctx.activity_id();
-        let dispatcher = ctx.dispatcher();
-        let had_problem = ctx.storage_problem.is_some();
-        use_effect_with(ctx.revision, move |_| {
-            if let Err(problem) = storage::save_outbox(&activity_id, &outbox) {
-                if !had_problem {
-                    dispatcher.dispatch(Action::StorageFailed(problem.to_string()));
+            // As the page goes away, whatever is queued and not already on its way goes out
+            // in one last keepalive request; the reducer will not run again to send it.
+            let exit = EventListener::new(&window, "pagehide", move |_| {
+                let state = latest.borrow();
+                if !state.sender {
+                    return;
                 }
-            }
+                if let (Some(url), Some(batch)) = (
+                    state.launch.statements_url(),
+                    state.outbox.exit_batch(http::KEEPALIVE_MAX_BYTES),
+                ) {
+                    http::post_statements_on_exit(&url, state.launch.auth.as_deref(), batch.body);
+                }
+            });
+            move || drop((online, hidden, exit))
         });
     }
 }

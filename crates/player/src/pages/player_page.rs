@@ -1,11 +1,11 @@
 //! The player around a loaded module: header, the current page or the result, and the
 //! learning record.
 
-use crate::components::{language_switch, RecordPanel};
+use crate::components::{language_switch, sync_status, RecordPanel};
 use crate::glue::{browser_env::BrowserEnv, location, storage};
 use crate::hooks::use_delivery;
 use crate::pages::{LessonPage, ResultPage};
-use crate::state::{activity_id, Action, PlayerContext, PlayerState};
+use crate::state::{Action, PlayerContext, PlayerState};
 use pelita_lesson::{Command, Module, Phase};
 use pelita_xapi::{Account, Agent, Env, Launch};
 use std::rc::Rc;
@@ -63,9 +63,8 @@ pub fn PlayerPage(props: &Props) -> Html {
         let launch = props.launch.clone();
         use_reducer(move || {
             let actor = launch.actor.clone().unwrap_or_else(local_learner);
-            let (outbox, problem) = storage::load_outbox(&activity_id(&module, &launch));
             let lang = choose_language(&module, &launch);
-            PlayerState::new(module, module_path, launch, actor, outbox, lang, problem)
+            PlayerState::new(module, module_path, launch, actor, lang)
         })
     };
     use_delivery(&state);
@@ -97,6 +96,10 @@ pub fn PlayerPage(props: &Props) -> Html {
             dispatcher.dispatch(Action::SetLanguage(lang));
         })
     };
+    let onresume = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Resume))
+    };
     let lang = state.lang.clone();
     let fallback = state.module.default_language().to_string();
     let title = state.module.title.text(&lang, &fallback).to_string();
@@ -110,6 +113,7 @@ pub fn PlayerPage(props: &Props) -> Html {
                 <header class="top">
                     <p class="module-title">{ title }</p>
                     { language_switch(&state.module.languages, &lang, &onlanguage) }
+                    { sync_status(&state, &onresume) }
                 </header>
                 { body }
                 <RecordPanel />
