@@ -33,6 +33,9 @@ pub struct Launch {
     /// The most statements per request (`batch_size`, 1 to 500; default
     /// [`crate::DEFAULT_BATCH`]), for an LRS that limits its request size.
     pub batch_size: Option<usize>,
+    /// How long one send may take before it counts as failed (`send_timeout`, in seconds,
+    /// 1 to 300; default 30).
+    pub send_timeout_s: Option<u32>,
 }
 
 impl Launch {
@@ -75,6 +78,7 @@ impl Launch {
             module: other.module.or(self.module),
             lang: other.lang.or(self.lang),
             batch_size: other.batch_size.or(self.batch_size),
+            send_timeout_s: other.send_timeout_s.or(self.send_timeout_s),
         }
     }
 
@@ -84,6 +88,11 @@ impl Launch {
             max_batch: self.batch_size.unwrap_or(crate::DEFAULT_BATCH),
             ..crate::Policy::default()
         }
+    }
+
+    /// How long one send may take, in milliseconds.
+    pub fn send_timeout_ms(&self) -> u32 {
+        self.send_timeout_s.unwrap_or(30) * 1000
     }
 
     /// The Statements resource, when an LRS is configured.
@@ -131,6 +140,24 @@ impl LaunchReader {
             }
             _ => {
                 self.problem(name, "expected a string".into());
+                None
+            }
+        }
+    }
+
+    /// A whole number from 1 to `max`, given as a number or, in a query, as text.
+    fn whole_number(&mut self, name: &str, value: &Value, max: u32) -> Option<u32> {
+        let number = match value {
+            Value::String(s) => s.trim().parse::<u32>().ok(),
+            other => other.as_u64().and_then(|n| u32::try_from(n).ok()),
+        };
+        match number {
+            Some(n) if (1..=max).contains(&n) => Some(n),
+            _ => {
+                self.problem(
+                    name,
+                    format!("`{value}` is not a whole number from 1 to {max}"),
+                );
                 None
             }
         }
@@ -211,19 +238,19 @@ impl LaunchReader {
                 }
             }
             "batch_size" => {
-                let number = match value {
-                    Value::String(s) => s.trim().parse::<u64>().ok(),
-                    other => other.as_u64(),
-                };
-                match number {
-                    Some(n @ 1..=500) => self.launch.batch_size = Some(n as usize),
-                    _ => self.problem(name, format!("`{value}` is not a whole number from 1 to 500")),
+                if let Some(n) = self.whole_number(name, value, 500) {
+                    self.launch.batch_size = Some(n as usize);
+                }
+            }
+            "send_timeout" => {
+                if let Some(n) = self.whole_number(name, value, 300) {
+                    self.launch.send_timeout_s = Some(n);
                 }
             }
             _ if lenient => {}
             other => self.problem(
                 other,
-                "unknown key; expected endpoint, auth, actor, registration, activity_id, lang, batch_size"
+                "unknown key; expected endpoint, auth, actor, registration, activity_id, lang, batch_size, send_timeout"
                     .into(),
             ),
         }

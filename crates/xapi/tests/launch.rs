@@ -168,3 +168,19 @@ fn batch_size_is_a_bounded_whole_number() {
         problems[0].message
     );
 }
+
+#[test]
+fn send_timeout_is_in_seconds_and_bounded() {
+    assert_eq!(Launch::default().send_timeout_ms(), 30_000);
+    let launch = Launch::from_query(&q(&[("send_timeout", "2")])).expect("valid");
+    assert_eq!(launch.send_timeout_ms(), 2_000);
+    for bad in ["0", "301", "1.5", "soon"] {
+        let problems = Launch::from_query(&q(&[("send_timeout", bad)])).expect_err(bad);
+        assert_eq!(problems[0].field, "query: send_timeout", "{bad}");
+        assert!(
+            problems[0].message.contains("1 to 300"),
+            "{}",
+            problems[0].message
+        );
+    }
+}

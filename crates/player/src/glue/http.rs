@@ -24,21 +24,24 @@ pub async fn get_text(url: &str) -> Result<Option<String>, PlayerError> {
     }
 }
 
-/// How long a send may take before it counts as a network failure: long enough for a
-/// large batch on a slow link, short enough that a stalled connection is retried.
-pub const SEND_TIMEOUT_MS: u32 = 30_000;
-
 /// Request bodies up to this size are sent with `keepalive`, so that a send started just
 /// before the page goes away still reaches the LRS (browsers cap keepalive bodies at
 /// 64 KiB in total).
 pub const KEEPALIVE_MAX_BYTES: usize = 60 * 1024;
 
 /// POSTs a batch of statements (a JSON array) with the version header and the launch's
-/// authorization, giving up after [`SEND_TIMEOUT_MS`]. Small batches go with `keepalive`.
-pub async fn post_statements(url: &str, auth: Option<&str>, body: String) -> SendOutcome {
+/// authorization, giving up after `timeout_ms` (the launch's `send_timeout`: long enough
+/// for a large batch on a slow link, short enough that a stalled connection is retried).
+/// Small batches go with `keepalive`.
+pub async fn post_statements(
+    url: &str,
+    auth: Option<&str>,
+    body: String,
+    timeout_ms: u32,
+) -> SendOutcome {
     let controller = web_sys::AbortController::new().ok();
     let timer = controller.clone().map(|c| {
-        gloo::timers::callback::Timeout::new(SEND_TIMEOUT_MS, move || {
+        gloo::timers::callback::Timeout::new(timeout_ms, move || {
             c.abort_with_reason(&"timeout".into())
         })
     });
@@ -46,7 +49,7 @@ pub async fn post_statements(url: &str, auth: Option<&str>, body: String) -> Sen
     let outcome = match send(url, auth, body, signal.as_ref()).await {
         Ok(outcome) => outcome,
         Err(_) if signal.as_ref().is_some_and(|s| s.aborted()) => {
-            SendOutcome::Network(format!("no answer within {} s", SEND_TIMEOUT_MS / 1000))
+            SendOutcome::Network(format!("no answer within {} s", timeout_ms / 1000))
         }
         Err(e) => SendOutcome::Network(
             e.dyn_ref::<js_sys::Error>()

@@ -129,12 +129,18 @@ pub fn use_delivery(ctx: &PlayerContext) {
         let ids = batch.as_ref().map(|b| b.ids.clone());
         let url = ctx.launch.statements_url();
         let auth = ctx.launch.auth.clone();
+        let timeout_ms = ctx.launch.send_timeout_ms();
         let dispatcher = ctx.dispatcher();
         use_effect_with(ids, move |ids| {
             if let (Some(ids), Some(batch), Some(url)) = (ids.clone(), batch, url) {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let outcome =
-                        http::post_statements(&url, auth.as_deref(), batch.body.clone()).await;
+                    let outcome = http::post_statements(
+                        &url,
+                        auth.as_deref(),
+                        batch.body.clone(),
+                        timeout_ms,
+                    )
+                    .await;
                     dispatcher.dispatch(Action::Delivered(ids, outcome));
                 });
             }
