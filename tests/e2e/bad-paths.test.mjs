@@ -150,12 +150,18 @@ test('a browser that blocks storage still plays the module and delivers the reco
 });
 
 test('a player that cannot download says so instead of loading forever', async () => {
-  const page = await browser.newPage();
-  await page.route('**/*.wasm', (route) => route.abort());
-  await page.goto(playerUrl(server.url, { module: 'modules/phishing.json' }));
-  await page.waitForSelector('.error-page[role=alert]');
-  assert.match(await page.textContent('.error-page'), /Pelita could not start/);
-  await page.close();
+  // A first visit, in a fresh profile: in the shared one the service worker (www/sw.js)
+  // already serves the wasm from its cache, where page.route cannot reach it.
+  const fresh = await launchBrowser();
+  try {
+    const page = fresh.page;
+    await page.route('**/*.wasm', (route) => route.abort());
+    await page.goto(playerUrl(server.url, { module: 'modules/phishing.json' }));
+    await page.waitForSelector('.error-page[role=alert]');
+    assert.match(await page.textContent('.error-page'), /Pelita could not start/);
+  } finally {
+    await fresh.close();
+  }
 });
 
 test('launch.json beside the module configures the LRS, and the query overrides it', async () => {

@@ -169,7 +169,14 @@ fn dist(dev: bool) -> Result<()> {
             bail!("index.html still contains the marker {marker}");
         }
     }
-    fs::write(out.join("index.html"), html)?;
+    fs::write(out.join("index.html"), &html)?;
+    // index.html names both hashed assets and holds the inlined style and scripts, so its
+    // hash changes whenever any part of the app shell does.
+    write_service_worker(
+        &out,
+        &hash_of(html.as_bytes()),
+        &["index.html", &js_name, &wasm_name],
+    )?;
 
     let modules_ok = check_modules(&out.join("modules"))?;
     // The page preloads launch.json beside the module; an empty one (no LRS, records kept
@@ -189,6 +196,31 @@ fn dist(dev: bool) -> Result<()> {
             "; some modules have problems (see above)"
         }
     );
+    Ok(())
+}
+
+/// Fills in the service worker's build line: this build's version and its app-shell files,
+/// which the worker downloads at install. Without that line the worker would cache nothing
+/// (or another build's files), so a missing or repeated marker fails the build.
+fn write_service_worker(out: &Path, version: &str, shell: &[&str]) -> Result<()> {
+    const MARKER: &str = "/* pelita:build */";
+    let path = out.join("sw.js");
+    let text = fs::read_to_string(&path).context("reading sw.js (www/sw.js is missing?)")?;
+    let marked = text.lines().filter(|l| l.contains(MARKER)).count();
+    if marked != 1 {
+        bail!("www/sw.js must have exactly one line with the marker {MARKER}, found {marked}");
+    }
+    let files: Vec<String> = shell.iter().map(|name| format!("\"{name}\"")).collect();
+    let build = format!(
+        "const BUILD = {{\"version\":\"{version}\",\"shell\":[{}]}};",
+        files.join(",")
+    );
+    let mut filled = String::with_capacity(text.len() + build.len());
+    for line in text.lines() {
+        filled.push_str(if line.contains(MARKER) { &build } else { line });
+        filled.push('\n');
+    }
+    fs::write(&path, filled)?;
     Ok(())
 }
 
