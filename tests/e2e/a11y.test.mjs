@@ -54,6 +54,14 @@ test('no WCAG A/AA violations on any screen, in both languages, at 320 px', asyn
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(wide <= 0, `at 320 px the open record scrolls the page sideways by ${wide}px (${lang})`);
   }
+  // Leaving in the middle of an attempt: the offer to continue.
+  await page.goto(playerUrl(server.url, { module: 'modules/phishing.json', lang: 'en' }));
+  await page.waitForSelector('#q-q-pin-true');
+  await chooseByMouse(page).trueFalse('q-pin', 'true');
+  await page.reload();
+  await page.waitForSelector('main.resume');
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus is on the question');
+  assert.deepEqual(await violations(page), [], 'offer to continue');
   await page.goto(playerUrl(server.url, { module: 'modules/none.json' }));
   await page.waitForSelector('.error-page');
   assert.deepEqual(await violations(page), [], 'error page');

@@ -42,6 +42,19 @@ export async function expectHeading(page, text) {
   await page.waitForFunction((t) => document.querySelector('h1')?.textContent === t, text, { timeout: 10_000 });
 }
 
+/**
+ * Waits until the player shows a page, a result or the offer to continue a saved attempt,
+ * and answers the offer with `choice` ('continue' or 'start over') when it comes. Returns
+ * whether the offer was made.
+ */
+export async function answerResumeOffer(page, choice = 'continue') {
+  await page.waitForSelector('.player main.page, .player main.result, .player main.resume');
+  if (!(await page.$('main.resume'))) return false;
+  await page.click(choice === 'continue' ? 'main.resume button.primary' : 'main.resume button.secondary');
+  await page.waitForSelector('.player main.page, .player main.result');
+  return true;
+}
+
 /** Waits until the page heading is no longer `before`, so the next step acts on the new page. */
 async function pageChanged(page, before) {
   await page.waitForFunction((b) => document.querySelector('h1')?.textContent !== b, before, { timeout: 10_000 });

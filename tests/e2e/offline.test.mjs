@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serveStatic } from '../support/serve.mjs';
 import { launchBrowser } from '../support/browser.mjs';
-import { DIST, requireDist, playerUrl, chooseByMouse } from './helpers.mjs';
+import { DIST, requireDist, playerUrl, chooseByMouse, answerResumeOffer } from './helpers.mjs';
 
 const MODULE = 'modules/phishing.json';
 // What each test opened (servers, browsers, folders), closed when it ends.
@@ -46,6 +46,7 @@ async function browserWith() {
 /** Opens the player and waits until the service worker controls the tab. */
 async function openControlled(page, url) {
   await page.goto(playerUrl(url, { module: MODULE, lang: 'en' }));
+  await answerResumeOffer(page, 'continue');
   await page.waitForSelector('#q-q-pin-true');
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
 }
@@ -130,6 +131,8 @@ test('after one online visit the module opens and plays offline, images included
   server.seen.length = 0;
   await context.setOffline(true);
   await page.reload();
+  // The first visit's attempt was saved on this device: continue it.
+  await answerResumeOffer(page, 'continue');
   await page.waitForSelector('#q-q-pin-true');
   assert.equal(await page.evaluate(() => navigator.onLine), false);
   await playToImage(page);
@@ -217,6 +220,7 @@ test('a new deployment takes over once the old tabs are closed; an open tab keep
   server.seen.length = 0;
   await context.setOffline(true);
   await tabC.reload();
+  await answerResumeOffer(tabC, 'continue');
   await tabC.waitForSelector('#q-q-pin-true');
   assert.deepEqual(await assetsOf(tabC), next.shell.slice(1));
   await playToImage(tabC);

@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLrs } from '../support/lrs.mjs';
+import { startProxy } from '../support/proxy.mjs';
 import { serveStatic } from '../support/serve.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { validateStatements } from '../support/validate.mjs';
@@ -16,22 +17,30 @@ import {
 } from './helpers.mjs';
 
 const ACTOR = { objectType: 'Agent', name: 'Siti Rahma', mbox: 'mailto:siti.rahma@example.go.id' };
-let lrs, server, browser, page, errors;
+let lrs, proxy, server, browser, page, errors;
 const missing = [];
 
 before(async () => {
   requireDist();
   lrs = await startLrs({ username: 'pelita', password: 'e2e-secret' });
+  // The reference LRS has no State API; the harness's proxy adds one, as a real LRS has.
+  proxy = await startProxy({ target: lrs.endpoint, stateApi: { auth: lrs.auth } });
   server = await serveStatic({ root: DIST });
   browser = await launchBrowser({ viewport: { width: 360, height: 740 } });
   page = browser.page;
   errors = browser.watch(page);
-  page.on('response', (r) => { if (r.status() >= 400) missing.push(new URL(r.url()).pathname); });
+  // A 404 for the saved attempt only means there is none yet.
+  page.on('response', (r) => {
+    const url = new URL(r.url());
+    const noSavedAttempt = r.status() === 404 && url.pathname.endsWith('/activities/state') && r.request().method() === 'GET';
+    if (r.status() >= 400 && !noSavedAttempt) missing.push(url.pathname);
+  });
 });
 
 after(async () => {
   await browser?.close();
   await server?.close();
+  await proxy?.close();
   await lrs?.stop();
 });
 
@@ -41,7 +50,7 @@ const qid = (s) => s.object.id.replace(`${MODULE_ID}/question/`, '');
 test('a failing pass by keyboard, a passing pass by mouse, all in the LRS', async () => {
   await page.goto(playerUrl(server.url, {
     module: 'modules/phishing.json',
-    endpoint: lrs.endpoint,
+    endpoint: proxy.endpoint(lrs.endpoint),
     auth: lrs.auth,
     actor: ACTOR,
     lang: 'en',
@@ -172,5 +181,7 @@ test('a failing pass by keyboard, a passing pass by mouse, all in the LRS', asyn
   // No request failed (the build writes an empty launch.json beside the modules) and the
   // console stayed clean.
   assert.deepEqual(missing, []);
-  assert.deepEqual(errors, [], 'no console errors');
+  // Chromium logs the saved-attempt 404 (allowed above) as a failed resource.
+  const unexpected = errors.filter((e) => !(missing.length === 0 && /status of 404/.test(e.text)));
+  assert.deepEqual(unexpected, [], 'no console errors');
 });

@@ -97,7 +97,7 @@
 // connection per request makes every drop a real network error for the page.
 
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
@@ -120,14 +120,18 @@ const XAPI_VERSION = '1.0.3';
  *
  * @param {object} options
  * @param {string} options.target The LRS origin, e.g. "http://127.0.0.1:38211".
+ * @param {{auth: string}} [options.stateApi] Serve the xAPI State API (`…/activities/state`)
+ *   in the proxy itself, in memory, for requests with exactly this Authorization header:
+ *   the reference LRS has none (see stateApiAnswer). `proxy.states` holds the documents.
  */
-export async function startProxy({ target } = {}) {
+export async function startProxy({ target, stateApi = null } = {}) {
   const upstream = new URL(target);
   if (upstream.protocol !== 'http:') throw new Error(`proxy target must be http:, got ${target}`);
   // The tests send no traffic beyond loopback; a target elsewhere is a mistake.
   if (!LOOPBACK.has(upstream.hostname)) throw new Error(`proxy target must be on loopback, got ${target}`);
 
   const agent = new http.Agent({ keepAlive: false });
+  const states = new Map();
   const log = [];
   const queue = [];
   const stickies = [];
@@ -240,6 +244,33 @@ export async function startProxy({ target } = {}) {
     entry.rule = rule;
 
     const action = rule ? rule.action : 'forward';
+    if (action === 'forward' && stateApi && req.method === 'OPTIONS' && url.pathname.endsWith('/activities/state')) {
+      // The CORS preflight of the emulated resource, answered the way the LRS answers its own.
+      res.writeHead(204, {
+        'access-control-allow-origin': req.headers.origin ?? '*',
+        'access-control-allow-credentials': 'true',
+        'access-control-allow-methods': 'GET,PUT,POST,DELETE',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+        vary: 'Origin',
+        connection: 'close',
+      });
+      res.end();
+      finish(entry, { action: 'state', status: 204 });
+      return;
+    }
+    if (action === 'forward' && stateApi && req.method !== 'OPTIONS' && url.pathname.endsWith('/activities/state')) {
+      const answer = stateApiAnswer(req, url, body, states, stateApi.auth);
+      const synthetic = syntheticAnswer(req, { status: answer.status, headers: answer.headers, body: answer.body ?? '' });
+      if (answer.body === undefined) {
+        delete synthetic.headers['content-type'];
+        synthetic.headers['content-length'] = '0';
+        synthetic.body = undefined;
+      }
+      res.writeHead(answer.status, synthetic.headers);
+      res.end(synthetic.body);
+      finish(entry, { action: 'state', status: answer.status });
+      return;
+    }
     if (action === 'drop') {
       dropClient();
       finish(entry, { action: 'dropped' });
@@ -405,6 +436,8 @@ export async function startProxy({ target } = {}) {
     },
     faults,
     log,
+    /** The State API documents (with stateApi), keyed by their query; values {text, etag, query}. */
+    states,
     waitFor,
     describe,
     close,
@@ -510,4 +543,42 @@ function syntheticAnswer(req, rule) {
   }
   for (const [name, value] of own) headers[name] = value;
   return { headers, body };
+}
+
+/**
+ * One State API request against the in-memory store `states`, as xAPI 1.0.3 says: GET
+ * (200 with the document and its ETag, or 404), PUT (204, replacing; 412 when If-Match
+ * names another version or If-None-Match: * finds one), DELETE (204). The document is
+ * keyed by stateId, activityId, agent (as sent) and registration; the version header and
+ * the Authorization given to startProxy are required, as a real LRS would.
+ */
+function stateApiAnswer(req, url, body, states, auth) {
+  const json = (status, value) => ({ status, body: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
+  if (!req.headers['x-experience-api-version']) return json(400, { message: 'X-Experience-API-Version header missing' });
+  if (req.headers.authorization !== auth) return json(401, { message: 'Unauthorised' });
+  const q = url.searchParams;
+  for (const name of ['stateId', 'activityId', 'agent']) {
+    if (!q.get(name)) return json(400, { message: `${name} is required` });
+  }
+  const key = JSON.stringify(['stateId', 'activityId', 'agent', 'registration'].map((n) => q.get(n)));
+  const current = states.get(key);
+  const etagOf = (text) => `"${createHash('sha1').update(text).digest('hex')}"`;
+  if (req.method === 'GET') {
+    if (!current) return json(404, { message: 'no such state' });
+    return { status: 200, body: current.text, headers: { 'content-type': 'application/json', etag: current.etag } };
+  }
+  if (req.method === 'PUT' || req.method === 'POST') {
+    const ifMatch = req.headers['if-match'];
+    if (ifMatch && (!current || ifMatch !== current.etag)) return json(412, { message: 'If-Match does not match' });
+    if (req.headers['if-none-match'] === '*' && current) return json(412, { message: 'the document exists' });
+    const text = body.toString('utf8');
+    const etag = etagOf(text);
+    states.set(key, { text, etag, query: Object.fromEntries(q) });
+    return { status: 204, body: undefined, headers: { etag } };
+  }
+  if (req.method === 'DELETE') {
+    states.delete(key);
+    return { status: 204, body: undefined, headers: {} };
+  }
+  return json(405, { message: `${req.method} is not supported` });
 }

@@ -481,3 +481,36 @@ test('from a Chromium page: drops are network errors every time, and a 503 is re
   const stored = await Promise.all(batches.map(([s]) => storedCount(s.id)));
   assert.deepEqual(stored, [1, 0, 1, 0, 1]);
 });
+
+test('with stateApi, the proxy serves the State API in memory with ETags and If-Match', async () => {
+  const lrs = await startLrs();
+  const proxy = await startProxy({ target: lrs.endpoint, stateApi: { auth: lrs.auth } });
+  try {
+    const agent = JSON.stringify({ mbox: 'mailto:a@example.org' });
+    const url = proxy.endpoint(lrs.endpoint) + `activities/state?stateId=s&activityId=${encodeURIComponent('https://example.org/a')}&agent=${encodeURIComponent(agent)}`;
+    const headers = { Authorization: lrs.auth, 'X-Experience-API-Version': '1.0.3', Origin: 'http://127.0.0.1:1' };
+    assert.equal((await fetch(url, { headers })).status, 404);
+    const put = await fetch(url, { method: 'PUT', headers: { ...headers, 'Content-Type': 'application/json' }, body: '{"a":1}' });
+    assert.equal(put.status, 204);
+    const etag = put.headers.get('etag');
+    assert.match(etag, /^"[0-9a-f]{40}"$/);
+    assert.match(put.headers.get('access-control-expose-headers'), /ETag/i);
+    const got = await fetch(url, { headers });
+    assert.equal(got.status, 200);
+    assert.equal(await got.text(), '{"a":1}');
+    assert.equal(got.headers.get('etag'), etag);
+    const stale = await fetch(url, { method: 'PUT', headers: { ...headers, 'If-Match': '"nope"' }, body: '{"a":2}' });
+    assert.equal(stale.status, 412);
+    const fresh = await fetch(url, { method: 'PUT', headers: { ...headers, 'If-Match': etag }, body: '{"a":3}' });
+    assert.equal(fresh.status, 204);
+    assert.equal([...proxy.states.values()][0].text, '{"a":3}');
+    assert.equal((await fetch(url, { headers: { ...headers, Authorization: 'Basic eDp5' } })).status, 401);
+    assert.equal((await fetch(url, { headers: { Authorization: lrs.auth } })).status, 400, 'the version header is required');
+    assert.equal((await fetch(url, { method: 'DELETE', headers })).status, 204);
+    assert.equal((await fetch(url, { headers })).status, 404);
+    assert.ok(proxy.log.every((e) => e.action === 'state'));
+  } finally {
+    await proxy.close();
+    await lrs.stop();
+  }
+});

@@ -23,4 +23,4 @@ pub use model::{
     Block, Choice, Feedback, Image, Inline, Lesson, Module, Page, Question, QuestionKind, RichBlock,
 };
 pub use scoring::{judge, Outcome, Score};
-pub use session::{Answer, Command, Event, PageRef, Phase, Response, Session};
+pub use session::{Answer, Command, Event, PageRef, Phase, Response, Session, Snapshot};

@@ -85,6 +85,9 @@ pub enum Command {
     Finish,
     /// Begin a new attempt after finishing.
     Retry,
+    /// The learner leaves in the middle of an attempt, meaning to come back; the state
+    /// does not change.
+    Suspend,
 }
 
 /// What happened, in order; each becomes one or more statements.
@@ -106,6 +109,16 @@ pub enum Event {
         question: String,
         /// The answer and its score.
         answer: Answer,
+    },
+    /// A saved attempt was taken up again (see [`Session::resume`]).
+    Resumed {
+        /// The attempt number.
+        attempt: u32,
+    },
+    /// The learner left in the middle of the attempt.
+    Suspended {
+        /// The attempt number.
+        attempt: u32,
     },
     /// The attempt was finished: completed, then judged.
     Finished {
@@ -270,6 +283,12 @@ impl Session {
                 set(&mut self.answers, question.clone(), answer.clone());
                 Ok(vec![Event::Answered { question, answer }])
             }
+            Command::Suspend => {
+                self.require_in_progress()?;
+                Ok(vec![Event::Suspended {
+                    attempt: self.attempt,
+                }])
+            }
             Command::Finish => {
                 self.require_in_progress()?;
                 let score = Score {
@@ -286,6 +305,76 @@ impl Session {
                 }])
             }
         }
+    }
+
+    /// What is needed to take this attempt up again later, on this device or another:
+    /// `None` unless an attempt is in progress.
+    pub fn snapshot(&self) -> Option<Snapshot> {
+        (self.phase == Phase::InProgress).then(|| Snapshot {
+            attempt: self.attempt,
+            page: self.current,
+            answers: self
+                .answers
+                .iter()
+                .map(|(q, a)| (q.clone(), a.response.clone()))
+                .collect(),
+            drafts: self.drafts.clone(),
+        })
+    }
+
+    /// Takes a saved attempt up again: the same attempt number, page, answers (judged
+    /// again against the module, so a score can never come from storage) and drafts.
+    /// Everything in the snapshot is checked against the module first; a snapshot that
+    /// does not fit (the module changed since) is refused with every reason, so the player
+    /// can start a new attempt instead.
+    pub fn resume(
+        module: &Module,
+        snapshot: &Snapshot,
+    ) -> Result<(Session, Vec<Event>), Vec<SessionError>> {
+        let mut session = Session::new(module);
+        let mut problems = Vec::new();
+        let Some(&at) = session.pages.get(snapshot.page) else {
+            return Err(vec![SessionError::NoSuchPage(snapshot.page)]);
+        };
+        if snapshot.attempt == 0 {
+            problems.push(SessionError::NotInProgress);
+        }
+        for (question, response) in &snapshot.answers {
+            if let Err(e) = check_response(module, question, response) {
+                problems.push(e);
+            } else if let Some(q) = module.question(question) {
+                let correct = *response == q.correct_response();
+                let answer = Answer {
+                    response: response.clone(),
+                    correct,
+                    points: if correct { q.points } else { 0 },
+                    max_points: q.points,
+                };
+                set(&mut session.answers, question.clone(), answer);
+            }
+        }
+        for (question, response) in &snapshot.drafts {
+            match check_response(module, question, response) {
+                Ok(()) if find(&session.answers, question).is_none() => {
+                    set(&mut session.drafts, question.clone(), response.clone())
+                }
+                Ok(()) => problems.push(SessionError::AlreadyAnswered(question.clone())),
+                Err(e) => problems.push(e),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        session.attempt = snapshot.attempt;
+        session.current = snapshot.page;
+        session.phase = Phase::InProgress;
+        let events = vec![
+            Event::Resumed {
+                attempt: snapshot.attempt,
+            },
+            Event::PageViewed { at },
+        ];
+        Ok((session, events))
     }
 
     fn begin_attempt(&mut self) -> Vec<Event> {
@@ -323,6 +412,87 @@ impl Session {
             return Err(SessionError::AlreadyAnswered(question.to_string()));
         }
         Ok(q)
+    }
+}
+
+/// A paused attempt: everything [`Session::resume`] needs. The module has no question
+/// pools or shuffling yet, so the order of pages and choices is the module's own and needs
+/// no seed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    /// The attempt number.
+    pub attempt: u32,
+    /// The current page's index in reading order.
+    pub page: usize,
+    /// Submitted responses by question id, in the order given.
+    pub answers: Vec<(String, Response)>,
+    /// Chosen but not yet submitted responses by question id.
+    pub drafts: Vec<(String, Response)>,
+}
+
+impl Snapshot {
+    /// The snapshot as compact JSON: `{"attempt", "page", "answers": {q: r}, "drafts":
+    /// {q: r}}`, where a response is `true`/`false` or a list of choice ids.
+    pub fn to_json(&self) -> serde_json::Value {
+        let responses = |pairs: &[(String, Response)]| -> serde_json::Value {
+            serde_json::Value::Object(
+                pairs
+                    .iter()
+                    .map(|(q, r)| {
+                        let value = match r {
+                            Response::TrueFalse(b) => serde_json::Value::Bool(*b),
+                            Response::Choices(c) => {
+                                c.iter().cloned().map(serde_json::Value::String).collect()
+                            }
+                        };
+                        (q.clone(), value)
+                    })
+                    .collect(),
+            )
+        };
+        serde_json::json!({
+            "attempt": self.attempt,
+            "page": self.page,
+            "answers": responses(&self.answers),
+            "drafts": responses(&self.drafts),
+        })
+    }
+
+    /// Reads [`Snapshot::to_json`]'s form back; says what is wrong otherwise.
+    pub fn from_json(value: &serde_json::Value) -> Result<Snapshot, String> {
+        let number = |key: &str| -> Result<u64, String> {
+            value
+                .get(key)
+                .and_then(serde_json::Value::as_u64)
+                .ok_or_else(|| format!("`{key}` must be a whole number"))
+        };
+        let responses = |key: &str| -> Result<Vec<(String, Response)>, String> {
+            let Some(map) = value.get(key).and_then(serde_json::Value::as_object) else {
+                return Err(format!("`{key}` must be an object"));
+            };
+            map.iter()
+                .map(|(q, v)| {
+                    let response = match v {
+                        serde_json::Value::Bool(b) => Response::TrueFalse(*b),
+                        serde_json::Value::Array(items) => Response::choices(
+                            items
+                                .iter()
+                                .map(|i| i.as_str().map(str::to_string))
+                                .collect::<Option<Vec<_>>>()
+                                .ok_or_else(|| format!("`{key}.{q}` must list choice ids"))?,
+                        ),
+                        _ => return Err(format!("`{key}.{q}` must be true, false or a list")),
+                    };
+                    Ok((q.clone(), response))
+                })
+                .collect()
+        };
+        Ok(Snapshot {
+            attempt: u32::try_from(number("attempt")?).map_err(|e| e.to_string())?,
+            page: usize::try_from(number("page")?).map_err(|e| e.to_string())?,
+            answers: responses("answers")?,
+            drafts: responses("drafts")?,
+        })
     }
 }
 

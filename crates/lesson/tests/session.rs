@@ -210,3 +210,115 @@ fn answers_are_final_and_bad_responses_are_refused() {
     );
     assert!(s.answer("tf").expect("kept").correct);
 }
+
+#[test]
+fn an_attempt_is_suspended_saved_and_resumed_with_the_same_answers() {
+    let m = module();
+    let mut s = Session::new(&m);
+    assert_eq!(s.snapshot(), None, "nothing to save before the start");
+    s.apply(&m, Command::Start).expect("start");
+    s.apply(
+        &m,
+        Command::SetResponse("tf".into(), Response::TrueFalse(false)),
+    )
+    .expect("draft");
+    s.apply(&m, Command::Submit("tf".into())).expect("submit");
+    s.apply(&m, Command::GoTo(1)).expect("page 2");
+    s.apply(&m, Command::ToggleChoice("multi".into(), "z".into()))
+        .expect("draft");
+    assert_eq!(
+        s.apply(&m, Command::Suspend).expect("suspend"),
+        [Event::Suspended { attempt: 1 }]
+    );
+    let snapshot = s.snapshot().expect("in progress");
+    let json = snapshot.to_json();
+    assert_eq!(
+        json,
+        serde_json::json!({"attempt": 1, "page": 1, "answers": {"tf": false}, "drafts": {"multi": ["z"]}})
+    );
+    let back = pelita_lesson::Snapshot::from_json(&json).expect("reads back");
+    assert_eq!(back, snapshot);
+
+    let (mut resumed, events) = Session::resume(&m, &back).expect("fits the module");
+    assert_eq!(
+        events,
+        [
+            Event::Resumed { attempt: 1 },
+            Event::PageViewed {
+                at: PageRef { lesson: 0, page: 1 }
+            }
+        ]
+    );
+    assert_eq!(resumed.phase(), &Phase::InProgress);
+    assert_eq!(resumed.current_index(), 1);
+    assert_eq!(
+        resumed.answer("tf").map(|a| (a.correct, a.points)),
+        Some((false, 0))
+    );
+    assert_eq!(resumed.draft("multi"), Some(&choices(&["z"])));
+    assert_eq!(
+        resumed.apply(&m, Command::Submit("tf".into())),
+        Err(SessionError::AlreadyAnswered("tf".into())),
+        "answers stay final"
+    );
+    resumed
+        .apply(&m, Command::ToggleChoice("multi".into(), "x".into()))
+        .expect("draft continues");
+    resumed
+        .apply(&m, Command::Submit("multi".into()))
+        .expect("submit");
+    let finished = resumed.apply(&m, Command::Finish).expect("finish");
+    let Event::Finished { outcome, .. } = &finished[0] else {
+        panic!("expected a finish, got {finished:?}");
+    };
+    assert_eq!(outcome.score.raw, 2, "the resumed answers count");
+    assert_eq!(
+        resumed.snapshot(),
+        None,
+        "nothing to continue after finishing"
+    );
+    assert_eq!(
+        resumed.apply(&m, Command::Suspend),
+        Err(SessionError::NotInProgress)
+    );
+}
+
+#[test]
+fn a_snapshot_that_does_not_fit_the_module_is_refused_with_every_reason() {
+    let m = module();
+    let cases = [
+        (
+            serde_json::json!({"attempt": 1, "page": 9, "answers": {}, "drafts": {}}),
+            1,
+        ),
+        (
+            serde_json::json!({"attempt": 1, "page": 0, "answers": {"gone": true, "single": ["q"]}, "drafts": {"tf": ["a"]}}),
+            3,
+        ),
+        (
+            serde_json::json!({"attempt": 0, "page": 0, "answers": {}, "drafts": {}}),
+            1,
+        ),
+        (
+            serde_json::json!({"attempt": 1, "page": 0, "answers": {"tf": true}, "drafts": {"tf": false}}),
+            1,
+        ),
+    ];
+    for (json, count) in cases {
+        let snapshot = pelita_lesson::Snapshot::from_json(&json).expect("well-formed");
+        let problems = Session::resume(&m, &snapshot).expect_err(&json.to_string());
+        assert_eq!(problems.len(), count, "{json}: {problems:?}");
+    }
+    for broken in [
+        serde_json::json!({"page": 0, "answers": {}, "drafts": {}}),
+        serde_json::json!({"attempt": 1, "page": -1, "answers": {}, "drafts": {}}),
+        serde_json::json!({"attempt": 1, "page": 0, "answers": [], "drafts": {}}),
+        serde_json::json!({"attempt": 1, "page": 0, "answers": {"tf": "yes"}, "drafts": {}}),
+        serde_json::json!({"attempt": 1, "page": 0, "answers": {"single": [1]}, "drafts": {}}),
+    ] {
+        assert!(
+            pelita_lesson::Snapshot::from_json(&broken).is_err(),
+            "{broken}"
+        );
+    }
+}

@@ -44,6 +44,9 @@ pub enum Key {
     SendingPaused,
     PausedHelp,
     TryAgain,
+    ResumeTitle,
+    ResumeContinue,
+    ResumeStartOver,
 }
 
 /// The text for `key` in `lang` (Indonesian for `id…`, English otherwise).
@@ -96,6 +99,13 @@ pub fn t(lang: &str, key: Key) -> &'static str {
             "Your records are safe on this device; ask the course administrator to check the LRS access",
         ),
         Key::TryAgain => pick(id, "Coba lagi", "Try again"),
+        Key::ResumeTitle => pick(
+            id,
+            "Lanjutkan dari terakhir kali?",
+            "Continue where you left off?",
+        ),
+        Key::ResumeContinue => pick(id, "Lanjutkan", "Continue"),
+        Key::ResumeStartOver => pick(id, "Mulai dari awal", "Start over"),
         Key::Local => pick(id, "disimpan di peramban", "kept in this browser"),
         Key::NoLrs => pick(
             id,
@@ -129,6 +139,17 @@ pub fn records_waiting(lang: &str, n: usize) -> String {
         "1 record waiting to sync".to_string()
     } else {
         format!("{n} records waiting to sync")
+    }
+}
+
+/// "2 questions answered".
+pub fn answered_so_far(lang: &str, n: usize) -> String {
+    if lang.starts_with("id") {
+        format!("{n} pertanyaan sudah dijawab")
+    } else if n == 1 {
+        "1 question answered".to_string()
+    } else {
+        format!("{n} questions answered")
     }
 }
 

@@ -8,8 +8,11 @@
 
 use crate::glue::browser_env::BrowserEnv;
 use crate::glue::storage::{Backend, Restored};
-use pelita_lesson::{Command, Module, Session};
-use pelita_xapi::{Agent, Batch, Entry, Launch, Outbox, Reporter, SendOutcome, Verdict};
+use pelita_lesson::{Command, Module, Phase, Session};
+use pelita_xapi::{
+    Agent, Batch, Entry, Env, Launch, Outbox, Reporter, SavedAttempt, SendOutcome, Statement,
+    Verdict,
+};
 use std::rc::Rc;
 use uuid::Uuid;
 use yew::prelude::*;
@@ -48,6 +51,10 @@ pub struct PlayerState {
     pub storage_problem: Option<String>,
     /// The last refused learner action, shown to the learner.
     pub notice: Option<String>,
+    /// Whether the check for a saved attempt is done; the session starts only then.
+    pub resume_checked: bool,
+    /// A saved attempt the learner may continue, until they choose.
+    pub offer: Option<Rc<SavedAttempt>>,
 }
 
 /// What can happen to the player.
@@ -77,6 +84,12 @@ pub enum Action {
     RetryNow,
     /// Try again after refused credentials.
     Resume,
+    /// The check for a saved attempt is done: offer this one, or start a new attempt.
+    ResumeChecked(Option<Rc<SavedAttempt>>),
+    /// The learner continues the offered attempt.
+    ContinueSaved,
+    /// The learner starts over instead.
+    StartOver,
 }
 
 impl PlayerState {
@@ -112,7 +125,50 @@ impl PlayerState {
             waiting_retry: false,
             storage_problem: None,
             notice: None,
+            resume_checked: false,
+            offer: None,
         }
+    }
+
+    /// The attempt as it should be saved now, for resuming later (a finished or not yet
+    /// started session saves "nothing to continue").
+    pub fn saved_attempt(&self, now_ms: i64) -> SavedAttempt {
+        SavedAttempt {
+            module_id: self.module.id.clone(),
+            snapshot: self.session.snapshot(),
+            registration: self.reporter.registration(),
+            elapsed_ms: self.reporter.elapsed_ms(now_ms),
+            saved_at_ms: now_ms,
+        }
+    }
+
+    /// The statements to send as the page goes away: `suspended`, when an attempt is in
+    /// progress. The state itself does not change; the page is leaving.
+    pub fn exit_statements(&self) -> Vec<Statement> {
+        if self.session.phase() != &Phase::InProgress {
+            return vec![];
+        }
+        let mut session = self.session.clone();
+        let mut reporter = self.reporter.clone();
+        let mut env = BrowserEnv;
+        session
+            .apply(&self.module, Command::Suspend)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|event| reporter.report(&self.module, event, &mut env))
+            .collect()
+    }
+
+    /// Reports events the session produced.
+    fn record(&mut self, events: &[pelita_lesson::Event]) {
+        let has_lrs = self.has_lrs();
+        let mut env = BrowserEnv;
+        for event in events {
+            for statement in self.reporter.report(&self.module, event, &mut env) {
+                self.outbox.push(&statement, has_lrs, js_sys::Date::now());
+            }
+        }
+        self.changed();
     }
 
     /// Whether statements go to an LRS.
@@ -155,14 +211,7 @@ impl Reducible for PlayerState {
             Action::Learner(command) => match next.session.apply(&next.module, command) {
                 Ok(events) => {
                     next.notice = None;
-                    let has_lrs = next.has_lrs();
-                    let mut env = BrowserEnv;
-                    for event in &events {
-                        for statement in next.reporter.report(&next.module, event, &mut env) {
-                            next.outbox.push(&statement, has_lrs, js_sys::Date::now());
-                        }
-                    }
-                    next.changed();
+                    next.record(&events);
                 }
                 Err(e) => next.notice = Some(e.to_string()),
             },
@@ -208,6 +257,42 @@ impl Reducible for PlayerState {
                 next.waiting_retry = false;
                 next.take_batch();
             }
+            Action::ResumeChecked(offer) => {
+                next.resume_checked = true;
+                match offer {
+                    Some(offer) => next.offer = Some(offer),
+                    None => start(&mut next),
+                }
+            }
+            Action::ContinueSaved => {
+                let Some(offer) = next.offer.take() else {
+                    return self;
+                };
+                let resumed = offer
+                    .snapshot
+                    .as_ref()
+                    .map(|snapshot| Session::resume(&next.module, snapshot));
+                match resumed {
+                    Some(Ok((session, events))) => {
+                        next.session = session;
+                        let now = BrowserEnv.now_ms();
+                        next.reporter
+                            .resume_attempt(offer.registration, offer.elapsed_ms, now);
+                        next.record(&events);
+                    }
+                    // The module changed since: the saved attempt no longer fits, so a new
+                    // attempt starts and the learner is told why.
+                    Some(Err(problems)) => {
+                        start(&mut next);
+                        next.notice = problems.first().map(|p| p.to_string());
+                    }
+                    None => start(&mut next),
+                }
+            }
+            Action::StartOver => {
+                next.offer = None;
+                start(&mut next);
+            }
             Action::Resume => {
                 next.outbox.resume();
                 next.waiting_retry = false;
@@ -215,6 +300,13 @@ impl Reducible for PlayerState {
             }
         }
         Rc::new(next)
+    }
+}
+
+/// Starts the first attempt.
+fn start(state: &mut PlayerState) {
+    if let Ok(events) = state.session.apply(&state.module, Command::Start) {
+        state.record(&events);
     }
 }
 

@@ -11,6 +11,7 @@ mod launch;
 mod outbox;
 mod pattern;
 mod report;
+mod resume;
 mod statement;
 mod time;
 pub mod verbs;
@@ -23,6 +24,7 @@ pub use outbox::{
 };
 pub use pattern::{correct_responses_pattern, interaction_type, response_pattern};
 pub use report::{Env, Reporter};
+pub use resume::{state_url, SavedAttempt, STATE_ID};
 pub use statement::*;
 pub use time::{format_duration, format_timestamp, parse_http_date};
 

@@ -57,9 +57,26 @@ impl Reporter {
         }
     }
 
+    /// The learner.
+    pub fn actor(&self) -> &Agent {
+        &self.actor
+    }
+
     /// The registration of the current attempt.
     pub fn registration(&self) -> Option<Uuid> {
         self.registration
+    }
+
+    /// How long the current attempt has run, in milliseconds, at `now_ms`.
+    pub fn elapsed_ms(&self, now_ms: i64) -> i64 {
+        (now_ms - self.attempt_started_ms).max(0)
+    }
+
+    /// Takes up a saved attempt: its registration (unless the launcher fixed one) and its
+    /// running time so far, so that durations count only the time spent in the module.
+    pub fn resume_attempt(&mut self, registration: Option<Uuid>, elapsed_ms: i64, now_ms: i64) {
+        self.registration = self.fixed_registration.or(registration);
+        self.attempt_started_ms = now_ms - elapsed_ms.max(0);
     }
 
     /// The language statements record as the learner's (changes when the learner switches).
@@ -76,6 +93,21 @@ impl Reporter {
                 self.attempt_started_ms = now;
                 let object = self.module_activity(module);
                 vec![self.statement(env, now, verbs::initialized(), object, None, None)]
+            }
+            Event::Resumed { .. } => {
+                if self.registration.is_none() {
+                    self.registration = self.fixed_registration.or_else(|| Some(env.uuid()));
+                }
+                let object = self.module_activity(module);
+                vec![self.statement(env, now, verbs::resumed(), object, None, None)]
+            }
+            Event::Suspended { .. } => {
+                let result = XResult {
+                    duration: Some(format_duration(now - self.attempt_started_ms)),
+                    ..XResult::default()
+                };
+                let object = self.module_activity(module);
+                vec![self.statement(env, now, verbs::suspended(), object, Some(result), None)]
             }
             Event::PageViewed { at } => {
                 let (Some(lesson), Some(page)) = (

@@ -46,6 +46,16 @@ pub fn failed() -> Verb {
     verb("failed", "tidak lulus")
 }
 
+/// The learner left in the middle of an attempt, meaning to come back.
+pub fn suspended() -> Verb {
+    verb("suspended", "menunda")
+}
+
+/// The learner took a suspended attempt up again.
+pub fn resumed() -> Verb {
+    verb("resumed", "melanjutkan")
+}
+
 /// The learner's session ended.
 pub fn terminated() -> Verb {
     verb("terminated", "mengakhiri")

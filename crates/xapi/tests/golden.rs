@@ -192,3 +192,154 @@ fn a_launcher_registration_is_kept_across_attempts() {
         Some(Some(0.0))
     );
 }
+
+#[test]
+fn a_suspended_attempt_resumes_under_its_registration_and_counts_only_time_spent() {
+    let m = module();
+    let mut env = FixedEnv {
+        now: 1_767_323_045_000,
+        next: 100,
+    };
+    let mut session = Session::new(&m);
+    let mut reporter = Reporter::new(learner(), m.id.clone(), None, "id".into());
+    let mut made = Vec::new();
+    for command in [Command::Start, Command::Suspend] {
+        for event in session.apply(&m, command).expect("accepted") {
+            made.extend(reporter.report(&m, &event, &mut env));
+        }
+    }
+    let suspended = made.last().expect("a statement").clone();
+    check("suspended", &suspended);
+    let registration = reporter.registration();
+    let elapsed = reporter.elapsed_ms(env.now);
+
+    // Another device, a day later: a new reporter takes the attempt up.
+    env.now += 86_400_000;
+    let snapshot = session.snapshot().expect("in progress");
+    let (mut resumed, events) = Session::resume(&m, &snapshot).expect("fits");
+    let mut later = Reporter::new(learner(), m.id.clone(), None, "id".into());
+    later.resume_attempt(registration, elapsed, env.now);
+    let mut statements = Vec::new();
+    for event in &events {
+        statements.extend(later.report(&m, event, &mut env));
+    }
+    check("resumed", &statements[0]);
+    for command in [Command::Finish] {
+        for event in resumed.apply(&m, command).expect("accepted") {
+            statements.extend(later.report(&m, &event, &mut env));
+        }
+    }
+    let verbs: Vec<&str> = statements
+        .iter()
+        .map(|s| {
+            s.verb
+                .id
+                .trim_start_matches("http://adlnet.gov/expapi/verbs/")
+        })
+        .collect();
+    assert_eq!(
+        verbs,
+        [
+            "resumed",
+            "experienced",
+            "completed",
+            "failed",
+            "terminated"
+        ]
+    );
+    assert!(statements
+        .iter()
+        .all(|s| s.context.as_ref().and_then(|c| c.registration) == registration));
+    // Time in the module: 2.5 s before the suspension, and 3 steps of 1.25 s after it; the
+    // day away does not count.
+    let completed = &statements[2];
+    assert_eq!(
+        completed
+            .result
+            .as_ref()
+            .and_then(|r| r.duration.as_deref()),
+        Some("PT6.25S")
+    );
+}
+
+#[test]
+fn saved_attempts_round_trip_and_the_newest_unfinished_one_is_offered() {
+    use pelita_xapi::SavedAttempt;
+    let m = module();
+    let mut session = Session::new(&m);
+    session.apply(&m, Command::Start).expect("start");
+    let saved = SavedAttempt {
+        module_id: m.id.clone(),
+        snapshot: session.snapshot(),
+        registration: Some(Uuid::from_u128(7)),
+        elapsed_ms: 12_000,
+        saved_at_ms: 1_000,
+    };
+    let back = SavedAttempt::from_json(&saved.to_json()).expect("reads back");
+    assert_eq!(back, saved);
+    let newer = SavedAttempt {
+        saved_at_ms: 2_000,
+        ..saved.clone()
+    };
+    let finished = SavedAttempt {
+        snapshot: None,
+        saved_at_ms: 3_000,
+        ..saved.clone()
+    };
+    let other_module = SavedAttempt {
+        module_id: "https://example.org/modules/other".into(),
+        saved_at_ms: 4_000,
+        ..saved.clone()
+    };
+    let offer = |a: &SavedAttempt, b: &SavedAttempt| {
+        SavedAttempt::to_continue(&m.id, Some(a.clone()), Some(b.clone())).map(|s| s.saved_at_ms)
+    };
+    assert_eq!(offer(&saved, &newer), Some(2_000));
+    assert_eq!(offer(&newer, &saved), Some(2_000));
+    assert_eq!(
+        offer(&saved, &finished),
+        None,
+        "the newest copy says it finished"
+    );
+    assert_eq!(offer(&saved, &other_module), None);
+    assert_eq!(
+        SavedAttempt::to_continue(&m.id, None, Some(saved.clone())).map(|s| s.saved_at_ms),
+        Some(1_000)
+    );
+    assert_eq!(SavedAttempt::to_continue(&m.id, None, None), None);
+    for broken in [
+        "",
+        "[]",
+        r#"{"module": 1}"#,
+        r#"{"module": "m", "attempt": null, "registration": "x", "elapsed_ms": 0, "saved_at_ms": 0}"#,
+        r#"{"module": "m", "attempt": {"page": 0}, "elapsed_ms": 0, "saved_at_ms": 0}"#,
+    ] {
+        assert!(SavedAttempt::from_json(broken).is_err(), "{broken}");
+    }
+}
+
+#[test]
+fn the_state_url_names_the_learner_and_the_activity() {
+    use pelita_xapi::{state_url, Launch};
+    let learner = learner();
+    assert_eq!(
+        state_url(&Launch::default(), "https://example.org/m", &learner),
+        None
+    );
+    let launch = Launch {
+        endpoint: Some("https://lrs.example.org/xapi/".into()),
+        ..Launch::default()
+    };
+    let url = state_url(&launch, "https://example.org/m?x=1", &learner).expect("a URL");
+    assert_eq!(
+        url,
+        "https://lrs.example.org/xapi/activities/state?stateId=pelita.session.v1&activityId=https%3A%2F%2Fexample.org%2Fm%3Fx%3D1&agent=%7B%22objectType%22%3A%22Agent%22%2C%22name%22%3A%22Siti%20Rahma%22%2C%22mbox%22%3A%22mailto%3Asiti%40example.go.id%22%7D"
+    );
+    let fixed = Launch {
+        registration: Some(Uuid::from_u128(9)),
+        ..launch
+    };
+    assert!(state_url(&fixed, "https://example.org/m", &learner)
+        .expect("a URL")
+        .ends_with("&registration=00000000-0000-0000-0000-000000000009"));
+}

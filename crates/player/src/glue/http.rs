@@ -24,10 +24,14 @@ pub async fn get_text(url: &str) -> Result<Option<String>, PlayerError> {
     }
 }
 
-/// Request bodies up to this size are sent with `keepalive`, so that a send started just
-/// before the page goes away still reaches the LRS (browsers cap keepalive bodies at
-/// 64 KiB in total).
-pub const KEEPALIVE_MAX_BYTES: usize = 60 * 1024;
+/// Batches up to this size are sent with `keepalive`, so that a send started just before
+/// the page goes away still reaches the LRS. Browsers cap the bodies of all keepalive
+/// requests in flight at 64 KiB together, so this one, the last batch sent as the page
+/// goes away ([`EXIT_MAX_BYTES`]) and the saved attempt must fit in it at once.
+pub const KEEPALIVE_MAX_BYTES: usize = 16 * 1024;
+
+/// The largest last batch sent as the page goes away (see [`KEEPALIVE_MAX_BYTES`]).
+pub const EXIT_MAX_BYTES: usize = 40 * 1024;
 
 /// POSTs a batch of statements (a JSON array) with the version header and the launch's
 /// authorization, giving up after `timeout_ms` (the launch's `send_timeout`: long enough
@@ -125,4 +129,110 @@ async fn send(
         body,
         retry_after_ms,
     })
+}
+
+/// The answer to a State API request: the document (for GET) and its ETag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateDocument {
+    /// The document's text; `None` when the LRS has none (404).
+    pub text: Option<String>,
+    /// The ETag the LRS gave, for `If-Match` on the next write.
+    pub etag: Option<String>,
+}
+
+/// GETs a State API document, giving up after `timeout_ms`. An LRS without the State API
+/// answers 404 like one without the document: either way there is nothing to continue.
+pub async fn get_state(
+    url: &str,
+    auth: Option<&str>,
+    timeout_ms: u32,
+) -> Result<StateDocument, String> {
+    state_request("GET", url, auth, None, None, timeout_ms, false).await
+}
+
+/// PUTs a State API document (with `If-Match` when its ETag is known); returns the new
+/// ETag. `keepalive` lets the write finish after the page has gone.
+pub async fn put_state(
+    url: &str,
+    auth: Option<&str>,
+    body: String,
+    etag: Option<&str>,
+    timeout_ms: u32,
+    keepalive: bool,
+) -> Result<StateDocument, String> {
+    state_request("PUT", url, auth, Some(body), etag, timeout_ms, keepalive).await
+}
+
+async fn state_request(
+    method: &str,
+    url: &str,
+    auth: Option<&str>,
+    body: Option<String>,
+    etag: Option<&str>,
+    timeout_ms: u32,
+    keepalive: bool,
+) -> Result<StateDocument, String> {
+    let describe = |e: JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "the request failed".to_string())
+    };
+    let window = web_sys::window().ok_or("no window")?;
+    let headers = web_sys::Headers::new().map_err(describe)?;
+    headers
+        .set("X-Experience-API-Version", XAPI_VERSION)
+        .map_err(describe)?;
+    if let Some(auth) = auth {
+        headers.set("Authorization", auth).map_err(describe)?;
+    }
+    if let Some(etag) = etag {
+        headers.set("If-Match", etag).map_err(describe)?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(describe)?;
+        init.set_body(&body.into());
+    }
+    init.set_headers(&headers);
+    if keepalive {
+        js_sys::Reflect::set(&init, &"keepalive".into(), &true.into()).map_err(describe)?;
+    }
+    let controller = web_sys::AbortController::new().ok();
+    if let Some(c) = &controller {
+        init.set_signal(Some(&c.signal()));
+    }
+    let timer = controller.clone().map(|c| {
+        gloo::timers::callback::Timeout::new(timeout_ms, move || {
+            c.abort_with_reason(&"timeout".into())
+        })
+    });
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(describe)?
+        .dyn_into()
+        .map_err(describe)?;
+    let etag = response.headers().get("ETag").ok().flatten();
+    let status = response.status();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    drop(timer);
+    match status {
+        404 => Ok(StateDocument {
+            text: None,
+            etag: None,
+        }),
+        200..=299 => Ok(StateDocument {
+            text: if method == "GET" { text } else { None },
+            etag,
+        }),
+        status => Err(format!("{status}: {}", text.unwrap_or_default())),
+    }
 }

@@ -7,7 +7,7 @@
 
 use super::idb;
 use crate::error::PlayerError;
-use pelita_xapi::{Entry, Outbox};
+use pelita_xapi::{Entry, Outbox, SavedAttempt};
 use web_sys::Storage;
 
 const LEARNER_KEY: &str = "pelita.learner.v1";
@@ -166,6 +166,59 @@ pub async fn save(
                 })
         }
         Backend::Memory => Err(PlayerError::Storage(UNAVAILABLE.to_string())),
+    }
+}
+
+/// Keeps entries in localStorage at once, as the page goes away: an IndexedDB write
+/// started now may never finish, while localStorage writes are synchronous. The next visit
+/// moves them into IndexedDB (see [`restore`]). Entries already kept there are not
+/// duplicated.
+pub fn stash(activity_id: &str, entries: &[Entry]) {
+    let Some(storage) = local() else { return };
+    if entries.is_empty() {
+        return;
+    }
+    let key = outbox_key(activity_id);
+    let (mut kept, _) = read_local(&storage, activity_id);
+    kept.extend(
+        entries
+            .iter()
+            .filter(|e| !kept.iter().any(|k| k.id == e.id))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    let mut outbox = Outbox::new();
+    outbox.merge(kept);
+    let _ = storage.set_item(&key, &outbox.to_json());
+}
+
+/// The localStorage key of the saved attempt of `actor` in a module.
+fn attempt_key(activity_id: &str, actor: &pelita_xapi::Agent) -> String {
+    let who = actor
+        .mbox
+        .clone()
+        .or_else(|| actor.mbox_sha1sum.clone())
+        .or_else(|| actor.openid.clone())
+        .or_else(|| {
+            actor
+                .account
+                .as_ref()
+                .map(|a| format!("{}|{}", a.home_page, a.name))
+        })
+        .unwrap_or_default();
+    format!("pelita.attempt.v1:{activity_id}:{who}")
+}
+
+/// The attempt saved in this browser, if any (an unreadable copy counts as none).
+pub fn saved_attempt(activity_id: &str, actor: &pelita_xapi::Agent) -> Option<SavedAttempt> {
+    let text = local()?.get_item(&attempt_key(activity_id, actor)).ok()??;
+    SavedAttempt::from_json(&text).ok()
+}
+
+/// Saves the attempt in this browser.
+pub fn save_attempt(activity_id: &str, actor: &pelita_xapi::Agent, attempt: &SavedAttempt) {
+    if let Some(storage) = local() {
+        let _ = storage.set_item(&attempt_key(activity_id, actor), &attempt.to_json());
     }
 }
 

@@ -1,7 +1,11 @@
-//! Hooks: loading a module, and delivering its statements.
+//! Hooks: loading a module, delivering its statements, and resuming an attempt.
 
 mod use_delivery;
+mod use_exit;
 mod use_loader;
+mod use_resume;
 
 pub use use_delivery::use_delivery;
+pub use use_exit::use_exit;
 pub use use_loader::{load, use_loader, Failure, Loaded, Ready};
+pub use use_resume::{put as put_state, use_resume, Etag};

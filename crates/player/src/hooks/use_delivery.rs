@@ -1,8 +1,8 @@
 //! Delivering statements: reading the stored outbox, writing every change to it before
 //! anything is sent, sending each batch the reducer takes (only from the tab that holds
 //! the module's sender lock), retrying after the delay the outbox asks for or at once when
-//! the browser comes back online or the page is hidden, and a last `keepalive` send when
-//! the page goes away.
+//! the browser comes back online or the page is hidden. The last send as the page goes
+//! away is `use_exit`'s.
 
 use crate::glue::{http, idb, storage, tabs};
 use crate::state::{Action, PlayerContext};
@@ -163,37 +163,20 @@ pub fn use_delivery(ctx: &PlayerContext) {
     // Send at once when the browser is online again, and when the page is hidden (on
     // phones a hidden page is often closed without any further event): sends use
     // `keepalive`, so they finish even if the page is gone by then.
-    let latest = use_mut_ref(|| ctx.clone());
-    *latest.borrow_mut() = ctx.clone();
     {
         let dispatcher = ctx.dispatcher();
         use_effect_with((), move |_| {
-            let window = gloo::utils::window();
             let online = {
                 let dispatcher = dispatcher.clone();
-                EventListener::new(&window, "online", move |_| {
+                EventListener::new(&gloo::utils::window(), "online", move |_| {
                     dispatcher.dispatch(Action::RetryNow)
                 })
             };
-            let hidden = EventListener::new(&gloo::utils::document(), "visibilitychange", {
-                let dispatcher = dispatcher.clone();
-                move |_| dispatcher.dispatch(Action::RetryNow)
-            });
-            // As the page goes away, whatever is queued and not already on its way goes out
-            // in one last keepalive request; the reducer will not run again to send it.
-            let exit = EventListener::new(&window, "pagehide", move |_| {
-                let state = latest.borrow();
-                if !state.sender {
-                    return;
-                }
-                if let (Some(url), Some(batch)) = (
-                    state.launch.statements_url(),
-                    state.outbox.exit_batch(http::KEEPALIVE_MAX_BYTES),
-                ) {
-                    http::post_statements_on_exit(&url, state.launch.auth.as_deref(), batch.body);
-                }
-            });
-            move || drop((online, hidden, exit))
+            let hidden =
+                EventListener::new(&gloo::utils::document(), "visibilitychange", move |_| {
+                    dispatcher.dispatch(Action::RetryNow)
+                });
+            move || drop((online, hidden))
         });
     }
 }

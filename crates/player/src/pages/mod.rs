@@ -6,9 +6,11 @@ mod lesson_page;
 mod loading_page;
 mod player_page;
 mod result_page;
+mod resume_page;
 
 pub use error_page::error_page;
 pub use lesson_page::LessonPage;
 pub use loading_page::loading_page;
 pub use player_page::{PlayerPage, Props as PlayerPageProps};
 pub use result_page::{Props as ResultPageProps, ResultPage};
+pub use resume_page::ResumePage;

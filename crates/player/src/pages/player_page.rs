@@ -3,10 +3,10 @@
 
 use crate::components::{language_switch, sync_status, RecordPanel};
 use crate::glue::{browser_env::BrowserEnv, location, storage};
-use crate::hooks::use_delivery;
-use crate::pages::{LessonPage, ResultPage};
+use crate::hooks::{use_delivery, use_exit, use_resume};
+use crate::pages::{loading_page, LessonPage, ResultPage, ResumePage};
 use crate::state::{Action, PlayerContext, PlayerState};
-use pelita_lesson::{Command, Module, Phase};
+use pelita_lesson::{Module, Phase};
 use pelita_xapi::{Account, Agent, Env, Launch};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -68,13 +68,10 @@ pub fn PlayerPage(props: &Props) -> Html {
         })
     };
     use_delivery(&state);
-    {
-        // The session starts as soon as the module is shown.
-        let dispatcher = state.dispatcher();
-        use_effect_with((), move |_| {
-            dispatcher.dispatch(Action::Learner(Command::Start))
-        });
-    }
+    // The session starts once the check for a saved attempt is done (at once when there
+    // is no LRS to ask), or when the learner chose.
+    let etag = use_resume(&state);
+    use_exit(&state, &etag);
     {
         // The page's language and title follow the learner's language, for screen readers,
         // browser tabs and history.
@@ -105,7 +102,9 @@ pub fn PlayerPage(props: &Props) -> Html {
     let title = state.module.title.text(&lang, &fallback).to_string();
     let body = match state.session.phase() {
         Phase::Finished(outcome) => html! { <ResultPage outcome={*outcome} /> },
-        _ => html! { <LessonPage /> },
+        Phase::NotStarted if state.offer.is_some() => html! { <ResumePage /> },
+        Phase::NotStarted => loading_page(),
+        Phase::InProgress => html! { <LessonPage /> },
     };
     html! {
         <ContextProvider<PlayerContext> context={state.clone()}>

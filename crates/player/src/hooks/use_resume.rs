@@ -1,0 +1,123 @@
+//! Resuming: before the session starts, look for a saved attempt of this learner in this
+//! module, in the browser and in the LRS State API, and offer the newer one; then save the
+//! attempt after every step, in both places, so it can be continued on this device or on
+//! another one.
+
+use crate::glue::{browser_env::BrowserEnv, http, storage};
+use crate::state::{Action, PlayerContext};
+use pelita_xapi::{state_url, Env, SavedAttempt};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// How long the first look into the LRS may hold up the start: past it, the learner
+/// starts a new attempt rather than wait on a bad connection.
+const CHECK_TIMEOUT_MS: u32 = 4_000;
+
+/// The last ETag of the State API document, for `If-Match`.
+pub type Etag = Rc<RefCell<Option<String>>>;
+
+/// Runs the resume check and the saving for the player state `ctx`.
+#[hook]
+pub fn use_resume(ctx: &PlayerContext) -> Etag {
+    let etag: Etag = use_mut_ref(|| None);
+    let url = state_url(&ctx.launch, &ctx.activity_id(), ctx.reporter.actor());
+    // Look for a saved attempt once.
+    {
+        let dispatcher = ctx.dispatcher();
+        let local = storage::saved_attempt(&ctx.activity_id(), ctx.reporter.actor());
+        let module_id = ctx.module.id.clone();
+        let auth = ctx.launch.auth.clone();
+        let url = url.clone();
+        let etag = etag.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut remote = None;
+                if let Some(url) = url {
+                    match http::get_state(&url, auth.as_deref(), CHECK_TIMEOUT_MS).await {
+                        Ok(doc) => {
+                            *etag.borrow_mut() = doc.etag;
+                            remote = doc.text.and_then(|t| SavedAttempt::from_json(&t).ok());
+                        }
+                        Err(problem) => web_sys::console::warn_1(
+                            &format!("the saved attempt could not be read from the LRS: {problem}")
+                                .into(),
+                        ),
+                    }
+                }
+                let offer = SavedAttempt::to_continue(&module_id, local, remote);
+                dispatcher.dispatch(Action::ResumeChecked(offer.map(Rc::new)));
+            });
+        });
+    }
+    // Save after every step: an answer, a page, a new attempt, the end of one.
+    {
+        let progress = (
+            ctx.resume_checked && ctx.offer.is_none(),
+            ctx.session.attempt(),
+            ctx.session.current_index(),
+            ctx.session.answered_count(),
+            ctx.session.snapshot().is_some(),
+        );
+        let state = ctx.clone();
+        let etag = etag.clone();
+        use_effect_with(progress, move |&(ready, attempt, ..)| {
+            if !ready || attempt == 0 {
+                return;
+            }
+            let saved = state.saved_attempt(BrowserEnv.now_ms());
+            storage::save_attempt(&state.activity_id(), state.reporter.actor(), &saved);
+            if let Some(url) = url {
+                let auth = state.launch.auth.clone();
+                let timeout = state.launch.send_timeout_ms();
+                wasm_bindgen_futures::spawn_local(async move {
+                    put(
+                        &url,
+                        auth.as_deref(),
+                        saved.to_json(),
+                        &etag,
+                        timeout,
+                        false,
+                    )
+                    .await;
+                });
+            }
+        });
+    }
+    etag
+}
+
+/// Writes the document to the State API; a write refused because another device wrote
+/// in between (412) is repeated once with the new ETag: the newest step wins. Failures
+/// only warn: the browser's copy stays, and the next step writes again.
+pub async fn put(
+    url: &str,
+    auth: Option<&str>,
+    body: String,
+    etag: &Etag,
+    timeout_ms: u32,
+    keepalive: bool,
+) {
+    let known = etag.borrow().clone();
+    let mut result = http::put_state(
+        url,
+        auth,
+        body.clone(),
+        known.as_deref(),
+        timeout_ms,
+        keepalive,
+    )
+    .await;
+    if matches!(&result, Err(e) if e.starts_with("412")) {
+        if let Ok(doc) = http::get_state(url, auth, timeout_ms).await {
+            result =
+                http::put_state(url, auth, body, doc.etag.as_deref(), timeout_ms, keepalive).await;
+        }
+    }
+    match result {
+        Ok(doc) => *etag.borrow_mut() = doc.etag,
+        Err(problem) => web_sys::console::warn_1(
+            &format!("the attempt could not be saved to the LRS: {problem}").into(),
+        ),
+    }
+}
