@@ -12,6 +12,9 @@ import { startLrs } from '../support/lrs.mjs';
 import { startProxy } from '../support/proxy.mjs';
 import { serveStatic } from '../support/serve.mjs';
 import { launchBrowser } from '../support/browser.mjs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { validateStatements } from '../support/validate.mjs';
 import {
   DIST, MODULE_ID, requireDist, playerUrl, chooseByMouse, storedOutbox, waitForDelivery,
@@ -302,4 +305,68 @@ test('offline mid-quiz, finish, reload while still offline, play on, back online
     'initialized', 'experienced', 'answered',
   ]);
   assert.notEqual(stored[0].context.registration, stored[11].context.registration);
+});
+
+test('a browser restart loses nothing: queued statements go out and the attempt is offered again', async () => {
+  proxy.faults.clear();
+  const profile = await mkdtemp(path.join(tmpdir(), 'pelita-restart-'));
+  try {
+    const before = await launchBrowser({ profile });
+    const page = before.page;
+    await page.goto(launch('Indah'));
+    await page.waitForSelector('#q-q-pin-false');
+    await waitForDelivery(page, 2);
+    // The LRS goes away: the answer and the next page wait in IndexedDB.
+    proxy.faults.offline(true);
+    const mouse = chooseByMouse(page);
+    await mouse.trueFalse('q-pin', 'false');
+    await mouse.next();
+    await page.waitForFunction(() => document.querySelector('.sync-state')?.getAttribute('data-pending') === '2');
+    await before.close();
+    proxy.faults.offline(false);
+    assert.equal((await storedFor('Indah')).length, 2, 'only what was sent before the restart');
+
+    const after = await launchBrowser({ profile });
+    try {
+      const again = after.page;
+      await again.goto(launch('Indah'));
+      assert.ok(await answerResumeOffer(again, 'continue'), 'the attempt is offered again');
+      const made = await waitForDelivery(again, 6, 20_000);
+      assertExactlyOnce(made, await storedFor('Indah'));
+    } finally {
+      await after.close();
+    }
+  } finally {
+    await rm(profile, { recursive: true, force: true });
+  }
+});
+
+test('storage quota exhausted: the learner is told, nothing crashes, and the statements still reach the LRS', async () => {
+  proxy.faults.clear();
+  const page = await freshPage();
+  // Chromium's CDP quota override (Storage.overrideQuotaForOrigin) did not limit
+  // IndexedDB writes here, so the full disk is simulated where the player meets it: every
+  // IndexedDB write fails with the browser's own QuotaExceededError.
+  await page.addInitScript(() => {
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(launch('Joko'));
+  await page.waitForSelector('#q-q-pin-false');
+  await chooseByMouse(page).trueFalse('q-pin', 'false');
+  await page.click('#record-title');
+  await page.waitForFunction(() => /QuotaExceededError/.test(document.querySelector('.record [role=alert]')?.textContent ?? ''));
+  const deadline = Date.now() + 15_000;
+  let stored = [];
+  while (Date.now() < deadline && stored.length < 3) {
+    stored = await storedFor('Joko');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(stored.map((s) => s.verb.id.split('/').pop()), ['initialized', 'experienced', 'answered']);
+  assert.deepEqual(errors, [], 'no crash');
+  assert.equal(await page.$('.error-page'), null);
+  assert.equal((await page.textContent('.sync-state')).trim(), 'All saved');
 });

@@ -36,8 +36,10 @@ export const CHROMIUM_ARGS = [
  * @returns {Promise<{context, page, userDataDir, newPage, watch, cdp, close}>}
  */
 export async function launchBrowser(options = {}) {
-  const { args = [], ...contextOptions } = options;
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'pelita-chromium-'));
+  // `profile`: an existing profile directory to open again (a browser restart), which
+  // close() then leaves in place for the caller to remove.
+  const { args = [], profile, ...contextOptions } = options;
+  const userDataDir = profile ?? await mkdtemp(path.join(tmpdir(), 'pelita-chromium-'));
   let context;
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -50,7 +52,7 @@ export async function launchBrowser(options = {}) {
       ...contextOptions,
     });
   } catch (err) {
-    await rm(userDataDir, { recursive: true, force: true });
+    if (!profile) await rm(userDataDir, { recursive: true, force: true });
     throw err;
   }
 
@@ -81,14 +83,15 @@ export async function launchBrowser(options = {}) {
     /** A Chrome DevTools Protocol session for a page (network/CPU throttling, offline). */
     cdp: (target = page) => context.newCDPSession(target),
 
-    /** Closes the browser and deletes its profile directory. Safe to call twice. */
+    /** Closes the browser and deletes its profile directory (unless it was given as
+     * `profile`). Safe to call twice. */
     async close() {
       if (closed) return;
       closed = true;
       try {
         await context.close();
       } finally {
-        await rm(userDataDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
+        if (!profile) await rm(userDataDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
       }
     },
   };
