@@ -370,3 +370,48 @@ test('storage quota exhausted: the learner is told, nothing crashes, and the sta
   assert.equal(await page.$('.error-page'), null);
   assert.equal((await page.textContent('.sync-state')).trim(), 'All saved');
 });
+
+test('hiding the page sends at once, and closing it sends what is queued with keepalive', async () => {
+  proxy.faults.clear();
+  const page = await freshPage();
+  await page.goto(launch('Kartika'));
+  await page.waitForSelector('#q-q-pin-false');
+  await waitForDelivery(page, 2);
+  // The LRS asks for a minute's pause; a page being hidden does not wait that long, since
+  // a hidden page on a phone may never run again.
+  proxy.faults.once({ action: 'status', status: 503, headers: { 'Retry-After': '60' } });
+  const from = proxy.log.length;
+  await chooseByMouse(page).trueFalse('q-pin', 'false');
+  const refused = await proxy.waitFor((e) => e.seq > from && e.status === 503);
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  const retried = await proxy.waitFor((e) => e.seq > refused.seq && e.method === 'POST' && e.status === 200, 5_000);
+  assert.ok(retried.time - refused.time < 5_000, 'sent at once, not after 60 s');
+  await waitForDelivery(page, 3);
+
+  // A slow LRS holds the next batch in flight; the page closes with one more statement
+  // queued behind it. The `pagehide` handler sends it (and `suspended`) with keepalive.
+  const stop = proxy.faults.sticky({ action: 'delay', ms: 1_500, forward: true });
+  const mark = proxy.log.length;
+  await chooseByMouse(page).next();
+  await proxy.waitFor((e) => e.seq > mark && e.method === 'POST', 5_000).catch(() => {});
+  const inFlight = proxy.log.slice(mark).find((e) => e.method === 'POST');
+  assert.ok(inFlight, 'the next batch went out');
+  await page.evaluate(() => {
+    // A learner's last click just before leaving.
+    document.querySelector('.nav button.primary')?.click();
+  });
+  await page.close({ runBeforeUnload: false });
+  tabs.splice(tabs.indexOf(page), 1);
+  stop();
+  const deadline = Date.now() + 10_000;
+  let stored = [];
+  while (Date.now() < deadline) {
+    stored = await storedFor('Kartika');
+    if (stored.some((s) => s.verb.id.endsWith('/suspended'))) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const verbs = stored.map((s) => s.verb.id.split('/').pop());
+  assert.deepEqual(verbs, ['initialized', 'experienced', 'answered', 'experienced', 'experienced', 'suspended'],
+    `after the page closed the LRS got: ${verbs.join(' ')}\n${proxy.describe()}`);
+  assert.deepEqual(validateStatements(stored), []);
+});
