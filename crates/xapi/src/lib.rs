@@ -6,6 +6,7 @@
 //! without sending anything. That keeps every statement Pelita can produce reproducible in
 //! a native test (golden statements), while the player at the browser edge only moves bytes.
 
+pub mod cmi5;
 mod error;
 mod launch;
 mod outbox;
