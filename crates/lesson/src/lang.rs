@@ -45,8 +45,21 @@ impl<T> FromIterator<(String, T)> for LangMap<T> {
                 None => entries.push((tag, value)),
             }
         }
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        insertion_sort_by(&mut entries, |a, b| a.0 > b.0);
         LangMap(entries)
+    }
+}
+
+/// A stable insertion sort: `after(a, b)` says whether `a` belongs after `b`. The lists
+/// Pelita sorts are a handful of items (language tags, chosen choices), and the standard
+/// library's sorts would add kilobytes to the player's download for each item type.
+pub fn insertion_sort_by<T>(items: &mut [T], after: impl Fn(&T, &T) -> bool) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && after(&items[j - 1], &items[j]) {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
     }
 }
 

@@ -17,7 +17,7 @@ mod scoring;
 mod session;
 
 pub use error::{LoadError, Problem, SessionError};
-pub use lang::LangMap;
+pub use lang::{insertion_sort_by, LangMap};
 pub use load::{is_absolute_iri, load_module, FORMAT_VERSION};
 pub use model::{
     Block, Choice, Feedback, Image, Inline, Lesson, Module, Page, Question, QuestionKind, RichBlock,

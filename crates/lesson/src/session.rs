@@ -24,7 +24,7 @@ impl Response {
     /// sets of choices are equal responses.
     pub fn choices<I: IntoIterator<Item = S>, S: Into<String>>(ids: I) -> Response {
         let mut ids: Vec<String> = ids.into_iter().map(Into::into).collect();
-        ids.sort();
+        crate::lang::insertion_sort_by(&mut ids, |a, b| a > b);
         ids.dedup();
         Response::Choices(ids)
     }
@@ -435,20 +435,19 @@ impl Snapshot {
     /// {q: r}}`, where a response is `true`/`false` or a list of choice ids.
     pub fn to_json(&self) -> serde_json::Value {
         let responses = |pairs: &[(String, Response)]| -> serde_json::Value {
-            serde_json::Value::Object(
-                pairs
-                    .iter()
-                    .map(|(q, r)| {
-                        let value = match r {
-                            Response::TrueFalse(b) => serde_json::Value::Bool(*b),
-                            Response::Choices(c) => {
-                                c.iter().cloned().map(serde_json::Value::String).collect()
-                            }
-                        };
-                        (q.clone(), value)
-                    })
-                    .collect(),
-            )
+            // Inserted one by one: collecting into a map would sort, and sorting code is
+            // large in the player's download.
+            let mut map = serde_json::Map::new();
+            for (q, r) in pairs {
+                let value = match r {
+                    Response::TrueFalse(b) => serde_json::Value::Bool(*b),
+                    Response::Choices(c) => {
+                        c.iter().cloned().map(serde_json::Value::String).collect()
+                    }
+                };
+                map.insert(q.clone(), value);
+            }
+            serde_json::Value::Object(map)
         };
         serde_json::json!({
             "attempt": self.attempt,

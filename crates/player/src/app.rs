@@ -15,6 +15,7 @@ pub fn App() -> Html {
                 module={ready.module.clone()}
                 module_path={ready.module_path.clone()}
                 launch={ready.launch.clone()}
+                cmi5={ready.cmi5.clone()}
             />
         },
     }

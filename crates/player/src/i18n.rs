@@ -47,6 +47,9 @@ pub enum Key {
     ResumeTitle,
     ResumeContinue,
     ResumeStartOver,
+    ReturnToCourse,
+    ReturnWhenSaved,
+    CloseWindow,
 }
 
 /// The text for `key` in `lang` (Indonesian for `id…`, English otherwise).
@@ -106,6 +109,17 @@ pub fn t(lang: &str, key: Key) -> &'static str {
         ),
         Key::ResumeContinue => pick(id, "Lanjutkan", "Continue"),
         Key::ResumeStartOver => pick(id, "Mulai dari awal", "Start over"),
+        Key::ReturnToCourse => pick(id, "Kembali ke kursus", "Return to the course"),
+        Key::ReturnWhenSaved => pick(
+            id,
+            "Menyimpan hasil Anda ke LMS… tombol kembali muncul setelah semuanya tersimpan.",
+            "Saving your results to the LMS… the way back appears once everything is saved.",
+        ),
+        Key::CloseWindow => pick(
+            id,
+            "Hasil Anda tersimpan di LMS. Anda dapat menutup jendela ini.",
+            "Your results are saved in the LMS. You can close this window.",
+        ),
         Key::Local => pick(id, "disimpan di peramban", "kept in this browser"),
         Key::NoLrs => pick(
             id,

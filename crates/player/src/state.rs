@@ -7,12 +7,15 @@
 //! and which batch is on its way.
 
 use crate::glue::browser_env::BrowserEnv;
+use crate::glue::cmi5::Cmi5Context;
 use crate::glue::storage::{Backend, Restored};
 use pelita_lesson::{Command, Module, Phase, Session};
+use pelita_xapi::cmi5::Cmi5Rules;
 use pelita_xapi::{
     Agent, Batch, Entry, Env, Launch, Outbox, Reporter, SavedAttempt, SendOutcome, Statement,
     Verdict,
 };
+use serde_json::Value;
 use std::rc::Rc;
 use uuid::Uuid;
 use yew::prelude::*;
@@ -55,6 +58,10 @@ pub struct PlayerState {
     pub resume_checked: bool,
     /// A saved attempt the learner may continue, until they choose.
     pub offer: Option<Rc<SavedAttempt>>,
+    /// The cmi5 session, when an LMS launched the module as a cmi5 AU.
+    pub cmi5: Option<Rc<Cmi5Context>>,
+    /// Which cmi5 statements this session has sent (what it may still send).
+    pub cmi5_rules: Option<Cmi5Rules>,
 }
 
 /// What can happen to the player.
@@ -100,6 +107,7 @@ impl PlayerState {
         launch: Rc<Launch>,
         actor: Agent,
         lang: String,
+        cmi5: Option<(Rc<Cmi5Context>, Cmi5Rules)>,
     ) -> PlayerState {
         let reporter = Reporter::new(
             actor,
@@ -127,6 +135,32 @@ impl PlayerState {
             notice: None,
             resume_checked: false,
             offer: None,
+            cmi5_rules: cmi5.as_ref().map(|(_, rules)| rules.clone()),
+            cmi5: cmi5.map(|(context, _)| context),
+        }
+    }
+
+    /// The statement as it is sent: as built, or, in a cmi5 session, dressed by the cmi5
+    /// rules, which may also forbid it (for instance anything but initialized and
+    /// terminated in a Browse launch); a forbidden statement is not sent at all.
+    fn admit(
+        cmi5: Option<&Cmi5Context>,
+        rules: Option<&mut Cmi5Rules>,
+        statement: &Statement,
+    ) -> Option<Value> {
+        // Serialising our own types to a JSON value cannot fail: every map key is a string.
+        let mut value = serde_json::to_value(statement).unwrap_or(Value::Null);
+        match (cmi5, rules) {
+            (Some(context), Some(rules)) => {
+                match rules.admit(&mut value, &context.launch, &context.data) {
+                    Ok(()) => Some(value),
+                    Err(forbidden) => {
+                        web_sys::console::info_1(&format!("cmi5: not sent: {forbidden}").into());
+                        None
+                    }
+                }
+            }
+            _ => Some(value),
         }
     }
 
@@ -142,20 +176,25 @@ impl PlayerState {
         }
     }
 
-    /// The statements to send as the page goes away: `suspended`, when an attempt is in
-    /// progress. The state itself does not change; the page is leaving.
-    pub fn exit_statements(&self) -> Vec<Statement> {
+    /// The statements to send as the page goes away (`suspended`, when an attempt is in
+    /// progress), as ids and JSON. The state itself does not change; the page is leaving.
+    pub fn exit_statements(&self) -> Vec<(uuid::Uuid, Value)> {
         if self.session.phase() != &Phase::InProgress {
             return vec![];
         }
         let mut session = self.session.clone();
         let mut reporter = self.reporter.clone();
+        let mut rules = self.cmi5_rules.clone();
         let mut env = BrowserEnv;
         session
             .apply(&self.module, Command::Suspend)
             .unwrap_or_default()
             .iter()
             .flat_map(|event| reporter.report(&self.module, event, &mut env))
+            .filter_map(|statement| {
+                Self::admit(self.cmi5.as_deref(), rules.as_mut(), &statement)
+                    .map(|value| (statement.id, value))
+            })
             .collect()
     }
 

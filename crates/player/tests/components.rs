@@ -86,6 +86,7 @@ async fn mount_player() -> Element {
             lang: Some("en".into()),
             ..Launch::default()
         }),
+        cmi5: None,
     };
     yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -401,6 +402,7 @@ async fn statements_wait_in_indexeddb_while_the_lrs_is_unreachable() {
             endpoint: Some("http://127.0.0.1:9/xapi/".into()),
             ..Launch::default()
         }),
+        cmi5: None,
     };
     yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
     settle().await;

@@ -206,17 +206,19 @@ impl Cmi5Launch {
             endpoint.push('/');
         }
         let fetch = url("fetch", &mut problem);
-        let actor = match get("actor").map(serde_json::from_str::<Agent>) {
-            Some(Ok(agent)) if agent.account.is_some() && agent.identifiers() == 1 => agent,
+        let parsed = get("actor").map(|text| {
+            serde_json::from_str::<Value>(text)
+                .map_err(|e| format!("not valid JSON: {e}"))
+                .and_then(|v| crate::launch::agent_from_json(&v))
+        });
+        let actor = match parsed {
+            Some(Ok(agent)) if agent.account.is_some() => agent,
             Some(Ok(_)) => {
-                problem(
-                    "actor",
-                    "a cmi5 actor is identified by exactly one `account`".into(),
-                );
+                problem("actor", "a cmi5 actor is identified by an `account`".into());
                 Agent::default()
             }
             Some(Err(e)) => {
-                problem("actor", format!("not a JSON Agent: {e}"));
+                problem("actor", e);
                 Agent::default()
             }
             None => {

@@ -259,7 +259,7 @@ impl LaunchReader {
 
 /// Reads an Agent, accepting the older launch form where values are one-item arrays
 /// (`{"mbox": ["mailto:a@b"], "name": ["A"]}`).
-fn agent_from_json(value: &Value) -> Result<Agent, String> {
+pub(crate) fn agent_from_json(value: &Value) -> Result<Agent, String> {
     let Value::Object(map) = value else {
         return Err("expected a JSON object (an xAPI Agent)".into());
     };

@@ -20,8 +20,8 @@ pub mod verbs;
 pub use error::{LaunchProblem, XapiError};
 pub use launch::{Launch, QueryPairs};
 pub use outbox::{
-    backoff_ms, parse_retry_after, Batch, Delivery, Entry, Outbox, Policy, SendOutcome, Verdict,
-    DEFAULT_BATCH, MAX_RETRY_AFTER_MS,
+    backoff_ms, parse_retry_after, sort_by_seq, Batch, Delivery, Entry, Outbox, Policy,
+    SendOutcome, Verdict, DEFAULT_BATCH, MAX_RETRY_AFTER_MS,
 };
 pub use pattern::{correct_responses_pattern, interaction_type, response_pattern};
 pub use report::{Env, Reporter};

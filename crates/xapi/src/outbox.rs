@@ -245,16 +245,22 @@ impl Outbox {
     /// saved; `now_ms` places it in the queue. A statement whose id is already present is
     /// not added twice.
     pub fn push(&mut self, statement: &Statement, has_lrs: bool, now_ms: f64) -> bool {
-        if self.entries.iter().any(|e| e.id == statement.id) {
-            return false;
-        }
         // Serialising our own types to a JSON value cannot fail: every map key is a string.
         let json = serde_json::to_value(statement).unwrap_or(Value::Null);
+        self.push_value(statement.id, json, has_lrs, now_ms)
+    }
+
+    /// Adds a statement already in its JSON form (for instance dressed for cmi5), as
+    /// [`Outbox::push`] does.
+    pub fn push_value(&mut self, id: Uuid, json: Value, has_lrs: bool, now_ms: f64) -> bool {
+        if self.entries.iter().any(|e| e.id == id) {
+            return false;
+        }
         // Strictly after everything queued here, even if the clock went back.
         let last = self.entries.last().map_or(f64::MIN, |e| e.seq);
         let seq = if now_ms > last { now_ms } else { last + 0.01 };
         self.entries.push(Entry {
-            id: statement.id,
+            id,
             seq,
             statement: json,
             delivery: if has_lrs {
@@ -324,7 +330,7 @@ impl Outbox {
             }
         }
         if added {
-            self.entries.sort_by(|a, b| a.seq.total_cmp(&b.seq));
+            sort_by_seq(&mut self.entries);
         }
     }
 
@@ -576,7 +582,7 @@ impl Outbox {
                 saved: true,
             });
         }
-        outbox.entries.sort_by(|a, b| a.seq.total_cmp(&b.seq));
+        sort_by_seq(&mut outbox.entries);
         Ok(outbox)
     }
 
@@ -605,6 +611,19 @@ impl Outbox {
                 }
                 entry.delivery = state.clone();
             }
+        }
+    }
+}
+
+/// Puts entries in queue order. Stable, and written by hand: the lists arrive nearly in
+/// order (a few statements from another tab), where an insertion sort does little work,
+/// and the standard library's sorts would add kilobytes to the player's download.
+pub fn sort_by_seq(entries: &mut [Entry]) {
+    for i in 1..entries.len() {
+        let mut j = i;
+        while j > 0 && entries[j - 1].seq.total_cmp(&entries[j].seq).is_gt() {
+            entries.swap(j - 1, j);
+            j -= 1;
         }
     }
 }

@@ -272,5 +272,10 @@ impl Reporter {
 }
 
 fn text(map: &LangMap<String>) -> LanguageMap {
-    map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    // Inserted one by one: collecting into a map sorts, and sorting code is large.
+    let mut out = LanguageMap::new();
+    for (k, v) in map.iter() {
+        out.insert(k.clone(), v.clone());
+    }
+    out
 }

@@ -7,12 +7,13 @@ const ADL: &str = "http://adlnet.gov/expapi/verbs/";
 fn verb(name: &str, id_display: &str) -> Verb {
     Verb {
         id: format!("{ADL}{name}"),
-        display: [
-            ("en".to_string(), name.to_string()),
-            ("id".to_string(), id_display.to_string()),
-        ]
-        .into_iter()
-        .collect(),
+        display: {
+            // Inserted one by one: collecting into a map sorts, and sorting code is large.
+            let mut display = crate::statement::LanguageMap::new();
+            display.insert("en".to_string(), name.to_string());
+            display.insert("id".to_string(), id_display.to_string());
+            display
+        },
     }
 }
 

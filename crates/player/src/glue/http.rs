@@ -1,23 +1,55 @@
 //! HTTP: fetching module files and posting statements.
 
 use crate::error::PlayerError;
-use gloo::net::http::Request;
 use pelita_xapi::{parse_retry_after, SendOutcome, XAPI_VERSION};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// Fetches a text file: `Ok(Some(text))`, `Ok(None)` for 404, or what went wrong.
-pub async fn get_text(url: &str) -> Result<Option<String>, PlayerError> {
-    let fetch_error = |e: gloo::net::Error| PlayerError::Fetch {
+/// A GET already on its way: made by [`start_get`], read by [`text_of`]. Starting
+/// requests before awaiting any of them lets several run side by side without a future
+/// combinator.
+pub struct PendingGet {
+    url: String,
+    request: Result<js_sys::Promise, JsValue>,
+}
+
+/// Starts fetching `url` now.
+pub fn start_get(url: &str) -> PendingGet {
+    let request = web_sys::window()
+        .ok_or_else(|| JsValue::from("no window"))
+        .map(|w| w.fetch_with_str(url));
+    PendingGet {
         url: url.to_string(),
-        reason: e.to_string(),
+        request,
+    }
+}
+
+/// The fetched text: `Ok(Some(text))`, `Ok(None)` for 404, or what went wrong.
+pub async fn text_of(pending: PendingGet) -> Result<Option<String>, PlayerError> {
+    let url = pending.url;
+    let fetch_error = |e: JsValue| PlayerError::Fetch {
+        url: url.clone(),
+        reason: e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| "the request failed".to_string()),
     };
-    let response = Request::get(url).send().await.map_err(fetch_error)?;
+    let response: web_sys::Response = JsFuture::from(pending.request.map_err(&fetch_error)?)
+        .await
+        .map_err(&fetch_error)?
+        .dyn_into()
+        .map_err(&fetch_error)?;
     match response.status() {
         404 => Ok(None),
-        200..=299 => response.text().await.map(Some).map_err(fetch_error),
+        200..=299 => {
+            let text = JsFuture::from(response.text().map_err(&fetch_error)?)
+                .await
+                .map_err(&fetch_error)?;
+            Ok(text.as_string())
+        }
         status => Err(PlayerError::Status {
-            url: url.to_string(),
+            url: url.clone(),
             status,
             status_text: response.status_text(),
         }),
@@ -235,4 +267,32 @@ async fn state_request(
         }),
         status => Err(format!("{status}: {}", text.unwrap_or_default())),
     }
+}
+
+/// POSTs an empty body with no custom headers (a "simple" request, so no CORS preflight):
+/// the cmi5 fetch URL is the LMS's, not an xAPI resource. Returns the status and body.
+pub async fn post_empty(url: &str) -> Result<(u16, String), String> {
+    let describe = |e: JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "the request failed".to_string())
+    };
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(describe)?
+        .dyn_into()
+        .map_err(describe)?;
+    let status = response.status();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    Ok((status, text))
 }

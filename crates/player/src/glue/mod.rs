@@ -1,6 +1,7 @@
 //! The browser edge: everything that touches fetch, storage, the clock or the URL.
 
 pub mod browser_env;
+pub mod cmi5;
 pub mod http;
 pub mod idb;
 pub mod location;

@@ -129,7 +129,7 @@ async fn migrate(activity_id: &str, entries: &mut Vec<Entry>) -> Option<String> 
         Ok(()) => {
             let _ = storage.remove_item(&outbox_key(activity_id));
             entries.extend(new);
-            entries.sort_by(|a, b| a.seq.total_cmp(&b.seq));
+            pelita_xapi::sort_by_seq(entries);
             problem
         }
         Err(e) => Some(format!(

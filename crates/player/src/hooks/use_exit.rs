@@ -26,8 +26,8 @@ pub fn use_exit(ctx: &PlayerContext, etag: &Etag) {
             let now = BrowserEnv.now_ms();
             let activity_id = state.activity_id();
             let mut outbox = state.outbox.clone();
-            for statement in state.exit_statements() {
-                outbox.push(&statement, state.has_lrs(), now as f64);
+            for (id, statement) in state.exit_statements() {
+                outbox.push_value(id, statement, state.has_lrs(), now as f64);
             }
             let unsaved: Vec<_> = outbox.unsaved().cloned().collect();
             storage::stash(&activity_id, &unsaved);

@@ -1,8 +1,10 @@
 //! Loading the launch parameters and the module, with every problem collected for the
 //! error page.
 
+use crate::glue::cmi5::{self, Cmi5Context};
 use crate::glue::{http, location};
 use pelita_lesson::{load_module, Module};
+use pelita_xapi::cmi5::Cmi5Launch;
 use pelita_xapi::Launch;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -27,6 +29,8 @@ pub struct Ready {
     pub module_path: Rc<str>,
     /// The launch parameters (launch.json overridden by the URL query).
     pub launch: Rc<Launch>,
+    /// The cmi5 session, when an LMS launched the module as a cmi5 AU.
+    pub cmi5: Option<Rc<Cmi5Context>>,
 }
 
 /// The loading state.
@@ -55,10 +59,19 @@ pub fn use_loader() -> Loaded {
     (*state).clone()
 }
 
-/// Reads the query, then fetches the module and its launch.json side by side.
-pub async fn load(query: Vec<(String, String)>) -> Loaded {
+/// Reads the query, then fetches the module and its launch.json side by side (and, for a
+/// cmi5 launch, starts the cmi5 session at the same time).
+pub async fn load(pairs: Vec<(String, String)>) -> Loaded {
     let mut problems = Vec::new();
-    let query = Launch::from_query(&query).unwrap_or_else(|errors| {
+    let cmi5_launch = match Cmi5Launch::from_query(&pairs) {
+        None => None,
+        Some(Ok(launch)) => Some(launch),
+        Some(Err(errors)) => {
+            problems.extend(errors.iter().map(|p| p.to_string()));
+            None
+        }
+    };
+    let query = Launch::from_query(&pairs).unwrap_or_else(|errors| {
         problems.extend(errors.iter().map(|p| p.to_string()));
         Launch::default()
     });
@@ -67,8 +80,23 @@ pub async fn load(query: Vec<(String, String)>) -> Loaded {
         .clone()
         .unwrap_or_else(|| DEFAULT_MODULE.to_string());
     let config_path = format!("{}launch.json", location::folder_of(&module_path));
-    let (module_text, config_text) =
-        futures::join!(http::get_text(&module_path), http::get_text(&config_path));
+    // All three run side by side: the two files are on their way while cmi5 starts.
+    let module_request = http::start_get(&module_path);
+    let config_request = http::start_get(&config_path);
+    let cmi5 = match cmi5_launch {
+        Some(launch) => Some(cmi5::start(launch).await),
+        None => None,
+    };
+    let module_text = http::text_of(module_request).await;
+    let config_text = http::text_of(config_request).await;
+    let cmi5 = match cmi5 {
+        Some(Ok(context)) => Some(Rc::new(context)),
+        Some(Err(errors)) => {
+            problems.extend(errors);
+            None
+        }
+        None => None,
+    };
     let config = match config_text {
         Ok(Some(text)) => Launch::from_config(&text, &config_path).unwrap_or_else(|errors| {
             problems.extend(errors.iter().map(|p| p.to_string()));
@@ -98,11 +126,26 @@ pub async fn load(query: Vec<(String, String)>) -> Loaded {
         }
     };
     match module {
-        Some(module) if problems.is_empty() => Loaded::Ready(Rc::new(Ready {
-            module: Rc::new(module),
-            module_path: module_path.into(),
-            launch: Rc::new(config.overridden_by(query)),
-        })),
+        Some(mut module) if problems.is_empty() => {
+            let mut launch = config.overridden_by(query);
+            if let Some(context) = &cmi5 {
+                // The LMS's launch is the whole truth: its token, its mastery score (which
+                // passed and failed must be judged by), the learner's language choice.
+                launch.auth = Some(context.auth.clone());
+                launch.registration = Some(context.launch.registration);
+                launch.activity_id = Some(context.launch.activity_id.clone());
+                launch.lang = launch.lang.or_else(|| context.language.clone());
+                if let Some(mastery) = context.data.mastery_score {
+                    module.mastery_score = mastery;
+                }
+            }
+            Loaded::Ready(Rc::new(Ready {
+                module: Rc::new(module),
+                module_path: module_path.into(),
+                launch: Rc::new(launch),
+                cmi5,
+            }))
+        }
         _ => Loaded::Failed(Rc::new(Failure { problems })),
     }
 }

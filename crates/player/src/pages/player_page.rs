@@ -2,7 +2,8 @@
 //! learning record.
 
 use crate::components::{language_switch, sync_status, RecordPanel};
-use crate::glue::{browser_env::BrowserEnv, location, storage};
+use crate::glue::cmi5::Cmi5Context;
+use crate::glue::{self, browser_env::BrowserEnv, location, storage};
 use crate::hooks::{use_delivery, use_exit, use_resume};
 use crate::pages::{loading_page, LessonPage, ResultPage, ResumePage};
 use crate::state::{Action, PlayerContext, PlayerState};
@@ -20,6 +21,9 @@ pub struct Props {
     pub module_path: Rc<str>,
     /// The launch parameters.
     pub launch: Rc<Launch>,
+    /// The cmi5 session, when an LMS launched the module as a cmi5 AU.
+    #[prop_or_default]
+    pub cmi5: Option<Rc<Cmi5Context>>,
 }
 
 /// Chooses the language: the launch's, then the learner's last choice, then the
@@ -61,10 +65,15 @@ pub fn PlayerPage(props: &Props) -> Html {
         let module = props.module.clone();
         let module_path = props.module_path.clone();
         let launch = props.launch.clone();
+        let cmi5 = props.cmi5.clone();
         use_reducer(move || {
             let actor = launch.actor.clone().unwrap_or_else(local_learner);
             let lang = choose_language(&module, &launch);
-            PlayerState::new(module, module_path, launch, actor, lang)
+            let cmi5 = cmi5.map(|context| {
+                let rules = glue::cmi5::rules(&context);
+                (context, rules)
+            });
+            PlayerState::new(module, module_path, launch, actor, lang, cmi5)
         })
     };
     use_delivery(&state);
@@ -72,6 +81,15 @@ pub fn PlayerPage(props: &Props) -> Html {
     // is no LRS to ask), or when the learner chose.
     let etag = use_resume(&state);
     use_exit(&state, &etag);
+    {
+        // The cmi5 bookkeeping survives a reload: the LMS remembers what was sent too.
+        let context = state.cmi5.clone();
+        use_effect_with(state.cmi5_rules.clone(), move |rules| {
+            if let (Some(context), Some(rules)) = (context, rules) {
+                glue::cmi5::save_rules(&context, rules);
+            }
+        });
+    }
     {
         // The page's language and title follow the learner's language, for screen readers,
         // browser tabs and history.

@@ -57,6 +57,23 @@ pub fn ResultPage(props: &Props) -> Html {
     } else {
         Key::Failed
     };
+    // A cmi5 session ends with the attempt (terminated is sent): the way on is back to the
+    // LMS, once everything has reached it, never another attempt in the same session.
+    let ending = match &ctx.cmi5 {
+        None => html! {
+            <button type="button" class="primary" onclick={onretry}>{ t(&lang, Key::Retry) }</button>
+        },
+        Some(context) => {
+            let waiting = ctx.outbox.pending() > 0;
+            match &context.data.return_url {
+                Some(url) if !waiting => html! {
+                    <a class="button primary" href={url.clone()}>{ t(&lang, Key::ReturnToCourse) }</a>
+                },
+                Some(_) => html! { <p class="note">{ t(&lang, Key::ReturnWhenSaved) }</p> },
+                None => html! { <p class="note">{ t(&lang, Key::CloseWindow) }</p> },
+            }
+        }
+    };
     html! {
         <main class="result" id="main">
             <h1 tabindex="-1" ref={heading}>{ t(&lang, Key::ResultTitle) }</h1>
@@ -66,7 +83,7 @@ pub fn ResultPage(props: &Props) -> Html {
             <p class="score">{ score_line(&lang, outcome.score.raw, outcome.score.max, percent) }</p>
             <p>{ mastery_line(&lang, mastery) }</p>
             <ol class="summary">{ for rows }</ol>
-            <button type="button" class="primary" onclick={onretry}>{ t(&lang, Key::Retry) }</button>
+            { ending }
         </main>
     }
 }
