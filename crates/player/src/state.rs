@@ -204,7 +204,12 @@ impl PlayerState {
         let mut env = BrowserEnv;
         for event in events {
             for statement in self.reporter.report(&self.module, event, &mut env) {
-                self.outbox.push(&statement, has_lrs, js_sys::Date::now());
+                if let Some(value) =
+                    Self::admit(self.cmi5.as_deref(), self.cmi5_rules.as_mut(), &statement)
+                {
+                    self.outbox
+                        .push_value(statement.id, value, has_lrs, js_sys::Date::now());
+                }
             }
         }
         self.changed();

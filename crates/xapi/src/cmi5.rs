@@ -141,7 +141,9 @@ impl LaunchData {
                 None
             }
         };
-        let return_url = text("returnURL", &mut problems);
+        // The spec says `returnURL`; its own sample document says `returnUrl`: take either.
+        let return_url =
+            text("returnURL", &mut problems).or_else(|| text("returnUrl", &mut problems));
         let launch_parameters = text("launchParameters", &mut problems);
         if problems.is_empty() {
             Ok(LaunchData {
@@ -488,8 +490,8 @@ impl Cmi5Rules {
 /// Dresses an admitted statement for cmi5: the context template merged into its context
 /// (the template's values win, the statement's additions stay); for a defined statement,
 /// the AU's activity id as object, the launch's registration, the cmi5 category (and the
-/// moveOn category on completed, passed and failed), and the mastery score extension on
-/// passed and failed when the LMS gave one. A statement that is not defined ("cmi5
+/// moveOn category on completed, passed and failed), no `result.completion` on passed and
+/// failed, and the mastery score extension on passed and failed when the LMS gave one. A statement that is not defined ("cmi5
 /// allowed", such as answered) never carries the cmi5 category.
 pub fn dress(
     statement: &mut Value,
@@ -512,6 +514,12 @@ pub fn dress(
     }
     match defined {
         Some(defined) => {
+            // cmi5 reports completion with `completed` alone: passed and failed carry none.
+            if matches!(defined, Defined::Passed | Defined::Failed) {
+                if let Some(result) = object.get_mut("result").and_then(Value::as_object_mut) {
+                    result.remove("completion");
+                }
+            }
             object.insert(
                 "object".into(),
                 json!({ "objectType": "Activity", "id": launch.activity_id }),

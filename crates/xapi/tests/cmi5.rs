@@ -311,6 +311,14 @@ fn admitted_statements_are_dressed_as_cmi5_requires() {
         dressed[3]["context"]["extensions"][EXT_MASTERY_SCORE],
         json!(0.8)
     );
+    let mut judged = statement("failed");
+    judged["result"] = json!({"success": false, "completion": true, "score": {"scaled": 0.5}});
+    dress(&mut judged, &l, &data, Some(Defined::Failed));
+    assert_eq!(
+        judged["result"],
+        json!({"success": false, "score": {"scaled": 0.5}}),
+        "completion is for `completed` only"
+    );
     assert!(dressed[2]["context"]["extensions"]
         .get(EXT_MASTERY_SCORE)
         .is_none());
