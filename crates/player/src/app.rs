@@ -16,6 +16,7 @@ pub fn App() -> Html {
                 module_path={ready.module_path.clone()}
                 launch={ready.launch.clone()}
                 cmi5={ready.cmi5.clone()}
+                scorm={ready.scorm.clone()}
             />
         },
     }

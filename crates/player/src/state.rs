@@ -8,6 +8,7 @@
 
 use crate::glue::browser_env::BrowserEnv;
 use crate::glue::cmi5::Cmi5Context;
+use crate::glue::scorm::ScormContext;
 use crate::glue::storage::{Backend, Restored};
 use pelita_lesson::{Command, Module, Phase, Session};
 use pelita_xapi::cmi5::Cmi5Rules;
@@ -62,6 +63,10 @@ pub struct PlayerState {
     pub cmi5: Option<Rc<Cmi5Context>>,
     /// Which cmi5 statements this session has sent (what it may still send).
     pub cmi5_rules: Option<Cmi5Rules>,
+    /// The SCORM session, when the player runs inside a SCORM LMS.
+    pub scorm: Option<Rc<ScormContext>>,
+    /// The last error the LMS (SCORM) reported, shown to the learner.
+    pub lms_problem: Option<String>,
 }
 
 /// What can happen to the player.
@@ -91,6 +96,8 @@ pub enum Action {
     RetryNow,
     /// Try again after refused credentials.
     Resume,
+    /// The SCORM LMS reported an error.
+    LmsProblem(String),
     /// The check for a saved attempt is done: offer this one, or start a new attempt.
     ResumeChecked(Option<Rc<SavedAttempt>>),
     /// The learner continues the offered attempt.
@@ -137,6 +144,8 @@ impl PlayerState {
             offer: None,
             cmi5_rules: cmi5.as_ref().map(|(_, rules)| rules.clone()),
             cmi5: cmi5.map(|(context, _)| context),
+            scorm: None,
+            lms_problem: None,
         }
     }
 
@@ -337,6 +346,7 @@ impl Reducible for PlayerState {
                 next.offer = None;
                 start(&mut next);
             }
+            Action::LmsProblem(problem) => next.lms_problem = Some(problem),
             Action::Resume => {
                 next.outbox.resume();
                 next.waiting_retry = false;

@@ -13,6 +13,7 @@ mod outbox;
 mod pattern;
 mod report;
 mod resume;
+pub mod scorm;
 mod statement;
 mod time;
 pub mod verbs;

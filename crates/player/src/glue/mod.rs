@@ -5,5 +5,6 @@ pub mod cmi5;
 pub mod http;
 pub mod idb;
 pub mod location;
+pub mod scorm;
 pub mod storage;
 pub mod tabs;

@@ -2,6 +2,7 @@
 //! error page.
 
 use crate::glue::cmi5::{self, Cmi5Context};
+use crate::glue::scorm::{self, ScormContext};
 use crate::glue::{http, location};
 use pelita_lesson::{load_module, Module};
 use pelita_xapi::cmi5::Cmi5Launch;
@@ -31,6 +32,8 @@ pub struct Ready {
     pub launch: Rc<Launch>,
     /// The cmi5 session, when an LMS launched the module as a cmi5 AU.
     pub cmi5: Option<Rc<Cmi5Context>>,
+    /// The SCORM session, when the player runs inside a SCORM LMS.
+    pub scorm: Option<Rc<ScormContext>>,
 }
 
 /// The loading state.
@@ -128,6 +131,15 @@ pub async fn load(pairs: Vec<(String, String)>) -> Loaded {
     match module {
         Some(mut module) if problems.is_empty() => {
             let mut launch = config.overridden_by(query);
+            // Inside a SCORM LMS (and not launched by cmi5), the LMS's mastery score wins too.
+            let scorm = if cmi5.is_none() {
+                scorm::start().map(Rc::new)
+            } else {
+                None
+            };
+            if let Some(mastery) = scorm.as_ref().and_then(|s| s.mastery) {
+                module.mastery_score = mastery;
+            }
             if let Some(context) = &cmi5 {
                 // The LMS's launch is the whole truth: its token, its mastery score (which
                 // passed and failed must be judged by), the learner's language choice.
@@ -144,6 +156,7 @@ pub async fn load(pairs: Vec<(String, String)>) -> Loaded {
                 module_path: module_path.into(),
                 launch: Rc::new(launch),
                 cmi5,
+                scorm,
             }))
         }
         _ => Loaded::Failed(Rc::new(Failure { problems })),

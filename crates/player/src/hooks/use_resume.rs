@@ -27,6 +27,8 @@ pub fn use_resume(ctx: &PlayerContext) -> Etag {
         let dispatcher = ctx.dispatcher();
         let local = storage::saved_attempt(&ctx.activity_id(), ctx.reporter.actor());
         let module_id = ctx.module.id.clone();
+        // A SCORM LMS hands back the resume data it kept: a third copy.
+        let from_lms = ctx.scorm.as_ref().and_then(|s| s.resume.clone());
         let auth = ctx.launch.auth.clone();
         let url = url.clone();
         let etag = etag.clone();
@@ -46,6 +48,7 @@ pub fn use_resume(ctx: &PlayerContext) -> Etag {
                     }
                 }
                 let offer = SavedAttempt::to_continue(&module_id, local, remote);
+                let offer = SavedAttempt::to_continue(&module_id, offer, from_lms);
                 dispatcher.dispatch(Action::ResumeChecked(offer.map(Rc::new)));
             });
         });

@@ -3,8 +3,9 @@
 
 use crate::components::{language_switch, sync_status, RecordPanel};
 use crate::glue::cmi5::Cmi5Context;
+use crate::glue::scorm::ScormContext;
 use crate::glue::{self, browser_env::BrowserEnv, location, storage};
-use crate::hooks::{use_delivery, use_exit, use_resume};
+use crate::hooks::{use_delivery, use_exit, use_resume, use_scorm};
 use crate::pages::{loading_page, LessonPage, ResultPage, ResumePage};
 use crate::state::{Action, PlayerContext, PlayerState};
 use pelita_lesson::{Module, Phase};
@@ -24,6 +25,9 @@ pub struct Props {
     /// The cmi5 session, when an LMS launched the module as a cmi5 AU.
     #[prop_or_default]
     pub cmi5: Option<Rc<Cmi5Context>>,
+    /// The SCORM session, when the player runs inside a SCORM LMS.
+    #[prop_or_default]
+    pub scorm: Option<Rc<ScormContext>>,
 }
 
 /// Chooses the language: the launch's, then the learner's last choice, then the
@@ -66,6 +70,7 @@ pub fn PlayerPage(props: &Props) -> Html {
         let module_path = props.module_path.clone();
         let launch = props.launch.clone();
         let cmi5 = props.cmi5.clone();
+        let scorm = props.scorm.clone();
         use_reducer(move || {
             let actor = launch.actor.clone().unwrap_or_else(local_learner);
             let lang = choose_language(&module, &launch);
@@ -73,7 +78,9 @@ pub fn PlayerPage(props: &Props) -> Html {
                 let rules = glue::cmi5::rules(&context);
                 (context, rules)
             });
-            PlayerState::new(module, module_path, launch, actor, lang, cmi5)
+            let mut state = PlayerState::new(module, module_path, launch, actor, lang, cmi5);
+            state.scorm = scorm;
+            state
         })
     };
     use_delivery(&state);
@@ -81,6 +88,7 @@ pub fn PlayerPage(props: &Props) -> Html {
     // is no LRS to ask), or when the learner chose.
     let etag = use_resume(&state);
     use_exit(&state, &etag);
+    use_scorm(&state);
     {
         // The cmi5 bookkeeping survives a reload: the LMS remembers what was sent too.
         let context = state.cmi5.clone();

@@ -60,6 +60,8 @@ pub fn ResultPage(props: &Props) -> Html {
     // A cmi5 session ends with the attempt (terminated is sent): the way on is back to the
     // LMS, once everything has reached it, never another attempt in the same session.
     let ending = match &ctx.cmi5 {
+        // Inside a SCORM LMS the session ended with the attempt too.
+        None if ctx.scorm.is_some() => html! { <p class="note">{ t(&lang, Key::CloseWindow) }</p> },
         None => html! {
             <button type="button" class="primary" onclick={onretry}>{ t(&lang, Key::Retry) }</button>
         },

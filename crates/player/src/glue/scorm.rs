@@ -1,0 +1,199 @@
+//! The SCORM LMS's API at the browser edge: found by walking parent frames and the
+//! opener, as SCORM requires, and called with the checks SCORM asks of content: every call
+//! is followed by GetLastError, and an error is said in words (GetErrorString), never
+//! ignored. What to set comes from `pelita_xapi::scorm`.
+
+use js_sys::{Function, Reflect};
+use pelita_xapi::scorm::{mastery_score, ScormVersion};
+use pelita_xapi::SavedAttempt;
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The LMS's API object and its version.
+#[derive(Debug)]
+pub struct ScormContext {
+    /// The version, from the API object's name.
+    pub version: ScormVersion,
+    api: JsValue,
+    /// When this SCO session began, for the session time.
+    pub started_ms: f64,
+    /// The attempt saved in `cmi.suspend_data`, when the learner comes back to one.
+    pub resume: Option<SavedAttempt>,
+    /// The LMS's mastery score (0 to 1), which overrides the module's.
+    pub mastery: Option<f64>,
+    terminated: Cell<bool>,
+    problems: RefCell<Vec<String>>,
+}
+
+impl PartialEq for ScormContext {
+    fn eq(&self, other: &Self) -> bool {
+        self.api == other.api && self.version == other.version
+    }
+}
+
+/// How far up the frames to look: SCORM's own sample walks 500, real LMSs nest a few.
+const MAX_FRAMES: usize = 12;
+
+fn api_in(window: &JsValue) -> Option<(ScormVersion, JsValue)> {
+    for (name, version) in [
+        ("API_1484_11", ScormVersion::V2004),
+        ("API", ScormVersion::V12),
+    ] {
+        // A frame of another origin throws on access: that ends the search there.
+        let api = Reflect::get(window, &name.into()).ok()?;
+        if api.is_object() {
+            return Some((version, api));
+        }
+    }
+    None
+}
+
+fn find_from(start: JsValue) -> Option<(ScormVersion, JsValue)> {
+    let mut window = start;
+    for _ in 0..MAX_FRAMES {
+        if let Some(found) = api_in(&window) {
+            return Some(found);
+        }
+        let parent = Reflect::get(&window, &"parent".into()).ok()?;
+        if parent.is_undefined() || parent.is_null() || parent == window {
+            return None;
+        }
+        window = parent;
+    }
+    None
+}
+
+/// Finds the API (this window, its parents, then the opener and its parents).
+fn find() -> Option<(ScormVersion, JsValue)> {
+    let window: JsValue = web_sys::window()?.into();
+    find_from(window.clone()).or_else(|| {
+        let opener = Reflect::get(&window, &"opener".into()).ok()?;
+        if opener.is_object() {
+            find_from(opener)
+        } else {
+            None
+        }
+    })
+}
+
+impl ScormContext {
+    fn call(&self, name12: &str, name2004: &str, args: &[&str]) -> String {
+        let name = match self.version {
+            ScormVersion::V12 => name12,
+            ScormVersion::V2004 => name2004,
+        };
+        let Some(function) = Reflect::get(&self.api, &name.into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+        else {
+            return String::new();
+        };
+        let args: js_sys::Array = args.iter().map(|a| JsValue::from_str(a)).collect();
+        function
+            .apply(&self.api, &args)
+            .ok()
+            .and_then(|v| v.as_string().or_else(|| v.as_bool().map(|b| b.to_string())))
+            .unwrap_or_default()
+    }
+
+    /// The error of the last call, in words, if there was one.
+    fn last_error(&self, what: &str) -> Result<(), String> {
+        let code = self.call("LMSGetLastError", "GetLastError", &[]);
+        if code.is_empty() || code == "0" {
+            return Ok(());
+        }
+        let text = self.call("LMSGetErrorString", "GetErrorString", &[&code]);
+        let problem = format!("{what}: the LMS answered SCORM error {code} ({text})");
+        self.problems.borrow_mut().push(problem.clone());
+        Err(problem)
+    }
+
+    /// Reads a data model element.
+    pub fn get(&self, element: &str) -> Result<String, String> {
+        let value = self.call("LMSGetValue", "GetValue", &[element]);
+        self.last_error(&format!("reading {element}"))
+            .map(|()| value)
+    }
+
+    /// Reads an element that may be unset (SCORM 2004 answers an unset element with an
+    /// error, which here only means "none").
+    pub fn get_optional(&self, element: &str) -> Option<String> {
+        let value = self.call("LMSGetValue", "GetValue", &[element]);
+        let code = self.call("LMSGetLastError", "GetLastError", &[]);
+        (code.is_empty() || code == "0")
+            .then_some(value)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Sets a data model element.
+    pub fn set(&self, element: &str, value: &str) -> Result<(), String> {
+        self.call("LMSSetValue", "SetValue", &[element, value]);
+        self.last_error(&format!("setting {element}"))
+    }
+
+    /// Asks the LMS to store what was set.
+    pub fn commit(&self) -> Result<(), String> {
+        self.call("LMSCommit", "Commit", &[""]);
+        self.last_error("saving to the LMS (Commit)")
+    }
+
+    /// Ends the session with the LMS, once.
+    pub fn terminate(&self) -> Result<(), String> {
+        if self.terminated.replace(true) {
+            return Ok(());
+        }
+        self.call("LMSFinish", "Terminate", &[""]);
+        self.last_error("ending the LMS session (Terminate)")
+    }
+
+    /// Whether the session with the LMS has ended.
+    pub fn is_terminated(&self) -> bool {
+        self.terminated.get()
+    }
+
+    /// Every LMS error so far, in words.
+    pub fn problems(&self) -> Vec<String> {
+        self.problems.borrow().clone()
+    }
+}
+
+/// Starts the SCORM session when the player runs inside a SCORM LMS: finds the API,
+/// initializes it, and reads the resume data and the mastery score. `None` outside an LMS.
+pub fn start() -> Option<ScormContext> {
+    let (version, api) = find()?;
+    let context = ScormContext {
+        version,
+        api,
+        started_ms: js_sys::Date::now(),
+        resume: None,
+        mastery: None,
+        terminated: Cell::new(false),
+        problems: RefCell::new(Vec::new()),
+    };
+    context.call("LMSInitialize", "Initialize", &[""]);
+    if context
+        .last_error("starting the LMS session (Initialize)")
+        .is_err()
+    {
+        return Some(context);
+    }
+    let entry = context.get(version.entry()).unwrap_or_default();
+    // On a first entry (`ab-initio`) there is nothing to read, and SCORM 2004 reports an
+    // unset element as an error: only a resumed session asks.
+    let resume = if entry == "resume" {
+        context
+            .get(version.suspend_data())
+            .ok()
+            .and_then(|data| SavedAttempt::from_json(&data).ok())
+    } else {
+        None
+    };
+    let mastery = context
+        .get_optional(version.mastery())
+        .and_then(|m| mastery_score(version, &m));
+    Some(ScormContext {
+        resume,
+        mastery,
+        ..context
+    })
+}

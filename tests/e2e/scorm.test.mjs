@@ -1,0 +1,145 @@
+// The player inside a SCORM LMS, end to end: the harness hosts scorm-again (an independent
+// implementation of the LMS side of SCORM 1.2 and 2004, tests/support/scorm-host.mjs) and
+// loads the built player in its iframe, as an LMS loads a SCO. The player must find the
+// API by walking up the frames, report status, location, resume data, score and session
+// time in each version's form, raise no SCORM error, and resume from its suspend data.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startScormHost, readHarness, scormErrors, limitProblems } from '../support/scorm-host.mjs';
+import { launchBrowser } from '../support/browser.mjs';
+import { DIST, requireDist, chooseByMouse, answerResumeOffer } from './helpers.mjs';
+
+let host;
+
+before(async () => {
+  requireDist();
+  host = await startScormHost({ root: DIST });
+});
+
+after(async () => {
+  await host?.close();
+});
+
+const CONTENT = '/content/index.html?module=modules/phishing.json&lang=en';
+
+/** The player's frame inside the host page, once it shows a page. */
+async function playerFrame(page) {
+  for (let i = 0; i < 100; i++) {
+    const frame = page.frames().find((f) => f.url().includes('/content/index.html'));
+    if (frame && (await frame.$('.player main.page, .player main.resume, .player main.result'))) return frame;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the player did not start in the host frame');
+}
+
+for (const version of ['1.2', '2004']) {
+  test(`SCORM ${version}: suspend half way, resume from the suspend data in a new browser, pass`, async () => {
+    const masteryScore = 0.8;
+    const first = await launchBrowser({ viewport: { width: 400, height: 800 } });
+    let run;
+    try {
+      run = host.launch({ version, content: CONTENT, masteryScore });
+      await first.page.goto(run.url);
+      const frame = await playerFrame(first.page);
+      const mouse = chooseByMouse(frame);
+      await frame.waitForSelector('#q-q-pin-false');
+      await mouse.trueFalse('q-pin', 'false');
+      await mouse.next();
+      await mouse.next();
+      await mouse.choice('q-url', ['b']);
+      // Leaving the host page: the SCO suspends and ends its session.
+      await first.page.goto('about:blank');
+    } finally {
+      await first.close();
+    }
+    const suspended = await host.waitForCommit(run.id, { final: true });
+    const cmi = suspended.data.cmi;
+    const v12 = version === '1.2';
+    if (v12) {
+      assert.equal(cmi.core.lesson_status, 'incomplete');
+      assert.equal(cmi.core.lesson_location, '2');
+      assert.equal(cmi.core.exit, 'suspend');
+      assert.match(cmi.core.session_time, /^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$/);
+    } else {
+      assert.equal(cmi.completion_status, 'incomplete');
+      assert.equal(cmi.location, '2');
+      assert.equal(cmi.exit, 'suspend');
+      assert.match(cmi.session_time, /^PT/);
+    }
+    const saved = JSON.parse(cmi.suspend_data);
+    assert.deepEqual(saved.attempt.answers, { 'q-pin': false, 'q-url': ['b'] });
+    assert.deepEqual(limitProblems(v12 ? '1.2' : '2004', cmi), []);
+
+    // A new browser (nothing in its storage): the LMS's suspend data is all there is.
+    const second = await launchBrowser({ viewport: { width: 400, height: 800 } });
+    try {
+      const again = host.launch({ version, content: CONTENT, masteryScore, resume: run.id });
+      await second.page.goto(again.url);
+      let frame = await playerFrame(second.page);
+      assert.ok(await answerResumeOffer(frame, 'continue'), 'offered to continue');
+      frame = await playerFrame(second.page);
+      assert.match(await frame.textContent('#q-q-url .feedback'), /is correct/);
+      const mouse = chooseByMouse(frame);
+      await mouse.next();
+      await mouse.next();
+      await mouse.choice('q-signs', ['a', 'c', 'd']);
+      await mouse.trueFalse('q-attachment', 'true');
+      await mouse.choice('q-report', ['c']);
+      await frame.click('.nav .finish button');
+      await frame.waitForSelector('.result');
+      assert.match(await frame.textContent('.result'), /You can close this window/);
+      const final = await host.waitForCommit(again.id, { final: true });
+      const done = final.data.cmi;
+      if (v12) {
+        assert.equal(done.core.lesson_status, 'passed');
+        assert.equal(String(done.core.score.raw), '100');
+        assert.equal(done.suspend_data, '');
+      } else {
+        assert.equal(done.completion_status, 'completed');
+        assert.equal(done.success_status, 'passed');
+        assert.equal(String(done.score.scaled), '1');
+        assert.equal(String(done.score.raw), '6');
+      }
+      const { log } = await readHarness(second.page);
+      assert.deepEqual(scormErrors(log), [], 'scorm-again reported no error');
+      const calls = log.map((c) => c.fn);
+      assert.equal(calls[0], v12 ? 'LMSInitialize' : 'Initialize');
+      assert.equal(calls.filter((f) => f === (v12 ? 'LMSFinish' : 'Terminate')).length, 1, 'one Terminate');
+    } finally {
+      await second.close();
+    }
+  });
+}
+
+test('SCORM 1.2: failing against the LMS mastery score, and an LMS error is shown, not ignored', async () => {
+  const browser = await launchBrowser();
+  try {
+    // 5 of 6 (83 %) passes the module's own 80 % but not the LMS's 90 %.
+    const run = host.launch({ version: '1.2', content: CONTENT, masteryScore: 0.9 });
+    await browser.page.goto(run.url);
+    const frame = await playerFrame(browser.page);
+    const mouse = chooseByMouse(frame);
+    await frame.waitForSelector('#q-q-pin-false');
+    // The LMS's store fails: the next Commit reports error 101, and the learner sees it.
+    host.failCommits(1, 500);
+    await mouse.trueFalse('q-pin', 'false');
+    await frame.waitForFunction(() => /SCORM error 101/.test(document.querySelector('.sync-state')?.textContent ?? ''));
+    await mouse.next();
+    await mouse.next();
+    await mouse.choice('q-url', ['b']);
+    await mouse.next();
+    await mouse.next();
+    await mouse.choice('q-signs', ['a', 'c', 'd']);
+    await mouse.trueFalse('q-attachment', 'true');
+    await mouse.choice('q-report', ['a']);
+    await frame.click('.nav .finish button');
+    await frame.waitForSelector('.result');
+    assert.equal((await frame.textContent('.verdict')).trim(), 'Not passed');
+    const final = await host.waitForCommit(run.id, { final: true });
+    assert.equal(final.data.cmi.core.lesson_status, 'failed');
+    assert.equal(String(final.data.cmi.core.score.raw), '83');
+  } finally {
+    await browser.close();
+  }
+});
