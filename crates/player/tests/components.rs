@@ -87,6 +87,7 @@ async fn mount_player() -> Element {
             ..Launch::default()
         }),
         cmi5: None,
+        scorm: None,
     };
     yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -403,6 +404,7 @@ async fn statements_wait_in_indexeddb_while_the_lrs_is_unreachable() {
             ..Launch::default()
         }),
         cmi5: None,
+        scorm: None,
     };
     yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
     settle().await;
