@@ -74,7 +74,8 @@ pub fn check(path: &Path) -> Result<Checked, Vec<String>> {
 pub fn summary(checked: &Checked) -> String {
     let module = &checked.module;
     let pages: usize = module.lessons.iter().map(|l| l.pages.len()).sum();
-    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
         "{}: ok ({}, {}, {}, {})",
         checked.path.display(),
@@ -136,7 +137,9 @@ fn resolve_image(folder: &Path, src: &str) -> Result<Option<(String, PathBuf)>, 
             // Browsers read `%2e%2e` as `..` too, which would leave the module's folder.
             ".." => return Err(format!("image `{src}` leaves the module's folder")),
             s if s.contains(['\\', '\0']) => {
-                return Err(format!("image `{src}` has a character no file name can hold"))
+                return Err(format!(
+                    "image `{src}` has a character no file name can hold"
+                ))
             }
             s => segments.push(s),
         }
@@ -213,8 +216,14 @@ mod tests {
 
     #[test]
     fn percent_decoding_matches_what_a_server_does() {
-        assert_eq!(percent_decode("img/a%20b.svg").as_deref(), Some("img/a b.svg"));
-        assert_eq!(percent_decode("img/%C3%A9.png").as_deref(), Some("img/é.png"));
+        assert_eq!(
+            percent_decode("img/a%20b.svg").as_deref(),
+            Some("img/a b.svg")
+        );
+        assert_eq!(
+            percent_decode("img/%C3%A9.png").as_deref(),
+            Some("img/é.png")
+        );
         assert_eq!(percent_decode("img/%2"), None);
         assert_eq!(percent_decode("img/%zz"), None);
         assert_eq!(percent_decode("%FF"), None);

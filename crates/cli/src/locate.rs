@@ -178,7 +178,8 @@ mod tests {
 
     #[test]
     fn finds_values_and_falls_back_to_the_nearest_ancestor() {
-        let text = "{\n  \"a\": [\n    {\"b\": 1},\n    {\"c\": \"x\"}\n  ],\n  \"weird key\": true\n}";
+        let text =
+            "{\n  \"a\": [\n    {\"b\": 1},\n    {\"c\": \"x\"}\n  ],\n  \"weird key\": true\n}";
         assert_eq!(locate(text, "$"), Some((1, 1)));
         assert_eq!(locate(text, "$.a"), Some((2, 8)));
         assert_eq!(locate(text, "$.a[0].b"), Some((3, 11)));

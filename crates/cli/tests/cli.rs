@@ -1,0 +1,524 @@
+//! The real `pelita` binary against modules and a fake built player in temporary folders:
+//! `check` on good and broken modules (exact `file:line:column` lines and exit codes), and
+//! `pack` in every format (entries, manifests, determinism, refusals).
+
+#[path = "../../lesson/tests/fixtures/mod.rs"]
+mod fixtures;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PHISHING: &str = include_str!("../../../www/modules/phishing.json");
+const PHISHING_IMAGE: &str = include_str!("../../../www/modules/img/phishing-email.svg");
+
+fn pelita(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pelita"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the pelita binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().expect("a parent folder")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+/// A folder holding the small fixture as `small.json` with its image `img/a.svg`.
+fn small_module() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(&dir.path().join("small.json"), fixtures::SMALL);
+    write(
+        &dir.path().join("img/a.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    dir
+}
+
+/// A built player as `cargo xtask dist` lays it out, with compressed siblings and an
+/// example module that must not be packed.
+fn fake_player(root: &Path) -> PathBuf {
+    let dist = root.join("dist");
+    for (name, text) in [
+        (
+            "index.html",
+            "<!doctype html><script type=\"module\">import init from \"./pelita-abc.js\";</script>",
+        ),
+        ("index.html.br", "br"),
+        ("index.html.gz", "gz"),
+        ("pelita-abc.js", "export default function init() {}"),
+        ("pelita-abc.js.br", "br"),
+        ("pelita-abc.js.gz", "gz"),
+        ("pelita_bg-def.wasm", "\0asm"),
+        ("pelita_bg-def.wasm.br", "br"),
+        ("sw.js", "self.addEventListener('fetch', () => {});"),
+        ("sw.js.gz", "gz"),
+        ("manifest.webmanifest", "{}"),
+        ("icons/icon.svg", "<svg/>"),
+        ("icons/icon.svg.br", "br"),
+        ("modules/phishing.json", "{}"),
+        ("modules/phishing.json.br", "br"),
+        (
+            "modules/launch.json",
+            "{\"endpoint\": \"https://lrs.example\"}",
+        ),
+        ("modules/img/phishing-email.svg", "<svg/>"),
+    ] {
+        write(&dist.join(name), text);
+    }
+    dist
+}
+
+/// A folder with the player in `dist/` and the example module in `content/`.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fake_player(dir.path());
+    write(&dir.path().join("content/phishing.json"), PHISHING);
+    write(
+        &dir.path().join("content/img/phishing-email.svg"),
+        PHISHING_IMAGE,
+    );
+    dir
+}
+
+fn entries(zip_path: &Path) -> Vec<String> {
+    let archive =
+        zip::ZipArchive::new(fs::File::open(zip_path).expect("zip exists")).expect("a zip");
+    let mut names: Vec<String> = archive.file_names().map(String::from).collect();
+    names.sort();
+    names
+}
+
+fn read_entry(zip_path: &Path, name: &str) -> String {
+    let mut archive =
+        zip::ZipArchive::new(fs::File::open(zip_path).expect("zip exists")).expect("a zip");
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap_or_else(|_| panic!("{name} is in the zip"))
+        .read_to_string(&mut text)
+        .expect("UTF-8 entry");
+    text
+}
+
+/// What every package holds besides its manifest: the player without compressed siblings or
+/// example modules, the packed module, its image and the empty launch settings.
+const PLAYER_AND_MODULE: [&str; 9] = [
+    "icons/icon.svg",
+    "index.html",
+    "manifest.webmanifest",
+    "modules/img/phishing-email.svg",
+    "modules/launch.json",
+    "modules/phishing.json",
+    "pelita-abc.js",
+    "pelita_bg-def.wasm",
+    "sw.js",
+];
+
+fn expected_entries(manifest: Option<&str>) -> Vec<String> {
+    let mut names: Vec<String> = PLAYER_AND_MODULE.iter().map(|s| s.to_string()).collect();
+    names.extend(manifest.map(String::from));
+    names.sort();
+    names
+}
+
+// ---------------------------------------------------------------------------- check
+
+#[test]
+fn check_passes_a_good_module_with_one_line() {
+    let dir = small_module();
+    let out = pelita(dir.path(), &["check", "small.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "small.json: ok (1 lesson, 2 pages, 3 questions, 1 image file)\n"
+    );
+}
+
+#[test]
+fn check_reports_a_missing_image_at_its_src() {
+    let dir = small_module();
+    fs::remove_file(dir.path().join("img/a.svg")).expect("rm");
+    let out = pelita(dir.path(), &["check", "small.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "small.json:27:38: $.lessons[0].pages[1].blocks[0].src: image `img/a.svg` not found beside the module: img/a.svg does not exist\n"
+    );
+}
+
+#[test]
+fn check_reports_invalid_json_with_its_position() {
+    let dir = small_module();
+    let broken = fixtures::SMALL.replacen("\"masteryScore\": 0.75,", "\"masteryScore\": 0.75,,", 1);
+    write(&dir.path().join("broken.json"), &broken);
+    let out = pelita(dir.path(), &["check", "broken.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "broken.json:6:24: $: not valid JSON: key must be a string\n"
+    );
+    // Exactly the player's message: the lesson crate's own report.
+    let report = pelita_lesson_report(&broken, "broken.json");
+    assert_eq!(stdout(&out), format!("{report}\n"));
+}
+
+#[test]
+fn check_reports_a_missing_alt_and_a_missing_image_together() {
+    let dir = small_module();
+    fs::remove_file(dir.path().join("img/a.svg")).expect("rm");
+    let broken = fixtures::SMALL.replacen(r#", "alt": {"id": "Gambar", "en": "Picture"}"#, "", 1);
+    write(&dir.path().join("small.json"), &broken);
+    let out = pelita(dir.path(), &["check", "small.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "small.json:27:13: $.lessons[0].pages[1].blocks[0].alt: missing required field `alt`: every image needs alternative text in every language\n\
+         small.json:27:38: $.lessons[0].pages[1].blocks[0].src: image `img/a.svg` not found beside the module: img/a.svg does not exist\n"
+    );
+}
+
+#[test]
+fn check_reports_every_module_and_fails_if_any_fails() {
+    let dir = small_module();
+    write(&dir.path().join("empty.json"), "");
+    let out = pelita(
+        dir.path(),
+        &["check", "small.json", "empty.json", "absent.json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("small.json: ok"));
+    assert_eq!(
+        lines[1],
+        "empty.json:1:0: $: not valid JSON: EOF while parsing a value"
+    );
+    assert!(lines[2].starts_with("absent.json: cannot read the file: "));
+}
+
+#[test]
+fn check_finds_images_with_escapes_and_rejects_case_mismatches() {
+    let dir = small_module();
+    fs::rename(dir.path().join("img/a.svg"), dir.path().join("img/A b.svg")).expect("mv");
+    let escaped = fixtures::SMALL.replace("img/a.svg", "./img/A%20b.svg?v=2");
+    write(&dir.path().join("small.json"), &escaped);
+    let out = pelita(dir.path(), &["check", "small.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    let wrong_case = fixtures::SMALL.replace("img/a.svg", "img/a%20B.svg");
+    write(&dir.path().join("small.json"), &wrong_case);
+    let out = pelita(dir.path(), &["check", "small.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    // On a case-sensitive disk the file is simply missing; on others the case differs.
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "small.json:27:38: $.lessons[0].pages[1].blocks[0].src: image `img/a%20B.svg` "
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let dir = small_module();
+    assert_eq!(pelita(dir.path(), &["check"]).status.code(), Some(2));
+    assert_eq!(pelita(dir.path(), &["frobnicate"]).status.code(), Some(2));
+    let out = pelita(
+        dir.path(),
+        &["pack", "--format", "zipped", "small.json", "-o", "x.zip"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = pelita(
+        dir.path(),
+        &[
+            "pack",
+            "--format",
+            "scorm12",
+            "--move-on",
+            "Passed",
+            "small.json",
+            "-o",
+            "x.zip",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--move-on only applies to --format cmi5"));
+}
+
+fn pelita_lesson_report(text: &str, file: &str) -> String {
+    match pelita_lesson::load_module(text) {
+        Ok(_) => String::new(),
+        Err(e) => e.report(file),
+    }
+}
+
+// ----------------------------------------------------------------------------- pack
+
+fn pack(dir: &Path, format: &str, out: &str) -> Output {
+    pelita(
+        dir,
+        &[
+            "pack",
+            "--format",
+            format,
+            "content/phishing.json",
+            "-o",
+            out,
+        ],
+    )
+}
+
+#[test]
+fn pack_web_holds_the_player_the_module_and_its_images_only() {
+    let dir = project();
+    let out = pack(dir.path(), "web", "web.zip");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("index.html?module=modules/phishing.json"));
+    let zip = dir.path().join("web.zip");
+    assert_eq!(entries(&zip), expected_entries(None));
+    assert_eq!(read_entry(&zip, "modules/launch.json"), "{}\n");
+    assert_eq!(read_entry(&zip, "modules/phishing.json"), PHISHING);
+    assert_eq!(
+        read_entry(&zip, "modules/img/phishing-email.svg"),
+        PHISHING_IMAGE
+    );
+    // Nothing but the finished zip is left behind.
+    assert!(!dir.path().join(".web.zip.partial").exists());
+}
+
+#[test]
+fn pack_cmi5_writes_the_course_structure() {
+    let dir = project();
+    let out = pelita(
+        dir.path(),
+        &[
+            "pack",
+            "--format",
+            "cmi5",
+            "--move-on",
+            "CompletedOrPassed",
+            "content/phishing.json",
+            "-o",
+            "cmi5.zip",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let zip = dir.path().join("cmi5.zip");
+    assert_eq!(entries(&zip), expected_entries(Some("cmi5.xml")));
+    let xml = read_entry(&zip, "cmi5.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    let ns = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd";
+    let au = doc
+        .descendants()
+        .find(|n| n.has_tag_name((ns, "au")))
+        .expect("an au");
+    assert_eq!(
+        au.attribute("id"),
+        Some("https://pelita.example.org/modules/phishing/au")
+    );
+    assert_eq!(au.attribute("moveOn"), Some("CompletedOrPassed"));
+    assert_eq!(au.attribute("masteryScore"), Some("0.8"));
+    assert_eq!(au.attribute("launchMethod"), Some("AnyWindow"));
+    let url = au
+        .children()
+        .find(|n| n.has_tag_name((ns, "url")))
+        .and_then(|n| n.text());
+    assert_eq!(url, Some("index.html?module=modules/phishing.json"));
+
+    // The default moveOn is written out too.
+    let out = pack(dir.path(), "cmi5", "default.zip");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let xml = read_entry(&dir.path().join("default.zip"), "cmi5.xml");
+    assert!(xml.contains("moveOn=\"CompletedAndPassed\""), "{xml}");
+}
+
+fn manifest_hrefs(xml: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml).expect("well-formed");
+    doc.descendants()
+        .filter(|n| n.tag_name().name() == "file")
+        .map(|n| n.attribute("href").expect("href").to_string())
+        .collect()
+}
+
+#[test]
+fn pack_scorm12_lists_every_file_and_the_percent_mastery_score() {
+    let dir = project();
+    let out = pack(dir.path(), "scorm12", "s12.zip");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let zip = dir.path().join("s12.zip");
+    let names = entries(&zip);
+    assert_eq!(names, expected_entries(Some("imsmanifest.xml")));
+    let xml = read_entry(&zip, "imsmanifest.xml");
+    let mut listed = manifest_hrefs(&xml);
+    listed.push("imsmanifest.xml".into());
+    listed.sort();
+    assert_eq!(listed, names);
+    assert!(
+        xml.contains("<adlcp:masteryscore>80</adlcp:masteryscore>"),
+        "{xml}"
+    );
+    assert!(xml.contains("adlcp:scormtype=\"sco\""));
+    assert!(xml.contains("parameters=\"?module=modules/phishing.json\""));
+}
+
+#[test]
+fn pack_scorm2004_lists_every_file_and_the_scaled_mastery_score() {
+    let dir = project();
+    let out = pack(dir.path(), "scorm2004", "s2004.zip");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let zip = dir.path().join("s2004.zip");
+    let names = entries(&zip);
+    assert_eq!(names, expected_entries(Some("imsmanifest.xml")));
+    let xml = read_entry(&zip, "imsmanifest.xml");
+    let mut listed = manifest_hrefs(&xml);
+    listed.push("imsmanifest.xml".into());
+    listed.sort();
+    assert_eq!(listed, names);
+    assert!(xml.contains("<imsss:minNormalizedMeasure>0.8</imsss:minNormalizedMeasure>"));
+    assert!(xml.contains("satisfiedByMeasure=\"true\""));
+    assert!(xml.contains("adlcp:scormType=\"sco\""));
+}
+
+#[test]
+fn pack_is_deterministic_in_every_format() {
+    let dir = project();
+    let formats = ["cmi5", "scorm12", "scorm2004", "web"];
+    for format in formats {
+        let out = pack(dir.path(), format, &format!("{format}-1.zip"));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    // A newer modification time on a source file must not change the zip.
+    let touched = fs::read(dir.path().join("dist/sw.js")).expect("read");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    fs::write(dir.path().join("dist/sw.js"), touched).expect("rewrite");
+    for format in formats {
+        let out = pack(dir.path(), format, &format!("{format}-2.zip"));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let a = fs::read(dir.path().join(format!("{format}-1.zip"))).expect("first zip");
+        let b = fs::read(dir.path().join(format!("{format}-2.zip"))).expect("second zip");
+        assert!(a == b, "{format}: two packs of the same input differ");
+    }
+}
+
+#[test]
+fn pack_refuses_a_broken_module_with_the_check_messages() {
+    let dir = project();
+    fs::remove_file(dir.path().join("content/img/phishing-email.svg")).expect("rm");
+    let check = pelita(dir.path(), &["check", "content/phishing.json"]);
+    assert_eq!(check.status.code(), Some(1));
+    let out = pack(dir.path(), "scorm12", "broken.zip");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.starts_with(&stdout(&check)), "{err}");
+    assert!(err.contains("nothing was packed"));
+    assert!(!dir.path().join("broken.zip").exists());
+}
+
+#[test]
+fn pack_explains_a_missing_or_unbuilt_player() {
+    let dir = project();
+    let out = pelita(
+        dir.path(),
+        &[
+            "pack",
+            "--format",
+            "web",
+            "content/phishing.json",
+            "-o",
+            "x.zip",
+            "--player",
+            "nowhere",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cargo xtask dist"),
+        "{}",
+        stderr(&out)
+    );
+
+    // The page template (as in the repository root) is not a built player.
+    write(
+        &dir.path().join("template/index.html"),
+        "<html><!-- pelita:script --></html>",
+    );
+    let out = pelita(
+        dir.path(),
+        &[
+            "pack",
+            "--format",
+            "web",
+            "content/phishing.json",
+            "-o",
+            "x.zip",
+            "--player",
+            "template",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cargo xtask dist"),
+        "{}",
+        stderr(&out)
+    );
+
+    // index.html without the hashed script and wasm is not a built player either.
+    fs::remove_file(dir.path().join("dist/pelita_bg-def.wasm")).expect("rm");
+    let out = pack(dir.path(), "web", "x.zip");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cargo xtask dist"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("x.zip").exists());
+}
+
+#[test]
+fn pack_uses_the_default_player_folder_and_refuses_a_module_named_launch() {
+    let dir = project();
+    let out = pelita(
+        dir.path(),
+        &[
+            "pack",
+            "--format",
+            "web",
+            "content/phishing.json",
+            "--output",
+            "d.zip",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    write(&dir.path().join("content/launch.json"), PHISHING);
+    let out = pelita(
+        dir.path(),
+        &[
+            "pack",
+            "--format",
+            "web",
+            "content/launch.json",
+            "-o",
+            "l.zip",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot be named launch.json"),
+        "{}",
+        stderr(&out)
+    );
+}
