@@ -11,15 +11,27 @@ import { startCmi5Lms, describeViolations } from '../support/cmi5-lms.mjs';
 import { serveStatic } from '../support/serve.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { validateStatements } from '../support/validate.mjs';
-import { DIST, requireDist, chooseByMouse, answerResumeOffer } from './helpers.mjs';
+import { packAndUnpack } from '../support/pack.mjs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { requireDist, chooseByMouse, answerResumeOffer } from './helpers.mjs';
 
-let lrs, server, browser;
+let lrs, server, browser, au;
 const opened = [];
 
 before(async () => {
   requireDist();
   lrs = await startLrs({ username: 'pelita', password: 'cmi5-secret' });
-  server = await serveStatic({ root: DIST });
+  // The package `pelita pack --format cmi5` makes is what the LMS imports and serves.
+  const pkg = await packAndUnpack('cmi5');
+  server = await serveStatic({ root: pkg.dir });
+  const xml = await readFile(path.join(pkg.dir, 'cmi5.xml'), 'utf8');
+  au = {
+    id: xml.match(/<au[^>]*\sid="([^"]+)"/)[1],
+    url: server.url + xml.match(/<url>([^<]+)<\/url>/)[1].replace(/&amp;/g, '&'),
+    moveOn: xml.match(/moveOn="([^"]+)"/)[1],
+    masteryScore: Number(xml.match(/masteryScore="([^"]+)"/)[1]),
+  };
 });
 
 afterEach(async () => {
@@ -63,12 +75,13 @@ async function waitTerminated(lms) {
 }
 
 test('Normal launch: passed against the LMS mastery score, every cmi5 rule kept, back to the LMS', async () => {
-  const lms = await startCmi5Lms({ lrs, publisherId: 'https://pelita.example.org/modules/phishing' });
+  const lms = await startCmi5Lms({ lrs, publisherId: au.id });
   try {
     const b = await newBrowser();
     const page = b.page;
     const returnURL = `${lms.url}/course-home`;
-    await page.goto(await lms.launchUrl(`${server.url}index.html`, { masteryScore: 0.8, moveOn: 'CompletedAndPassed', returnURL, lang: 'id' }));
+    // As the LMS imported them from cmi5.xml: the module's mastery score and moveOn.
+    await page.goto(await lms.launchUrl(au.url, { masteryScore: au.masteryScore, moveOn: au.moveOn, returnURL, lang: 'id' }));
     // The learner preference chose Indonesian.
     await page.waitForFunction(() => document.documentElement.lang === 'id');
     await playThrough(page, true);
@@ -98,11 +111,11 @@ test('Normal launch: passed against the LMS mastery score, every cmi5 rule kept,
 });
 
 test('Normal launch: failed when the LMS mastery score is above the module’s own', async () => {
-  const lms = await startCmi5Lms({ lrs, publisherId: 'https://pelita.example.org/modules/phishing' });
+  const lms = await startCmi5Lms({ lrs, publisherId: au.id });
   try {
     const page = (await newBrowser()).page;
     // 5 of 6 (0.83) passes the module's own 0.8, but not the LMS's 0.9.
-    await page.goto(await lms.launchUrl(`${server.url}index.html`, { masteryScore: 0.9, lang: 'en' }));
+    await page.goto(await lms.launchUrl(au.url, { masteryScore: 0.9, lang: 'en' }));
     const mouse = chooseByMouse(page);
     await page.waitForSelector('#q-q-pin-false');
     await mouse.trueFalse('q-pin', 'false');
@@ -129,10 +142,10 @@ test('Normal launch: failed when the LMS mastery score is above the module’s o
 
 for (const launchMode of ['Browse', 'Review']) {
   test(`${launchMode} launch: only initialized and terminated are reported`, async () => {
-    const lms = await startCmi5Lms({ lrs, publisherId: 'https://pelita.example.org/modules/phishing' });
+    const lms = await startCmi5Lms({ lrs, publisherId: au.id });
     try {
       const page = (await newBrowser()).page;
-      await page.goto(await lms.launchUrl(`${server.url}index.html`, { launchMode, lang: 'en' }));
+      await page.goto(await lms.launchUrl(au.url, { launchMode, lang: 'en' }));
       await playThrough(page, true);
       await waitTerminated(lms);
       assert.deepEqual(await lms.check(), [], describeViolations(await lms.check()));
@@ -145,11 +158,11 @@ for (const launchMode of ['Browse', 'Review']) {
 }
 
 test('a reload in the middle of a session goes on with the same token; a second fetch is refused', async () => {
-  const lms = await startCmi5Lms({ lrs, publisherId: 'https://pelita.example.org/modules/phishing' });
+  const lms = await startCmi5Lms({ lrs, publisherId: au.id });
   try {
     const b = await newBrowser();
     const page = b.page;
-    const url = await lms.launchUrl(`${server.url}index.html`, { masteryScore: 0.8, lang: 'en' });
+    const url = await lms.launchUrl(au.url, { masteryScore: 0.8, lang: 'en' });
     await page.goto(url);
     await page.waitForSelector('#q-q-pin-false');
     await chooseByMouse(page).trueFalse('q-pin', 'false');

@@ -8,25 +8,44 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startScormHost, readHarness, scormErrors, limitProblems } from '../support/scorm-host.mjs';
 import { launchBrowser } from '../support/browser.mjs';
-import { DIST, requireDist, chooseByMouse, answerResumeOffer } from './helpers.mjs';
+import { packAndUnpack } from '../support/pack.mjs';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { requireDist, chooseByMouse, answerResumeOffer } from './helpers.mjs';
 
 let host;
+const content = {};
 
 before(async () => {
   requireDist();
-  host = await startScormHost({ root: DIST });
+  // The packages `pelita pack` makes are what the LMS serves: one root holding both.
+  const v12 = await packAndUnpack('scorm12');
+  const v2004 = await packAndUnpack('scorm2004');
+  content['1.2'] = {};
+  content['2004'] = {};
+  const root = await mkdtemp(path.join(tmpdir(), 'pelita-scorm-root-'));
+  await cp(v12.dir, path.join(root, 'scorm12'), { recursive: true });
+  await cp(v2004.dir, path.join(root, 'scorm2004'), { recursive: true });
+  host = await startScormHost({ root });
+  // The launch parameters are the manifest's, as an LMS would read them.
+  for (const [version, folder] of [['1.2', v12.dir], ['2004', v2004.dir]]) {
+    const manifest = await readFile(path.join(folder, 'imsmanifest.xml'), 'utf8');
+    const href = manifest.match(/<resource[^>]*href="([^"]+)"/)[1];
+    const parameters = manifest.match(/parameters="([^"]+)"/)[1].replace(/&amp;/g, '&');
+    content[version].url = `/content/${version === '1.2' ? 'scorm12' : 'scorm2004'}/${href}${parameters}&lang=en`;
+  }
 });
 
 after(async () => {
   await host?.close();
 });
 
-const CONTENT = '/content/index.html?module=modules/phishing.json&lang=en';
 
 /** The player's frame inside the host page, once it shows a page. */
 async function playerFrame(page) {
   for (let i = 0; i < 100; i++) {
-    const frame = page.frames().find((f) => f.url().includes('/content/index.html'));
+    const frame = page.frames().find((f) => /\/content\/.*index\.html/.test(f.url()));
     if (frame && (await frame.$('.player main.page, .player main.resume, .player main.result'))) return frame;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -39,7 +58,7 @@ for (const version of ['1.2', '2004']) {
     const first = await launchBrowser({ viewport: { width: 400, height: 800 } });
     let run;
     try {
-      run = host.launch({ version, content: CONTENT, masteryScore });
+      run = host.launch({ version, content: content[version].url, masteryScore });
       await first.page.goto(run.url);
       const frame = await playerFrame(first.page);
       const mouse = chooseByMouse(frame);
@@ -74,7 +93,7 @@ for (const version of ['1.2', '2004']) {
     // A new browser (nothing in its storage): the LMS's suspend data is all there is.
     const second = await launchBrowser({ viewport: { width: 400, height: 800 } });
     try {
-      const again = host.launch({ version, content: CONTENT, masteryScore, resume: run.id });
+      const again = host.launch({ version, content: content[version].url, masteryScore, resume: run.id });
       await second.page.goto(again.url);
       let frame = await playerFrame(second.page);
       assert.ok(await answerResumeOffer(frame, 'continue'), 'offered to continue');
@@ -116,7 +135,7 @@ test('SCORM 1.2: failing against the LMS mastery score, and an LMS error is show
   const browser = await launchBrowser();
   try {
     // 5 of 6 (83 %) passes the module's own 80 % but not the LMS's 90 %.
-    const run = host.launch({ version: '1.2', content: CONTENT, masteryScore: 0.9 });
+    const run = host.launch({ version: '1.2', content: content['1.2'].url, masteryScore: 0.9 });
     await browser.page.goto(run.url);
     const frame = await playerFrame(browser.page);
     const mouse = chooseByMouse(frame);
