@@ -136,6 +136,12 @@ test('a failing pass by keyboard, a passing pass by mouse, all in the LRS', asyn
       ['q-report', 'choice', 'a', false, 0],
     ],
   );
+  // Competencies travel in the category: a question's lesson's, the module's on the rest.
+  const tags = (s) => (s.context.contextActivities?.category ?? []).map((c) => c.id.split('/').pop());
+  assert.deepEqual(tags(answered[0]), ['literasi-digital'], 'q-pin is in the lesson on recognising');
+  assert.deepEqual(tags(answered.at(-1)), ['keamanan-siber'], 'q-report is in the lesson on acting');
+  assert.deepEqual(tags(inOrder[0]).sort(), ['keamanan-siber', 'literasi-digital'], 'initialized: the module\'s');
+  assert.equal(answered[0].context.contextActivities.category[0].definition.type, 'https://pelita.example.org/xapi/activity-types/competency');
   const signs = answered[2].object.definition;
   assert.equal(signs.type, 'http://adlnet.gov/expapi/activities/cmi.interaction');
   assert.deepEqual(signs.correctResponsesPattern, ['a[,]c[,]d']);

@@ -20,7 +20,8 @@ pub use error::{LoadError, Problem, SessionError};
 pub use lang::{insertion_sort_by, LangMap};
 pub use load::{is_absolute_iri, load_module, FORMAT_VERSION};
 pub use model::{
-    Block, Choice, Feedback, Image, Inline, Lesson, Module, Page, Question, QuestionKind, RichBlock,
+    Block, Choice, Competency, Feedback, Image, Inline, Lesson, Module, Page, Question,
+    QuestionKind, RichBlock,
 };
 pub use scoring::{judge, Outcome, Score};
 pub use session::{Answer, Command, Event, PageRef, Phase, Response, Session, Snapshot};

@@ -57,6 +57,8 @@ struct Reader {
     problems: Vec<(String, String)>,
     languages: Vec<String>,
     question_ids: Vec<String>,
+    /// The competencies `$.competencies` declares, which lessons and questions may name.
+    competency_ids: Vec<String>,
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -298,6 +300,7 @@ impl Reader {
                 "title",
                 "description",
                 "masteryScore",
+                "competencies",
                 "lessons",
             ],
         )?;
@@ -350,6 +353,7 @@ impl Reader {
             }
             None => None,
         };
+        let competencies = self.declared_competencies(map);
         let lessons = self.lessons(map);
         Some(Module {
             id: id?,
@@ -357,8 +361,87 @@ impl Reader {
             title: title?,
             description,
             mastery_score: mastery_score?,
+            competencies: competencies?,
             lessons: lessons?,
         })
+    }
+
+    /// `$.competencies`: `[{"id": IRI, "label": LangMap}]`, optional, ids unique. The ids
+    /// are remembered so that lessons and questions can only name declared ones.
+    fn declared_competencies(&mut self, map: &Map<String, Value>) -> Option<Vec<Competency>> {
+        let Some(v) = map.get("competencies") else {
+            return Some(vec![]);
+        };
+        let items = self.array(v, "$.competencies", "competency")?;
+        let mut out: Vec<Competency> = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let path = child_index("$.competencies", i);
+            let Some(entry) = self.object(item, &path, &["id", "label"]) else {
+                ok = false;
+                continue;
+            };
+            let id = self
+                .required(entry, &path, "id")
+                .and_then(|v| self.string(v, &child_key(&path, "id")));
+            let label = self.required_text(entry, &path, "label");
+            match (id, label) {
+                (Some(id), Some(label)) => {
+                    if !is_absolute_iri(&id) {
+                        self.problem(
+                            child_key(&path, "id"),
+                            format!("`{id}` is not an absolute IRI"),
+                        );
+                        ok = false;
+                    } else if out.iter().any(|c| c.id == id) {
+                        self.problem(
+                            child_key(&path, "id"),
+                            format!("competency `{id}` is declared twice"),
+                        );
+                        ok = false;
+                    } else {
+                        out.push(Competency { id, label });
+                    }
+                }
+                _ => ok = false,
+            }
+        }
+        self.competency_ids = out.iter().map(|c| c.id.clone()).collect();
+        ok.then_some(out)
+    }
+
+    /// A lesson's or question's `competencies`: ids declared in `$.competencies`.
+    fn competency_refs(&mut self, map: &Map<String, Value>, path: &str) -> Option<Vec<String>> {
+        let Some(v) = map.get("competencies") else {
+            return Some(vec![]);
+        };
+        let list_path = child_key(path, "competencies");
+        let items = self.array(v, &list_path, "competency id")?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = child_index(&list_path, i);
+            match item {
+                Value::String(id) if self.competency_ids.contains(id) => {
+                    if !out.contains(id) {
+                        out.push(id.clone());
+                    }
+                }
+                Value::String(id) => {
+                    self.problem(
+                        &p,
+                        format!("competency `{id}` is not declared in $.competencies"),
+                    );
+                    ok = false;
+                }
+                other => {
+                    let found = kind_of(other);
+                    self.problem(&p, format!("expected a competency IRI, found {found}"));
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
     }
 
     fn languages(&mut self, map: &Map<String, Value>) -> Option<Vec<String>> {
@@ -413,9 +496,10 @@ impl Reader {
     }
 
     fn lesson(&mut self, v: &Value, path: &str) -> Option<Lesson> {
-        let map = self.object(v, path, &["id", "title", "pages"])?;
+        let map = self.object(v, path, &["id", "title", "competencies", "pages"])?;
         let id = self.id(map, path);
         let title = self.required_text(map, path, "title");
+        let competencies = self.competency_refs(map, path);
         let pages_path = child_key(path, "pages");
         let pages = self.required(map, path, "pages").and_then(|v| {
             let items = self.array(v, &pages_path, "page")?;
@@ -444,6 +528,7 @@ impl Reader {
         Some(Lesson {
             id: id?,
             title: title?,
+            competencies: competencies?,
             pages: pages?,
         })
     }
@@ -556,10 +641,25 @@ impl Reader {
 
     fn question(&mut self, v: &Value, path: &str, kind: &str) -> Option<Question> {
         let allowed: &[&str] = if kind == "trueFalse" {
-            &["type", "id", "prompt", "answer", "points", "feedback"]
+            &[
+                "type",
+                "id",
+                "prompt",
+                "answer",
+                "points",
+                "feedback",
+                "competencies",
+            ]
         } else {
             &[
-                "type", "id", "prompt", "multiple", "choices", "points", "feedback",
+                "type",
+                "id",
+                "prompt",
+                "multiple",
+                "choices",
+                "points",
+                "feedback",
+                "competencies",
             ]
         };
         let map = self.object(v, path, allowed)?;
@@ -575,6 +675,7 @@ impl Reader {
             }
         }
         let prompt = self.required_text(map, path, "prompt");
+        let competencies = self.competency_refs(map, path);
         let points = match map.get("points") {
             None => Some(1),
             Some(v) => self
@@ -616,6 +717,7 @@ impl Reader {
             kind: question_kind?,
             points: points?,
             feedback: feedback?,
+            competencies: competencies?,
         })
     }
 

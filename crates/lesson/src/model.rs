@@ -15,8 +15,20 @@ pub struct Module {
     pub description: Option<LangMap<String>>,
     /// The scaled score (0..=1) needed to pass.
     pub mastery_score: f64,
+    /// The competencies the module develops: declared here, with their labels, and the
+    /// module's own tags; lessons and questions name a subset.
+    pub competencies: Vec<Competency>,
     /// The lessons, in order.
     pub lessons: Vec<Lesson>,
+}
+
+/// A competency a module develops, such as "cyber security".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Competency {
+    /// Its IRI, shared across modules so that reports can group by it.
+    pub id: String,
+    /// Its name.
+    pub label: LangMap<String>,
 }
 
 /// A lesson: a titled run of pages.
@@ -26,6 +38,9 @@ pub struct Lesson {
     pub id: String,
     /// The lesson's title.
     pub title: LangMap<String>,
+    /// The ids of the competencies it develops (declared by the module); empty means the
+    /// module's.
+    pub competencies: Vec<String>,
     /// The pages, in order.
     pub pages: Vec<Page>,
 }
@@ -119,6 +134,9 @@ pub struct Question {
     pub points: u32,
     /// Feedback after a correct or an incorrect answer.
     pub feedback: Feedback,
+    /// The ids of the competencies it tests (declared by the module); empty means its
+    /// lesson's.
+    pub competencies: Vec<String>,
 }
 
 /// The kinds of question of format v1.
@@ -181,6 +199,27 @@ impl Module {
     /// The question with this id, if any.
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions().map(|(_, _, q)| q).find(|q| q.id == id)
+    }
+
+    /// The competencies a statement about this lesson or question carries: the most
+    /// specific tags given (the question's, else its lesson's, else the module's).
+    pub fn competencies_of(
+        &self,
+        lesson: Option<&Lesson>,
+        question: Option<&Question>,
+    ) -> Vec<&Competency> {
+        let ids = question
+            .map(|q| &q.competencies)
+            .filter(|c| !c.is_empty())
+            .or_else(|| lesson.map(|l| &l.competencies).filter(|c| !c.is_empty()));
+        match ids {
+            Some(ids) => self
+                .competencies
+                .iter()
+                .filter(|c| ids.contains(&c.id))
+                .collect(),
+            None => self.competencies.iter().collect(),
+        }
     }
 
     /// The total points available.

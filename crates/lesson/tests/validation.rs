@@ -382,3 +382,70 @@ fn not_an_object_at_all() {
         assert!(problems[0].message.contains("expected an object"), "{src}");
     }
 }
+
+#[test]
+fn competencies_are_declared_once_and_named_by_lessons_and_questions() {
+    let mut v = small();
+    v["competencies"] = serde_json::json!([
+        {"id": "https://example.org/c/security", "label": {"id": "Keamanan siber", "en": "Cyber security"}},
+        {"id": "https://example.org/c/literacy", "label": {"id": "Literasi digital", "en": "Digital literacy"}}
+    ]);
+    v["lessons"][0]["competencies"] = serde_json::json!(["https://example.org/c/literacy"]);
+    v["lessons"][0]["pages"][1]["blocks"][2]["competencies"] =
+        serde_json::json!(["https://example.org/c/security"]);
+    assert_eq!(problems_of(&v), vec![]);
+    let src = serde_json::to_string(&v).expect("json");
+    let module = load_module(&src).expect("valid");
+    let lesson = &module.lessons[0];
+    let multi = module.question("multi").expect("multi");
+    let single = module.question("single").expect("single");
+    let ids = |list: Vec<&pelita_lesson::Competency>| {
+        list.iter().map(|c| c.id.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(module.competencies_of(None, None)).len(),
+        2,
+        "the module's are all it declares"
+    );
+    assert_eq!(
+        ids(module.competencies_of(Some(lesson), None)),
+        ["https://example.org/c/literacy"]
+    );
+    assert_eq!(
+        ids(module.competencies_of(Some(lesson), Some(multi))),
+        ["https://example.org/c/security"]
+    );
+    assert_eq!(
+        ids(module.competencies_of(Some(lesson), Some(single))),
+        ["https://example.org/c/literacy"],
+        "a question without tags takes its lesson's"
+    );
+
+    let mut bad = v.clone();
+    bad["competencies"] = serde_json::json!([
+        {"id": "not an iri", "label": {"id": "x", "en": "x"}},
+        {"id": "https://example.org/c/a", "label": {"id": "a"}},
+        {"id": "https://example.org/c/b", "label": {"id": "b", "en": "b"}},
+        {"id": "https://example.org/c/b", "label": {"id": "b", "en": "b"}},
+        {"id": "https://example.org/c/c", "label": {"id": "c", "en": "c"}, "level": 3}
+    ]);
+    bad["lessons"][0]["competencies"] = serde_json::json!(["https://example.org/c/nowhere", 7]);
+    let got = problems_of(&bad);
+    let expected = [
+        ("$.competencies[0].id", "is not an absolute IRI"),
+        ("$.competencies[1].label.en", "missing text"),
+        ("$.competencies[3].id", "declared twice"),
+        ("$.competencies[4].level", "unknown"),
+        (
+            "$.lessons[0].competencies[0]",
+            "is not declared in $.competencies",
+        ),
+        ("$.lessons[0].competencies[1]", "expected a competency IRI"),
+    ];
+    for (path, words) in expected {
+        assert!(
+            got.iter().any(|(p, m)| p == path && m.contains(words)),
+            "expected `{path}: …{words}…` among {got:#?}"
+        );
+    }
+}

@@ -22,6 +22,9 @@ const TYPE_LESSON: &str = "http://adlnet.gov/expapi/activities/lesson";
 const TYPE_PAGE: &str = "http://activitystrea.ms/schema/1.0/page";
 const TYPE_INTERACTION: &str = "http://adlnet.gov/expapi/activities/cmi.interaction";
 const PLATFORM: &str = "Pelita";
+/// The activity type of a competency in `contextActivities.category` (documented in
+/// docs/module-format.md), so that any LRS can group statements by competency.
+pub const TYPE_COMPETENCY: &str = "https://pelita.example.org/xapi/activity-types/competency";
 
 /// Turns session events into statements for one learner and one module.
 ///
@@ -84,8 +87,45 @@ impl Reporter {
         self.language = language.to_string();
     }
 
-    /// The statements that report `event`, in order.
+    /// The statements that report `event`, in order, each tagged with the competencies it
+    /// is about (see [`Module::competencies_of`]) in `contextActivities.category`.
     pub fn report(&mut self, module: &Module, event: &Event, env: &mut dyn Env) -> Vec<Statement> {
+        let mut statements = self.statements_for(module, event, env);
+        let (lesson, question) = match event {
+            Event::PageViewed { at } => (module.lessons.get(at.lesson), None),
+            Event::Answered { question, .. } => module
+                .questions()
+                .find(|(_, _, q)| &q.id == question)
+                .map_or((None, None), |(l, _, q)| (Some(l), Some(q))),
+            _ => (None, None),
+        };
+        let tags: Vec<Activity> = module
+            .competencies_of(lesson, question)
+            .into_iter()
+            .map(|c| Activity::defined(c.id.clone(), text(&c.label), TYPE_COMPETENCY))
+            .collect();
+        if !tags.is_empty() {
+            for statement in &mut statements {
+                if let Some(context) = statement.context.as_mut() {
+                    let activities = context
+                        .context_activities
+                        .get_or_insert_with(ContextActivities::default);
+                    activities
+                        .category
+                        .get_or_insert_with(Vec::new)
+                        .extend(tags.iter().cloned());
+                }
+            }
+        }
+        statements
+    }
+
+    fn statements_for(
+        &mut self,
+        module: &Module,
+        event: &Event,
+        env: &mut dyn Env,
+    ) -> Vec<Statement> {
         let now = env.now_ms();
         match event {
             Event::AttemptStarted { .. } => {
