@@ -8,13 +8,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startScormHost, readHarness, scormErrors, limitProblems } from '../support/scorm-host.mjs';
 import { launchBrowser } from '../support/browser.mjs';
+import { startLrs } from '../support/lrs.mjs';
+import { validateStatements } from '../support/validate.mjs';
 import { packAndUnpack } from '../support/pack.mjs';
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { requireDist, chooseByMouse, answerResumeOffer } from './helpers.mjs';
 
-let host;
+let host, lrs;
 const content = {};
 
 before(async () => {
@@ -39,6 +41,7 @@ before(async () => {
 
 after(async () => {
   await host?.close();
+  await lrs?.stop();
 });
 
 
@@ -131,11 +134,15 @@ for (const version of ['1.2', '2004']) {
   });
 }
 
-test('SCORM 1.2: failing against the LMS mastery score, and an LMS error is shown, not ignored', async () => {
+test('SCORM 1.2 with an LRS: failing against the LMS mastery score, xAPI sent too, and an LMS error shown', async () => {
   const browser = await launchBrowser();
+  lrs = await startLrs({ username: 'pelita', password: 'scorm-secret' });
   try {
-    // 5 of 6 (83 %) passes the module's own 80 % but not the LMS's 90 %.
-    const run = host.launch({ version: '1.2', content: content['1.2'].url, masteryScore: 0.9 });
+    // 5 of 6 (83 %) passes the module's own 80 % but not the LMS's 90 %. An LRS is
+    // configured too (as a portal would, through the launch query): statements go there.
+    const actor = { objectType: 'Agent', name: 'Lestari', mbox: 'mailto:lestari@example.go.id' };
+    const xapi = `&endpoint=${encodeURIComponent(lrs.endpoint)}&auth=${encodeURIComponent(lrs.auth)}&actor=${encodeURIComponent(JSON.stringify(actor))}`;
+    const run = host.launch({ version: '1.2', content: content['1.2'].url + xapi, masteryScore: 0.9 });
     await browser.page.goto(run.url);
     const frame = await playerFrame(browser.page);
     const mouse = chooseByMouse(frame);
@@ -158,6 +165,17 @@ test('SCORM 1.2: failing against the LMS mastery score, and an LMS error is show
     const final = await host.waitForCommit(run.id, { final: true });
     assert.equal(final.data.cmi.core.lesson_status, 'failed');
     assert.equal(String(final.data.cmi.core.score.raw), '83');
+    // The same attempt in the LRS, judged by the same (the LMS's) mastery score.
+    let stored = [];
+    for (let i = 0; i < 100 && !stored.some((s) => s.verb.id.endsWith('/terminated')); i++) {
+      stored = await lrs.statements();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const failed = stored.find((s) => s.verb.id.endsWith('/failed'));
+    assert.ok(failed, 'failed reached the LRS');
+    assert.equal(failed.result.score.scaled, 0.8333);
+    assert.equal(stored.filter((s) => s.verb.id.endsWith('/answered')).length, 5);
+    assert.deepEqual(validateStatements(stored), []);
   } finally {
     await browser.close();
   }

@@ -40,7 +40,10 @@ fn module() -> Rc<Module> {
 
 fn fresh_root() -> Element {
     let document = gloo::utils::document();
-    let root = document.create_element("div").expect("div");
+    // Every test's app stays mounted in this one page; each gets its own form, because
+    // radio buttons of the same name are one group per form (or per document), and the
+    // players of different tests have questions of the same ids.
+    let root = document.create_element("form").expect("form");
     gloo::utils::body().append_child(&root).expect("append");
     root
 }
@@ -48,6 +51,17 @@ fn fresh_root() -> Element {
 /// Lets Yew render and effects run.
 async fn settle() {
     gloo::timers::future::TimeoutFuture::new(20).await;
+}
+
+/// Waits (up to about two seconds, for a loaded machine) until `done` holds.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        settle().await;
+    }
+    panic!("still not so after waiting: {what}");
 }
 
 fn find(root: &Element, selector: &str) -> Element {
@@ -184,18 +198,42 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
 
     // Answer the true/false question correctly by mouse.
     click(&root, "#q-tf-true");
-    settle().await;
-    assert!(find(&root, "#q-tf-true")
-        .unchecked_into::<HtmlInputElement>()
-        .checked());
+    // The player, not only the browser, must have taken the choice: the option is marked
+    // and "check answer" is enabled (a machine under load may need more than one frame).
+    until("the choice is taken and can be checked", || {
+        let chosen = root
+            .query_selector("#q-tf .option.chosen #q-tf-true")
+            .ok()
+            .flatten()
+            .is_some();
+        let enabled = root
+            .query_selector("#q-tf button.primary:not([disabled])")
+            .ok()
+            .flatten()
+            .is_some();
+        chosen && enabled
+    })
+    .await;
     click(&root, "#q-tf button.primary");
-    settle().await;
-    assert!(text(&root, "#q-tf .feedback").contains("Your answer is correct."));
+    until("the feedback says the answer is correct", || {
+        root.query_selector("#q-tf .feedback")
+            .ok()
+            .flatten()
+            .and_then(|f| f.text_content())
+            .is_some_and(|t| t.contains("Your answer is correct."))
+    })
+    .await;
     assert!(
         find(&root, "#q-tf-true")
             .unchecked_into::<HtmlInputElement>()
             .disabled(),
         "answers are final"
+    );
+    assert!(
+        find(&root, "#q-tf-true")
+            .unchecked_into::<HtmlInputElement>()
+            .checked(),
+        "the answer given stays shown"
     );
     assert_eq!(
         recorded_verbs(&root),
@@ -407,9 +445,22 @@ async fn statements_wait_in_indexeddb_while_the_lrs_is_unreachable() {
         scorm: None,
     };
     yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    // The player first asks the (unreachable) LRS for a saved attempt.
+    until("the first page is shown", || {
+        root.query_selector("#q-tf .option #q-tf-true")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
     click(&root, "#q-tf-true");
-    settle().await;
+    until("the choice is taken", || {
+        root.query_selector("#q-tf button.primary:not([disabled])")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
     click(&root, "#q-tf button.primary");
     let saved = stored(3).await;
     assert!(
