@@ -14,7 +14,7 @@ import { validateStatements } from '../support/validate.mjs';
 import { packAndUnpack } from '../support/pack.mjs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { requireDist, chooseByMouse, answerResumeOffer } from './helpers.mjs';
+import { requireDist, chooseByMouse, answerResumeOffer, playExample, answerFromThirdPage } from './helpers.mjs';
 
 let lrs, server, browser, au;
 const opened = [];
@@ -54,20 +54,8 @@ const CMI5 = 'https://w3id.org/xapi/cmi5/context/categories/cmi5';
 const categories = (s) => (s.context?.contextActivities?.category ?? []).map((c) => c.id);
 
 /** Plays the example module to the end: all right when `pass`, else two wrong. */
-async function playThrough(page, pass) {
-  const mouse = chooseByMouse(page);
-  await page.waitForSelector('#q-q-pin-false');
-  await mouse.trueFalse('q-pin', pass ? 'false' : 'true');
-  await mouse.next();
-  await mouse.next();
-  await mouse.choice('q-url', ['b']);
-  await mouse.next();
-  await mouse.next();
-  await mouse.choice('q-signs', ['a', 'c', 'd']);
-  await mouse.trueFalse('q-attachment', 'true');
-  await mouse.choice('q-report', [pass ? 'c' : 'a']);
-  await page.click('.nav .finish button');
-  await page.waitForSelector('.result');
+function playThrough(page, pass) {
+  return playExample(page, pass ? {} : { pin: 'true', report: 'a' });
 }
 
 async function waitTerminated(lms) {
@@ -119,19 +107,7 @@ test('Normal launch: failed when the LMS mastery score is above the module’s o
     const page = (await newBrowser()).page;
     // 5 of 6 (0.83) passes the module's own 0.8, but not the LMS's 0.9.
     await page.goto(await lms.launchUrl(au.url, { masteryScore: 0.9, lang: 'en' }));
-    const mouse = chooseByMouse(page);
-    await page.waitForSelector('#q-q-pin-false');
-    await mouse.trueFalse('q-pin', 'false');
-    await mouse.next();
-    await mouse.next();
-    await mouse.choice('q-url', ['b']);
-    await mouse.next();
-    await mouse.next();
-    await mouse.choice('q-signs', ['a', 'c', 'd']);
-    await mouse.trueFalse('q-attachment', 'true');
-    await mouse.choice('q-report', ['a']);
-    await page.click('.nav .finish button');
-    await page.waitForSelector('.result');
+    await playExample(page, { report: 'a' });
     assert.equal((await page.textContent('.verdict')).trim(), 'Not passed');
     await waitTerminated(lms);
     assert.deepEqual(await lms.check(), [], describeViolations(await lms.check()));
@@ -177,14 +153,7 @@ test('a reload in the middle of a session goes on with the same token; a second 
     assert.equal(fetches.length, 1, 'the token was kept, not fetched again');
     await chooseByMouse(page).next();
     await chooseByMouse(page).next();
-    await chooseByMouse(page).choice('q-url', ['b']);
-    await chooseByMouse(page).next();
-    await chooseByMouse(page).next();
-    await chooseByMouse(page).choice('q-signs', ['a', 'c', 'd']);
-    await chooseByMouse(page).trueFalse('q-attachment', 'true');
-    await chooseByMouse(page).choice('q-report', ['c']);
-    await page.click('.nav .finish button');
-    await page.waitForSelector('.result');
+    await answerFromThirdPage(page);
     await waitTerminated(lms);
     assert.deepEqual(await lms.check(), [], describeViolations(await lms.check()));
     const mine = (await lms.statements()).filter((s) => !lms.lmsIds.has(s.id));

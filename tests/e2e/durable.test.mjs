@@ -18,7 +18,7 @@ import path from 'node:path';
 import { validateStatements } from '../support/validate.mjs';
 import {
   DIST, MODULE_ID, requireDist, playerUrl, chooseByMouse, storedOutbox, waitForDelivery,
-  answerResumeOffer,
+  answerResumeOffer, playExample, answerFromThirdPage,
 } from './helpers.mjs';
 
 let lrs, proxy, server, browser;
@@ -80,19 +80,7 @@ async function freshPage() {
 /** Plays the whole module, passing, in a new attempt. */
 async function playThrough(page) {
   await answerResumeOffer(page, 'start over');
-  const mouse = chooseByMouse(page);
-  await page.waitForSelector('#q-q-pin-false');
-  await mouse.trueFalse('q-pin', 'false');
-  await mouse.next();
-  await mouse.next();
-  await mouse.choice('q-url', ['b']);
-  await mouse.next();
-  await mouse.next();
-  await mouse.choice('q-signs', ['a', 'c', 'd']);
-  await mouse.trueFalse('q-attachment', 'true');
-  await mouse.choice('q-report', ['c']);
-  await page.click('.nav .finish button');
-  await page.waitForSelector('.result');
+  await playExample(page);
 }
 
 /** The LRS's statements for one learner, oldest first. */
@@ -148,13 +136,7 @@ test('dropped connections, 500, 503 with Retry-After, a stalled request and a lo
   assert.deepEqual([seen[1][1], seen[2][1]], [500, 503]);
   // Retry-After: 3 was honoured: more than the first backoff (at most 2 s) allows.
   assert.ok(seen[2][2] >= 3_000, `the retry after the 503 came ${seen[2][2]} ms later`);
-  await mouse.next();
-  await mouse.next();
-  await mouse.choice('q-signs', ['a', 'c', 'd']);
-  await mouse.trueFalse('q-attachment', 'true');
-  await mouse.choice('q-report', ['c']);
-  await page.click('.nav .finish button');
-  await page.waitForSelector('.result');
+  await answerFromThirdPage(page, { url: false });
   const made = await waitForDelivery(page, 14, 30_000);
   assertExactlyOnce(made, await storedFor('Ayu'));
   await page.waitForFunction(() => document.querySelector('.sync-state')?.textContent.trim() === 'All saved');

@@ -160,6 +160,36 @@ export async function storedOutbox(page, activityId = MODULE_ID) {
   }, activityId);
 }
 
+/**
+ * Answers the example module (modules/phishing.json) by mouse from its third page on,
+ * where q-url is, to the result page: q-url, q-signs and q-attachment right, q-report
+ * as given ('c' is right), then Finish. `page` may be a Page or a Frame.
+ */
+export async function answerFromThirdPage(page, { url = true, report = 'c' } = {}) {
+  const mouse = chooseByMouse(page);
+  if (url) await mouse.choice('q-url', ['b']);
+  await mouse.next();
+  await mouse.next();
+  await mouse.choice('q-signs', ['a', 'c', 'd']);
+  await mouse.trueFalse('q-attachment', 'true');
+  await mouse.choice('q-report', [report]);
+  await page.click('.nav .finish button');
+  await page.waitForSelector('.result');
+}
+
+/**
+ * Plays the whole example module by mouse: q-pin as given ('false' is right), then the
+ * rest as answerFromThirdPage does. With the defaults every answer is right (6 of 6).
+ */
+export async function playExample(page, { pin = 'false', report = 'c' } = {}) {
+  const mouse = chooseByMouse(page);
+  await page.waitForSelector('#q-q-pin-false');
+  await mouse.trueFalse('q-pin', pin);
+  await mouse.next();
+  await mouse.next();
+  await answerFromThirdPage(page, { report });
+}
+
 /** The statements in the order the player made them, from its saved record. */
 export async function recordedStatements(page, activityId = MODULE_ID) {
   return storedOutbox(page, activityId);

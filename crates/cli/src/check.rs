@@ -1,7 +1,7 @@
 //! `pelita check`: a module is valid when the loader accepts it and every local image it
 //! names is a file beside it, exactly as the web player would find it.
 
-use crate::locate::{child_key, locate};
+use pelita_lesson::{child_key, locate};
 use pelita_lesson::{load_module, Module, Problem};
 use serde_json::Value;
 use std::collections::BTreeMap;

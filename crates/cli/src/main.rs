@@ -14,7 +14,6 @@
 //! 2 for a command line clap cannot make sense of.
 
 mod check;
-mod locate;
 mod manifest;
 mod pack;
 

@@ -19,6 +19,7 @@ mod session;
 pub use error::{LoadError, Problem, SessionError};
 pub use lang::{insertion_sort_by, LangMap};
 pub use load::{is_absolute_iri, load_module, FORMAT_VERSION};
+pub use locate::{child_index, child_key, locate};
 pub use model::{
     Block, Choice, Competency, Feedback, Image, Inline, Lesson, Module, Page, Question,
     QuestionKind, RichBlock,

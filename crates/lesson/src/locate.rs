@@ -37,6 +37,13 @@ impl Positions {
     }
 }
 
+/// The line and column where the value at `path` starts in `src` (text serde_json has
+/// accepted), or of its nearest ancestor: for tools that report problems of their own
+/// (such as a missing image file) at the same places the loader would.
+pub fn locate(src: &str, path: &str) -> Option<(usize, usize)> {
+    Positions::scan(src).find(path)
+}
+
 /// The JSON path of `key` inside the object at `path`.
 pub fn child_key(path: &str, key: &str) -> String {
     let simple = key

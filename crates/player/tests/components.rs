@@ -86,8 +86,9 @@ fn text(root: &Element, selector: &str) -> String {
     find(root, selector).text_content().unwrap_or_default()
 }
 
-/// A fresh player on the small module in English, with nothing saved from earlier tests.
-async fn mount_player() -> Element {
+/// A fresh player on the small module in English with `launch` (its language set to
+/// English), with nothing saved from earlier tests.
+async fn mount_with(launch: Launch) -> Element {
     LocalStorage::clear();
     idb::clear(SMALL_ID)
         .await
@@ -98,12 +99,18 @@ async fn mount_player() -> Element {
         module_path: "modules/small.json".into(),
         launch: Rc::new(Launch {
             lang: Some("en".into()),
-            ..Launch::default()
+            ..launch
         }),
         cmi5: None,
         scorm: None,
     };
     yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
+    root
+}
+
+/// A fresh player with no LRS, its learning record opened.
+async fn mount_player() -> Element {
+    let root = mount_with(Launch::default()).await;
     settle().await;
     // The record lists its entries only while it is open.
     assert!(
@@ -427,24 +434,12 @@ async fn a_broken_module_gets_an_error_page_naming_each_problem() {
 
 #[wasm_bindgen_test]
 async fn statements_wait_in_indexeddb_while_the_lrs_is_unreachable() {
-    LocalStorage::clear();
-    idb::clear(SMALL_ID)
-        .await
-        .expect("the test database clears");
-    let root = fresh_root();
-    let props = pelita_player::pages::PlayerPageProps {
-        module: module(),
-        module_path: "modules/small.json".into(),
-        launch: Rc::new(Launch {
-            lang: Some("en".into()),
-            // Port 9 (discard) is closed here: every send fails as a network error.
-            endpoint: Some("http://127.0.0.1:9/xapi/".into()),
-            ..Launch::default()
-        }),
-        cmi5: None,
-        scorm: None,
-    };
-    yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
+    let root = mount_with(Launch {
+        // Port 9 (discard) is closed here: every send fails as a network error.
+        endpoint: Some("http://127.0.0.1:9/xapi/".into()),
+        ..Launch::default()
+    })
+    .await;
     // The player first asks the (unreachable) LRS for a saved attempt.
     until("the first page is shown", || {
         root.query_selector("#q-tf .option #q-tf-true")

@@ -5,6 +5,23 @@ use pelita_xapi::{parse_retry_after, SendOutcome, XAPI_VERSION};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+/// What a failed fetch says: the JavaScript error's message (a `TypeError` such as "Failed
+/// to fetch"), or the thrown text.
+fn describe(e: JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "the request failed".to_string())
+}
+
+/// The answer's body as text, if it can be read.
+async fn body_text(response: &web_sys::Response) -> Option<String> {
+    JsFuture::from(response.text().ok()?)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+}
+
 /// A GET already on its way: made by [`start_get`], read by [`text_of`]. Starting
 /// requests before awaiting any of them lets several run side by side without a future
 /// combinator.
@@ -29,11 +46,7 @@ pub async fn text_of(pending: PendingGet) -> Result<Option<String>, PlayerError>
     let url = pending.url;
     let fetch_error = |e: JsValue| PlayerError::Fetch {
         url: url.clone(),
-        reason: e
-            .dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| e.as_string())
-            .unwrap_or_else(|| "the request failed".to_string()),
+        reason: describe(e),
     };
     let response: web_sys::Response = JsFuture::from(pending.request.map_err(&fetch_error)?)
         .await
@@ -87,11 +100,7 @@ pub async fn post_statements(
         Err(_) if signal.as_ref().is_some_and(|s| s.aborted()) => {
             SendOutcome::Network(format!("no answer within {} s", timeout_ms / 1000))
         }
-        Err(e) => SendOutcome::Network(
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_else(|| "the request failed".to_string()),
-        ),
+        Err(e) => SendOutcome::Network(describe(e)),
     };
     drop(timer);
     outcome
@@ -148,14 +157,7 @@ async fn send(
         .ok()
         .flatten()
         .and_then(|value| parse_retry_after(&value, js_sys::Date::now()));
-    let body = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
+    let body = body_text(&response).await.unwrap_or_default();
     Ok(SendOutcome::Status {
         status: response.status(),
         body,
@@ -204,11 +206,6 @@ async fn state_request(
     timeout_ms: u32,
     keepalive: bool,
 ) -> Result<StateDocument, String> {
-    let describe = |e: JsValue| {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .unwrap_or_else(|| "the request failed".to_string())
-    };
     let window = web_sys::window().ok_or("no window")?;
     let headers = web_sys::Headers::new().map_err(describe)?;
     headers
@@ -248,13 +245,7 @@ async fn state_request(
         .map_err(describe)?;
     let etag = response.headers().get("ETag").ok().flatten();
     let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string()),
-        Err(_) => None,
-    };
+    let text = body_text(&response).await;
     drop(timer);
     match status {
         404 => Ok(StateDocument {
@@ -272,11 +263,6 @@ async fn state_request(
 /// POSTs an empty body with no custom headers (a "simple" request, so no CORS preflight):
 /// the cmi5 fetch URL is the LMS's, not an xAPI resource. Returns the status and body.
 pub async fn post_empty(url: &str) -> Result<(u16, String), String> {
-    let describe = |e: JsValue| {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .unwrap_or_else(|| "the request failed".to_string())
-    };
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
@@ -286,13 +272,6 @@ pub async fn post_empty(url: &str) -> Result<(u16, String), String> {
         .dyn_into()
         .map_err(describe)?;
     let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
+    let text = body_text(&response).await.unwrap_or_default();
     Ok((status, text))
 }
