@@ -15,6 +15,8 @@
 
 use crate::statement::Statement;
 use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::rc::Rc;
 use uuid::Uuid;
 
 /// What happened to a statement so far.
@@ -64,8 +66,9 @@ pub struct Entry {
     /// Its place in the queue: milliseconds since the epoch when it was queued, made
     /// strictly increasing within a tab, so that every tab sorts the queue alike.
     pub seq: f64,
-    /// The statement exactly as it is sent.
-    pub statement: Value,
+    /// The statement exactly as it is sent, shared: the player copies its state on every
+    /// change, and a long queue must not copy every statement each time.
+    pub statement: Rc<Value>,
     /// Its state.
     pub delivery: Delivery,
     /// Whether durable storage holds it in its current state (see
@@ -112,7 +115,7 @@ impl Entry {
         Ok(Entry {
             id: parsed,
             seq,
-            statement,
+            statement: Rc::new(statement),
             delivery,
             saved: true,
         })
@@ -262,7 +265,7 @@ impl Outbox {
         self.entries.push(Entry {
             id,
             seq,
-            statement: json,
+            statement: Rc::new(json),
             delivery: if has_lrs {
                 Delivery::Queued
             } else {
@@ -312,26 +315,44 @@ impl Outbox {
     /// no longer has (delivered, then pruned). Statements in flight from this tab and
     /// changes not yet written are left alone.
     pub fn merge(&mut self, stored: Vec<Entry>) {
+        // Looked up by id: a queue can hold thousands of statements after days offline.
+        let by_id: HashMap<Uuid, usize> =
+            stored.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
         for entry in &mut self.entries {
             if !entry.saved || entry.delivery != Delivery::Queued {
                 continue;
             }
-            match stored.iter().find(|s| s.id == entry.id) {
+            match by_id.get(&entry.id).map(|&i| &stored[i]) {
                 None => entry.delivery = Delivery::Sent,
                 Some(s) if s.delivery != Delivery::Queued => entry.delivery = s.delivery.clone(),
                 Some(_) => {}
             }
         }
-        let mut added = false;
-        for s in stored {
-            if !self.entries.iter().any(|e| e.id == s.id) {
-                self.entries.push(s);
-                added = true;
-            }
+        let known: HashMap<Uuid, ()> = self.entries.iter().map(|e| (e.id, ())).collect();
+        let mut added: Vec<Entry> = stored
+            .into_iter()
+            .filter(|s| !known.contains_key(&s.id))
+            .collect();
+        if added.is_empty() {
+            return;
         }
-        if added {
-            sort_by_seq(&mut self.entries);
+        // Both lists are in queue order already (storage reads them by position): one
+        // linear merge, where sorting thousands of entries again would stall the page.
+        sort_by_seq(&mut added);
+        let mine = std::mem::take(&mut self.entries);
+        let mut merged = Vec::with_capacity(mine.len() + added.len());
+        let (mut a, mut b) = (mine.into_iter().peekable(), added.into_iter().peekable());
+        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+            let next = if y.seq.total_cmp(&x.seq).is_lt() {
+                b.next()
+            } else {
+                a.next()
+            };
+            merged.extend(next);
         }
+        merged.extend(a);
+        merged.extend(b);
+        self.entries = merged;
     }
 
     /// How many statements wait to be sent (queued or in flight).
@@ -577,7 +598,7 @@ impl Outbox {
             outbox.entries.push(Entry {
                 id,
                 seq,
-                statement,
+                statement: Rc::new(statement),
                 delivery,
                 saved: true,
             });
@@ -594,7 +615,7 @@ impl Outbox {
             .iter()
             .map(|e| {
                 json!({
-                    "statement": e.statement,
+                    "statement": *e.statement,
                     "delivery": delivery_to_json(&e.delivery),
                     "seq": e.seq,
                 })

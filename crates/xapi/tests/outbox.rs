@@ -633,3 +633,23 @@ fn the_exit_batch_is_what_is_queued_and_not_in_flight() {
         "paused means paused"
     );
 }
+
+#[test]
+fn a_long_stored_queue_merges_in_order() {
+    // Days offline: thousands of stored statements, and this visit's two newest.
+    let mut outbox = Outbox::new();
+    outbox.push(&statement(1_000_001), true, 9_000_000.0);
+    outbox.push(&statement(1_000_002), true, 9_000_001.0);
+    let stored: Vec<Entry> = (1..=5_000).map(|n| stored(n, n as f64, "queued")).collect();
+    outbox.merge(stored.clone());
+    let ids: Vec<Uuid> = outbox.entries().iter().map(|e| e.id).collect();
+    assert_eq!(ids.len(), 5_002);
+    assert_eq!(ids[0], id(1));
+    assert_eq!(ids[4_999], id(5_000));
+    assert_eq!(&ids[5_000..], [id(1_000_001), id(1_000_002)]);
+    assert!(outbox.entries().windows(2).all(|w| w[0].seq <= w[1].seq));
+    // Merging the same again changes nothing.
+    let before = outbox.entries().to_vec();
+    outbox.merge(stored);
+    assert_eq!(outbox.entries(), &before[..]);
+}

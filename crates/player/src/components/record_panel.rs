@@ -92,7 +92,7 @@ pub fn RecordPanel() -> Html {
                     </summary>
                     if shown {
                         <pre class="json" tabindex="0">
-                            { serde_json::to_string_pretty(s).unwrap_or_default() }
+                            { serde_json::to_string_pretty(s.as_ref()).unwrap_or_default() }
                         </pre>
                     }
                 </details>

@@ -86,27 +86,47 @@ pub fn use_delivery(ctx: &PlayerContext) {
         });
     }
     // Write every change before anything is sent (the reducer sends only saved entries).
+    // A change already being written is not written again by the next render: with a long
+    // queue, every batch's answer would otherwise rewrite all the answers still in flight.
+    let writing = use_mut_ref(Vec::<(Uuid, &'static str)>::new);
     {
         let dispatcher = ctx.dispatcher();
         let activity_id = activity_id.clone();
         let backend = ctx.backend;
-        let outbox = ctx.outbox.clone();
+        let state = ctx.clone();
         let channel = channel.clone();
         let had_problem = ctx.storage_problem.is_some();
         use_effect_with((ctx.revision, backend), move |_| {
             let Some(backend) = backend else { return };
-            let changed: Vec<Entry> = outbox.unsaved().cloned().collect();
-            if changed.is_empty() || backend == storage::Backend::Memory {
+            if backend == storage::Backend::Memory {
                 return;
             }
+            let changed: Vec<Entry> = {
+                let busy = writing.borrow();
+                state
+                    .outbox
+                    .unsaved()
+                    .filter(|e| !busy.contains(&(e.id, e.delivery.storage_name())))
+                    .cloned()
+                    .collect()
+            };
+            if changed.is_empty() {
+                return;
+            }
+            // The fallback store keeps one copy of the whole outbox, written at once.
+            let outbox = (backend == storage::Backend::LocalStorage).then(|| state.outbox.clone());
+            let written: Rc<Vec<(Uuid, &'static str)>> = Rc::new(
+                changed
+                    .iter()
+                    .map(|e| (e.id, e.delivery.storage_name()))
+                    .collect(),
+            );
+            writing.borrow_mut().extend(written.iter().copied());
             wasm_bindgen_futures::spawn_local(async move {
-                let written: Rc<Vec<(Uuid, &'static str)>> = Rc::new(
-                    changed
-                        .iter()
-                        .map(|e| (e.id, e.delivery.storage_name()))
-                        .collect(),
-                );
-                match storage::save(backend, &activity_id, &outbox, &changed).await {
+                let outbox = outbox.unwrap_or_default();
+                let result = storage::save(backend, &activity_id, &outbox, &changed).await;
+                writing.borrow_mut().retain(|w| !written.contains(w));
+                match result {
                     Ok(()) => {
                         dispatcher.dispatch(Action::Written(written));
                         if let Some(channel) = channel.as_ref() {
