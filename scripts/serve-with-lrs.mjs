@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLrs } from '../tests/support/lrs.mjs';
+import { startProxy } from '../tests/support/proxy.mjs';
 import { serveStatic } from '../tests/support/serve.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,6 +17,10 @@ const username = 'pelita';
 const password = 'pelita-local';
 
 const lrs = await startLrs({ username, password });
+// The local LRS has no State API; the harness's proxy adds one in memory, so that "continue
+// where you left off" works here as it does with a full LRS.
+const proxy = await startProxy({ target: lrs.endpoint, stateApi: { auth: lrs.auth } });
+const endpoint = proxy.endpoint(lrs.endpoint);
 const server = await serveStatic({ root: dist, port });
 const modules = (await readdir(path.join(dist, 'modules')))
   .filter((name) => name.endsWith('.json') && name !== 'launch.json')
@@ -27,7 +32,7 @@ for (const name of modules) {
   const local = new URL(server.url);
   local.searchParams.set('module', `modules/${name}`);
   const sent = new URL(local);
-  sent.searchParams.set('endpoint', lrs.endpoint);
+  sent.searchParams.set('endpoint', endpoint);
   sent.searchParams.set('auth', lrs.auth);
   sent.searchParams.set('actor', actor);
   lines.push(`  ${name}`);
@@ -41,6 +46,7 @@ console.log(lines.join('\n'));
 
 async function stop() {
   await server.close();
+  await proxy.close();
   await lrs.stop();
   process.exit(0);
 }
