@@ -33,7 +33,6 @@
 // (serve that build; by default a copy of dist/ taken at the start, so that a rebuild
 // during the benchmark cannot mix two builds). FLUSH_DEBUG=1 prints progress.
 
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -45,6 +44,7 @@ import { startProxy } from '../tests/support/proxy.mjs';
 import { serveStatic } from '../tests/support/serve.mjs';
 import { launchBrowser } from '../tests/support/browser.mjs';
 import { validateStatements } from '../tests/support/validate.mjs';
+import { machine as describeMachine, sh } from './machine.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
@@ -738,30 +738,9 @@ async function lrsAlone({ batch, count, templates }) {
   }
 }
 
-function sh(cmd, args) {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
 function machine() {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-  const cpu = (cpuinfo.match(/^model name\s*:\s*(.*)$/m) || [])[1] || os.cpus()[0]?.model || 'unknown';
-  const memKb = Number((readFileSync('/proc/meminfo', 'utf8').match(/^MemTotal:\s+(\d+)/m) || [])[1]);
-  let osName = 'unknown';
-  try {
-    osName = (readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)"?/m) || [])[1];
-  } catch {}
   return {
-    date: sh('date', ['-u']),
-    cpu,
-    cores: sh('nproc', []),
-    memory: `${(memKb / 1024 / 1024).toFixed(1)} GiB`,
-    os: osName,
-    chromium: sh('/usr/bin/chromium', ['--version']),
-    node: process.version,
+    ...describeMachine(),
     commit: sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
     dirty: sh('git', ['-C', ROOT, 'status', '--porcelain', '--', 'crates', 'xtask', 'index.html', 'www']) !== '',
   };

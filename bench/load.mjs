@@ -8,14 +8,13 @@
 //
 // Usage: `cargo xtask dist` once, then `node bench/load.mjs`.
 
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { serveStatic } from '../tests/support/serve.mjs';
 import { launchBrowser } from '../tests/support/browser.mjs';
+import { machine, sh } from './machine.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
@@ -249,32 +248,6 @@ async function measure(baseUrl, profile, serverLog) {
   }
 }
 
-function sh(cmd, args) {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
-function machine() {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-  const cpu = (cpuinfo.match(/^model name\s*:\s*(.*)$/m) || [])[1] || os.cpus()[0]?.model || 'unknown';
-  const memKb = Number((readFileSync('/proc/meminfo', 'utf8').match(/^MemTotal:\s+(\d+)/m) || [])[1]);
-  let osName = 'unknown';
-  try {
-    osName = (readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)"?/m) || [])[1];
-  } catch {}
-  return {
-    date: sh('date', ['-u']),
-    cpu,
-    cores: sh('nproc', []),
-    memory: `${(memKb / 1024 / 1024).toFixed(1)} GiB`,
-    os: osName,
-    chromium: sh('/usr/bin/chromium', ['--version']),
-    node: process.version,
-  };
-}
 
 const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 const fmtKiB = (n) => `${(n / 1024).toFixed(1)} KiB`;

@@ -1,0 +1,35 @@
+// What machine a benchmark ran on, for the record in BENCHMARKS.md: shared by
+// bench/load.mjs and bench/flush.mjs so both describe it the same way.
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** A command's trimmed output, or 'unknown' when it fails. */
+export function sh(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Date, CPU, cores, memory, OS, Chromium and Node versions. */
+export function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const cpu = (cpuinfo.match(/^model name\s*:\s*(.*)$/m) || [])[1] || os.cpus()[0]?.model || 'unknown';
+  const memKb = Number((readFileSync('/proc/meminfo', 'utf8').match(/^MemTotal:\s+(\d+)/m) || [])[1]);
+  let osName = 'unknown';
+  try {
+    osName = (readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)"?/m) || [])[1];
+  } catch {}
+  return {
+    date: sh('date', ['-u']),
+    cpu,
+    cores: sh('nproc', []),
+    memory: `${(memKb / 1024 / 1024).toFixed(1)} GiB`,
+    os: osName,
+    chromium: sh('/usr/bin/chromium', ['--version']),
+    node: process.version,
+  };
+}
