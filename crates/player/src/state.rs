@@ -294,7 +294,12 @@ impl Reducible for PlayerState {
             Action::SyncNeeded => next.sync += 1,
             Action::BecameSender => {
                 next.sender = true;
-                next.sync += 1;
+                // What other tabs stored meanwhile must be read again, unless the first
+                // read of the stored outbox is still to come (then it brings it all, and a
+                // long queue is not read twice while the page starts).
+                if next.backend.is_some() {
+                    next.sync += 1;
+                }
                 next.take_batch();
             }
             Action::StoppedSending => next.sender = false,
