@@ -44,7 +44,7 @@ import { startProxy } from '../tests/support/proxy.mjs';
 import { serveStatic } from '../tests/support/serve.mjs';
 import { launchBrowser } from '../tests/support/browser.mjs';
 import { validateStatements } from '../tests/support/validate.mjs';
-import { machine as describeMachine, sh } from './machine.mjs';
+import { distSnapshot, machine as describeMachine, sh } from './machine.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
@@ -746,18 +746,6 @@ function machine() {
   };
 }
 
-function distSnapshot(dir, prefix = '') {
-  const out = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const rel = prefix + entry.name;
-    if (entry.isDirectory()) out.push(...distSnapshot(path.join(dir, entry.name), rel + '/'));
-    else {
-      const s = statSync(path.join(dir, entry.name));
-      out.push(`${rel}:${s.size}:${s.mtimeMs}`);
-    }
-  }
-  return out.sort().join('\n');
-}
 
 const fmtInt = (n) => (n === null || n === undefined || Number.isNaN(n) ? '?' : Math.round(n).toLocaleString('en-US'));
 const fmt1 = (n) => (n === null || n === undefined || Number.isNaN(n) ? '?' : n.toFixed(1));

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 import { serveStatic } from '../tests/support/serve.mjs';
 import { launchBrowser } from '../tests/support/browser.mjs';
-import { machine, sh } from './machine.mjs';
+import { distSnapshot, machine } from './machine.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
@@ -260,23 +260,10 @@ function main() {
   return run();
 }
 
-/** Names, sizes and modification times of everything in dist/, to notice a rebuild mid-run. */
-function distSnapshot(dir = DIST, prefix = '') {
-  const out = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const rel = prefix + entry.name;
-    if (entry.isDirectory()) out.push(...distSnapshot(path.join(dir, entry.name), rel + '/'));
-    else {
-      const s = statSync(path.join(dir, entry.name));
-      out.push(`${rel}:${s.size}:${s.mtimeMs}`);
-    }
-  }
-  return out.sort().join('\n');
-}
 
 async function run() {
   const started = Date.now();
-  const distBefore = distSnapshot();
+  const distBefore = distSnapshot(DIST);
   const server = await serveStatic({ root: DIST, port: 0 });
   const serverLog = [];
   // Record what Chromium asked for and what the server answered. serve.mjs passes its
@@ -319,7 +306,7 @@ async function run() {
     await server.close();
   }
 
-  const distChanged = distSnapshot() !== distBefore;
+  const distChanged = distSnapshot(DIST) !== distBefore;
   const m = machine();
   const summary = {};
   for (const [name, runs] of Object.entries(results)) {

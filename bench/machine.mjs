@@ -1,8 +1,9 @@
-// What machine a benchmark ran on, for the record in BENCHMARKS.md: shared by
-// bench/load.mjs and bench/flush.mjs so both describe it the same way.
+// What machine a benchmark ran on, for the record in BENCHMARKS.md, and a fingerprint of
+// the build it measured: shared by bench/load.mjs and bench/flush.mjs.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 
 /** A command's trimmed output, or 'unknown' when it fails. */
@@ -32,4 +33,18 @@ export function machine() {
     chromium: sh('/usr/bin/chromium', ['--version']),
     node: process.version,
   };
+}
+
+/** Names, sizes and modification times of everything in `dir`, to notice a rebuild mid-run. */
+export function distSnapshot(dir, prefix = '') {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const rel = prefix + entry.name;
+    if (entry.isDirectory()) out.push(...distSnapshot(path.join(dir, entry.name), rel + '/'));
+    else {
+      const s = statSync(path.join(dir, entry.name));
+      out.push(`${rel}:${s.size}:${s.mtimeMs}`);
+    }
+  }
+  return out.sort().join('\n');
 }
