@@ -28,14 +28,6 @@ impl ScormVersion {
         }
     }
 
-    /// The most characters the location may hold.
-    pub fn location_limit(self) -> usize {
-        match self {
-            ScormVersion::V12 => 255,
-            ScormVersion::V2004 => 1_000,
-        }
-    }
-
     /// The data model element holding the resume data.
     pub fn suspend_data(self) -> &'static str {
         "cmi.suspend_data"

@@ -6,7 +6,7 @@
 use js_sys::{Function, Reflect};
 use pelita_xapi::scorm::{mastery_score, ScormVersion};
 use pelita_xapi::SavedAttempt;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The LMS's API object and its version.
@@ -22,7 +22,8 @@ pub struct ScormContext {
     /// The LMS's mastery score (0 to 1), which overrides the module's.
     pub mastery: Option<f64>,
     terminated: Cell<bool>,
-    problems: RefCell<Vec<String>>,
+    /// Why the session with the LMS could not start, shown to the learner.
+    pub start_problem: Option<String>,
 }
 
 impl PartialEq for ScormContext {
@@ -103,9 +104,9 @@ impl ScormContext {
             return Ok(());
         }
         let text = self.call("LMSGetErrorString", "GetErrorString", &[&code]);
-        let problem = format!("{what}: the LMS answered SCORM error {code} ({text})");
-        self.problems.borrow_mut().push(problem.clone());
-        Err(problem)
+        Err(format!(
+            "{what}: the LMS answered SCORM error {code} ({text})"
+        ))
     }
 
     /// Reads a data model element.
@@ -150,11 +151,6 @@ impl ScormContext {
     pub fn is_terminated(&self) -> bool {
         self.terminated.get()
     }
-
-    /// Every LMS error so far, in words.
-    pub fn problems(&self) -> Vec<String> {
-        self.problems.borrow().clone()
-    }
 }
 
 /// Starts the SCORM session when the player runs inside a SCORM LMS: finds the API,
@@ -168,14 +164,14 @@ pub fn start() -> Option<ScormContext> {
         resume: None,
         mastery: None,
         terminated: Cell::new(false),
-        problems: RefCell::new(Vec::new()),
+        start_problem: None,
     };
     context.call("LMSInitialize", "Initialize", &[""]);
-    if context
-        .last_error("starting the LMS session (Initialize)")
-        .is_err()
-    {
-        return Some(context);
+    if let Err(problem) = context.last_error("starting the LMS session (Initialize)") {
+        return Some(ScormContext {
+            start_problem: Some(problem),
+            ..context
+        });
     }
     let entry = context.get(version.entry()).unwrap_or_default();
     // On a first entry (`ab-initio`) there is nothing to read, and SCORM 2004 reports an

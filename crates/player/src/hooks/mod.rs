@@ -9,5 +9,5 @@ mod use_scorm;
 pub use use_delivery::use_delivery;
 pub use use_exit::use_exit;
 pub use use_loader::{load, use_loader, Failure, Loaded, Ready};
-pub use use_resume::{put as put_state, use_resume, Etag};
+pub use use_resume::{use_resume, Etag};
 pub use use_scorm::use_scorm;

@@ -79,6 +79,7 @@ pub fn PlayerPage(props: &Props) -> Html {
                 (context, rules)
             });
             let mut state = PlayerState::new(module, module_path, launch, actor, lang, cmi5);
+            state.lms_problem = scorm.as_ref().and_then(|s| s.start_problem.clone());
             state.scorm = scorm;
             state
         })
