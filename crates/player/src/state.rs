@@ -51,6 +51,10 @@ pub struct PlayerState {
     pub batch: Option<Rc<Batch>>,
     /// Whether the next send waits for the retry delay.
     pub waiting_retry: bool,
+    /// Whether an immediate send was asked for (back online, page hidden) while a batch
+    /// was in flight: if that batch must be retried, it is retried at once, not after the
+    /// delay, since a hidden page on a phone may never run again.
+    pub send_asked: bool,
     /// Why the record could not be saved or restored, if so.
     pub storage_problem: Option<String>,
     /// The last refused learner action, shown to the learner.
@@ -138,6 +142,7 @@ impl PlayerState {
             revision: 0,
             batch: None,
             waiting_retry: false,
+            send_asked: false,
             storage_problem: None,
             notice: None,
             resume_checked: false,
@@ -306,13 +311,16 @@ impl Reducible for PlayerState {
             Action::Delivered(ids, outcome) => {
                 let verdict = next.outbox.settle(&ids, outcome, js_sys::Math::random());
                 next.batch = None;
-                next.waiting_retry = matches!(verdict, Verdict::Retry(ms) if ms > 0);
+                next.waiting_retry =
+                    matches!(verdict, Verdict::Retry(ms) if ms > 0) && !next.send_asked;
+                next.send_asked = false;
                 next.outbox
                     .prune_delivered(crate::glue::storage::KEEP_DELIVERED);
                 next.changed();
             }
             Action::RetryNow => {
                 next.waiting_retry = false;
+                next.send_asked = next.batch.is_some();
                 next.take_batch();
             }
             Action::ResumeChecked(offer) => {

@@ -546,3 +546,74 @@ async fn the_indexeddb_outbox_keeps_states_and_order() {
     );
     idb::clear(other).await.expect("clears");
 }
+
+/// A state that sends (an LRS is configured and this tab holds the lock) and has started,
+/// with storage in memory so that every statement counts as saved at once.
+fn sending_state() -> Rc<pelita_player::state::PlayerState> {
+    use pelita_player::glue::storage::{Backend, Restored};
+    use pelita_player::state::{Action, PlayerState};
+    let launch = Rc::new(Launch {
+        endpoint: Some("http://127.0.0.1:9/xapi/".into()),
+        ..Launch::default()
+    });
+    let actor = pelita_xapi::Agent {
+        mbox: Some("mailto:ayu@example.go.id".into()),
+        ..pelita_xapi::Agent::default()
+    };
+    let state = Rc::new(PlayerState::new(
+        module(),
+        "modules/small.json".into(),
+        launch,
+        actor,
+        "en".into(),
+        None,
+    ));
+    [
+        Action::Restored(Rc::new(Restored {
+            entries: Vec::new(),
+            backend: Backend::Memory,
+            problem: None,
+        })),
+        Action::BecameSender,
+        Action::ResumeChecked(None),
+    ]
+    .into_iter()
+    .fold(state, |state, action| state.reduce(action))
+}
+
+fn unavailable() -> pelita_xapi::SendOutcome {
+    pelita_xapi::SendOutcome::Status {
+        status: 503,
+        body: String::new(),
+        retry_after_ms: Some(60_000),
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_retry_waits_out_retry_after_unless_a_send_was_asked_for_meanwhile() {
+    use pelita_player::state::Action;
+    let state = sending_state();
+    let batch = state.batch.clone().expect("the first batch goes out");
+    let ids: Vec<_> = batch.ids.clone();
+
+    // Refused with Retry-After while nothing else happened: the player waits.
+    let waited = state
+        .clone()
+        .reduce(Action::Delivered(ids.clone(), unavailable()));
+    assert!(waited.waiting_retry, "the LRS asked for a pause");
+    assert!(waited.batch.is_none(), "nothing goes out during the pause");
+    // The page is hidden during the pause: it sends at once.
+    let hidden = waited.reduce(Action::RetryNow);
+    assert!(hidden.batch.is_some(), "a hidden page does not wait");
+
+    // The page is hidden while the batch is in flight, and the batch then fails: the
+    // retry goes at once, since the hidden page may never run again.
+    let asked = state.reduce(Action::RetryNow);
+    assert!(asked.batch.is_some(), "still in flight");
+    let retried = asked.reduce(Action::Delivered(ids, unavailable()));
+    assert!(!retried.waiting_retry);
+    let again = retried.batch.clone().expect("retried at once");
+    // Once only: a second refusal waits again.
+    let waited = retried.reduce(Action::Delivered(again.ids.clone(), unavailable()));
+    assert!(waited.waiting_retry, "only one immediate retry per request");
+}
