@@ -86,6 +86,24 @@ pub fn summary(checked: &Checked) -> String {
     )
 }
 
+/// The module's warnings (it plays, but the author probably wants to fix them), one
+/// report line each: `file:line:column: warning: path: message`.
+pub fn warnings(checked: &Checked) -> Vec<String> {
+    let file = checked.path.display();
+    checked
+        .module
+        .warnings
+        .iter()
+        .map(|w| {
+            let at = match (w.line, w.column) {
+                (Some(line), Some(column)) => format!("{line}:{column}: "),
+                _ => String::new(),
+            };
+            format!("{file}:{at}warning: {}: {}", w.path, w.message)
+        })
+        .collect()
+}
+
 /// Every image block's `src` with its JSON path, walking the tree as the player does:
 /// `lessons[].pages[].blocks[]` whose `type` is `image`. It runs on the raw tree so that it
 /// also works on a module the loader refused.

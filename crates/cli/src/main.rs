@@ -97,7 +97,12 @@ fn check_all(modules: &[PathBuf]) -> ExitCode {
     let mut failed = false;
     for path in modules {
         match check::check(path) {
-            Ok(checked) => println!("{}", check::summary(&checked)),
+            Ok(checked) => {
+                for line in check::warnings(&checked) {
+                    println!("{line}");
+                }
+                println!("{}", check::summary(&checked));
+            }
             Err(report) => {
                 failed = true;
                 for line in report {
@@ -127,6 +132,9 @@ fn pack_one(module: &std::path::Path, options: &pack::Options) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    for line in check::warnings(&checked) {
+        eprintln!("{line}");
+    }
     match pack::pack(&checked, options) {
         Ok(packed) => {
             println!("{}", pack::describe(&packed, options));

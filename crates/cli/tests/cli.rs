@@ -146,6 +146,27 @@ fn check_passes_a_good_module_with_one_line() {
 }
 
 #[test]
+fn check_warns_of_a_missing_translation_and_still_passes() {
+    let dir = small_module();
+    let text = fixtures::SMALL.replacen(", \"en\": \"Small module\"", "", 1);
+    assert_ne!(text, fixtures::SMALL, "the fixture's English title was found");
+    write(&dir.path().join("small.json"), &text);
+    let out = pelita(dir.path(), &["check", "small.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let printed = stdout(&out);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), 2, "{printed}");
+    assert!(
+        lines[0].starts_with("small.json:")
+            && lines[0].ends_with(
+                ": warning: $.title.en: missing text for language \"en\"; the default language's (\"id\") is shown instead"
+            ),
+        "{printed}"
+    );
+    assert_eq!(lines[1], "small.json: ok (1 lesson, 2 pages, 3 questions, 1 image file)");
+}
+
+#[test]
 fn check_reports_a_missing_image_at_its_src() {
     let dir = small_module();
     fs::remove_file(dir.path().join("img/a.svg")).expect("rm");

@@ -22,26 +22,33 @@ pub fn load_module(src: &str) -> Result<Module, LoadError> {
     })?;
     let mut reader = Reader::default();
     let module = reader.module(&value);
+    // Positions are found only when something is to be reported: scanning costs as much
+    // as parsing.
+    let locate = |found: Vec<(String, String)>| -> Vec<Problem> {
+        if found.is_empty() {
+            return Vec::new();
+        }
+        let positions = Positions::scan(src);
+        found
+            .into_iter()
+            .map(|(path, message)| {
+                let pos = positions.find(&path);
+                Problem {
+                    line: pos.map(|p| p.0),
+                    column: pos.map(|p| p.1),
+                    path,
+                    message,
+                }
+            })
+            .collect()
+    };
     if reader.problems.is_empty() {
-        if let Some(module) = module {
+        if let Some(mut module) = module {
+            module.warnings = locate(reader.warnings);
             return Ok(module);
         }
     }
-    let positions = Positions::scan(src);
-    let problems = reader
-        .problems
-        .into_iter()
-        .map(|(path, message)| {
-            let pos = positions.find(&path);
-            Problem {
-                line: pos.map(|p| p.0),
-                column: pos.map(|p| p.1),
-                path,
-                message,
-            }
-        })
-        .collect();
-    Err(LoadError::Invalid(problems))
+    Err(LoadError::Invalid(locate(reader.problems)))
 }
 
 /// serde_json appends " at line L column C" to its messages; the position is kept apart.
@@ -55,7 +62,11 @@ fn strip_position(message: &str) -> String {
 #[derive(Default)]
 struct Reader {
     problems: Vec<(String, String)>,
+    /// What is allowed but probably a mistake, such as a missing translation.
+    warnings: Vec<(String, String)>,
     languages: Vec<String>,
+    /// The language every text must have: the declared default, or the first listed.
+    default_language: String,
     question_ids: Vec<String>,
     /// The competencies `$.competencies` declares, which lessons and questions may name.
     competency_ids: Vec<String>,
@@ -253,12 +264,23 @@ impl Reader {
             }
         }
         for tag in self.languages.clone() {
-            if !map.contains_key(&tag) {
+            if map.contains_key(&tag) {
+                continue;
+            }
+            let p = child_key(path, &tag);
+            if tag == self.default_language {
+                // Nothing to fall back on: the default language must say everything.
                 self.problem(
-                    child_key(path, &tag),
-                    format!("missing text for language \"{tag}\""),
+                    p,
+                    format!("missing text for language \"{tag}\", the module's default"),
                 );
                 ok = false;
+            } else {
+                let default = &self.default_language;
+                let message = format!(
+                    "missing text for language \"{tag}\"; the default language's (\"{default}\") is shown instead"
+                );
+                self.warnings.push((p, message));
             }
         }
         ok.then(|| out.into_iter().collect::<LangMap<T>>())
@@ -297,6 +319,7 @@ impl Reader {
                 "pelita",
                 "id",
                 "languages",
+                "defaultLanguage",
                 "title",
                 "description",
                 "masteryScore",
@@ -330,6 +353,11 @@ impl Reader {
         // the rest is only read when the list is usable.
         let languages = languages?;
         self.languages = languages.clone();
+        let default_language = self.default_language(map);
+        self.default_language = default_language
+            .clone()
+            .or_else(|| languages.first().cloned())
+            .unwrap_or_default();
         let title = self.required_text(map, path, "title");
         let description = self.optional_text(map, path, "description");
         let mastery_score = match self.required(map, path, "masteryScore") {
@@ -358,11 +386,13 @@ impl Reader {
         Some(Module {
             id: id?,
             languages,
+            declared_default: default_language,
             title: title?,
             description,
             mastery_score: mastery_score?,
             competencies: competencies?,
             lessons: lessons?,
+            warnings: Vec::new(),
         })
     }
 
@@ -442,6 +472,22 @@ impl Reader {
             }
         }
         ok.then_some(out)
+    }
+
+    /// `$.defaultLanguage`: optional, one of `$.languages`.
+    fn default_language(&mut self, map: &Map<String, Value>) -> Option<String> {
+        let v = map.get("defaultLanguage")?;
+        let tag = self.string(v, "$.defaultLanguage")?;
+        if self.languages.contains(&tag) {
+            Some(tag)
+        } else {
+            let listed = self.languages.join(", ");
+            self.problem(
+                "$.defaultLanguage",
+                format!("`{tag}` is not one of the module's languages ({listed})"),
+            );
+            None
+        }
     }
 
     fn languages(&mut self, map: &Map<String, Value>) -> Option<Vec<String>> {

@@ -1,5 +1,6 @@
 //! The typed module model that a validated module file becomes.
 
+use crate::error::Problem;
 use crate::lang::LangMap;
 
 /// A learning module: lessons of pages, and the mastery score that decides passing.
@@ -7,8 +8,12 @@ use crate::lang::LangMap;
 pub struct Module {
     /// The module's IRI; it is also its xAPI activity id.
     pub id: String,
-    /// The languages every text is given in; the first is the default.
+    /// The languages the module's texts are given in.
     pub languages: Vec<String>,
+    /// The default language the module declares (`defaultLanguage`), if it does. Every
+    /// text must be given in the default language, which is shown where a translation is
+    /// missing; without a declaration the first listed language is the default.
+    pub declared_default: Option<String>,
     /// The module's title.
     pub title: LangMap<String>,
     /// An optional short description.
@@ -20,6 +25,9 @@ pub struct Module {
     pub competencies: Vec<Competency>,
     /// The lessons, in order.
     pub lessons: Vec<Lesson>,
+    /// What the module may want to fix although it plays, such as a missing translation,
+    /// located like problems.
+    pub warnings: Vec<Problem>,
 }
 
 /// A competency a module develops, such as "cyber security".
@@ -179,9 +187,36 @@ pub struct Feedback {
 }
 
 impl Module {
-    /// The module's default language (the first listed).
+    /// The first of the module's languages that `wanted` asks for, trying each wish in
+    /// order. A wish is a tag or a list of them as browsers and cmi5 write it (`"fr,
+    /// en-US;q=0.8"`); `id-ID` is matched by a module in `id`, and an exact tag comes
+    /// before its primary language.
+    pub fn best_language<'a>(&'a self, wanted: &[&str]) -> Option<&'a str> {
+        wanted
+            .iter()
+            .flat_map(|wish| wish.split(','))
+            .map(|tag| tag.split(';').next().unwrap_or("").trim())
+            .filter(|tag| !tag.is_empty())
+            .find_map(|tag| {
+                let primary = tag.split(['-', '_']).next().unwrap_or("");
+                self.languages
+                    .iter()
+                    .find(|l| l.eq_ignore_ascii_case(tag))
+                    .or_else(|| {
+                        self.languages
+                            .iter()
+                            .find(|l| l.eq_ignore_ascii_case(primary))
+                    })
+                    .map(String::as_str)
+            })
+    }
+
+    /// The module's default language: the declared one, or else the first listed.
     pub fn default_language(&self) -> &str {
-        self.languages.first().map(String::as_str).unwrap_or("en")
+        self.declared_default
+            .as_deref()
+            .or(self.languages.first().map(String::as_str))
+            .unwrap_or("en")
     }
 
     /// Every question in reading order, with the lesson and page it is on.

@@ -97,11 +97,24 @@ fn broken_modules_report_every_problem_at_its_path() {
             vec![("$.masteryScore", "found a string")],
         ),
         (
-            "missing title language",
+            "missing title in the default language",
             |m| {
+                m["title"].as_object_mut().expect("obj").remove("id");
+            },
+            vec![("$.title.id", "missing text for language \"id\", the module's default")],
+        ),
+        (
+            "declared default language not among the languages",
+            |m| m["defaultLanguage"] = "fr".into(),
+            vec![("$.defaultLanguage", "`fr` is not one of the module's languages (id, en)")],
+        ),
+        (
+            "declared default language missing in a text",
+            |m| {
+                m["defaultLanguage"] = "en".into();
                 m["title"].as_object_mut().expect("obj").remove("en");
             },
-            vec![("$.title.en", "missing text for language \"en\"")],
+            vec![("$.title.en", "missing text for language \"en\", the module's default")],
         ),
         (
             "undeclared language",
@@ -424,7 +437,7 @@ fn competencies_are_declared_once_and_named_by_lessons_and_questions() {
     let mut bad = v.clone();
     bad["competencies"] = serde_json::json!([
         {"id": "not an iri", "label": {"id": "x", "en": "x"}},
-        {"id": "https://example.org/c/a", "label": {"id": "a"}},
+        {"id": "https://example.org/c/a", "label": {"en": "a"}},
         {"id": "https://example.org/c/b", "label": {"id": "b", "en": "b"}},
         {"id": "https://example.org/c/b", "label": {"id": "b", "en": "b"}},
         {"id": "https://example.org/c/c", "label": {"id": "c", "en": "c"}, "level": 3}
@@ -433,7 +446,7 @@ fn competencies_are_declared_once_and_named_by_lessons_and_questions() {
     let got = problems_of(&bad);
     let expected = [
         ("$.competencies[0].id", "is not an absolute IRI"),
-        ("$.competencies[1].label.en", "missing text"),
+        ("$.competencies[1].label.id", "missing text"),
         ("$.competencies[3].id", "declared twice"),
         ("$.competencies[4].level", "unknown"),
         (
@@ -447,5 +460,73 @@ fn competencies_are_declared_once_and_named_by_lessons_and_questions() {
             got.iter().any(|(p, m)| p == path && m.contains(words)),
             "expected `{path}: …{words}…` among {got:#?}"
         );
+    }
+}
+
+/// A translation other than the default language's may be missing: the module plays,
+/// showing the default language's text there, and the author gets a located warning.
+#[test]
+fn a_missing_translation_is_a_warning_and_falls_back_to_the_default_language() {
+    let mut v = small();
+    v["title"].as_object_mut().expect("obj").remove("en");
+    v["lessons"][0]["title"].as_object_mut().expect("obj").remove("en");
+    let src = serde_json::to_string_pretty(&v).expect("serialises");
+    let module = load_module(&src).expect("a missing translation does not stop the module");
+    let warned: Vec<(&str, &str)> = module
+        .warnings
+        .iter()
+        .map(|w| (w.path.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            (
+                "$.title.en",
+                "missing text for language \"en\"; the default language's (\"id\") is shown instead"
+            ),
+            (
+                "$.lessons[0].title.en",
+                "missing text for language \"en\"; the default language's (\"id\") is shown instead"
+            ),
+        ]
+    );
+    let title_line = src
+        .lines()
+        .position(|l| l.starts_with("  \"title\""))
+        .expect("the title is in the text")
+        + 1;
+    assert_eq!(module.warnings[0].line, Some(title_line), "located like a problem");
+    assert_eq!(module.title.text("en", module.default_language()), module.title.text("id", "id"));
+
+    // A declared default language changes which texts are required and shown.
+    v["defaultLanguage"] = "en".into();
+    v["title"]["en"] = "Small".into();
+    v["title"].as_object_mut().expect("obj").remove("id");
+    v["lessons"][0]["title"]["en"] = "One".into();
+    let module = load_module(&serde_json::to_string(&v).expect("serialises")).expect("valid");
+    assert_eq!(module.default_language(), "en");
+    assert_eq!(module.title.text("id", module.default_language()), "Small");
+    assert!(module.warnings.iter().any(|w| w.path == "$.title.id"));
+
+    // A complete module has no warnings.
+    assert!(load_module(fixtures::SMALL).expect("valid").warnings.is_empty());
+}
+
+#[test]
+fn the_best_language_follows_the_wishes_in_order() {
+    let module = load_module(fixtures::SMALL).expect("valid");
+    let cases: &[(&[&str], Option<&str>)] = &[
+        (&[], None),
+        (&["en"], Some("en")),
+        (&["fr", "en"], Some("en")),
+        (&["id-ID"], Some("id")),
+        (&["EN-gb"], Some("en")),
+        (&["fr-CA,fr;q=0.9,en-US;q=0.8"], Some("en")),
+        (&["de", "ja"], None),
+        (&["", " , "], None),
+        (&["en", "id"], Some("en")),
+    ];
+    for (wanted, expected) in cases {
+        assert_eq!(module.best_language(wanted), *expected, "{wanted:?}");
     }
 }

@@ -1,215 +1,197 @@
-//! The player's own words, in Indonesian and English. Module text comes from the module;
-//! these are the buttons, labels and messages around it.
+//! The player's own words: buttons, labels and messages around the module's text.
+//!
+//! Every one of them comes from a message catalog in `crates/player/i18n/`, one Project
+//! Fluent file per language (`en.ftl` is the reference), compiled into tables by
+//! `build.rs`. Adding a language is adding one file. Plural forms and numbers follow the
+//! language's own rules, which the browser's `Intl` knows (see [`crate::glue::intl`]).
 
-/// A piece of player text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    Loading,
-    ErrorTitle,
-    ErrorIntro,
-    ErrorHelp,
-    Previous,
-    Next,
-    Finish,
-    CheckAnswer,
-    True,
-    False,
-    Correct,
-    Incorrect,
-    ChooseOne,
-    ChooseAll,
-    YouChose,
-    ResultTitle,
-    Passed,
-    Failed,
-    Retry,
-    RecordTitle,
-    RecordEmpty,
-    Queued,
-    Sending,
-    Sent,
-    Rejected,
-    Local,
-    NoLrs,
-    ToLrs,
-    Language,
-    Answered,
-    NotAnswered,
-    StorageProblem,
-    Points,
-    CorrectChoice,
-    Pages,
-    KeptHere,
-    AllSaved,
-    SendingPaused,
-    PausedHelp,
-    TryAgain,
-    ResumeTitle,
-    ResumeContinue,
-    ResumeStartOver,
-    ReturnToCourse,
-    ReturnWhenSaved,
-    CloseWindow,
+use crate::glue::intl;
+
+include!(concat!(env!("OUT_DIR"), "/catalogs.rs"));
+
+/// A piece of a catalog message.
+#[derive(Debug)]
+pub enum Part {
+    /// Text shown as it is.
+    Text(&'static str),
+    /// The value of a variable.
+    Var(&'static str),
+    /// A choice by a number variable: the variants' keys (a plural category such as `one`,
+    /// or an exact number) with their parts, and the index of the default variant.
+    Select(&'static str, &'static [(&'static str, &'static [Part])], usize),
 }
 
-/// The text for `key` in `lang` (Indonesian for `id…`, English otherwise).
+/// The messages of one language.
+#[derive(Debug)]
+pub struct Catalog {
+    /// The language tag, the catalog's file name (`id` for `id.ftl`).
+    pub tag: &'static str,
+    /// The plain texts, in the order of [`Key`].
+    pub texts: &'static [&'static str],
+    /// The texts with variables, in the order of [`Msg`].
+    pub patterns: &'static [&'static [Part]],
+    /// The ids this catalog does not translate (English is shown for them).
+    pub missing: &'static [&'static str],
+}
+
+/// The value of a message variable.
+#[derive(Debug, Clone, Copy)]
+pub enum Arg<'a> {
+    /// A number: written the language's way, and choosing plural forms.
+    Num(f64),
+    /// A text shown as it is (a name, a choice's label, an LRS's reason).
+    Text(&'a str),
+}
+
+/// The catalog for `lang`: its own, the one of its primary language (`id` for `id-ID`),
+/// or English.
+pub fn catalog(lang: &str) -> &'static Catalog {
+    let primary = primary(lang);
+    CATALOGS
+        .iter()
+        .find(|c| c.tag.eq_ignore_ascii_case(lang))
+        .or_else(|| CATALOGS.iter().find(|c| c.tag == primary))
+        .unwrap_or(&CATALOGS[0])
+}
+
+/// Whether the player has its own words in `lang` (or its primary language).
+pub fn has_catalog(lang: &str) -> bool {
+    let primary = primary(lang);
+    CATALOGS.iter().any(|c| c.tag == primary || c.tag.eq_ignore_ascii_case(lang))
+}
+
+/// The primary language subtag, lower case: `id` for `id-ID`.
+pub fn primary(lang: &str) -> String {
+    lang.split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// A plain text in `lang`.
 pub fn t(lang: &str, key: Key) -> &'static str {
-    let id = lang.starts_with("id");
-    match key {
-        Key::Loading => pick(id, "Memuat modul…", "Loading the module…"),
-        Key::ErrorTitle => pick(id, "Modul tidak dapat dibuka", "The module cannot be opened"),
-        Key::ErrorIntro => pick(id, "Masalah berikut ditemukan:", "These problems were found:"),
-        Key::ErrorHelp => pick(
-            id,
-            "Perbaiki setiap masalah di berkas yang disebut, lalu muat ulang halaman ini.",
-            "Fix each problem in the file named, then reload this page.",
-        ),
-        Key::Previous => pick(id, "Sebelumnya", "Previous"),
-        Key::Next => pick(id, "Berikutnya", "Next"),
-        Key::Finish => pick(id, "Selesai", "Finish"),
-        Key::CheckAnswer => pick(id, "Periksa jawaban", "Check answer"),
-        Key::True => pick(id, "Benar", "True"),
-        Key::False => pick(id, "Salah", "False"),
-        Key::Correct => pick(id, "Jawaban Anda benar.", "Your answer is correct."),
-        Key::Incorrect => pick(id, "Jawaban Anda belum tepat.", "Your answer is not correct."),
-        Key::ChooseOne => pick(id, "Pilih satu jawaban.", "Choose one answer."),
-        Key::ChooseAll => pick(id, "Pilih semua jawaban yang sesuai.", "Choose all answers that apply."),
-        Key::YouChose => pick(id, "Anda memilih", "You chose"),
-        Key::ResultTitle => pick(id, "Hasil Anda", "Your result"),
-        Key::Passed => pick(id, "Lulus", "Passed"),
-        Key::Failed => pick(id, "Belum lulus", "Not passed"),
-        Key::Retry => pick(id, "Coba lagi", "Try again"),
-        Key::RecordTitle => pick(id, "Catatan belajar", "Learning record"),
-        Key::RecordEmpty => pick(id, "Belum ada catatan.", "Nothing recorded yet."),
-        Key::Queued => pick(id, "menunggu dikirim", "waiting to be sent"),
-        Key::Sending => pick(id, "sedang dikirim", "sending"),
-        Key::Sent => pick(id, "terkirim", "sent"),
-        Key::Rejected => pick(id, "ditolak LRS", "refused by the LRS"),
-        Key::KeptHere => pick(
-            id,
-            "Catatan belajar disimpan di perangkat ini (tanpa LRS)",
-            "Learning record kept on this device (no LRS)",
-        ),
-        Key::AllSaved => pick(id, "Semua tersimpan", "All saved"),
-        Key::SendingPaused => pick(
-            id,
-            "Pengiriman dijeda: LRS menolak kredensial",
-            "Sending paused: the LRS refused the credentials",
-        ),
-        Key::PausedHelp => pick(
-            id,
-            "Catatan Anda aman di perangkat ini; minta pengelola kursus memeriksa akses LRS",
-            "Your records are safe on this device; ask the course administrator to check the LRS access",
-        ),
-        Key::TryAgain => pick(id, "Coba lagi", "Try again"),
-        Key::ResumeTitle => pick(
-            id,
-            "Lanjutkan dari terakhir kali?",
-            "Continue where you left off?",
-        ),
-        Key::ResumeContinue => pick(id, "Lanjutkan", "Continue"),
-        Key::ResumeStartOver => pick(id, "Mulai dari awal", "Start over"),
-        Key::ReturnToCourse => pick(id, "Kembali ke kursus", "Return to the course"),
-        Key::ReturnWhenSaved => pick(
-            id,
-            "Menyimpan hasil Anda ke LMS… tombol kembali muncul setelah semuanya tersimpan.",
-            "Saving your results to the LMS… the way back appears once everything is saved.",
-        ),
-        Key::CloseWindow => pick(
-            id,
-            "Hasil Anda tersimpan di LMS. Anda dapat menutup jendela ini.",
-            "Your results are saved in the LMS. You can close this window.",
-        ),
-        Key::Local => pick(id, "disimpan di peramban", "kept in this browser"),
-        Key::NoLrs => pick(
-            id,
-            "Tidak ada LRS yang diatur: pernyataan xAPI disimpan di peramban ini dan ditampilkan di sini persis seperti akan dikirim.",
-            "No LRS is configured: the xAPI statements are kept in this browser and shown here exactly as they would be sent.",
-        ),
-        Key::ToLrs => pick(id, "Pernyataan dikirim ke", "Statements are sent to"),
-        Key::Language => pick(id, "Bahasa", "Language"),
-        Key::Answered => pick(id, "terjawab", "answered"),
-        Key::NotAnswered => pick(id, "belum dijawab", "not answered"),
-        Key::StorageProblem => pick(id, "Masalah penyimpanan", "Storage problem"),
-        Key::Points => pick(id, "poin", "points"),
-        Key::CorrectChoice => pick(id, "jawaban yang benar", "correct answer"),
-        Key::Pages => pick(id, "Navigasi halaman", "Page navigation"),
+    catalog(lang).texts.get(key as usize).copied().unwrap_or("")
+}
+
+/// A text with variables in `lang`; numbers are written and pluralised the language's
+/// way. A variable the caller did not give shows as `{$name}`, so a mistake is visible.
+pub fn tf(lang: &str, msg: Msg, args: &[(&str, Arg<'_>)]) -> String {
+    let mut out = String::new();
+    if let Some(parts) = catalog(lang).patterns.get(msg as usize) {
+        write_parts(&mut out, lang, parts, args);
+    }
+    out
+}
+
+fn write_parts(out: &mut String, lang: &str, parts: &[Part], args: &[(&str, Arg<'_>)]) {
+    for part in parts {
+        match part {
+            Part::Text(text) => out.push_str(text),
+            Part::Var(name) => match arg(args, name) {
+                Some(Arg::Num(n)) => out.push_str(&intl::number(lang, n)),
+                Some(Arg::Text(text)) => out.push_str(text),
+                None => {
+                    out.push_str("{$");
+                    out.push_str(name);
+                    out.push('}');
+                }
+            },
+            Part::Select(name, variants, default) => {
+                let chosen = match arg(args, name) {
+                    Some(Arg::Num(n)) => choose(lang, n, variants),
+                    _ => None,
+                };
+                if let Some((_, parts)) = chosen.or_else(|| variants.get(*default)) {
+                    write_parts(out, lang, parts, args);
+                }
+            }
+        }
     }
 }
 
-fn pick(id: bool, indonesian: &'static str, english: &'static str) -> &'static str {
-    if id {
-        indonesian
+fn arg<'a>(args: &[(&str, Arg<'a>)], name: &str) -> Option<Arg<'a>> {
+    args.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
+}
+
+/// The variant for `n`: an exact whole number first (`[0]`), then its plural category.
+fn choose(
+    lang: &str,
+    n: f64,
+    variants: &'static [(&'static str, &'static [Part])],
+) -> Option<&'static (&'static str, &'static [Part])> {
+    let exact = variants
+        .iter()
+        // Whole numbers only: parsing decimals would add the float parser to the download.
+        .find(|(key, _)| key.parse::<u32>().is_ok_and(|k| f64::from(k) == n));
+    exact.or_else(|| {
+        let category = intl::plural_category(lang, n);
+        variants.iter().find(|(key, _)| *key == category)
+    })
+}
+
+/// A language's own name, for the language switch: the catalog's name for it, or the
+/// tag when the player has no words in that language.
+pub fn language_name(tag: &str) -> String {
+    if has_catalog(tag) {
+        t(tag, Key::LanguageName).to_string()
     } else {
-        english
+        tag.to_string()
     }
+}
+
+/// Whether `lang` is written right to left (Arabic, Hebrew, Persian, Urdu and others).
+pub fn is_rtl(lang: &str) -> bool {
+    matches!(
+        primary(lang).as_str(),
+        "ar" | "arc" | "ckb" | "dv" | "fa" | "he" | "ku" | "ps" | "sd" | "ug" | "ur" | "yi"
+    )
+}
+
+fn count(lang: &str, msg: Msg, n: usize) -> String {
+    tf(lang, msg, &[("n", Arg::Num(n as f64))])
 }
 
 /// "3 records waiting to sync".
 pub fn records_waiting(lang: &str, n: usize) -> String {
-    if lang.starts_with("id") {
-        format!("{n} catatan menunggu sinkronisasi")
-    } else if n == 1 {
-        "1 record waiting to sync".to_string()
-    } else {
-        format!("{n} records waiting to sync")
-    }
+    count(lang, Msg::RecordsWaiting, n)
 }
 
 /// "2 questions answered".
 pub fn answered_so_far(lang: &str, n: usize) -> String {
-    if lang.starts_with("id") {
-        format!("{n} pertanyaan sudah dijawab")
-    } else if n == 1 {
-        "1 question answered".to_string()
-    } else {
-        format!("{n} questions answered")
-    }
-}
-
-/// "Page 2 of 5".
-pub fn page_of(lang: &str, index: usize, count: usize) -> String {
-    if lang.starts_with("id") {
-        format!("Halaman {} dari {}", index + 1, count)
-    } else {
-        format!("Page {} of {}", index + 1, count)
-    }
+    count(lang, Msg::AnsweredSoFar, n)
 }
 
 /// A warning before finishing with questions left.
 pub fn unanswered(lang: &str, n: usize) -> String {
-    if lang.starts_with("id") {
-        format!("{n} pertanyaan belum dijawab; pertanyaan itu mendapat 0 poin.")
-    } else if n == 1 {
-        "1 question is not answered yet; it scores 0 points.".to_string()
-    } else {
-        format!("{n} questions are not answered yet; they score 0 points.")
-    }
+    count(lang, Msg::Unanswered, n)
+}
+
+/// "Page 2 of 5", from the 0-based index.
+pub fn page_of(lang: &str, index: usize, count: usize) -> String {
+    tf(
+        lang,
+        Msg::PageOf,
+        &[
+            ("page", Arg::Num((index + 1) as f64)),
+            ("count", Arg::Num(count as f64)),
+        ],
+    )
 }
 
 /// "You scored 5 of 6 points (83%)".
 pub fn score_line(lang: &str, raw: u32, max: u32, percent: u32) -> String {
-    if lang.starts_with("id") {
-        format!("Skor Anda {raw} dari {max} poin ({percent}%).")
-    } else {
-        format!("You scored {raw} of {max} points ({percent}%).")
-    }
+    tf(
+        lang,
+        Msg::ScoreLine,
+        &[
+            ("raw", Arg::Num(f64::from(raw))),
+            ("max", Arg::Num(f64::from(max))),
+            ("percent", Arg::Num(f64::from(percent))),
+        ],
+    )
 }
 
 /// "80% is needed to pass".
 pub fn mastery_line(lang: &str, percent: u32) -> String {
-    if lang.starts_with("id") {
-        format!("Nilai minimal untuk lulus: {percent}%.")
-    } else {
-        format!("{percent}% is needed to pass.")
-    }
-}
-
-/// A language's own name, for the language switch.
-pub fn language_name(tag: &str) -> String {
-    match tag {
-        "id" => "Bahasa Indonesia".into(),
-        "en" => "English".into(),
-        other => other.to_string(),
-    }
+    tf(lang, Msg::MasteryLine, &[("percent", Arg::Num(f64::from(percent)))])
 }

@@ -15,6 +15,7 @@ pub mod hooks;
 pub mod i18n;
 pub mod pages;
 pub mod state;
+pub mod theme;
 
 pub use app::App;
 
@@ -39,10 +40,13 @@ fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
         if let Ok(main) = document.create_element("main") {
             main.set_class_name("error-page");
             let _ = main.set_attribute("role", "alert");
-            main.set_text_content(Some(
-                "Terjadi kesalahan pada pemutar. Catatan belajar Anda sudah tersimpan; muat ulang halaman untuk melanjutkan. / \
-                 The player ran into an error. Your learning record is saved; reload the page to continue.",
-            ));
+            // The language chosen is not reachable from here; the page's own `lang` (set
+            // as the learner chose) is, and the browser's is the next best guess.
+            let lang = document
+                .document_element()
+                .and_then(|e| e.get_attribute("lang"))
+                .unwrap_or_else(|| gloo::utils::window().navigator().language().unwrap_or_default());
+            main.set_text_content(Some(i18n::t(&lang, i18n::Key::Crash)));
             let _ = root.append_child(&main);
         }
     }

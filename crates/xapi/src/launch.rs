@@ -36,6 +36,27 @@ pub struct Launch {
     /// How long one send may take before it counts as failed (`send_timeout`, in seconds,
     /// 1 to 300; default 30).
     pub send_timeout_s: Option<u32>,
+    /// A portal's theme (`theme`): the URL of a CSS file (setting the player's custom
+    /// properties) or of a JSON file (custom property names to values).
+    pub theme: Option<String>,
+    /// The portal's primary colour (`primary`), as `#rrggbb`.
+    pub primary: Option<String>,
+    /// The URL of the portal's logo (`logo`), shown above the module's title.
+    pub logo: Option<String>,
+    /// Light or dark (`color_scheme`); by default the learner's system setting.
+    pub color_scheme: Option<ColorScheme>,
+    /// The origin of the page that embeds the player in an iframe (`embed_origin`), the
+    /// only one the player tells its size and results to.
+    pub embed_origin: Option<String>,
+}
+
+/// The player's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorScheme {
+    /// Dark text on a light background.
+    Light,
+    /// Light text on a dark background.
+    Dark,
 }
 
 impl Launch {
@@ -79,6 +100,11 @@ impl Launch {
             lang: other.lang.or(self.lang),
             batch_size: other.batch_size.or(self.batch_size),
             send_timeout_s: other.send_timeout_s.or(self.send_timeout_s),
+            theme: other.theme.or(self.theme),
+            primary: other.primary.or(self.primary),
+            logo: other.logo.or(self.logo),
+            color_scheme: other.color_scheme.or(self.color_scheme),
+            embed_origin: other.embed_origin.or(self.embed_origin),
         }
     }
 
@@ -247,13 +273,103 @@ impl LaunchReader {
                     self.launch.send_timeout_s = Some(n);
                 }
             }
+            "theme" | "logo" => {
+                if let Some(url) = self.string(name, value) {
+                    match check_url(&url) {
+                        Ok(()) if name == "theme" => self.launch.theme = Some(url),
+                        Ok(()) => self.launch.logo = Some(url),
+                        Err(message) => self.problem(name, message),
+                    }
+                }
+            }
+            "primary" => {
+                if let Some(text) = self.string(name, value) {
+                    match parse_hex_colour(&text) {
+                        Some(colour) => self.launch.primary = Some(colour),
+                        None => self.problem(
+                            name,
+                            format!("`{text}` is not a colour such as #0b5cad or #07c"),
+                        ),
+                    }
+                }
+            }
+            "color_scheme" => {
+                if let Some(text) = self.string(name, value) {
+                    match text.as_str() {
+                        "light" => self.launch.color_scheme = Some(ColorScheme::Light),
+                        "dark" => self.launch.color_scheme = Some(ColorScheme::Dark),
+                        "auto" => self.launch.color_scheme = None,
+                        _ => self.problem(
+                            name,
+                            format!("`{text}` must be light, dark or auto"),
+                        ),
+                    }
+                }
+            }
+            "embed_origin" => {
+                if let Some(text) = self.string(name, value) {
+                    match check_origin(&text) {
+                        Ok(origin) => self.launch.embed_origin = Some(origin),
+                        Err(message) => self.problem(name, message),
+                    }
+                }
+            }
             _ if lenient => {}
             other => self.problem(
                 other,
-                "unknown key; expected endpoint, auth, actor, registration, activity_id, lang, batch_size, send_timeout"
+                "unknown key; expected endpoint, auth, actor, registration, activity_id, lang, batch_size, send_timeout, theme, primary, logo, color_scheme, embed_origin"
                     .into(),
             ),
         }
+    }
+}
+
+/// A URL the player may load a theme or logo from: a relative path, or http(s). Other
+/// schemes (`javascript:`, `data:`, `file:`) are refused, since a launch link is easy to
+/// forge.
+fn check_url(url: &str) -> Result<(), String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let scheme = lower
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    match scheme {
+        _ if url.trim().is_empty() => Err("must not be empty".into()),
+        None | Some("http") | Some("https") => Ok(()),
+        Some(other) => Err(format!(
+            "`{other}:` URLs are refused; give an http(s) URL or a path"
+        )),
+    }
+}
+
+/// `#rgb` or `#rrggbb` as `#rrggbb` in lower case.
+pub fn parse_hex_colour(text: &str) -> Option<String> {
+    let hex = text.trim().strip_prefix('#')?;
+    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    match hex.len() {
+        3 => Some(hex.chars().flat_map(|c| [c, c]).collect::<String>()),
+        6 => Some(hex.to_string()),
+        _ => None,
+    }
+    .map(|h| format!("#{}", h.to_ascii_lowercase()))
+}
+
+/// An origin as a browser writes it (`https://portal.example.org`, with a port when not
+/// the default): scheme and host only, so it can name a `postMessage` target.
+fn check_origin(text: &str) -> Result<String, String> {
+    let origin = text.trim().trim_end_matches('/');
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', '@', ' ']) => {
+            Ok(origin.to_ascii_lowercase())
+        }
+        _ => Err(format!(
+            "`{text}` is not an origin such as https://portal.example.org"
+        )),
     }
 }
 

@@ -19,7 +19,7 @@ mod time;
 pub mod verbs;
 
 pub use error::{LaunchProblem, XapiError};
-pub use launch::{Launch, QueryPairs};
+pub use launch::{parse_hex_colour, ColorScheme, Launch, QueryPairs};
 pub use outbox::{
     backoff_ms, parse_retry_after, sort_by_seq, Batch, Delivery, Entry, Outbox, Policy,
     SendOutcome, Verdict, DEFAULT_BATCH, MAX_RETRY_AFTER_MS,

@@ -3,7 +3,7 @@
 //! The card is presentational: it shows the draft and the submitted answer it is given and
 //! reports the learner's clicks; the session decides what they mean.
 
-use crate::i18n::{t, Key};
+use crate::i18n::{t, tf, Arg, Key, Msg};
 use pelita_lesson::{Answer, Question, QuestionKind, Response};
 use web_sys::HtmlElement;
 use yew::prelude::*;
@@ -167,7 +167,7 @@ pub fn QuestionCard(props: &Props) -> Html {
                     <ul class="choice-feedback">
                         { for picked.iter().map(|o| html! {
                             <li>
-                                <span class="chosen-label">{ format!("{} \u{201c}{}\u{201d}: ", t(lang, Key::YouChose), o.label) }</span>
+                                <span class="chosen-label">{ tf(lang, Msg::YouChose, &[("choice", Arg::Text(&o.label))]) }</span>
                                 { o.feedback.clone().unwrap_or_default() }
                             </li>
                         }) }

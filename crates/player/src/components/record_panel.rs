@@ -5,7 +5,7 @@
 //! statement's JSON only while its own entry is open: a closed panel costs nothing on
 //! every click, however long the record grows.
 
-use crate::i18n::{t, Key};
+use crate::i18n::{t, tf, Arg, Key, Msg};
 use crate::state::PlayerContext;
 use pelita_xapi::Delivery;
 use uuid::Uuid;
@@ -64,7 +64,11 @@ pub fn RecordPanel() -> Html {
             Delivery::Sent => ("sent", t(&lang, Key::Sent).to_string()),
             Delivery::Quarantined { status, reason } => (
                 "rejected",
-                format!("{} ({status}: {reason})", t(&lang, Key::Rejected)),
+                tf(
+                    &lang,
+                    Msg::RejectedBecause,
+                    &[("status", Arg::Num(f64::from(*status))), ("reason", Arg::Text(reason))],
+                ),
             ),
             Delivery::Local => ("local", t(&lang, Key::Local).to_string()),
         };
@@ -106,7 +110,7 @@ pub fn RecordPanel() -> Html {
                     { t(&lang, Key::RecordTitle) }
                     { format!(" ({})", entries.len()) }
                     if pending > 0 {
-                        <span class="pending">{ format!(" · {pending} {}", t(&lang, Key::Queued)) }</span>
+                        <span class="pending">{ " · " }{ tf(&lang, Msg::PendingCount, &[("n", Arg::Num(pending as f64))]) }</span>
                     }
                 </summary>
                 { destination }

@@ -1,7 +1,7 @@
 //! The sync indicator: "all saved" or how many records wait to reach the LRS, and a plain
 //! word when sending is paused because the LRS refused the credentials.
 
-use crate::i18n::{records_waiting, t, Key};
+use crate::i18n::{records_waiting, t, tf, Arg, Key, Msg};
 use crate::state::PlayerState;
 use yew::prelude::*;
 
@@ -20,8 +20,8 @@ pub fn sync_status(state: &PlayerState, onresume: &Callback<MouseEvent>) -> Html
         (
             "paused",
             format!(
-                "{} ({code}). {}. {}.",
-                t(lang, Key::SendingPaused),
+                "{} {} {}.",
+                tf(lang, Msg::SendingPaused, &[("status", Arg::Text(code))]),
                 t(lang, Key::PausedHelp),
                 records_waiting(lang, pending)
             ),
@@ -35,7 +35,12 @@ pub fn sync_status(state: &PlayerState, onresume: &Callback<MouseEvent>) -> Html
         text.push_str(&format!(" · {problem}"));
     }
     if quarantined > 0 {
-        text.push_str(&format!(" · {quarantined} {}", t(lang, Key::Rejected)));
+        text.push_str(" · ");
+        text.push_str(&tf(
+            lang,
+            Msg::RejectedCount,
+            &[("n", Arg::Num(quarantined as f64))],
+        ));
     }
     html! {
         <div class="sync">

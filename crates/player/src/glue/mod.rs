@@ -3,8 +3,10 @@
 pub mod browser_env;
 pub mod cmi5;
 pub mod http;
+pub mod intl;
 pub mod idb;
 pub mod location;
 pub mod scorm;
 pub mod storage;
 pub mod tabs;
+pub mod theme;

@@ -1,12 +1,14 @@
 //! Hooks: loading a module, delivering its statements, and resuming an attempt.
 
 mod use_delivery;
+mod use_embed;
 mod use_exit;
 mod use_loader;
 mod use_resume;
 mod use_scorm;
 
 pub use use_delivery::use_delivery;
+pub use use_embed::use_embed;
 pub use use_exit::use_exit;
 pub use use_loader::{load, use_loader, Failure, Loaded, Ready};
 pub use use_resume::{use_resume, Etag};

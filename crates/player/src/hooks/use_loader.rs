@@ -113,7 +113,16 @@ pub async fn load(pairs: Vec<(String, String)>) -> Loaded {
     };
     let module = match module_text {
         Ok(Some(text)) => match load_module(&text) {
-            Ok(module) => Some(module),
+            Ok(module) => {
+                // The module plays; what its author may want to fix (a missing translation,
+                // shown in the default language) goes to the console, as `pelita check`
+                // prints it.
+                for warning in &module.warnings {
+                    let line = format!("{module_path}:{warning} (warning)");
+                    web_sys::console::warn_1(&line.into());
+                }
+                Some(module)
+            }
             Err(e) => {
                 problems.extend(e.report(&module_path).lines().map(str::to_string));
                 None

@@ -5,7 +5,7 @@ use crate::components::{language_switch, sync_status, RecordPanel};
 use crate::glue::cmi5::Cmi5Context;
 use crate::glue::scorm::ScormContext;
 use crate::glue::{self, browser_env::BrowserEnv, location, storage};
-use crate::hooks::{use_delivery, use_exit, use_resume, use_scorm};
+use crate::hooks::{use_delivery, use_embed, use_exit, use_resume, use_scorm};
 use crate::pages::{loading_page, LessonPage, ResultPage, ResumePage};
 use crate::state::{Action, PlayerContext, PlayerState};
 use pelita_lesson::{Module, Phase};
@@ -30,23 +30,30 @@ pub struct Props {
     pub scorm: Option<Rc<ScormContext>>,
 }
 
-/// Chooses the language: the launch's, then the learner's last choice, then the
-/// browser's, then the module's default; only languages the module has count.
+/// Chooses the language, among the module's, from in order: the launch parameter (or, in
+/// a cmi5 launch without one, the learner's cmi5 preference), the learner's own earlier
+/// switch in this browser, the module's declared default, the browser's languages, and
+/// last the module's first language.
 fn choose_language(module: &Module, launch: &Launch) -> String {
-    let browser = gloo::utils::window().navigator().language();
-    let wanted = [launch.lang.clone(), storage::language(), browser];
-    wanted
+    let navigator = gloo::utils::window().navigator();
+    let browser: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|l| l.as_string())
+        .chain(navigator.language())
+        .collect();
+    let declared = module.declared_default.clone();
+    let stored = storage::language();
+    let wanted: Vec<&str> = [&launch.lang, &stored, &declared]
         .into_iter()
         .flatten()
-        .find_map(|tag| {
-            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
-            module
-                .languages
-                .iter()
-                .find(|l| **l == tag || **l == primary)
-                .cloned()
-        })
-        .unwrap_or_else(|| module.default_language().to_string())
+        .map(String::as_str)
+        .chain(browser.iter().map(String::as_str))
+        .collect();
+    module
+        .best_language(&wanted)
+        .unwrap_or_else(|| module.default_language())
+        .to_string()
 }
 
 /// The learner when the launch names none: an anonymous account of this browser.
@@ -85,6 +92,11 @@ pub fn PlayerPage(props: &Props) -> Html {
         })
     };
     use_delivery(&state);
+    {
+        // The portal's look: set once, before the learner sees much.
+        use_effect_with(state.launch.clone(), |launch| glue::theme::apply(launch));
+    }
+    use_embed(&state);
     // The session starts once the check for a saved attempt is done (at once when there
     // is no LRS to ask), or when the learner chose.
     let etag = use_resume(&state);
@@ -109,6 +121,10 @@ pub fn PlayerPage(props: &Props) -> Html {
             let document = gloo::utils::document();
             if let Some(root) = document.document_element() {
                 let _ = root.set_attribute("lang", lang);
+                // Arabic, Hebrew and the like read right to left; the style sheet uses
+                // logical properties, so the layout mirrors with this one attribute.
+                let dir = if crate::i18n::is_rtl(lang) { "rtl" } else { "ltr" };
+                let _ = root.set_attribute("dir", dir);
             }
             document.set_title(&format!("{title} · Pelita"));
         });
@@ -137,7 +153,14 @@ pub fn PlayerPage(props: &Props) -> Html {
         <ContextProvider<PlayerContext> context={state.clone()}>
             <div class="player">
                 <header class="top">
-                    <p class="module-title">{ title }</p>
+                    <div class="brand">
+                        if let Some(logo) = state.launch.logo.clone() {
+                            // The portal's mark beside the module's title, which says
+                            // everything: decorative for screen readers.
+                            <img class="logo" src={logo} alt="" />
+                        }
+                        <p class="module-title">{ title }</p>
+                    </div>
                     { language_switch(&state.module.languages, &lang, &onlanguage) }
                     { sync_status(&state, &onresume) }
                 </header>

@@ -1,6 +1,6 @@
 //! The result of a finished attempt: score, passed or not, each question, and a retry.
 
-use crate::i18n::{mastery_line, score_line, t, Key};
+use crate::i18n::{mastery_line, score_line, t, tf, Arg, Key, Msg};
 use crate::state::{Action, PlayerContext};
 use pelita_lesson::{Command, Outcome};
 use web_sys::HtmlElement;
@@ -48,7 +48,11 @@ pub fn ResultPage(props: &Props) -> Html {
         html! {
             <li class={class}>
                 <span class="q">{ q.prompt.text(&lang, &fallback) }</span>
-                <span class="status">{ format!("{status} ({points}/{} {})", q.points, t(&lang, Key::Points)) }</span>
+                <span class="status">{ tf(&lang, Msg::QuestionStatus, &[
+                    ("status", Arg::Text(status)),
+                    ("points", Arg::Num(f64::from(points))),
+                    ("max", Arg::Num(f64::from(q.points))),
+                ]) }</span>
             </li>
         }
     });

@@ -1,0 +1,93 @@
+# The player's own words in English. This catalog is the reference: every message the
+# player shows is declared here, and every other catalog translates these ids.
+# Format: Project Fluent (https://projectfluent.org). Plural forms use the CLDR categories
+# of the language (`[one]`, `[other]`, ...), chosen by the browser's Intl.PluralRules.
+
+## The language itself
+language-name = English
+
+## Loading and errors
+loading = Loading the module…
+error-title = The module cannot be opened
+error-intro = These problems were found:
+error-help = Fix each problem in the file named, then reload this page.
+crash = Something went wrong in the player. Your learning record is saved; reload the page to go on.
+
+## Navigation
+previous = Previous
+next = Next
+finish = Finish
+pages = Page navigation
+page-of = Page { $page } of { $count }
+unanswered = { $n ->
+    [one] 1 question is not answered yet; it scores 0 points.
+   *[other] { $n } questions are not answered yet; they score 0 points.
+}
+
+## Questions
+check-answer = Check answer
+true = True
+false = False
+correct = Your answer is correct.
+incorrect = Your answer is not correct.
+choose-one = Choose one answer.
+choose-all = Choose all answers that apply.
+you-chose = You chose “{ $choice }”:{" "}
+correct-choice = correct answer
+answered = answered
+not-answered = not answered
+question-status = { $status } ({ $points }/{ $max } points)
+
+## Results
+result-title = Your result
+passed = Passed
+failed = Not passed
+retry = Try again
+score-line = You scored { $raw } of { $max } points ({ $percent }%).
+mastery-line = { $percent }% is needed to pass.
+return-to-course = Return to the course
+return-when-saved = Saving your results to the LMS… the way back appears once everything is saved.
+close-window = Your results are saved in the LMS. You can close this window.
+
+## Resume
+resume-title = Continue where you left off?
+resume-continue = Continue
+resume-start-over = Start over
+answered-so-far = { $n ->
+    [one] 1 question answered
+   *[other] { $n } questions answered
+}
+saved-at = Saved { $when }
+
+## Learning record and sync
+record-title = Learning record
+record-empty = Nothing recorded yet.
+queued = waiting to be sent
+sending = sending
+sent = sent
+rejected = refused by the LRS
+rejected-because = refused by the LRS ({ $status }: { $reason })
+rejected-count = { $n ->
+    [one] 1 record refused by the LRS
+   *[other] { $n } records refused by the LRS
+}
+local = kept in this browser
+no-lrs = No LRS is configured: the xAPI statements are kept in this browser and shown here exactly as they would be sent.
+to-lrs = Statements are sent to
+kept-here = Learning record kept on this device (no LRS)
+all-saved = All saved
+records-waiting = { $n ->
+    [one] 1 record waiting to sync
+   *[other] { $n } records waiting to sync
+}
+pending-count = { $n ->
+    [one] 1 waiting to be sent
+   *[other] { $n } waiting to be sent
+}
+sending-paused = Sending paused: the LRS refused the credentials ({ $status }).
+paused-help = Your records are safe on this device; ask the course administrator to check the LRS access.
+try-again = Try again
+storage-problem = Storage problem
+
+## Settings
+language = Language

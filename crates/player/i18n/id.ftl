@@ -1,0 +1,86 @@
+# Kata-kata pemutar dalam Bahasa Indonesia. Setiap id pesan diterjemahkan dari en.ftl.
+# Bahasa Indonesia tidak membedakan bentuk jamak, jadi setiap jumlah memakai [other].
+
+## Bahasa
+language-name = Bahasa Indonesia
+
+## Memuat dan kesalahan
+loading = Memuat modul…
+error-title = Modul tidak dapat dibuka
+error-intro = Masalah berikut ditemukan:
+error-help = Perbaiki setiap masalah di berkas yang disebut, lalu muat ulang halaman ini.
+crash = Terjadi kesalahan pada pemutar. Catatan belajar Anda sudah tersimpan; muat ulang halaman untuk melanjutkan.
+
+## Navigasi
+previous = Sebelumnya
+next = Berikutnya
+finish = Selesai
+pages = Navigasi halaman
+page-of = Halaman { $page } dari { $count }
+unanswered = { $n ->
+   *[other] { $n } pertanyaan belum dijawab; pertanyaan itu mendapat 0 poin.
+}
+
+## Pertanyaan
+check-answer = Periksa jawaban
+true = Benar
+false = Salah
+correct = Jawaban Anda benar.
+incorrect = Jawaban Anda belum tepat.
+choose-one = Pilih satu jawaban.
+choose-all = Pilih semua jawaban yang sesuai.
+you-chose = Anda memilih “{ $choice }”:{" "}
+correct-choice = jawaban yang benar
+answered = terjawab
+not-answered = belum dijawab
+question-status = { $status } ({ $points }/{ $max } poin)
+
+## Hasil
+result-title = Hasil Anda
+passed = Lulus
+failed = Belum lulus
+retry = Coba lagi
+score-line = Skor Anda { $raw } dari { $max } poin ({ $percent }%).
+mastery-line = Nilai minimal untuk lulus: { $percent }%.
+return-to-course = Kembali ke kursus
+return-when-saved = Menyimpan hasil Anda ke LMS… tombol kembali muncul setelah semuanya tersimpan.
+close-window = Hasil Anda tersimpan di LMS. Anda dapat menutup jendela ini.
+
+## Melanjutkan
+resume-title = Lanjutkan dari terakhir kali?
+resume-continue = Lanjutkan
+resume-start-over = Mulai dari awal
+answered-so-far = { $n ->
+   *[other] { $n } pertanyaan sudah dijawab
+}
+saved-at = Disimpan { $when }
+
+## Catatan belajar dan sinkronisasi
+record-title = Catatan belajar
+record-empty = Belum ada catatan.
+queued = menunggu dikirim
+sending = sedang dikirim
+sent = terkirim
+rejected = ditolak LRS
+rejected-because = ditolak LRS ({ $status }: { $reason })
+rejected-count = { $n ->
+   *[other] { $n } catatan ditolak LRS
+}
+local = disimpan di peramban
+no-lrs = Tidak ada LRS yang diatur: pernyataan xAPI disimpan di peramban ini dan ditampilkan di sini persis seperti akan dikirim.
+to-lrs = Pernyataan dikirim ke
+kept-here = Catatan belajar disimpan di perangkat ini (tanpa LRS)
+all-saved = Semua tersimpan
+records-waiting = { $n ->
+   *[other] { $n } catatan menunggu sinkronisasi
+}
+pending-count = { $n ->
+   *[other] { $n } menunggu dikirim
+}
+sending-paused = Pengiriman dijeda: LRS menolak kredensial ({ $status }).
+paused-help = Catatan Anda aman di perangkat ini; minta pengelola kursus memeriksa akses LRS.
+try-again = Coba lagi
+storage-problem = Masalah penyimpanan
+
+## Pengaturan
+language = Bahasa

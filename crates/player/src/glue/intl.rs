@@ -1,0 +1,65 @@
+//! The browser's `Intl`: plural categories, numbers and dates in the learner's language.
+//!
+//! The browser already knows the plural rules and number formats of every language, so
+//! the player carries none of its own. The constructors are bound with `catch`: an odd
+//! language tag from a module or a launch link makes `Intl` throw, and the player then
+//! falls back to plain formatting instead of failing.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Intl, js_name = PluralRules)]
+    type PluralRules;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "PluralRules", catch)]
+    fn new(locales: &str) -> Result<PluralRules, JsValue>;
+    #[wasm_bindgen(method)]
+    fn select(this: &PluralRules, n: f64) -> String;
+
+    #[wasm_bindgen(js_namespace = Intl, js_name = NumberFormat)]
+    type NumberFormat;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "NumberFormat", catch)]
+    fn new(locales: &str) -> Result<NumberFormat, JsValue>;
+    #[wasm_bindgen(method, js_name = format)]
+    fn format_number(this: &NumberFormat, n: f64) -> String;
+
+    #[wasm_bindgen(js_namespace = Intl, js_name = DateTimeFormat)]
+    type DateTimeFormat;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "DateTimeFormat", catch)]
+    fn new(locales: &str, options: &JsValue) -> Result<DateTimeFormat, JsValue>;
+    #[wasm_bindgen(method, js_name = format)]
+    fn format_date(this: &DateTimeFormat, date: &js_sys::Date) -> String;
+}
+
+/// The CLDR plural category of `n` in `lang` (`one`, `few`, `other`, ...).
+pub fn plural_category(lang: &str, n: f64) -> String {
+    match PluralRules::new(lang) {
+        Ok(rules) => rules.select(n),
+        Err(_) => if n == 1.0 { "one" } else { "other" }.to_string(),
+    }
+}
+
+/// `n` written the way `lang` writes numbers (`1,234.5` in English, `1.234,5` in
+/// Indonesian).
+pub fn number(lang: &str, n: f64) -> String {
+    match NumberFormat::new(lang) {
+        Ok(format) => format.format_number(n),
+        Err(_) => js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default(),
+    }
+}
+
+/// A moment (milliseconds since the epoch) as a date and time in `lang`, in the browser's
+/// time zone.
+pub fn date_time(lang: &str, epoch_ms: f64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    match DateTimeFormat::new(lang, &options) {
+        Ok(format) => format.format_date(&date),
+        Err(_) => String::from(date.to_iso_string()),
+    }
+}
