@@ -149,7 +149,11 @@ fn check_passes_a_good_module_with_one_line() {
 fn check_warns_of_a_missing_translation_and_still_passes() {
     let dir = small_module();
     let text = fixtures::SMALL.replacen(", \"en\": \"Small module\"", "", 1);
-    assert_ne!(text, fixtures::SMALL, "the fixture's English title was found");
+    assert_ne!(
+        text,
+        fixtures::SMALL,
+        "the fixture's English title was found"
+    );
     write(&dir.path().join("small.json"), &text);
     let out = pelita(dir.path(), &["check", "small.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
@@ -163,7 +167,10 @@ fn check_warns_of_a_missing_translation_and_still_passes() {
             ),
         "{printed}"
     );
-    assert_eq!(lines[1], "small.json: ok (1 lesson, 2 pages, 3 questions, 1 image file)");
+    assert_eq!(
+        lines[1],
+        "small.json: ok (1 lesson, 2 pages, 3 questions, 1 image file)"
+    );
 }
 
 #[test]

@@ -101,12 +101,18 @@ fn broken_modules_report_every_problem_at_its_path() {
             |m| {
                 m["title"].as_object_mut().expect("obj").remove("id");
             },
-            vec![("$.title.id", "missing text for language \"id\", the module's default")],
+            vec![(
+                "$.title.id",
+                "missing text for language \"id\", the module's default",
+            )],
         ),
         (
             "declared default language not among the languages",
             |m| m["defaultLanguage"] = "fr".into(),
-            vec![("$.defaultLanguage", "`fr` is not one of the module's languages (id, en)")],
+            vec![(
+                "$.defaultLanguage",
+                "`fr` is not one of the module's languages (id, en)",
+            )],
         ),
         (
             "declared default language missing in a text",
@@ -114,7 +120,10 @@ fn broken_modules_report_every_problem_at_its_path() {
                 m["defaultLanguage"] = "en".into();
                 m["title"].as_object_mut().expect("obj").remove("en");
             },
-            vec![("$.title.en", "missing text for language \"en\", the module's default")],
+            vec![(
+                "$.title.en",
+                "missing text for language \"en\", the module's default",
+            )],
         ),
         (
             "undeclared language",
@@ -469,7 +478,10 @@ fn competencies_are_declared_once_and_named_by_lessons_and_questions() {
 fn a_missing_translation_is_a_warning_and_falls_back_to_the_default_language() {
     let mut v = small();
     v["title"].as_object_mut().expect("obj").remove("en");
-    v["lessons"][0]["title"].as_object_mut().expect("obj").remove("en");
+    v["lessons"][0]["title"]
+        .as_object_mut()
+        .expect("obj")
+        .remove("en");
     let src = serde_json::to_string_pretty(&v).expect("serialises");
     let module = load_module(&src).expect("a missing translation does not stop the module");
     let warned: Vec<(&str, &str)> = module
@@ -495,8 +507,15 @@ fn a_missing_translation_is_a_warning_and_falls_back_to_the_default_language() {
         .position(|l| l.starts_with("  \"title\""))
         .expect("the title is in the text")
         + 1;
-    assert_eq!(module.warnings[0].line, Some(title_line), "located like a problem");
-    assert_eq!(module.title.text("en", module.default_language()), module.title.text("id", "id"));
+    assert_eq!(
+        module.warnings[0].line,
+        Some(title_line),
+        "located like a problem"
+    );
+    assert_eq!(
+        module.title.text("en", module.default_language()),
+        module.title.text("id", "id")
+    );
 
     // A declared default language changes which texts are required and shown.
     v["defaultLanguage"] = "en".into();
@@ -509,7 +528,10 @@ fn a_missing_translation_is_a_warning_and_falls_back_to_the_default_language() {
     assert!(module.warnings.iter().any(|w| w.path == "$.title.id"));
 
     // A complete module has no warnings.
-    assert!(load_module(fixtures::SMALL).expect("valid").warnings.is_empty());
+    assert!(load_module(fixtures::SMALL)
+        .expect("valid")
+        .warnings
+        .is_empty());
 }
 
 #[test]

@@ -18,7 +18,11 @@ pub enum Part {
     Var(&'static str),
     /// A choice by a number variable: the variants' keys (a plural category such as `one`,
     /// or an exact number) with their parts, and the index of the default variant.
-    Select(&'static str, &'static [(&'static str, &'static [Part])], usize),
+    Select(
+        &'static str,
+        &'static [(&'static str, &'static [Part])],
+        usize,
+    ),
 }
 
 /// The messages of one language.
@@ -57,7 +61,9 @@ pub fn catalog(lang: &str) -> &'static Catalog {
 /// Whether the player has its own words in `lang` (or its primary language).
 pub fn has_catalog(lang: &str) -> bool {
     let primary = primary(lang);
-    CATALOGS.iter().any(|c| c.tag == primary || c.tag.eq_ignore_ascii_case(lang))
+    CATALOGS
+        .iter()
+        .any(|c| c.tag == primary || c.tag.eq_ignore_ascii_case(lang))
 }
 
 /// The primary language subtag, lower case: `id` for `id-ID`.
@@ -193,5 +199,9 @@ pub fn score_line(lang: &str, raw: u32, max: u32, percent: u32) -> String {
 
 /// "80% is needed to pass".
 pub fn mastery_line(lang: &str, percent: u32) -> String {
-    tf(lang, Msg::MasteryLine, &[("percent", Arg::Num(f64::from(percent)))])
+    tf(
+        lang,
+        Msg::MasteryLine,
+        &[("percent", Arg::Num(f64::from(percent)))],
+    )
 }

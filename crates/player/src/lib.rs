@@ -45,7 +45,12 @@ fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
             let lang = document
                 .document_element()
                 .and_then(|e| e.get_attribute("lang"))
-                .unwrap_or_else(|| gloo::utils::window().navigator().language().unwrap_or_default());
+                .unwrap_or_else(|| {
+                    gloo::utils::window()
+                        .navigator()
+                        .language()
+                        .unwrap_or_default()
+                });
             main.set_text_content(Some(i18n::t(&lang, i18n::Key::Crash)));
             let _ = root.append_child(&main);
         }

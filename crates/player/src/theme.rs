@@ -111,11 +111,39 @@ pub fn primary_properties(primary: Rgb) -> [(&'static str, String); 4] {
 /// (`url(`) or break out of the declaration are refused.
 pub fn theme_entry(name: &str, value: &str) -> Result<String, String> {
     const NAMES: &[&str] = &[
-        "bg", "card", "ink", "muted", "line", "accent", "accent-ink", "accent-soft", "ok",
-        "ok-bg", "bad", "bad-bg", "warn", "warn-bg", "code-bg", "focus", "font-body",
-        "font-code", "font-size", "line-height", "radius-s", "radius", "radius-l", "space-xs",
-        "space-s", "space", "space-l", "measure", "target", "primary-light",
-        "primary-light-ink", "primary-dark", "primary-dark-ink",
+        "bg",
+        "card",
+        "ink",
+        "muted",
+        "line",
+        "accent",
+        "accent-ink",
+        "accent-soft",
+        "ok",
+        "ok-bg",
+        "bad",
+        "bad-bg",
+        "warn",
+        "warn-bg",
+        "code-bg",
+        "focus",
+        "font-body",
+        "font-code",
+        "font-size",
+        "line-height",
+        "radius-s",
+        "radius",
+        "radius-l",
+        "space-xs",
+        "space-s",
+        "space",
+        "space-l",
+        "measure",
+        "target",
+        "primary-light",
+        "primary-light-ink",
+        "primary-dark",
+        "primary-dark-ink",
     ];
     if !NAMES.contains(&name) {
         return Err(format!(
@@ -124,8 +152,14 @@ pub fn theme_entry(name: &str, value: &str) -> Result<String, String> {
         ));
     }
     let lower = value.to_ascii_lowercase();
-    let unsafe_char = value.chars().any(|c| matches!(c, ';' | '{' | '}' | '<' | '>' | '\\'));
-    if value.trim().is_empty() || unsafe_char || lower.contains("url(") || lower.contains("expression(") {
+    let unsafe_char = value
+        .chars()
+        .any(|c| matches!(c, ';' | '{' | '}' | '<' | '>' | '\\'));
+    if value.trim().is_empty()
+        || unsafe_char
+        || lower.contains("url(")
+        || lower.contains("expression(")
+    {
         return Err(format!("`{value}` is not a plain CSS value"));
     }
     Ok(format!("--{name}"))

@@ -617,3 +617,119 @@ fn a_retry_waits_out_retry_after_unless_a_send_was_asked_for_meanwhile() {
     let waited = retried.reduce(Action::Delivered(again.ids.clone(), unavailable()));
     assert!(waited.waiting_retry, "only one immediate retry per request");
 }
+
+#[wasm_bindgen_test]
+fn every_catalog_says_everything_and_plurals_follow_the_language() {
+    use pelita_player::i18n::{self, tf, Arg, Msg, CATALOGS};
+    for catalog in CATALOGS {
+        assert!(
+            catalog.missing.is_empty(),
+            "{} lacks {:?}",
+            catalog.tag,
+            catalog.missing
+        );
+        assert!(
+            catalog.texts.iter().all(|t| !t.trim().is_empty()),
+            "{} has an empty text",
+            catalog.tag
+        );
+    }
+    assert_eq!(i18n::records_waiting("en", 1), "1 record waiting to sync");
+    assert_eq!(i18n::records_waiting("en", 3), "3 records waiting to sync");
+    assert_eq!(
+        i18n::records_waiting("en-GB", 0),
+        "0 records waiting to sync"
+    );
+    assert_eq!(
+        i18n::records_waiting("id", 1),
+        "1 catatan menunggu sinkronisasi"
+    );
+    assert_eq!(
+        i18n::records_waiting("id-ID", 2),
+        "2 catatan menunggu sinkronisasi"
+    );
+    // Numbers are written each language's way.
+    assert_eq!(
+        i18n::records_waiting("en", 1234),
+        "1,234 records waiting to sync"
+    );
+    assert_eq!(
+        i18n::records_waiting("id", 1234),
+        "1.234 catatan menunggu sinkronisasi"
+    );
+    assert_eq!(i18n::page_of("id", 0, 5), "Halaman 1 dari 5");
+    assert_eq!(
+        tf("en", Msg::YouChose, &[("choice", Arg::Text("Lapor"))]),
+        "You chose \u{201c}Lapor\u{201d}: "
+    );
+    // A forgotten variable shows, rather than vanishing.
+    assert_eq!(tf("en", Msg::SavedAt, &[]), "Saved {$when}");
+    // A language without a catalog gets English words; its name is its tag.
+    assert_eq!(i18n::t("ar", i18n::Key::Next), "Next");
+    assert_eq!(i18n::language_name("ar"), "ar");
+    assert_eq!(i18n::language_name("id"), "Bahasa Indonesia");
+    assert!(i18n::is_rtl("ar-EG") && i18n::is_rtl("he") && !i18n::is_rtl("id"));
+    // Dates too.
+    let moment = 1_790_000_000_000.0; // 2026-09-22 in UTC
+    let en = pelita_player::glue::intl::date_time("en", moment);
+    let id = pelita_player::glue::intl::date_time("id", moment);
+    assert!(en.contains("Sep"), "{en}");
+    assert!(id.contains("Sep") && id != en, "{id}");
+    // An odd tag never throws.
+    assert_eq!(pelita_player::glue::intl::number("x-not a tag", 3.5), "3.5");
+}
+
+#[wasm_bindgen_test]
+fn a_portal_colour_is_adjusted_until_it_reads_in_both_schemes() {
+    use pelita_player::theme::{contrast, primary_properties, theme_entry, Rgb, MIN_CONTRAST};
+    assert_eq!(Rgb::from_hex("#0b5cad"), Some(Rgb(0x0b, 0x5c, 0xad)));
+    assert_eq!(Rgb(0x0b, 0x5c, 0xad).hex(), "#0b5cad");
+    assert_eq!(Rgb::from_hex("#0b5ca"), None);
+    assert!((contrast(Rgb(0, 0, 0), Rgb(255, 255, 255)) - 21.0).abs() < 1e-9);
+    let white = Rgb(255, 255, 255);
+    let dark_card = Rgb(0x1f, 0x24, 0x29);
+    for primary in [
+        "#ffee00", "#0b5cad", "#000000", "#ffffff", "#8a1538", "#33cc33",
+    ] {
+        let rgb = Rgb::from_hex(primary).expect("colour");
+        let props = primary_properties(rgb);
+        let get = |name: &str| {
+            let hex = &props.iter().find(|(n, _)| *n == name).expect("set").1;
+            Rgb::from_hex(hex).expect("hex")
+        };
+        let light = get("--primary-light");
+        let dark = get("--primary-dark");
+        assert!(contrast(light, white) >= MIN_CONTRAST, "{primary} on light");
+        assert!(
+            contrast(dark, dark_card) >= MIN_CONTRAST,
+            "{primary} on dark"
+        );
+        assert!(
+            contrast(get("--primary-light-ink"), light) >= MIN_CONTRAST,
+            "{primary} button"
+        );
+        assert!(
+            contrast(get("--primary-dark-ink"), dark) >= MIN_CONTRAST,
+            "{primary} dark button"
+        );
+    }
+    // A colour that already reads is kept as it is.
+    let props = primary_properties(Rgb(0x0b, 0x5c, 0xad));
+    assert_eq!(props[0].1, "#0b5cad");
+
+    assert_eq!(theme_entry("radius", "0"), Ok("--radius".to_string()));
+    assert_eq!(
+        theme_entry("font-body", "Georgia, serif"),
+        Ok("--font-body".to_string())
+    );
+    assert!(theme_entry("position", "fixed").is_err());
+    for bad in [
+        "red; background: blue",
+        "url(https://x.example/t.png)",
+        "}body{",
+        "",
+        "expression(alert(1))",
+    ] {
+        assert!(theme_entry("accent", bad).is_err(), "{bad}");
+    }
+}

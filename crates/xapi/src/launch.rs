@@ -329,10 +329,10 @@ impl LaunchReader {
 /// forge.
 fn check_url(url: &str) -> Result<(), String> {
     let lower = url.trim().to_ascii_lowercase();
-    let scheme = lower
-        .split_once(':')
-        .map(|(scheme, _)| scheme)
-        .filter(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    let scheme = lower.split_once(':').map(|(scheme, _)| scheme).filter(|s| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
     match scheme {
         _ if url.trim().is_empty() => Err("must not be empty".into()),
         None | Some("http") | Some("https") => Ok(()),

@@ -198,11 +198,17 @@ fn theme_and_embedding_parameters_are_read_and_checked() {
     .expect("valid");
     assert_eq!(launch.theme.as_deref(), Some("themes/portal.json"));
     assert_eq!(launch.primary.as_deref(), Some("#8a1538"));
-    assert_eq!(launch.logo.as_deref(), Some("https://portal.example.go.id/logo.svg"));
+    assert_eq!(
+        launch.logo.as_deref(),
+        Some("https://portal.example.go.id/logo.svg")
+    );
     assert_eq!(launch.color_scheme, Some(ColorScheme::Dark));
-    assert_eq!(launch.embed_origin.as_deref(), Some("https://portal.example.go.id:8443"));
-    let short = Launch::from_query(&q(&[("primary", "#07c"), ("color_scheme", "auto")]))
-        .expect("valid");
+    assert_eq!(
+        launch.embed_origin.as_deref(),
+        Some("https://portal.example.go.id:8443")
+    );
+    let short =
+        Launch::from_query(&q(&[("primary", "#07c"), ("color_scheme", "auto")])).expect("valid");
     assert_eq!(short.primary.as_deref(), Some("#0077cc"));
     assert_eq!(short.color_scheme, None, "auto follows the system");
 
@@ -221,16 +227,31 @@ fn theme_and_embedding_parameters_are_read_and_checked() {
     assert_eq!(
         got,
         [
-            ("query: theme", "`javascript:` URLs are refused; give an http(s) URL or a path"),
-            ("query: logo", "`data:` URLs are refused; give an http(s) URL or a path"),
-            ("query: primary", "`red; background: url(x)` is not a colour such as #0b5cad or #07c"),
+            (
+                "query: theme",
+                "`javascript:` URLs are refused; give an http(s) URL or a path"
+            ),
+            (
+                "query: logo",
+                "`data:` URLs are refused; give an http(s) URL or a path"
+            ),
+            (
+                "query: primary",
+                "`red; background: url(x)` is not a colour such as #0b5cad or #07c"
+            ),
             ("query: color_scheme", "`sepia` must be light, dark or auto"),
-            ("query: embed_origin", "`https://portal.example/path` is not an origin such as https://portal.example.org"),
+            (
+                "query: embed_origin",
+                "`https://portal.example/path` is not an origin such as https://portal.example.org"
+            ),
         ]
     );
     // launch.json may carry them too, and the query wins.
-    let config = Launch::from_config(r##"{"primary": "#112233", "theme": "t.css"}"##, "launch.json")
-        .expect("valid");
+    let config = Launch::from_config(
+        r##"{"primary": "#112233", "theme": "t.css"}"##,
+        "launch.json",
+    )
+    .expect("valid");
     let query = Launch::from_query(&q(&[("primary", "#445566")])).expect("valid");
     let both = config.overridden_by(query);
     assert_eq!(both.primary.as_deref(), Some("#445566"));

@@ -3,8 +3,8 @@
 pub mod browser_env;
 pub mod cmi5;
 pub mod http;
-pub mod intl;
 pub mod idb;
+pub mod intl;
 pub mod location;
 pub mod scorm;
 pub mod storage;

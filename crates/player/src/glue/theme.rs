@@ -58,7 +58,8 @@ async fn json_theme(root: &web_sys::HtmlElement, url: &str) -> Result<(), Vec<St
         .await
         .map_err(|e| vec![e.to_string()])?
         .ok_or_else(|| vec!["not found (HTTP 404)".to_string()])?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| vec![format!("not valid JSON: {e}")])?;
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| vec![format!("not valid JSON: {e}")])?;
     let Value::Object(map) = value else {
         return Err(vec!["$: expected an object of theme properties".into()]);
     };

@@ -123,7 +123,11 @@ pub fn PlayerPage(props: &Props) -> Html {
                 let _ = root.set_attribute("lang", lang);
                 // Arabic, Hebrew and the like read right to left; the style sheet uses
                 // logical properties, so the layout mirrors with this one attribute.
-                let dir = if crate::i18n::is_rtl(lang) { "rtl" } else { "ltr" };
+                let dir = if crate::i18n::is_rtl(lang) {
+                    "rtl"
+                } else {
+                    "ltr"
+                };
                 let _ = root.set_attribute("dir", dir);
             }
             document.set_title(&format!("{title} · Pelita"));

@@ -1,6 +1,7 @@
 //! The offer to continue a saved attempt, or to start over.
 
-use crate::i18n::{answered_so_far, page_of, t, Key};
+use crate::glue::intl;
+use crate::i18n::{answered_so_far, page_of, t, tf, Arg, Key, Msg};
 use crate::state::{Action, PlayerContext};
 use web_sys::HtmlElement;
 use yew::prelude::*;
@@ -46,6 +47,11 @@ pub fn ResumePage() -> Html {
                 { " · " }
                 { answered_so_far(&lang, answered) }
             </p>
+            if offer.saved_at_ms > 0 {
+                <p class="saved-at">
+                    { tf(&lang, Msg::SavedAt, &[("when", Arg::Text(&intl::date_time(&lang, offer.saved_at_ms as f64)))]) }
+                </p>
+            }
             <div class="actions">
                 <button type="button" class="primary" onclick={oncontinue}>{ t(&lang, Key::ResumeContinue) }</button>
                 <button type="button" class="secondary" onclick={onrestart}>{ t(&lang, Key::ResumeStartOver) }</button>
