@@ -152,6 +152,7 @@ test('a right-to-left module mirrors, fits 320 px with text at 200 %, and passes
   await chooseByMouse(page).trueFalse('q-pin', 'false');
   const [next, width] = await page.evaluate(() => [document.querySelector('.nav button.primary').getBoundingClientRect().left, window.innerWidth]);
   assert.ok(next < width / 2, `Next is on the left (at ${next} px of ${width})`);
+  assert.match(await page.textContent('.nav button.primary'), /←$/, 'and points left');
   // Switching to English turns the page back.
   await page.click('.languages button[lang="en"]');
   await page.waitForFunction(() => document.documentElement.dir === 'ltr');

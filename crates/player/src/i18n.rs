@@ -135,13 +135,13 @@ fn choose(
     })
 }
 
-/// A language's own name, for the language switch: the catalog's name for it, or the
-/// tag when the player has no words in that language.
+/// A language's own name, for the language switch: the catalog's name for it, else the
+/// browser's name for it in itself, else the tag.
 pub fn language_name(tag: &str) -> String {
     if has_catalog(tag) {
         t(tag, Key::LanguageName).to_string()
     } else {
-        tag.to_string()
+        intl::own_name(tag).unwrap_or_else(|| tag.to_string())
     }
 }
 

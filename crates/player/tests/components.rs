@@ -666,7 +666,8 @@ fn every_catalog_says_everything_and_plurals_follow_the_language() {
     assert_eq!(tf("en", Msg::SavedAt, &[]), "Saved {$when}");
     // A language without a catalog gets English words; its name is its tag.
     assert_eq!(i18n::t("ar", i18n::Key::Next), "Next");
-    assert_eq!(i18n::language_name("ar"), "ar");
+    assert_eq!(i18n::language_name("ar"), "العربية", "the browser names it");
+    assert_eq!(i18n::language_name("zz-not-a-tag!"), "zz-not-a-tag!");
     assert_eq!(i18n::language_name("id"), "Bahasa Indonesia");
     assert!(i18n::is_rtl("ar-EG") && i18n::is_rtl("he") && !i18n::is_rtl("id"));
     // Dates too.

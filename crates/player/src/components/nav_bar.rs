@@ -1,6 +1,6 @@
 //! Moving between pages, and finishing (a view function: no state).
 
-use crate::i18n::{t, unanswered, Key};
+use crate::i18n::{is_rtl, t, unanswered, Key};
 use yew::prelude::*;
 
 /// Where the learner is and what the buttons do.
@@ -25,11 +25,17 @@ pub struct Nav {
 pub fn nav_bar(nav: Nav) -> Html {
     let lang = &nav.lang;
     let last = nav.index + 1 >= nav.count;
+    // The arrows point the way the page is read; they are decoration for screen readers.
+    let (back, forward) = if is_rtl(lang) {
+        ("→", "←")
+    } else {
+        ("←", "→")
+    };
     html! {
         <nav class="nav" aria-label={t(lang, Key::Pages)}>
             if nav.index > 0 {
                 <button type="button" class="secondary" onclick={nav.onprevious}>
-                    { "← " }{ t(lang, Key::Previous) }
+                    <span aria-hidden="true">{ back }</span>{ " " }{ t(lang, Key::Previous) }
                 </button>
             }
             <span class="spacer"></span>
@@ -49,7 +55,7 @@ pub fn nav_bar(nav: Nav) -> Html {
                 </div>
             } else {
                 <button type="button" class="primary" onclick={nav.onnext}>
-                    { t(lang, Key::Next) }{ " →" }
+                    { t(lang, Key::Next) }{ " " }<span aria-hidden="true">{ forward }</span>
                 </button>
             }
         </nav>

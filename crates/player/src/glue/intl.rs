@@ -23,6 +23,13 @@ extern "C" {
     #[wasm_bindgen(method, js_name = format)]
     fn format_number(this: &NumberFormat, n: f64) -> String;
 
+    #[wasm_bindgen(js_namespace = Intl, js_name = DisplayNames)]
+    type DisplayNames;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "DisplayNames", catch)]
+    fn new(locales: &str, options: &JsValue) -> Result<DisplayNames, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn of(this: &DisplayNames, code: &str) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(js_namespace = Intl, js_name = DateTimeFormat)]
     type DateTimeFormat;
     #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "DateTimeFormat", catch)]
@@ -49,6 +56,19 @@ pub fn number(lang: &str, n: f64) -> String {
             .map(String::from)
             .unwrap_or_default(),
     }
+}
+
+/// A language's name in that language itself (`العربية` for `ar`), when the browser
+/// knows it.
+pub fn own_name(tag: &str) -> Option<String> {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"type".into(), &"language".into());
+    DisplayNames::new(tag, &options)
+        .ok()?
+        .of(tag)
+        .ok()?
+        .as_string()
+        .filter(|name| name != tag)
 }
 
 /// A moment (milliseconds since the epoch) as a date and time in `lang`, in the browser's
