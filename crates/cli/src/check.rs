@@ -105,7 +105,8 @@ pub fn warnings(checked: &Checked) -> Vec<String> {
 }
 
 /// Every image block's `src` with its JSON path, walking the tree as the player does:
-/// `lessons[].pages[].blocks[]` whose `type` is `image`. It runs on the raw tree so that it
+/// `lessons[].pages[].blocks[]` whose `type` is `image` (its `src`) or `hotspot` (its
+/// `image.src`). It runs on the raw tree so that it
 /// also works on a module the loader refused.
 fn image_sources(module: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
@@ -118,12 +119,15 @@ fn image_sources(module: &Value) -> Vec<(String, String)> {
     for (l, lesson) in items(module, "lessons").iter().enumerate() {
         for (p, page) in items(lesson, "pages").iter().enumerate() {
             for (b, block) in items(page, "blocks").iter().enumerate() {
-                if block.get("type").and_then(Value::as_str) != Some("image") {
-                    continue;
-                }
-                if let Some(src) = block.get("src").and_then(Value::as_str) {
-                    let path = format!("$.lessons[{l}].pages[{p}].blocks[{b}]");
-                    found.push((child_key(&path, "src"), src.to_string()));
+                let path = format!("$.lessons[{l}].pages[{p}].blocks[{b}]");
+                // An image block holds its `src`; a hotspot question its `image.src`.
+                let (holder, holder_path) = match block.get("type").and_then(Value::as_str) {
+                    Some("image") => (Some(block), path),
+                    Some("hotspot") => (block.get("image"), child_key(&path, "image")),
+                    _ => (None, path),
+                };
+                if let Some(src) = holder.and_then(|h| h.get("src")).and_then(Value::as_str) {
+                    found.push((child_key(&holder_path, "src"), src.to_string()));
                 }
             }
         }

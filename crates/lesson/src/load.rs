@@ -10,6 +10,31 @@ use crate::locate::{child_index, child_key, Positions};
 use crate::model::*;
 use serde_json::{Map, Value};
 
+/// The block types of format v1, as error messages list them.
+const BLOCK_TYPES: &str =
+    "text, image, flashcards, trueFalse, choice, sequencing, matching, hotspot";
+
+/// The order a sequencing question first shows its items: sorted by a hash of the
+/// question and item ids (FNV-1a), so it is the same on every device and never depends on
+/// how the author listed them; turned by one when that happens to be the correct order.
+fn first_order(question: &str, items: &[Item]) -> Vec<String> {
+    let hash = |id: &str| {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in question.bytes().chain([0]).chain(id.bytes()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h
+    };
+    let mut order: Vec<(u64, String)> = items.iter().map(|i| (hash(&i.id), i.id.clone())).collect();
+    crate::lang::insertion_sort_by(&mut order, |a, b| a.0 > b.0);
+    let mut order: Vec<String> = order.into_iter().map(|(_, id)| id).collect();
+    if order.iter().zip(items).all(|(o, i)| *o == i.id) {
+        order.rotate_left(1);
+    }
+    order
+}
+
 /// The only module format version this crate reads.
 pub const FORMAT_VERSION: u64 = 1;
 
@@ -616,7 +641,7 @@ impl Reader {
             Some(_) | None => {
                 self.problem(
                     child_key(path, "type"),
-                    "every block needs a `type`: one of text, image, trueFalse, choice",
+                    format!("every block needs a `type`: one of {BLOCK_TYPES}"),
                 );
                 return None;
             }
@@ -630,11 +655,14 @@ impl Reader {
                     .map(Block::Text)
             }
             "image" => self.image(v, path).map(Block::Image),
-            "trueFalse" | "choice" => self.question(v, path, kind).map(Block::Question),
+            "flashcards" => self.flashcards(v, path).map(Block::Flashcards),
+            "trueFalse" | "choice" | "sequencing" | "matching" | "hotspot" => {
+                self.question(v, path, kind).map(Block::Question)
+            }
             other => {
                 self.problem(
                     child_key(path, "type"),
-                    format!("unknown block type `{other}`; expected one of: text, image, trueFalse, choice"),
+                    format!("unknown block type `{other}`; expected one of: {BLOCK_TYPES}"),
                 );
                 None
             }
@@ -686,29 +714,16 @@ impl Reader {
     }
 
     fn question(&mut self, v: &Value, path: &str, kind: &str) -> Option<Question> {
-        let allowed: &[&str] = if kind == "trueFalse" {
-            &[
-                "type",
-                "id",
-                "prompt",
-                "answer",
-                "points",
-                "feedback",
-                "competencies",
-            ]
-        } else {
-            &[
-                "type",
-                "id",
-                "prompt",
-                "multiple",
-                "choices",
-                "points",
-                "feedback",
-                "competencies",
-            ]
+        let own: &[&str] = match kind {
+            "trueFalse" => &["answer"],
+            "choice" => &["multiple", "choices"],
+            "sequencing" => &["items"],
+            "matching" => &["pairs", "distractors"],
+            _ => &["image", "regions"],
         };
-        let map = self.object(v, path, allowed)?;
+        let common = ["type", "id", "prompt", "points", "feedback", "competencies"];
+        let allowed: Vec<&str> = common.iter().chain(own).copied().collect();
+        let map = self.object(v, path, &allowed)?;
         let id = self.id(map, path);
         if let Some(id) = &id {
             if self.question_ids.contains(id) {
@@ -739,8 +754,11 @@ impl Reader {
                     })
             }
         };
-        let question_kind = if kind == "trueFalse" {
-            match self.required(map, path, "answer") {
+        let question_kind = match kind {
+            "sequencing" => self.sequencing(map, path, id.as_deref().unwrap_or("")),
+            "matching" => self.matching(map, path),
+            "hotspot" => self.hotspot(map, path),
+            "trueFalse" => match self.required(map, path, "answer") {
                 Some(Value::Bool(answer)) => Some(QuestionKind::TrueFalse { answer: *answer }),
                 Some(other) => {
                     let found = kind_of(other);
@@ -751,11 +769,12 @@ impl Reader {
                     None
                 }
                 None => None,
+            },
+            _ => {
+                let multiple = self.boolean(map, path, "multiple", false);
+                self.choices(map, path, multiple)
+                    .map(|choices| QuestionKind::Choice { multiple, choices })
             }
-        } else {
-            let multiple = self.boolean(map, path, "multiple", false);
-            self.choices(map, path, multiple)
-                .map(|choices| QuestionKind::Choice { multiple, choices })
         };
         Some(Question {
             id: id?,
@@ -765,6 +784,256 @@ impl Reader {
             feedback: feedback?,
             competencies: competencies?,
         })
+    }
+
+    /// A list of `{"id", "text"}` under `key`, `min` to `max` long, ids unique within
+    /// `seen` (which it extends, so that sources and targets share one id space).
+    fn items(
+        &mut self,
+        map: &Map<String, Value>,
+        path: &str,
+        key: &str,
+        (min, max): (usize, usize),
+        seen: &mut Vec<String>,
+    ) -> Option<Vec<Item>> {
+        let ipath = child_key(path, key);
+        let list = self.required(map, path, key)?;
+        let items = self.array(list, &ipath, "item")?;
+        if !(min..=max).contains(&items.len()) {
+            self.problem(
+                &ipath,
+                format!("needs {min} to {max} entries, found {}", items.len()),
+            );
+        }
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = child_index(&ipath, i);
+            match self.item(item, &p, seen) {
+                Some(item) => out.push(item),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// One `{"id", "text"}`, its id unique within `seen`.
+    fn item(&mut self, v: &Value, path: &str, seen: &mut Vec<String>) -> Option<Item> {
+        let map = self.object(v, path, &["id", "text"])?;
+        let id = self.id(map, path);
+        if let Some(id) = &id {
+            if seen.contains(id) {
+                self.problem(
+                    child_key(path, "id"),
+                    format!("id `{id}` is used twice in this question"),
+                );
+                return None;
+            }
+            seen.push(id.clone());
+        }
+        let text = self.required_text(map, path, "text");
+        Some(Item {
+            id: id?,
+            text: text?,
+        })
+    }
+
+    /// `items`, in their correct order; the first shown order is a fixed shuffle.
+    fn sequencing(
+        &mut self,
+        map: &Map<String, Value>,
+        path: &str,
+        question: &str,
+    ) -> Option<QuestionKind> {
+        let items = self.items(map, path, "items", (2, 10), &mut Vec::new())?;
+        let start = first_order(question, &items);
+        Some(QuestionKind::Sequencing { items, start })
+    }
+
+    /// `pairs` of `{"source", "target"}` items, and optional `distractors` (targets that
+    /// match nothing).
+    fn matching(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
+        let ppath = child_key(path, "pairs");
+        let list = self.required(map, path, "pairs")?;
+        let items = self.array(list, &ppath, "pair")?;
+        if !(2..=10).contains(&items.len()) {
+            self.problem(
+                &ppath,
+                format!("needs 2 to 10 pairs, found {}", items.len()),
+            );
+        }
+        let mut seen = Vec::new();
+        let (mut sources, mut targets, mut pairs) = (Vec::new(), Vec::new(), Vec::new());
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = child_index(&ppath, i);
+            let Some(pair) = self.object(item, &p, &["source", "target"]) else {
+                ok = false;
+                continue;
+            };
+            let source = self
+                .required(pair, &p, "source")
+                .and_then(|v| self.item(v, &child_key(&p, "source"), &mut seen));
+            let target = self
+                .required(pair, &p, "target")
+                .and_then(|v| self.item(v, &child_key(&p, "target"), &mut seen));
+            match (source, target) {
+                (Some(source), Some(target)) => {
+                    pairs.push((source.id.clone(), target.id.clone()));
+                    sources.push(source);
+                    targets.push(target);
+                }
+                _ => ok = false,
+            }
+        }
+        if map.contains_key("distractors") {
+            match self.items(map, path, "distractors", (1, 10), &mut seen) {
+                Some(extra) => targets.extend(extra),
+                None => ok = false,
+            }
+        }
+        ok.then_some(QuestionKind::Matching {
+            sources,
+            targets,
+            pairs,
+        })
+    }
+
+    /// An `image` (with `width` and `height`) and its `regions`, exactly one correct, each
+    /// inside the image.
+    fn hotspot(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
+        let ipath = child_key(path, "image");
+        let image = self.required(map, path, "image").and_then(|v| {
+            let mut with_type = v.clone();
+            if let Value::Object(m) = &mut with_type {
+                m.insert("type".into(), Value::String("image".into()));
+            }
+            self.image(&with_type, &ipath)
+        });
+        let (width, height) = match &image {
+            Some(Image {
+                width: Some(w),
+                height: Some(h),
+                ..
+            }) => (*w, *h),
+            Some(_) => {
+                self.problem(
+                    &ipath,
+                    "a hotspot image needs `width` and `height` (its pixels), which place the regions",
+                );
+                (0, 0)
+            }
+            None => (0, 0),
+        };
+        let rpath = child_key(path, "regions");
+        let list = self.required(map, path, "regions")?;
+        let items = self.array(list, &rpath, "region")?;
+        if !(2..=20).contains(&items.len()) {
+            self.problem(
+                &rpath,
+                format!("needs 2 to 20 regions, found {}", items.len()),
+            );
+        }
+        let mut seen = Vec::new();
+        let mut regions = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = child_index(&rpath, i);
+            let Some(r) = self.object(
+                item,
+                &p,
+                &["id", "label", "x", "y", "width", "height", "correct"],
+            ) else {
+                ok = false;
+                continue;
+            };
+            let id = self.id(r, &p);
+            if let Some(id) = &id {
+                if seen.contains(id) {
+                    self.problem(
+                        child_key(&p, "id"),
+                        format!("region id `{id}` is used twice in this question"),
+                    );
+                }
+                seen.push(id.clone());
+            }
+            let label = self.required_text(r, &p, "label");
+            let mut number = |key: &str, min: u64| {
+                self.required(r, &p, key)
+                    .and_then(|v| self.integer(v, &child_key(&p, key), min, 10_000))
+                    .map(|n| n as u32)
+            };
+            let (x, y, w, h) = (
+                number("x", 0),
+                number("y", 0),
+                number("width", 1),
+                number("height", 1),
+            );
+            let correct = self.boolean(r, &p, "correct", false);
+            match (id, label, x, y, w, h) {
+                (Some(id), Some(label), Some(x), Some(y), Some(w), Some(h)) => {
+                    if width > 0 && (x + w > width || y + h > height) {
+                        self.problem(
+                            &p,
+                            format!("the region reaches outside the {width}×{height} image"),
+                        );
+                        ok = false;
+                    }
+                    regions.push(Region {
+                        id,
+                        label,
+                        x,
+                        y,
+                        width: w,
+                        height: h,
+                        correct,
+                    });
+                }
+                _ => ok = false,
+            }
+        }
+        let correct = regions.iter().filter(|r| r.correct).count();
+        if ok && correct != 1 {
+            self.problem(
+                &rpath,
+                format!("needs exactly one region with \"correct\": true, found {correct}"),
+            );
+            ok = false;
+        }
+        match (ok && width > 0, image) {
+            (true, Some(image)) => Some(QuestionKind::Hotspot { image, regions }),
+            _ => None,
+        }
+    }
+
+    /// `cards` of `{"front", "back"}`.
+    fn flashcards(&mut self, v: &Value, path: &str) -> Option<Vec<Flashcard>> {
+        let map = self.object(v, path, &["type", "cards"])?;
+        let cpath = child_key(path, "cards");
+        let list = self.required(map, path, "cards")?;
+        let items = self.array(list, &cpath, "card")?;
+        if !(1..=50).contains(&items.len()) {
+            self.problem(
+                &cpath,
+                format!("needs 1 to 50 cards, found {}", items.len()),
+            );
+        }
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = child_index(&cpath, i);
+            let Some(card) = self.object(item, &p, &["front", "back"]) else {
+                ok = false;
+                continue;
+            };
+            let front = self.required_text(card, &p, "front");
+            let back = self.required_text(card, &p, "back");
+            match (front, back) {
+                (Some(front), Some(back)) => out.push(Flashcard { front, back }),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
     }
 
     fn choices(

@@ -73,6 +73,45 @@ pub enum Block {
     Image(Image),
     /// A question the learner answers.
     Question(Question),
+    /// Cards to flip: a term on the front, its meaning on the back. Not scored.
+    Flashcards(Vec<Flashcard>),
+}
+
+/// One flashcard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flashcard {
+    /// What is shown first.
+    pub front: LangMap<String>,
+    /// What is shown after the flip.
+    pub back: LangMap<String>,
+}
+
+/// A labelled thing of a question: an item to order, a source or target to match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Unique within its question; no whitespace.
+    pub id: String,
+    /// Its text.
+    pub text: LangMap<String>,
+}
+
+/// A region of a hotspot question's image, in the image's own pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    /// Unique within its question; no whitespace.
+    pub id: String,
+    /// What the region shows, for screen readers and keyboard users, who choose it by name.
+    pub label: LangMap<String>,
+    /// The left edge.
+    pub x: u32,
+    /// The top edge.
+    pub y: u32,
+    /// The width.
+    pub width: u32,
+    /// The height.
+    pub height: u32,
+    /// Whether this is the region to find.
+    pub correct: bool,
 }
 
 /// An image block.
@@ -161,6 +200,30 @@ pub enum QuestionKind {
         multiple: bool,
         /// The choices, in display order.
         choices: Vec<Choice>,
+    },
+    /// Put the items in order (xAPI `sequencing`).
+    Sequencing {
+        /// The items in their correct order.
+        items: Vec<Item>,
+        /// The item ids in the order first shown: a fixed shuffle of the items (never the
+        /// correct order), the same on every device so that a resumed attempt looks alike.
+        start: Vec<String>,
+    },
+    /// Pair every source with its target (xAPI `matching`).
+    Matching {
+        /// The things to match, in display order.
+        sources: Vec<Item>,
+        /// What they match to, distractors included, in the module's order.
+        targets: Vec<Item>,
+        /// The correct pairs, source id to target id, in source order.
+        pairs: Vec<(String, String)>,
+    },
+    /// Find the right region of an image (xAPI `other`).
+    Hotspot {
+        /// The image; its width and height are required, since regions are placed by them.
+        image: Image,
+        /// The regions the learner can pick; exactly one is correct.
+        regions: Vec<Region>,
     },
 }
 
@@ -285,6 +348,13 @@ impl Question {
             QuestionKind::TrueFalse { answer } => crate::Response::TrueFalse(*answer),
             QuestionKind::Choice { choices, .. } => {
                 crate::Response::choices(choices.iter().filter(|c| c.correct).map(|c| c.id.clone()))
+            }
+            QuestionKind::Sequencing { items, .. } => {
+                crate::Response::Order(items.iter().map(|i| i.id.clone()).collect())
+            }
+            QuestionKind::Matching { pairs, .. } => crate::Response::pairs(pairs.iter().cloned()),
+            QuestionKind::Hotspot { regions, .. } => {
+                crate::Response::choices(regions.iter().filter(|r| r.correct).map(|r| r.id.clone()))
             }
         }
     }

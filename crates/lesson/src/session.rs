@@ -15,8 +15,14 @@ pub enum Response {
     /// The answer to a true/false question.
     TrueFalse(bool),
     /// The chosen choice ids (one for a single-answer question), sorted and without
-    /// repeats; build it with [`Response::choices`].
+    /// repeats; build it with [`Response::choices`]. Also the region chosen in a hotspot
+    /// question.
     Choices(Vec<String>),
+    /// The item ids of a sequencing question in the learner's order.
+    Order(Vec<String>),
+    /// Source and target ids of a matching question, sorted by source; build it with
+    /// [`Response::pairs`].
+    Pairs(Vec<(String, String)>),
 }
 
 impl Response {
@@ -29,9 +35,25 @@ impl Response {
         Response::Choices(ids)
     }
 
+    /// A matching response from pairs in any order, sorted by source, one target per
+    /// source (the last one given wins).
+    pub fn pairs<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Response {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for (source, target) in pairs {
+            out.retain(|(s, _)| *s != source);
+            out.push((source, target));
+        }
+        crate::lang::insertion_sort_by(&mut out, |a, b| a.0 > b.0);
+        Response::Pairs(out)
+    }
+
     /// Whether nothing is chosen yet.
     pub fn is_empty(&self) -> bool {
-        matches!(self, Response::Choices(c) if c.is_empty())
+        match self {
+            Response::Choices(c) | Response::Order(c) => c.is_empty(),
+            Response::Pairs(p) => p.is_empty(),
+            Response::TrueFalse(_) => false,
+        }
     }
 }
 
@@ -239,15 +261,17 @@ impl Session {
             Command::ToggleChoice(question, choice) => {
                 self.require_in_progress()?;
                 self.check_open(module, &question)?;
-                let Some(QuestionKind::Choice { multiple, .. }) =
-                    module.question(&question).map(|q| &q.kind)
-                else {
-                    return Err(SessionError::InvalidResponse {
-                        question,
-                        reason: "not a choice question".into(),
-                    });
+                let multiple = match module.question(&question).map(|q| &q.kind) {
+                    Some(QuestionKind::Choice { multiple, .. }) => *multiple,
+                    // A hotspot is a choice of one region.
+                    Some(QuestionKind::Hotspot { .. }) => false,
+                    _ => {
+                        return Err(SessionError::InvalidResponse {
+                            question,
+                            reason: "not a choice question".into(),
+                        })
+                    }
                 };
-                let multiple = *multiple;
                 let mut chosen = match find(&self.drafts, &question) {
                     Some(Response::Choices(c)) => c.clone(),
                     _ => Vec::new(),
@@ -432,7 +456,8 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The snapshot as compact JSON: `{"attempt", "page", "answers": {q: r}, "drafts":
-    /// {q: r}}`, where a response is `true`/`false` or a list of choice ids.
+    /// {q: r}}`, where a response is `true`/`false`, a list of choice ids, `{"order":
+    /// [ids]}` or `{"pairs": {source: target}}`.
     pub fn to_json(&self) -> serde_json::Value {
         let responses = |pairs: &[(String, Response)]| -> serde_json::Value {
             // Inserted one by one: collecting into a map would sort, and sorting code is
@@ -443,6 +468,16 @@ impl Snapshot {
                     Response::TrueFalse(b) => serde_json::Value::Bool(*b),
                     Response::Choices(c) => {
                         c.iter().cloned().map(serde_json::Value::String).collect()
+                    }
+                    Response::Order(ids) => serde_json::json!({
+                        "order": ids.iter().cloned().map(serde_json::Value::String).collect::<Vec<_>>()
+                    }),
+                    Response::Pairs(pairs) => {
+                        let mut map = serde_json::Map::new();
+                        for (s, t) in pairs {
+                            map.insert(s.clone(), serde_json::Value::String(t.clone()));
+                        }
+                        serde_json::json!({ "pairs": map })
                     }
                 };
                 map.insert(q.clone(), value);
@@ -480,7 +515,42 @@ impl Snapshot {
                                 .collect::<Option<Vec<_>>>()
                                 .ok_or_else(|| format!("`{key}.{q}` must list choice ids"))?,
                         ),
-                        _ => return Err(format!("`{key}.{q}` must be true, false or a list")),
+                        serde_json::Value::Object(o) => {
+                            if let Some(order) =
+                                o.get("order").and_then(serde_json::Value::as_array)
+                            {
+                                Response::Order(
+                                    order
+                                        .iter()
+                                        .map(|i| i.as_str().map(str::to_string))
+                                        .collect::<Option<Vec<_>>>()
+                                        .ok_or_else(|| {
+                                            format!("`{key}.{q}.order` must list item ids")
+                                        })?,
+                                )
+                            } else if let Some(pairs) =
+                                o.get("pairs").and_then(serde_json::Value::as_object)
+                            {
+                                Response::pairs(
+                                    pairs
+                                        .iter()
+                                        .map(|(s, t)| {
+                                            t.as_str().map(|t| (s.clone(), t.to_string()))
+                                        })
+                                        .collect::<Option<Vec<_>>>()
+                                        .ok_or_else(|| {
+                                            format!("`{key}.{q}.pairs` must map ids to ids")
+                                        })?,
+                                )
+                            } else {
+                                return Err(format!("`{key}.{q}` must hold `order` or `pairs`"));
+                            }
+                        }
+                        _ => {
+                            return Err(format!(
+                                "`{key}.{q}` must be true, false, a list or an object"
+                            ))
+                        }
                     };
                     Ok((q.clone(), response))
                 })
@@ -531,7 +601,46 @@ fn check_response(
             }
             Ok(())
         }
+        (QuestionKind::Sequencing { items, .. }, Response::Order(ids)) => {
+            let permutation = ids.len() == items.len()
+                && items
+                    .iter()
+                    .all(|i| ids.iter().filter(|id| **id == i.id).count() == 1);
+            if permutation {
+                Ok(())
+            } else {
+                Err(invalid("expected every item exactly once"))
+            }
+        }
+        (
+            QuestionKind::Matching {
+                sources, targets, ..
+            },
+            Response::Pairs(pairs),
+        ) => {
+            for (source, target) in pairs {
+                if !sources.iter().any(|s| s.id == *source) {
+                    return Err(invalid(&format!("no source `{source}`")));
+                }
+                if !targets.iter().any(|t| t.id == *target) {
+                    return Err(invalid(&format!("no target `{target}`")));
+                }
+            }
+            Ok(())
+        }
+        (QuestionKind::Hotspot { regions, .. }, Response::Choices(chosen)) => {
+            if let Some(unknown) = chosen.iter().find(|c| !regions.iter().any(|r| &r.id == *c)) {
+                return Err(invalid(&format!("no region `{unknown}`")));
+            }
+            if chosen.len() > 1 {
+                return Err(invalid("only one region may be chosen"));
+            }
+            Ok(())
+        }
         (QuestionKind::TrueFalse { .. }, _) => Err(invalid("expected true or false")),
         (QuestionKind::Choice { .. }, _) => Err(invalid("expected choice ids")),
+        (QuestionKind::Sequencing { .. }, _) => Err(invalid("expected an order of items")),
+        (QuestionKind::Matching { .. }, _) => Err(invalid("expected source and target pairs")),
+        (QuestionKind::Hotspot { .. }, _) => Err(invalid("expected a region")),
     }
 }

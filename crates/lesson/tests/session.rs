@@ -3,7 +3,7 @@
 mod fixtures;
 
 use pelita_lesson::{
-    load_module, Command, Event, Module, PageRef, Phase, Response, Session, SessionError,
+    load_module, Command, Event, Module, PageRef, Phase, Response, Session, SessionError, Snapshot,
 };
 
 fn module() -> Module {
@@ -321,4 +321,113 @@ fn a_snapshot_that_does_not_fit_the_module_is_refused_with_every_reason() {
             "{broken}"
         );
     }
+}
+
+const TYPES: &str = include_str!("../../xapi/tests/types.json");
+
+#[test]
+fn sequencing_matching_and_hotspot_are_judged_and_survive_a_resume() {
+    use pelita_lesson::{Block, QuestionKind};
+    let module = load_module(TYPES).expect("the types fixture is valid");
+    let Block::Flashcards(cards) = &module.lessons[0].pages[0].blocks[0] else {
+        panic!("flashcards first")
+    };
+    assert_eq!(cards.len(), 2);
+    let Some(QuestionKind::Sequencing { start, .. }) = module.question("steps").map(|q| &q.kind)
+    else {
+        panic!("steps is a sequencing question")
+    };
+    assert_ne!(
+        start,
+        &["read", "check", "report"],
+        "never shown in the right order"
+    );
+    assert_eq!(start.len(), 3);
+    let again = load_module(TYPES).expect("valid");
+    assert_eq!(
+        again.question("steps"),
+        module.question("steps"),
+        "the same order every time"
+    );
+
+    let mut s = Session::new(&module);
+    s.apply(&module, Command::Start).expect("start");
+    // A wrong order, then a right matching, then the wrong region.
+    s.apply(
+        &module,
+        Command::SetResponse(
+            "steps".into(),
+            Response::Order(vec!["check".into(), "read".into(), "report".into()]),
+        ),
+    )
+    .expect("an order of every item");
+    for bad in [
+        Response::Order(vec!["read".into(), "read".into(), "report".into()]),
+        Response::Order(vec!["read".into(), "check".into()]),
+        Response::TrueFalse(true),
+    ] {
+        assert!(
+            s.apply(&module, Command::SetResponse("steps".into(), bad.clone()))
+                .is_err(),
+            "{bad:?}"
+        );
+    }
+    let pairs = Response::pairs([
+        ("mal".to_string(), "code".to_string()),
+        ("phish".to_string(), "spam".to_string()),
+        ("phish".to_string(), "lure".to_string()),
+    ]);
+    assert_eq!(
+        pairs,
+        Response::Pairs(vec![
+            ("mal".into(), "code".into()),
+            ("phish".into(), "lure".into())
+        ]),
+        "sorted, last choice wins"
+    );
+    s.apply(&module, Command::SetResponse("terms".into(), pairs))
+        .expect("pairs");
+    assert!(s
+        .apply(
+            &module,
+            Command::SetResponse(
+                "terms".into(),
+                Response::pairs([("phish".to_string(), "nowhere".to_string())])
+            )
+        )
+        .is_err());
+    s.apply(
+        &module,
+        Command::ToggleChoice("link".into(), "sender".into()),
+    )
+    .expect("a region");
+    s.apply(&module, Command::ToggleChoice("link".into(), "url".into()))
+        .expect("another region replaces it");
+    assert_eq!(
+        s.draft("link"),
+        Some(&Response::Choices(vec!["url".into()]))
+    );
+    s.apply(
+        &module,
+        Command::ToggleChoice("link".into(), "sender".into()),
+    )
+    .expect("back to the sender");
+
+    // Leave and come back: everything is as it was, judged again.
+    let saved =
+        Snapshot::from_json(&s.snapshot().expect("in progress").to_json()).expect("reads back");
+    let (mut s, _) = Session::resume(&module, &saved).expect("fits");
+    for q in ["steps", "terms", "link"] {
+        s.apply(&module, Command::Submit(q.into())).expect("submit");
+    }
+    assert!(!s.answer("steps").expect("answered").correct);
+    assert!(s.answer("terms").expect("answered").correct);
+    assert_eq!(s.answer("terms").expect("answered").points, 1);
+    assert!(!s.answer("link").expect("answered").correct);
+    let events = s.apply(&module, Command::Finish).expect("finish");
+    let Some(Event::Finished { outcome, .. }) = events.last() else {
+        panic!("finished")
+    };
+    assert_eq!((outcome.score.raw, outcome.score.max), (1, 4));
+    assert!(!outcome.passed);
 }

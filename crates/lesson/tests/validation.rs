@@ -552,3 +552,119 @@ fn the_best_language_follows_the_wishes_in_order() {
         assert_eq!(module.best_language(wanted), *expected, "{wanted:?}");
     }
 }
+
+const TYPES: &str = include_str!("../../xapi/tests/types.json");
+
+/// Each broken variant of the question-types fixture reports its problems where they are.
+#[test]
+fn new_question_types_and_flashcards_report_every_problem_at_its_path() {
+    let good: Value = serde_json::from_str(TYPES).expect("fixture is JSON");
+    assert!(load_module(TYPES).expect("valid").warnings.is_empty());
+    type Edit = fn(&mut Value);
+    let blocks = "$.lessons[0].pages[1].blocks";
+    let cases: Vec<(Edit, Vec<(String, &str)>)> = vec![
+        (
+            |m| {
+                m["lessons"][0]["pages"][1]["blocks"][0]["items"] =
+                    serde_json::json!([{"id": "a", "text": {"id": "A", "en": "A"}}])
+            },
+            vec![(
+                format!("{blocks}[0].items"),
+                "needs 2 to 10 entries, found 1",
+            )],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][1]["blocks"][0]["items"][1]["id"] = "read".into(),
+            vec![(
+                format!("{blocks}[0].items[1].id"),
+                "id `read` is used twice in this question",
+            )],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][1]["blocks"][1]["pairs"][1]["target"]["id"] =
+                    "phish".into()
+            },
+            vec![(
+                format!("{blocks}[1].pairs[1].target.id"),
+                "id `phish` is used twice",
+            )],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][1]["blocks"][1]["pairs"][0]
+                    .as_object_mut()
+                    .expect("pair")
+                    .remove("target");
+            },
+            vec![(
+                format!("{blocks}[1].pairs[0].target"),
+                "missing required field `target`",
+            )],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][1]["blocks"][2]["image"]
+                    .as_object_mut()
+                    .expect("image")
+                    .remove("height");
+            },
+            vec![(format!("{blocks}[2].image"), "needs `width` and `height`")],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][1]["blocks"][2]["regions"][1]["x"] = 300.into(),
+            vec![(
+                format!("{blocks}[2].regions[1]"),
+                "reaches outside the 400×200 image",
+            )],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][1]["blocks"][2]["regions"][0]["correct"] = true.into(),
+            vec![(
+                format!("{blocks}[2].regions"),
+                "exactly one region with \"correct\": true, found 2",
+            )],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][1]["blocks"][2]["image"]["src"] =
+                    "javascript:alert(1)".into()
+            },
+            vec![(format!("{blocks}[2].image.src"), "must be a relative path")],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["cards"][0]["back"] =
+                    serde_json::json!({"id": "x"})
+            },
+            vec![],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][0]["cards"] = serde_json::json!([]),
+            vec![(
+                "$.lessons[0].pages[0].blocks[0].cards".to_string(),
+                "needs at least one card",
+            )],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][1]["blocks"][0]["answer"] = true.into(),
+            vec![(format!("{blocks}[0].answer"), "unknown field `answer`")],
+        ),
+    ];
+    for (i, (edit, expected)) in cases.into_iter().enumerate() {
+        let mut bad = good.clone();
+        edit(&mut bad);
+        let got = problems_of(&bad);
+        if expected.is_empty() {
+            // A translation missing from a card is a warning, not an error.
+            assert!(got.is_empty(), "case {i}: {got:?}");
+            continue;
+        }
+        for (path, fragment) in &expected {
+            assert!(
+                got.iter().any(|(p, m)| p == path && m.contains(fragment)),
+                "case {i}: expected `{path}: …{fragment}…` among {got:#?}"
+            );
+        }
+    }
+}

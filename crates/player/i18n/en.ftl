@@ -37,6 +37,22 @@ correct-choice = correct answer
 answered = answered
 not-answered = not answered
 question-status = { $status } ({ $points }/{ $max } points)
+order-hint = Put the items in order with the Move up and Move down buttons.
+move-up = Move up: { $item }
+move-down = Move down: { $item }
+moved-to = “{ $item }” is now at position { $position } of { $count }.
+correct-order = The correct order:
+match-hint = For each item, choose its match.
+choose-match = Choose…
+correct-match = Correct match: { $target }
+hotspot-hint = Choose the right area of the picture.
+correct-area = the right area
+
+## Flashcards
+flashcards = Flashcards
+flip-to-back = Turn over
+flip-to-front = Turn back
+card-of = Card { $n } of { $count }
 
 ## Results
 result-title = Your result

@@ -34,6 +34,22 @@ correct-choice = jawaban yang benar
 answered = terjawab
 not-answered = belum dijawab
 question-status = { $status } ({ $points }/{ $max } poin)
+order-hint = Susun butir-butir ini dengan tombol Naikkan dan Turunkan.
+move-up = Naikkan: { $item }
+move-down = Turunkan: { $item }
+moved-to = “{ $item }” sekarang di urutan { $position } dari { $count }.
+correct-order = Urutan yang benar:
+match-hint = Untuk setiap butir, pilih pasangannya.
+choose-match = Pilih…
+correct-match = Pasangan yang benar: { $target }
+hotspot-hint = Pilih bagian gambar yang tepat.
+correct-area = bagian yang tepat
+
+## Kartu belajar
+flashcards = Kartu belajar
+flip-to-back = Balik kartu
+flip-to-front = Kembalikan
+card-of = Kartu { $n } dari { $count }
 
 ## Hasil
 result-title = Hasil Anda

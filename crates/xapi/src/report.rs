@@ -169,17 +169,39 @@ impl Reporter {
                 else {
                     return vec![];
                 };
-                let choices = match &q.kind {
-                    QuestionKind::Choice { choices, .. } => Some(
-                        choices
-                            .iter()
-                            .map(|c| InteractionComponent {
-                                id: c.id.clone(),
-                                description: text(&c.text),
-                            })
-                            .collect(),
+                let components =
+                    |items: &[pelita_lesson::Item]| -> Option<Vec<InteractionComponent>> {
+                        Some(
+                            items
+                                .iter()
+                                .map(|i| InteractionComponent {
+                                    id: i.id.clone(),
+                                    description: text(&i.text),
+                                })
+                                .collect(),
+                        )
+                    };
+                let (choices, source, target) = match &q.kind {
+                    QuestionKind::Choice { choices, .. } => (
+                        Some(
+                            choices
+                                .iter()
+                                .map(|c| InteractionComponent {
+                                    id: c.id.clone(),
+                                    description: text(&c.text),
+                                })
+                                .collect(),
+                        ),
+                        None,
+                        None,
                     ),
-                    QuestionKind::TrueFalse { .. } => None,
+                    QuestionKind::Sequencing { items, .. } => (components(items), None, None),
+                    QuestionKind::Matching {
+                        sources, targets, ..
+                    } => (None, components(sources), components(targets)),
+                    QuestionKind::TrueFalse { .. } | QuestionKind::Hotspot { .. } => {
+                        (None, None, None)
+                    }
                 };
                 let object = Activity {
                     object_type: "Activity".into(),
@@ -191,6 +213,8 @@ impl Reporter {
                         interaction_type: Some(interaction_type(q).into()),
                         correct_responses_pattern: Some(correct_responses_pattern(q)),
                         choices,
+                        source,
+                        target,
                     }),
                 };
                 let result = XResult {

@@ -149,9 +149,15 @@ pub struct ActivityDefinition {
     /// The correct responses, in response pattern form.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub correct_responses_pattern: Option<Vec<String>>,
-    /// The choices of a choice interaction.
+    /// The choices of a choice interaction, or the items of a sequencing one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub choices: Option<Vec<InteractionComponent>>,
+    /// The sources of a matching interaction.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub source: Option<Vec<InteractionComponent>>,
+    /// The targets of a matching interaction.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub target: Option<Vec<InteractionComponent>>,
 }
 
 /// One component (choice) of an interaction.

@@ -37,7 +37,11 @@ fn learner() -> Agent {
 }
 
 fn run(commands: Vec<Command>) -> Vec<Statement> {
-    let m = module();
+    run_module(&module(), commands)
+}
+
+fn run_module(m: &Module, commands: Vec<Command>) -> Vec<Statement> {
+    let m = m.clone();
     let mut session = Session::new(&m);
     let mut reporter = Reporter::new(learner(), m.id.clone(), None, "id".into());
     let mut env = FixedEnv {
@@ -342,4 +346,46 @@ fn the_state_url_names_the_learner_and_the_activity() {
     assert!(state_url(&fixed, "https://example.org/m", &learner)
         .expect("a URL")
         .ends_with("&registration=00000000-0000-0000-0000-000000000009"));
+}
+
+#[test]
+fn sequencing_matching_and_hotspot_answers_match_the_golden_statements() {
+    let m = load_module(include_str!("types.json")).expect("valid");
+    let statements = run_module(
+        &m,
+        vec![
+            Command::Start,
+            Command::GoTo(1),
+            Command::SetResponse(
+                "steps".into(),
+                Response::Order(vec!["read".into(), "check".into(), "report".into()]),
+            ),
+            Command::Submit("steps".into()),
+            Command::SetResponse(
+                "terms".into(),
+                Response::pairs([
+                    ("phish".to_string(), "lure".to_string()),
+                    ("mal".to_string(), "spam".to_string()),
+                ]),
+            ),
+            Command::Submit("terms".into()),
+            Command::ToggleChoice("link".into(), "url".into()),
+            Command::Submit("link".into()),
+        ],
+    );
+    let answered: Vec<&Statement> = statements
+        .iter()
+        .filter(|s| s.verb.id.ends_with("/answered"))
+        .collect();
+    assert_eq!(answered.len(), 3);
+    for (name, statement) in [
+        "answered-sequencing",
+        "answered-matching-wrong",
+        "answered-other",
+    ]
+    .iter()
+    .zip(answered)
+    {
+        check(name, statement);
+    }
 }

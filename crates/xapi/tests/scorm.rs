@@ -148,6 +148,23 @@ fn largest_attempt(module: &Module) -> SavedAttempt {
                 QuestionKind::Choice { choices, .. } => {
                     Response::choices(choices.iter().map(|c| c.id.clone()))
                 }
+                QuestionKind::Sequencing { start, .. } => Response::Order(start.clone()),
+                QuestionKind::Matching {
+                    sources, targets, ..
+                } => Response::pairs(sources.iter().map(|s| {
+                    // The longest target id everywhere: the most characters.
+                    let longest = targets.iter().map(|t| &t.id).fold(&targets[0].id, |a, b| {
+                        if b.len() > a.len() {
+                            b
+                        } else {
+                            a
+                        }
+                    });
+                    (s.id.clone(), longest.clone())
+                })),
+                QuestionKind::Hotspot { regions, .. } => {
+                    Response::choices(regions.iter().take(1).map(|r| r.id.clone()))
+                }
             };
             (q.id.clone(), response)
         })

@@ -1,18 +1,26 @@
 //! The pieces pages are made of, one per file. Pieces with state or hooks are Yew
 //! components; stateless ones are view functions (see ARCHITECTURE.md for why).
 
+mod flashcards;
+mod hotspot_image;
 mod image_block;
 mod language_switch;
+mod match_list;
 mod nav_bar;
 mod question_card;
 mod record_panel;
 mod rich_text;
+mod sequence_list;
 mod sync_status;
 
+pub use flashcards::{Flashcards, Props as FlashcardsProps};
+pub use hotspot_image::{HotspotImage, Props as HotspotImageProps};
 pub use image_block::{image_block, ImageView};
 pub use language_switch::language_switch;
+pub use match_list::{match_list, MatchView};
 pub use nav_bar::{nav_bar, Nav};
 pub use question_card::{Props as QuestionCardProps, QuestionCard};
 pub use record_panel::RecordPanel;
 pub use rich_text::rich_text;
+pub use sequence_list::{sequence_list, Move, SequenceView};
 pub use sync_status::sync_status;

@@ -1,10 +1,12 @@
-//! One question: true/false or choice, its "check answer" button and its feedback.
+//! One question of any kind, its "check answer" button and its feedback.
 //!
 //! The card is presentational: it shows the draft and the submitted answer it is given and
 //! reports the learner's clicks; the session decides what they mean.
 
+use crate::components::{match_list, sequence_list, HotspotImage, MatchView, Move, SequenceView};
 use crate::i18n::{t, tf, Arg, Key, Msg};
 use pelita_lesson::{Answer, Question, QuestionKind, Response};
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -29,6 +31,15 @@ pub struct Props {
     pub onanswer: Callback<bool>,
     /// "Check answer" was pressed.
     pub onsubmit: Callback<()>,
+    /// The items of a sequencing question were put in this order.
+    #[prop_or_default]
+    pub onorder: Callback<Vec<String>>,
+    /// A source of a matching question was given a target.
+    #[prop_or_default]
+    pub onpair: Callback<(String, String)>,
+    /// The image of a hotspot question, resolved against the module's address.
+    #[prop_or_default]
+    pub image_src: Option<AttrValue>,
 }
 
 struct ChoiceView {
@@ -59,6 +70,31 @@ pub fn QuestionCard(props: &Props) -> Html {
             }
         });
     }
+    // The last move in a sequencing question: focus follows the moved item, and a live
+    // region says where it went.
+    let moved = use_state(|| None::<(String, Move)>);
+    {
+        let base = format!("q-{}", props.question.id);
+        use_effect_with((*moved).clone(), move |moved| {
+            if let Some((item, dir)) = moved {
+                let document = gloo::utils::document();
+                let other = if *dir == Move::Up {
+                    Move::Down
+                } else {
+                    Move::Up
+                };
+                let find = |d: Move| {
+                    document
+                        .get_element_by_id(&format!("{base}-{item}-{}", d.suffix()))
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlButtonElement>().ok())
+                        .filter(|b| !b.disabled())
+                };
+                if let Some(button) = find(*dir).or_else(|| find(other)) {
+                    let _ = button.focus();
+                }
+            }
+        });
+    }
     let q = &props.question;
     let lang = &props.lang;
     let fb = &props.fallback;
@@ -68,6 +104,117 @@ pub fn QuestionCard(props: &Props) -> Html {
         .as_ref()
         .map(|a| &a.response)
         .or(props.draft.as_ref());
+    let answered = props.answer.is_some();
+    // The kinds with a widget of their own; true/false and choice share the list below.
+    let special: Option<(Key, Html)> = match &q.kind {
+        QuestionKind::Sequencing { items, start } => {
+            let order: Vec<String> = match shown {
+                Some(Response::Order(o)) => o.clone(),
+                _ => start.clone(),
+            };
+            let onmove = {
+                let order = order.clone();
+                let onorder = props.onorder.clone();
+                let moved = moved.clone();
+                Callback::from(move |(item, dir): (String, Move)| {
+                    let Some(i) = order.iter().position(|o| *o == item) else {
+                        return;
+                    };
+                    let j = match dir {
+                        Move::Up if i > 0 => i - 1,
+                        Move::Down if i + 1 < order.len() => i + 1,
+                        _ => return,
+                    };
+                    let mut next = order.clone();
+                    next.swap(i, j);
+                    onorder.emit(next);
+                    moved.set(Some((item, dir)));
+                })
+            };
+            let announcement = (*moved).as_ref().and_then(|(item, _)| {
+                let position = order.iter().position(|o| o == item)? + 1;
+                let text = items.iter().find(|it| it.id == *item)?.text.text(lang, fb);
+                Some(tf(
+                    lang,
+                    Msg::MovedTo,
+                    &[
+                        ("item", Arg::Text(text)),
+                        ("position", Arg::Num(position as f64)),
+                        ("count", Arg::Num(order.len() as f64)),
+                    ],
+                ))
+            });
+            let list = sequence_list(SequenceView {
+                base: &base,
+                lang,
+                fallback: fb,
+                items,
+                order: &order,
+                answered,
+                onmove,
+            });
+            Some((
+                Key::OrderHint,
+                html! {
+                    <>
+                        { list }
+                        <p class="visually-hidden" aria-live="polite">{ announcement.unwrap_or_default() }</p>
+                    </>
+                },
+            ))
+        }
+        QuestionKind::Matching {
+            sources,
+            targets,
+            pairs,
+        } => {
+            let chosen = match shown {
+                Some(Response::Pairs(p)) => p.clone(),
+                _ => Vec::new(),
+            };
+            Some((
+                Key::MatchHint,
+                match_list(MatchView {
+                    base: &base,
+                    lang,
+                    fallback: fb,
+                    sources,
+                    targets,
+                    chosen: &chosen,
+                    correct: pairs,
+                    answered,
+                    onpair: props.onpair.clone(),
+                }),
+            ))
+        }
+        QuestionKind::Hotspot { image, regions } => {
+            let chosen = match shown {
+                Some(Response::Choices(c)) => c.first().cloned(),
+                _ => None,
+            };
+            let regions = regions
+                .iter()
+                .map(|r| (r.clone(), r.label.text(lang, fb).to_string()))
+                .collect::<Vec<_>>();
+            Some((
+                Key::HotspotHint,
+                html! {
+                    <HotspotImage
+                        base={base.clone()}
+                        src={props.image_src.clone().unwrap_or_else(|| image.src.clone().into())}
+                        alt={image.alt.text(lang, fb).to_string()}
+                        width={image.width.unwrap_or(1)}
+                        height={image.height.unwrap_or(1)}
+                        {regions}
+                        {chosen}
+                        {answered}
+                        onchoose={props.ontoggle.clone()}
+                    />
+                },
+            ))
+        }
+        QuestionKind::TrueFalse { .. } | QuestionKind::Choice { .. } => None,
+    };
     let (multiple, options): (bool, Vec<ChoiceView>) = match &q.kind {
         QuestionKind::TrueFalse { answer } => {
             let chosen = match shown {
@@ -109,14 +256,23 @@ pub fn QuestionCard(props: &Props) -> Html {
                 .collect();
             (*multiple, options)
         }
+        _ => (false, Vec::new()),
     };
-    let answered = props.answer.is_some();
-    let can_submit = !answered && shown.is_some_and(|r| !r.is_empty());
+    let can_submit = !answered
+        && match &q.kind {
+            // The first order shown is an answer too: the learner may think it right.
+            QuestionKind::Sequencing { .. } => true,
+            // Every source needs a target.
+            QuestionKind::Matching { sources, .. } => {
+                matches!(shown, Some(Response::Pairs(p)) if p.len() == sources.len())
+            }
+            _ => shown.is_some_and(|r| !r.is_empty()),
+        };
     let input_type = if multiple { "checkbox" } else { "radio" };
-    let hint = if multiple {
-        Key::ChooseAll
-    } else {
-        Key::ChooseOne
+    let hint = match &special {
+        Some((hint, _)) => *hint,
+        None if multiple => Key::ChooseAll,
+        None => Key::ChooseOne,
     };
     let prompt_id = format!("{base}-prompt");
     let items = options.iter().map(|o| {
@@ -157,12 +313,25 @@ pub fn QuestionCard(props: &Props) -> Html {
             (t(lang, Key::Incorrect), q.feedback.incorrect.as_ref())
         };
         let picked: Vec<&ChoiceView> = options.iter().filter(|o| o.chosen && o.feedback.is_some()).collect();
+        // A wrong order is followed by the right one, to learn from.
+        let right_order = match &q.kind {
+            QuestionKind::Sequencing { items, .. } if !a.correct => Some(html! {
+                <>
+                    <p>{ t(lang, Key::CorrectOrder) }</p>
+                    <ol class="correct-order">
+                        { for items.iter().map(|i| html! { <li>{ i.text.text(lang, fb) }</li> }) }
+                    </ol>
+                </>
+            }),
+            _ => None,
+        };
         html! {
             <>
                 <p class="verdict"><strong>{ verdict }</strong></p>
                 if let Some(general) = general {
                     <p>{ general.text(lang, fb) }</p>
                 }
+                { right_order.unwrap_or_default() }
                 if !picked.is_empty() {
                     <ul class="choice-feedback">
                         { for picked.iter().map(|o| html! {
@@ -185,7 +354,11 @@ pub fn QuestionCard(props: &Props) -> Html {
             <fieldset>
                 <legend id={prompt_id}>{ q.prompt.text(lang, fb) }</legend>
                 <p class="hint">{ t(lang, hint) }</p>
-                { for items }
+                if let Some((_, body)) = special {
+                    { body }
+                } else {
+                    { for items }
+                }
             </fieldset>
             if !answered {
                 <button type="button" class="primary" disabled={!can_submit} {onclick}>

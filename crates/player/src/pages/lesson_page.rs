@@ -1,10 +1,12 @@
 //! The current page of the module, with its navigation.
 
-use crate::components::{image_block, nav_bar, rich_text, ImageView, Nav, QuestionCard};
+use crate::components::{
+    image_block, nav_bar, rich_text, Flashcards, ImageView, Nav, QuestionCard,
+};
 use crate::glue::location;
 use crate::i18n::page_of;
 use crate::state::{Action, PlayerContext};
-use pelita_lesson::{Block, Command, Response};
+use pelita_lesson::{Block, Command, QuestionKind, Response};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -72,6 +74,9 @@ pub fn LessonPage() -> Html {
             width: image.width,
             height: image.height,
         }),
+        Block::Flashcards(cards) => html! {
+            <Flashcards cards={cards.clone()} lang={lang.clone()} fallback={fallback.clone()} />
+        },
         Block::Question(question) => {
             let id = question.id.clone();
             let dispatcher = ctx.dispatcher();
@@ -88,9 +93,47 @@ pub fn LessonPage() -> Html {
             });
             let id = question.id.clone();
             let dispatcher = ctx.dispatcher();
+            // A sequencing question the learner did not touch is answered with the order
+            // shown; the session needs it as the response first.
+            let untouched = match &question.kind {
+                QuestionKind::Sequencing { start, .. }
+                    if ctx.session.draft(&question.id).is_none() =>
+                {
+                    Some(Response::Order(start.clone()))
+                }
+                _ => None,
+            };
             let onsubmit = Callback::from(move |_| {
+                if let Some(order) = untouched.clone() {
+                    dispatcher.dispatch(Action::Learner(Command::SetResponse(id.clone(), order)));
+                }
                 dispatcher.dispatch(Action::Learner(Command::Submit(id.clone())))
             });
+            let id = question.id.clone();
+            let dispatcher = ctx.dispatcher();
+            let onorder = Callback::from(move |order: Vec<String>| {
+                dispatcher.dispatch(Action::Learner(Command::SetResponse(
+                    id.clone(),
+                    Response::Order(order),
+                )))
+            });
+            let id = question.id.clone();
+            let dispatcher = ctx.dispatcher();
+            let so_far = match ctx.session.draft(&question.id) {
+                Some(Response::Pairs(p)) => p.clone(),
+                _ => Vec::new(),
+            };
+            let onpair = Callback::from(move |pair: (String, String)| {
+                let pairs = Response::pairs(so_far.iter().cloned().chain([pair]));
+                dispatcher.dispatch(Action::Learner(Command::SetResponse(id.clone(), pairs)))
+            });
+            let image_src = match &question.kind {
+                QuestionKind::Hotspot { image, .. } => Some(AttrValue::from(location::resolve(
+                    &ctx.module_path,
+                    &image.src,
+                ))),
+                _ => None,
+            };
             html! {
                 <QuestionCard
                     question={question.clone()}
@@ -101,6 +144,9 @@ pub fn LessonPage() -> Html {
                     {ontoggle}
                     {onanswer}
                     {onsubmit}
+                    {onorder}
+                    {onpair}
+                    {image_src}
                 />
             }
         }
