@@ -55,3 +55,25 @@ test('the schema rejects what the loader rejects', async () => {
     assert.equal(validate(broken), false, `the schema accepts a module with: ${name}`);
   }
 });
+
+test('the schema rejects what the loader rejects in the newer block types', async () => {
+  const good = JSON.parse(await readFile(path.join(modulesDir, 'kata-sandi.json'), 'utf8'));
+  const block = (m, id) => m.lessons[0].pages.flatMap((p) => p.blocks).find((b) => b.id === id);
+  const cases = {
+    'no flashcards': (m) => { m.lessons[0].pages[0].blocks[1].cards = []; },
+    'a card without a back': (m) => { delete m.lessons[0].pages[0].blocks[1].cards[0].back; },
+    'one item to order': (m) => { const q = block(m, 'q-langkah-otp'); q.items = q.items.slice(0, 1); },
+    'an item without text': (m) => { delete block(m, 'q-langkah-otp').items[0].text; },
+    'a pair without a target': (m) => { delete block(m, 'q-serangan').pairs[0].target; },
+    'an unknown key in a pair': (m) => { block(m, 'q-serangan').pairs[0].points = 2; },
+    'a hotspot image without a size': (m) => { delete block(m, 'q-halaman-palsu').image.width; },
+    'two right regions': (m) => { block(m, 'q-halaman-palsu').regions[1].correct = true; },
+    'no right region': (m) => { block(m, 'q-halaman-palsu').regions[0].correct = false; },
+    'a region with a negative x': (m) => { block(m, 'q-halaman-palsu').regions[0].x = -1; },
+  };
+  for (const [name, edit] of Object.entries(cases)) {
+    const broken = structuredClone(good);
+    edit(broken);
+    assert.equal(validate(broken), false, `the schema accepts a module with: ${name}`);
+  }
+});

@@ -40,12 +40,17 @@ pub fn HotspotImage(props: &Props) -> Html {
     let frame = use_node_ref();
     {
         let frame = frame.clone();
-        let placed: Vec<(String, [f64; 4])> = props
+        // Percentages as text, with integer arithmetic: formatting floats would add their
+        // formatting code to the download.
+        let percent = |v: u32, of: u32| {
+            let thousandths = u64::from(v) * 100_000 / u64::from(of.max(1));
+            format!("{}.{:03}%", thousandths / 1000, thousandths % 1000)
+        };
+        let placed: Vec<(String, [String; 4])> = props
             .regions
             .iter()
             .map(|(r, _)| {
-                let (w, h) = (f64::from(props.width), f64::from(props.height));
-                let percent = |v: u32, of: f64| f64::from(v) * 100.0 / of;
+                let (w, h) = (props.width, props.height);
                 (
                     r.id.clone(),
                     [
@@ -78,7 +83,7 @@ pub fn HotspotImage(props: &Props) -> Html {
                     ("width", width),
                     ("height", height),
                 ] {
-                    let _ = style.set_property(name, &format!("{value:.3}%"));
+                    let _ = style.set_property(name, value);
                 }
             }
         });

@@ -1,0 +1,221 @@
+// The second example module (modules/kata-sandi.json) uses the newer kinds of content:
+// flashcards, a sequencing, a matching and a hotspot question. It is played twice into
+// the real LRS: once by keyboard alone (Tab, Shift-Tab, arrows, Space, Enter), right
+// answers throughout, and once by mouse and touch-sized clicks, wrong. Every screen is
+// judged by axe-core, and the stored statements by @learninglocker/xapi-validation, with
+// the interaction types, components and response patterns checked exactly.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { startLrs } from '../support/lrs.mjs';
+import { serveStatic } from '../support/serve.mjs';
+import { launchBrowser } from '../support/browser.mjs';
+import { validateStatements } from '../support/validate.mjs';
+import { DIST, requireDist, playerUrl, waitForDelivery } from './helpers.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const MODULE = 'https://pelita.example.org/modules/kata-sandi';
+const ACTOR = { objectType: 'Agent', name: 'Dewi Lestari', mbox: 'mailto:dewi.lestari@example.go.id' };
+let lrs, server, browser, page;
+
+before(async () => {
+  requireDist();
+  lrs = await startLrs({ username: 'pelita', password: 'types-secret' });
+  server = await serveStatic({ root: DIST });
+  browser = await launchBrowser({ viewport: { width: 360, height: 740 } });
+  page = browser.page;
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await lrs?.stop();
+});
+
+async function violations(label) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
+  );
+  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], label);
+}
+
+/** Presses `key` until `selector` has focus. */
+async function moveTo(selector, key = 'Tab', max = 50) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(key);
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  assert.fail(`${selector} could not be reached with ${key}`);
+}
+
+const order = () => page.$$eval('.sequence-item', (items) => items.map((i) => i.id.replace(/^q-q-langkah-otp-/, '')));
+
+async function nextPage() {
+  const before = await page.textContent('h1');
+  await moveTo('.nav button.primary');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((b) => document.querySelector('h1')?.textContent !== b && document.activeElement?.tagName === 'H1', before);
+}
+
+async function checkAnswer(qid) {
+  await moveTo(`#q-${qid} button.primary:not([disabled])`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`#q-${qid} .feedback .verdict`);
+}
+
+test('flashcards, sequencing, matching and hotspot by keyboard alone, all right, into the LRS', async () => {
+  await page.goto(playerUrl(server.url, {
+    module: 'modules/kata-sandi.json', lang: 'en', endpoint: lrs.endpoint, auth: lrs.auth, actor: JSON.stringify(ACTOR),
+  }));
+  await page.waitForSelector('.flashcards');
+  await violations('flashcards');
+  // Turn the second card with Enter, and back with Space.
+  await moveTo('.card:nth-child(2) button');
+  assert.equal(await page.getAttribute('.card:nth-child(2) button', 'aria-pressed'), 'false');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /Besides the password/.test(document.querySelector('.card:nth-child(2) .face').textContent));
+  assert.equal(await page.getAttribute('.card:nth-child(2) button', 'aria-pressed'), 'true');
+  await violations('a turned card');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => /Two-step/.test(document.querySelector('.card:nth-child(2) .face').textContent));
+
+  await nextPage();
+  // Sequencing: move items with the buttons until the order is right; focus follows the
+  // moved item and a live region says where it went.
+  const right = ['kata-sandi', 'kirim-kode', 'ketik-kode', 'periksa'];
+  let current = await order();
+  assert.notDeepEqual(current, right, 'not shown in the right order');
+  for (let target = 0; target < right.length; target++) {
+    const id = right[target];
+    while ((current = await order()).indexOf(id) > target) {
+      const button = `#q-q-langkah-otp-${id}-up`;
+      if (!(await page.evaluate((s) => document.activeElement?.matches(s), button))) {
+        // Reach it backwards or forwards, like a keyboard user would.
+        const here = await page.evaluate(() => document.activeElement?.id ?? '');
+        await moveTo(button, here.startsWith('q-q-langkah-otp') ? 'Shift+Tab' : 'Tab').catch(() => moveTo(button, 'Tab'));
+      }
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(([i, before]) => document.querySelectorAll('.sequence-item')[before - 1]?.id.endsWith(i), [id, current.indexOf(id)]);
+      assert.equal(await page.evaluate(() => document.activeElement?.id.includes('q-q-langkah-otp-')), true, 'focus stays on the moved item');
+      const said = await page.textContent('#q-q-langkah-otp .visually-hidden');
+      assert.match(said, /is now at position \d of 4/);
+    }
+  }
+  assert.deepEqual(await order(), right);
+  await violations('sequencing, rearranged');
+  await checkAnswer('q-langkah-otp');
+  assert.match(await page.textContent('#q-q-langkah-otp .feedback'), /is correct/);
+  // The true/false question on the same page, by arrows and Space.
+  await moveTo('input[name="q-q-otp-petugas"]');
+  for (let i = 0; i < 3 && !(await page.evaluate(() => document.activeElement.id === 'q-q-otp-petugas-false')); i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Space');
+  await checkAnswer('q-otp-petugas');
+
+  await nextPage();
+  // Matching: each select, reached by Tab, set by typing the start of the answer.
+  const pairs = { isian: 'Trying email', tebak: 'Trying every', phishing: 'Tricking' };
+  for (const [source, text] of Object.entries(pairs)) {
+    await moveTo(`#q-q-serangan-${source}`);
+    const value = await page.$eval(`#q-q-serangan-${source}`, (s, t) => [...s.options].find((o) => o.textContent.startsWith(t)).value, text);
+    for (let i = 0; i < 6 && (await page.$eval(`#q-q-serangan-${source}`, (s) => s.value)) !== value; i++) {
+      await page.keyboard.press('ArrowDown');
+    }
+    assert.equal(await page.$eval(`#q-q-serangan-${source}`, (s) => s.value), value, `${source} matched by keyboard`);
+  }
+  await violations('matching, filled in');
+  await checkAnswer('q-serangan');
+  assert.match(await page.textContent('#q-q-serangan .feedback'), /is correct/);
+
+  await nextPage();
+  // Hotspot: the regions are buttons named by what they show.
+  await page.waitForSelector('.hotspot .region');
+  assert.equal(await page.getAttribute('#q-q-halaman-palsu-alamat', 'aria-label'), 'Address bar');
+  await violations('hotspot');
+  await moveTo('#q-q-halaman-palsu-alamat');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getAttribute('#q-q-halaman-palsu-alamat', 'aria-pressed'), 'true');
+  await checkAnswer('q-halaman-palsu');
+  assert.match(await page.textContent('#q-q-halaman-palsu .feedback'), /is correct/);
+  await violations('hotspot answered');
+  await moveTo('.nav .finish button');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.result');
+  assert.match(await page.textContent('.score'), /6 of 6 points \(100%\)/);
+  await violations('result');
+
+  await waitForDelivery(page, 11, 20_000, MODULE);
+  const stored = (await lrs.statements()).filter((s) => s.object.id.startsWith(MODULE) || s.context?.contextActivities?.grouping?.some((g) => g.id === MODULE));
+  assert.deepEqual(validateStatements(stored), []);
+  const answers = Object.fromEntries(stored.filter((s) => s.verb.id.endsWith('/answered')).map((s) => [s.object.id.split('/').pop(), s]));
+  const seq = answers['q-langkah-otp'];
+  assert.equal(seq.object.definition.interactionType, 'sequencing');
+  assert.deepEqual(seq.object.definition.correctResponsesPattern, ['kata-sandi[,]kirim-kode[,]ketik-kode[,]periksa']);
+  assert.deepEqual(seq.object.definition.choices.map((c) => c.id), right);
+  assert.equal(seq.result.response, 'kata-sandi[,]kirim-kode[,]ketik-kode[,]periksa');
+  assert.equal(seq.result.success, true);
+  assert.equal(seq.result.score.raw, 2);
+  const match = answers['q-serangan'];
+  assert.equal(match.object.definition.interactionType, 'matching');
+  assert.deepEqual(match.object.definition.source.map((c) => c.id), ['isian', 'tebak', 'phishing']);
+  assert.deepEqual(match.object.definition.target.map((c) => c.id), ['bocoran', 'semua', 'palsu', 'tebusan']);
+  assert.equal(match.result.response, 'isian[.]bocoran[,]tebak[.]semua[,]phishing[.]palsu');
+  assert.deepEqual(match.object.definition.correctResponsesPattern, [match.result.response]);
+  const hot = answers['q-halaman-palsu'];
+  assert.equal(hot.object.definition.interactionType, 'other');
+  assert.equal(hot.result.response, 'alamat');
+  assert.equal(hot.result.success, true);
+  assert.equal(answers['q-otp-petugas'].result.response, 'false');
+});
+
+test('wrong answers by mouse are marked, explained, and reported as given', async () => {
+  await page.goto(playerUrl(server.url, {
+    module: 'modules/kata-sandi.json', lang: 'id', endpoint: lrs.endpoint, auth: lrs.auth, actor: JSON.stringify(ACTOR),
+  }));
+  await page.waitForSelector('.flashcards, main.resume');
+  if (await page.$('main.resume')) await page.click('main.resume button.secondary');
+  await page.waitForSelector('.flashcards');
+  await page.click('.nav button.primary');
+  await page.waitForSelector('.sequence');
+  const shown = await order();
+  // Checked as first shown (which is never right): the right order is then listed.
+  await page.click('#q-q-langkah-otp button.primary');
+  await page.waitForSelector('#q-q-langkah-otp .correct-order');
+  assert.equal((await page.$$('#q-q-langkah-otp .correct-order li')).length, 4);
+  assert.ok((await page.$$('.sequence-item.out-of-place')).length > 0, 'misplaced items are marked');
+  await page.click('label[for="q-q-otp-petugas-true"]');
+  await page.click('#q-q-otp-petugas button.primary');
+  await page.click('.nav button.primary');
+  await page.waitForSelector('.matching');
+  // The check stays off until every item has a match.
+  await page.selectOption('#q-q-serangan-isian', 'tebusan');
+  assert.equal(await page.isDisabled('#q-q-serangan button.primary'), true);
+  await page.selectOption('#q-q-serangan-tebak', 'semua');
+  await page.selectOption('#q-q-serangan-phishing', 'bocoran');
+  await page.click('#q-q-serangan button.primary');
+  await page.waitForSelector('#q-q-serangan .correct-match');
+  assert.equal((await page.$$('#q-q-serangan .match-row.wrong')).length, 2);
+  await violations('matching, wrong, in Indonesian');
+  await page.click('.nav button.primary');
+  await page.waitForSelector('.hotspot .region');
+  await page.click('#q-q-halaman-palsu-logo');
+  await page.click('#q-q-halaman-palsu-tombol');
+  assert.equal(await page.getAttribute('#q-q-halaman-palsu-logo', 'aria-pressed'), 'false', 'one region at a time');
+  await page.click('#q-q-halaman-palsu button.primary');
+  await page.waitForSelector('#q-q-halaman-palsu .region.key');
+  await page.click('.nav .finish button');
+  await page.waitForSelector('.result');
+  assert.match(await page.textContent('.score'), /0 dari 6 poin/);
+
+  await waitForDelivery(page, 11, 20_000, MODULE);
+  const all = await lrs.statements();
+  const answers = all.filter((s) => s.verb.id.endsWith('/answered') && s.object.id.startsWith(MODULE))
+    .slice(0, 4); // newest first
+  const byQ = Object.fromEntries(answers.map((s) => [s.object.id.split('/').pop(), s]));
+  assert.equal(byQ['q-langkah-otp'].result.response, shown.join('[,]'));
+  assert.equal(byQ['q-langkah-otp'].result.success, false);
+  assert.equal(byQ['q-serangan'].result.response, 'isian[.]tebusan[,]tebak[.]semua[,]phishing[.]bocoran');
+  assert.equal(byQ['q-halaman-palsu'].result.response, 'tombol');
+  assert.deepEqual(validateStatements(all), []);
+});
