@@ -77,3 +77,24 @@ test('the schema rejects what the loader rejects in the newer block types', asyn
     assert.equal(validate(broken), false, `the schema accepts a module with: ${name}`);
   }
 });
+
+test('the schema rejects what the loader rejects in the typed-answer and survey kinds', async () => {
+  const good = JSON.parse(await readFile(path.join(modulesDir, 'kata-sandi.json'), 'utf8'));
+  const block = (m, id) => m.lessons[0].pages.flatMap((p) => p.blocks).find((b) => b.id === id);
+  const cases = {
+    'a blank without accepted answers': (m) => { block(m, 'q-isian-otp').blanks[0].accept = []; },
+    'a blank accepting an empty answer': (m) => { block(m, 'q-isian-otp').blanks[0].accept.push(' '); },
+    'a number answer as text': (m) => { block(m, 'q-jumlah-kode').answer = { exact: '1.000.000' }; },
+    'a tolerance without a value': (m) => { block(m, 'q-jumlah-kode').answer = { tolerance: 1 }; },
+    'exact and a range at once': (m) => { block(m, 'q-jumlah-kode').answer = { exact: 1, min: 0 }; },
+    'points on a free answer': (m) => { block(m, 'q-rencana').points = 2; },
+    'minKeywords without keywords': (m) => { block(m, 'q-rencana').minKeywords = 1; },
+    'points on a survey': (m) => { block(m, 'q-yakin').points = 1; },
+    'a one-point scale': (m) => { const q = block(m, 'q-yakin'); q.scale = q.scale.slice(0, 1); },
+  };
+  for (const [name, edit] of Object.entries(cases)) {
+    const broken = structuredClone(good);
+    edit(broken);
+    assert.equal(validate(broken), false, `the schema accepts a module with: ${name}`);
+  }
+});

@@ -1,5 +1,6 @@
 // The second example module (modules/kata-sandi.json) uses the newer kinds of content:
-// flashcards, a sequencing, a matching and a hotspot question. It is played twice into
+// flashcards and sequencing, matching, hotspot, fill-in, numeric, long fill-in and likert
+// questions. It is played twice into
 // the real LRS: once by keyboard alone (Tab, Shift-Tab, arrows, Space, Enter), right
 // answers throughout, and once by mouse and touch-sized clicks, wrong. Every screen is
 // judged by axe-core, and the stored statements by @learninglocker/xapi-validation, with
@@ -65,7 +66,7 @@ async function checkAnswer(qid) {
   await page.waitForSelector(`#q-${qid} .feedback .verdict`);
 }
 
-test('flashcards, sequencing, matching and hotspot by keyboard alone, all right, into the LRS', async () => {
+test('flashcards and every newer question kind by keyboard alone, all right, into the LRS', async () => {
   await page.goto(playerUrl(server.url, {
     module: 'modules/kata-sandi.json', lang: 'en', endpoint: lrs.endpoint, auth: lrs.auth, actor: JSON.stringify(ACTOR),
   }));
@@ -139,13 +140,42 @@ test('flashcards, sequencing, matching and hotspot by keyboard alone, all right,
   await checkAnswer('q-halaman-palsu');
   assert.match(await page.textContent('#q-q-halaman-palsu .feedback'), /is correct/);
   await violations('hotspot answered');
+
+  await nextPage();
+  // Fill-in: the blanks sit inside the sentence; typing is tolerant of case and spaces.
+  await moveTo('#q-q-isian-otp-siapa');
+  assert.equal(await page.getAttribute('#q-q-isian-otp-siapa', 'aria-label'), 'Blank 1 of 2');
+  await page.keyboard.type('  You ');
+  await moveTo('#q-q-isian-otp-asli');
+  await page.keyboard.type('REAL');
+  await violations('fill-in, typed');
+  await checkAnswer('q-isian-otp');
+  assert.match(await page.textContent('#q-q-isian-otp .feedback'), /is correct/);
+  // Numeric: Indonesian grouping of thousands is understood.
+  await moveTo('#q-q-jumlah-kode-number');
+  assert.equal(await page.getAttribute('#q-q-jumlah-kode-number', 'inputmode'), 'decimal');
+  await page.keyboard.type('1.000.000');
+  await checkAnswer('q-jumlah-kode');
+  assert.match(await page.textContent('#q-q-jumlah-kode .feedback'), /is correct/);
+  // A free answer, with its character count, and a survey scale: recorded, not judged.
+  await moveTo('#q-q-rencana-text');
+  await page.keyboard.type('Email kantor, karena akun itu membuka semua sistem lain.');
+  assert.match(await page.textContent('#q-q-rencana .count'), /^5\d of 500 characters$/);
+  await checkAnswer('q-rencana');
+  assert.match(await page.textContent('#q-q-rencana .feedback'), /your answer is recorded/);
+  await moveTo('input[name="q-q-yakin"]');
+  for (let i = 0; i < 6 && !(await page.evaluate(() => document.activeElement.id === 'q-q-yakin-likert_3')); i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Space');
+  await checkAnswer('q-yakin');
+  assert.equal(await page.$('#q-q-yakin .tag'), null, 'a survey marks no answer as right');
+  await violations('typed answers and survey, answered');
   await moveTo('.nav .finish button');
   await page.keyboard.press('Enter');
   await page.waitForSelector('.result');
-  assert.match(await page.textContent('.score'), /6 of 6 points \(100%\)/);
+  assert.match(await page.textContent('.score'), /8 of 8 points \(100%\)/);
   await violations('result');
 
-  await waitForDelivery(page, 11, 20_000, MODULE);
+  await waitForDelivery(page, 16, 20_000, MODULE);
   const stored = (await lrs.statements()).filter((s) => s.object.id.startsWith(MODULE) || s.context?.contextActivities?.grouping?.some((g) => g.id === MODULE));
   assert.deepEqual(validateStatements(stored), []);
   const answers = Object.fromEntries(stored.filter((s) => s.verb.id.endsWith('/answered')).map((s) => [s.object.id.split('/').pop(), s]));
@@ -167,6 +197,25 @@ test('flashcards, sequencing, matching and hotspot by keyboard alone, all right,
   assert.equal(hot.result.response, 'alamat');
   assert.equal(hot.result.success, true);
   assert.equal(answers['q-otp-petugas'].result.response, 'false');
+  const fill = answers['q-isian-otp'];
+  assert.equal(fill.object.definition.interactionType, 'fill-in');
+  assert.equal(fill.result.response, '  You [,]REAL');
+  assert.ok(fill.object.definition.correctResponsesPattern.includes('{case_matters=false}you[,]real'));
+  assert.equal(fill.result.success, true);
+  const num = answers['q-jumlah-kode'];
+  assert.equal(num.object.definition.interactionType, 'numeric');
+  assert.deepEqual(num.object.definition.correctResponsesPattern, ['1000000']);
+  assert.equal(num.result.response, '1000000');
+  const essay = answers['q-rencana'];
+  assert.equal(essay.object.definition.interactionType, 'long-fill-in');
+  assert.equal(essay.object.definition.correctResponsesPattern, undefined, 'a free answer has no pattern');
+  assert.equal(essay.result.score, undefined, 'and no score');
+  assert.match(essay.result.response, /^Email kantor/);
+  const survey = answers['q-yakin'];
+  assert.equal(survey.object.definition.interactionType, 'likert');
+  assert.deepEqual(survey.object.definition.scale.map((c) => c.id), ['likert_1', 'likert_2', 'likert_3', 'likert_4']);
+  assert.equal(survey.result.response, 'likert_3');
+  assert.equal(survey.result.score, undefined);
 });
 
 test('wrong answers by mouse are marked, explained, and reported as given', async () => {
@@ -204,18 +253,39 @@ test('wrong answers by mouse are marked, explained, and reported as given', asyn
   assert.equal(await page.getAttribute('#q-q-halaman-palsu-logo', 'aria-pressed'), 'false', 'one region at a time');
   await page.click('#q-q-halaman-palsu button.primary');
   await page.waitForSelector('#q-q-halaman-palsu .region.key');
+  await page.click('.nav button.primary');
+  await page.waitForSelector('#q-q-isian-otp-siapa');
+  await page.fill('#q-q-isian-otp-siapa', 'orang lain');
+  await page.fill('#q-q-isian-otp-asli', 'palsu');
+  await page.click('#q-q-isian-otp button.primary');
+  await page.waitForSelector('#q-q-isian-otp .accepted');
+  assert.match(await page.textContent('#q-q-isian-otp .accepted'), /Jawaban yang diterima: saya, anda/);
+  // Not a number: said at once, and the answer cannot be checked.
+  await page.fill('#q-q-jumlah-kode-number', 'sejuta');
+  await page.waitForSelector('#q-q-jumlah-kode-number[aria-invalid="true"]');
+  assert.match(await page.textContent('#q-q-jumlah-kode .problem'), /belum angka/);
+  assert.equal(await page.isDisabled('#q-q-jumlah-kode button.primary'), true);
+  await page.fill('#q-q-jumlah-kode-number', '600000');
+  await page.click('#q-q-jumlah-kode button.primary');
+  await page.waitForSelector('#q-q-jumlah-kode .feedback .verdict');
+  // The right number is written the Indonesian way.
+  assert.match(await page.textContent('#q-q-jumlah-kode .feedback'), /Jawaban yang benar: 1\.000\.000/);
+  await violations('typed answers, wrong, in Indonesian');
   await page.click('.nav .finish button');
   await page.waitForSelector('.result');
-  assert.match(await page.textContent('.score'), /0 dari 6 poin/);
+  assert.match(await page.textContent('.score'), /0 dari 8 poin/);
 
-  await waitForDelivery(page, 11, 20_000, MODULE);
+  await waitForDelivery(page, 14, 20_000, MODULE);
   const all = await lrs.statements();
   const answers = all.filter((s) => s.verb.id.endsWith('/answered') && s.object.id.startsWith(MODULE))
-    .slice(0, 4); // newest first
+    .slice(0, 6); // newest first
   const byQ = Object.fromEntries(answers.map((s) => [s.object.id.split('/').pop(), s]));
   assert.equal(byQ['q-langkah-otp'].result.response, shown.join('[,]'));
   assert.equal(byQ['q-langkah-otp'].result.success, false);
   assert.equal(byQ['q-serangan'].result.response, 'isian[.]tebusan[,]tebak[.]semua[,]phishing[.]bocoran');
   assert.equal(byQ['q-halaman-palsu'].result.response, 'tombol');
+  assert.equal(byQ['q-isian-otp'].result.response, 'orang lain[,]palsu');
+  assert.equal(byQ['q-jumlah-kode'].result.response, '600000');
+  assert.equal(byQ['q-jumlah-kode'].result.success, false);
   assert.deepEqual(validateStatements(all), []);
 });

@@ -18,11 +18,12 @@ mod session;
 
 pub use error::{LoadError, Problem, SessionError};
 pub use lang::{insertion_sort_by, LangMap};
-pub use load::{is_absolute_iri, load_module, FORMAT_VERSION};
+pub use load::{blank_markers, is_absolute_iri, load_module, FORMAT_VERSION};
 pub use locate::{child_index, child_key, locate};
 pub use model::{
-    Block, Choice, Competency, Feedback, Flashcard, Image, Inline, Item, Lesson, Module, Page,
-    Question, QuestionKind, Region, RichBlock,
+    format_decimal, normalise_answer, parse_decimal, Blank, Block, Choice, Competency, Feedback,
+    Flashcard, Image, Inline, Item, Lesson, Module, NumericRange, Page, Question, QuestionKind,
+    Region, RichBlock,
 };
 pub use scoring::{judge, Outcome, Score};
 pub use session::{Answer, Command, Event, PageRef, Phase, Response, Session, Snapshot};

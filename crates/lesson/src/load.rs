@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 /// The block types of format v1, as error messages list them.
 const BLOCK_TYPES: &str =
-    "text, image, flashcards, trueFalse, choice, sequencing, matching, hotspot";
+    "text, image, flashcards, trueFalse, choice, sequencing, matching, hotspot, fillIn, longFillIn, numeric, likert";
 
 /// The order a sequencing question first shows its items: sorted by a hash of the
 /// question and item ids (FNV-1a), so it is the same on every device and never depends on
@@ -33,6 +33,19 @@ fn first_order(question: &str, items: &[Item]) -> Vec<String> {
         order.rotate_left(1);
     }
     order
+}
+
+/// The blank ids a fill-in prompt names with `[[id]]`, in order.
+pub fn blank_markers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("[[") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("]]") else { break };
+        out.push(after[..end].trim().to_string());
+        rest = &after[end + 2..];
+    }
+    out
 }
 
 /// The only module format version this crate reads.
@@ -656,7 +669,8 @@ impl Reader {
             }
             "image" => self.image(v, path).map(Block::Image),
             "flashcards" => self.flashcards(v, path).map(Block::Flashcards),
-            "trueFalse" | "choice" | "sequencing" | "matching" | "hotspot" => {
+            "trueFalse" | "choice" | "sequencing" | "matching" | "hotspot" | "fillIn"
+            | "longFillIn" | "numeric" | "likert" => {
                 self.question(v, path, kind).map(Block::Question)
             }
             other => {
@@ -719,6 +733,10 @@ impl Reader {
             "choice" => &["multiple", "choices"],
             "sequencing" => &["items"],
             "matching" => &["pairs", "distractors"],
+            "fillIn" => &["blanks", "caseSensitive"],
+            "longFillIn" => &["maxLength", "keywords", "minKeywords"],
+            "numeric" => &["answer"],
+            "likert" => &["scale"],
             _ => &["image", "regions"],
         };
         let common = ["type", "id", "prompt", "points", "feedback", "competencies"];
@@ -758,6 +776,19 @@ impl Reader {
             "sequencing" => self.sequencing(map, path, id.as_deref().unwrap_or("")),
             "matching" => self.matching(map, path),
             "hotspot" => self.hotspot(map, path),
+            "fillIn" => self.fill_in(map, path),
+            "longFillIn" => self.long_fill_in(map, path),
+            "numeric" => self.numeric(map, path),
+            "likert" => {
+                if map.contains_key("points") {
+                    self.problem(
+                        child_key(path, "points"),
+                        "a likert scale is a survey, not scored, so it has no points",
+                    );
+                }
+                self.items(map, path, "scale", (2, 11), &mut Vec::new())
+                    .map(|scale| QuestionKind::Likert { scale })
+            }
             "trueFalse" => match self.required(map, path, "answer") {
                 Some(Value::Bool(answer)) => Some(QuestionKind::TrueFalse { answer: *answer }),
                 Some(other) => {
@@ -1004,6 +1035,204 @@ impl Reader {
             (true, Some(image)) => Some(QuestionKind::Hotspot { image, regions }),
             _ => None,
         }
+    }
+
+    /// `blanks` of `{"id", "accept": [texts]}`; each blank's marker `[[id]]` must appear
+    /// exactly once in the prompt of every language, and no other marker may.
+    fn fill_in(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
+        let bpath = child_key(path, "blanks");
+        let list = self.required(map, path, "blanks")?;
+        let items = self.array(list, &bpath, "blank")?;
+        if items.len() > 10 {
+            self.problem(
+                &bpath,
+                format!("needs 1 to 10 blanks, found {}", items.len()),
+            );
+        }
+        let mut blanks = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = child_index(&bpath, i);
+            let Some(b) = self.object(item, &p, &["id", "accept"]) else {
+                ok = false;
+                continue;
+            };
+            let id = self.id(b, &p);
+            let apath = child_key(&p, "accept");
+            let accept = self.required(b, &p, "accept").and_then(|v| {
+                let list = self.array(v, &apath, "accepted answer")?;
+                let mut out = Vec::new();
+                for (j, a) in list.iter().enumerate() {
+                    let answer = self.string(a, &child_index(&apath, j))?;
+                    if answer.chars().count() > 200 {
+                        self.problem(
+                            child_index(&apath, j),
+                            "an accepted answer holds at most 200 characters",
+                        );
+                        return None;
+                    }
+                    out.push(answer);
+                }
+                Some(out)
+            });
+            if let Some(id) = &id {
+                if blanks.iter().any(|b: &Blank| b.id == *id) {
+                    self.problem(
+                        child_key(&p, "id"),
+                        format!("blank id `{id}` is used twice in this question"),
+                    );
+                    ok = false;
+                }
+            }
+            match (id, accept) {
+                (Some(id), Some(accept)) => blanks.push(Blank { id, accept }),
+                _ => ok = false,
+            }
+        }
+        // Every language's prompt places every blank once.
+        if let Some(Value::Object(prompts)) = map.get("prompt") {
+            for (lang, text) in prompts {
+                let Some(text) = text.as_str() else { continue };
+                let ppath = child_key(&child_key(path, "prompt"), lang);
+                let markers = blank_markers(text);
+                for blank in &blanks {
+                    let n = markers.iter().filter(|m| **m == blank.id).count();
+                    if n != 1 {
+                        self.problem(
+                            &ppath,
+                            format!(
+                                "must hold the marker [[{}]] exactly once, found it {n} times",
+                                blank.id
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+                for marker in &markers {
+                    if !blanks.iter().any(|b| b.id == *marker) {
+                        self.problem(&ppath, format!("the marker [[{marker}]] names no blank"));
+                        ok = false;
+                    }
+                }
+            }
+        }
+        let case_sensitive = self.boolean(map, path, "caseSensitive", false);
+        ok.then_some(QuestionKind::FillIn {
+            blanks,
+            case_sensitive,
+        })
+    }
+
+    /// `maxLength` (default 1000), and optional `keywords` (groups of accepted words) with
+    /// `minKeywords` (default all groups).
+    fn long_fill_in(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
+        let max_length = match map.get("maxLength") {
+            None => Some(1000),
+            Some(v) => self
+                .integer(v, &child_key(path, "maxLength"), 10, 10_000)
+                .map(|n| n as u32),
+        };
+        let kpath = child_key(path, "keywords");
+        let keywords = match map.get("keywords") {
+            None => Some(Vec::new()),
+            Some(v) => self.array(v, &kpath, "keyword group").and_then(|groups| {
+                let mut out = Vec::new();
+                for (i, group) in groups.iter().enumerate() {
+                    let gpath = child_index(&kpath, i);
+                    let words = self.array(group, &gpath, "keyword")?;
+                    let mut g = Vec::new();
+                    for (j, w) in words.iter().enumerate() {
+                        g.push(self.string(w, &child_index(&gpath, j))?);
+                    }
+                    out.push(g);
+                }
+                Some(out)
+            }),
+        }?;
+        let min_keywords = match map.get("minKeywords") {
+            None => Some(keywords.len() as u32),
+            Some(v) if keywords.is_empty() => {
+                let _ = v;
+                self.problem(
+                    child_key(path, "minKeywords"),
+                    "only makes sense with `keywords`",
+                );
+                None
+            }
+            Some(v) => self
+                .integer(v, &child_key(path, "minKeywords"), 1, keywords.len() as u64)
+                .map(|n| n as u32),
+        }?;
+        if keywords.is_empty() && map.contains_key("points") {
+            self.problem(
+                child_key(path, "points"),
+                "a long answer without `keywords` is not scored, so it has no points",
+            );
+            return None;
+        }
+        Some(QuestionKind::LongFillIn {
+            max_length: max_length?,
+            keywords,
+            min_keywords,
+        })
+    }
+
+    /// `answer`: `{"exact": n}`, `{"min": a, "max": b}` (either bound may be left out), or
+    /// `{"value": n, "tolerance": t}`.
+    fn numeric(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
+        let apath = child_key(path, "answer");
+        let answer = self.required(map, path, "answer")?;
+        let a = self.object(
+            answer,
+            &apath,
+            &["exact", "min", "max", "value", "tolerance"],
+        )?;
+        let mut number = |key: &str| -> Option<Option<i64>> {
+            match a.get(key) {
+                None => Some(None),
+                Some(v) => match v.as_f64() {
+                    Some(n) if n.abs() < 1e12 => Some(Some((n * 1_000_000.0).round() as i64)),
+                    _ => {
+                        self.problem(child_key(&apath, key), "expected a number");
+                        None
+                    }
+                },
+            }
+        };
+        let (exact, min, max, value, tolerance) = (
+            number("exact")?,
+            number("min")?,
+            number("max")?,
+            number("value")?,
+            number("tolerance")?,
+        );
+        let range = match (exact, min, max, value, tolerance) {
+            (Some(e), None, None, None, None) => NumericRange {
+                min: Some(e),
+                max: Some(e),
+            },
+            (None, min, max, None, None) if min.is_some() || max.is_some() => {
+                if let (Some(lo), Some(hi)) = (min, max) {
+                    if lo > hi {
+                        self.problem(&apath, "`min` must not be larger than `max`");
+                        return None;
+                    }
+                }
+                NumericRange { min, max }
+            }
+            (None, None, None, Some(v), Some(t)) if t >= 0 => NumericRange {
+                min: Some(v - t),
+                max: Some(v + t),
+            },
+            _ => {
+                self.problem(
+                    &apath,
+                    "expected {\"exact\": n}, {\"min\": a, \"max\": b} or {\"value\": n, \"tolerance\": t} (t not negative)",
+                );
+                return None;
+            }
+        };
+        Some(QuestionKind::Numeric { answer: range })
     }
 
     /// `cards` of `{"front", "back"}`.

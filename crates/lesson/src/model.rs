@@ -86,6 +86,110 @@ pub struct Flashcard {
     pub back: LangMap<String>,
 }
 
+/// A blank of a fill-in question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blank {
+    /// Unique within its question; its marker in the prompt is `[[id]]`.
+    pub id: String,
+    /// The accepted answers, in any of the module's languages.
+    pub accept: Vec<String>,
+}
+
+/// The right answers of a numeric question, in millionths (so that `3,5` and `3.5` compare
+/// exactly, with no floating point): from `min` to `max`, both included; a missing bound
+/// is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumericRange {
+    /// The smallest right answer.
+    pub min: Option<i64>,
+    /// The largest right answer.
+    pub max: Option<i64>,
+}
+
+impl NumericRange {
+    /// Whether `value` (in millionths) is right.
+    pub fn contains(&self, value: i64) -> bool {
+        self.min.is_none_or(|m| value >= m) && self.max.is_none_or(|m| value <= m)
+    }
+}
+
+/// Reads a number as a learner types it, into millionths: `3.5` and `3,5` alike; spaces
+/// between digits ignored. A mark that appears more than once groups thousands
+/// (`1.000.000`, `1,000,000`); with both marks, the last one is the decimal mark
+/// (`1.000,5`, `1,000.5`); a single mark is the decimal mark (`1.000` is one). `None` for
+/// anything else, badly grouped digits, or more than six decimals.
+pub fn parse_decimal(text: &str) -> Option<i64> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ' ' && *c != '\u{a0}')
+        .collect();
+    let (negative, digits) = match cleaned.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, cleaned.strip_prefix('+').unwrap_or(&cleaned)),
+    };
+    let dots = digits.matches('.').count();
+    let commas = digits.matches(',').count();
+    let decimal_mark = match (dots, commas) {
+        (0, 0) => None,
+        (1, 0) => Some('.'),
+        (0, 1) => Some(','),
+        (_, 0) | (0, _) => None,
+        _ => digits.chars().rev().find(|c| *c == '.' || *c == ','),
+    };
+    let (whole, fraction) = match decimal_mark {
+        Some(mark) => digits.rsplit_once(mark)?,
+        None => (digits, ""),
+    };
+    // Whatever marks are left in the whole part group thousands: 1 to 3 digits, then
+    // groups of exactly 3.
+    let groups: Vec<&str> = whole.split(['.', ',']).collect();
+    let grouped_ok = groups.len() == 1
+        || ((1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3));
+    let whole: String = groups.concat();
+    let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty())
+        || !grouped_ok
+        || !all_digits(&whole)
+        || !all_digits(fraction)
+        || fraction.len() > 6
+        || whole.len() > 12
+    {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for c in whole.chars().chain(fraction.chars()) {
+        value = value * 10 + i64::from(c as u8 - b'0');
+    }
+    for _ in fraction.len()..6 {
+        value *= 10;
+    }
+    Some(if negative { -value } else { value })
+}
+
+/// Writes millionths as the shortest decimal: `3500000` is `3.5`.
+pub fn format_decimal(millionths: i64) -> String {
+    let sign = if millionths < 0 { "-" } else { "" };
+    let abs = millionths.unsigned_abs();
+    let (whole, fraction) = (abs / 1_000_000, abs % 1_000_000);
+    if fraction == 0 {
+        return format!("{sign}{whole}");
+    }
+    let digits = format!("{fraction:06}");
+    format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+}
+
+/// Text compared the way a fill-in question compares it: trimmed, inner runs of spaces
+/// made one, and in lower case unless case matters.
+pub fn normalise_answer(text: &str, case_sensitive: bool) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if case_sensitive {
+        joined
+    } else {
+        joined.to_lowercase()
+    }
+}
+
 /// A labelled thing of a question: an item to order, a source or target to match.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -218,6 +322,34 @@ pub enum QuestionKind {
         /// The correct pairs, source id to target id, in source order.
         pairs: Vec<(String, String)>,
     },
+    /// Type the missing words of a sentence (xAPI `fill-in`). The prompt of every language
+    /// holds each blank's marker, `[[id]]`, where its input goes.
+    FillIn {
+        /// The blanks in the order their markers appear.
+        blanks: Vec<Blank>,
+        /// Whether `Kata` and `kata` differ (by default they do not).
+        case_sensitive: bool,
+    },
+    /// Write a longer answer (xAPI `long-fill-in`): unscored, or scored by keywords.
+    LongFillIn {
+        /// The most characters the answer may have.
+        max_length: u32,
+        /// Groups of accepted words: an answer earns the points when it contains a word
+        /// of at least `min_keywords` groups. Empty: unscored.
+        keywords: Vec<Vec<String>>,
+        /// How many keyword groups a right answer needs.
+        min_keywords: u32,
+    },
+    /// Type a number (xAPI `numeric`): exact, in a range, or within a tolerance.
+    Numeric {
+        /// The right answers.
+        answer: NumericRange,
+    },
+    /// A survey scale with no right answer and no score (xAPI `likert`).
+    Likert {
+        /// The scale's points, in order.
+        scale: Vec<Item>,
+    },
     /// Find the right region of an image (xAPI `other`).
     Hotspot {
         /// The image; its width and height are required, since regions are placed by them.
@@ -320,9 +452,13 @@ impl Module {
         }
     }
 
-    /// The total points available.
+    /// The total points available (unscored questions, surveys and free answers, give
+    /// none).
     pub fn max_points(&self) -> u32 {
-        self.questions().map(|(_, _, q)| q.points).sum()
+        self.questions()
+            .filter(|(_, _, q)| q.is_scored())
+            .map(|(_, _, q)| q.points)
+            .sum()
     }
 
     /// The activity IRI of a lesson.
@@ -342,7 +478,66 @@ impl Module {
 }
 
 impl Question {
-    /// The correct response: the boolean for true/false, the correct choice ids otherwise.
+    /// Whether the question is scored: surveys (likert) and free essays are not.
+    pub fn is_scored(&self) -> bool {
+        match &self.kind {
+            QuestionKind::Likert { .. } => false,
+            QuestionKind::LongFillIn { keywords, .. } => !keywords.is_empty(),
+            _ => true,
+        }
+    }
+
+    /// Judges a response: right or wrong, and the points it earns (all or nothing).
+    pub fn judge(&self, response: &crate::Response) -> crate::Answer {
+        let correct = match (&self.kind, response) {
+            (
+                QuestionKind::FillIn {
+                    blanks,
+                    case_sensitive,
+                },
+                crate::Response::Texts(texts),
+            ) => {
+                texts.len() == blanks.len()
+                    && blanks.iter().zip(texts).all(|(blank, text)| {
+                        let given = normalise_answer(text, *case_sensitive);
+                        blank
+                            .accept
+                            .iter()
+                            .any(|a| normalise_answer(a, *case_sensitive) == given)
+                    })
+            }
+            (
+                QuestionKind::LongFillIn {
+                    keywords,
+                    min_keywords,
+                    ..
+                },
+                crate::Response::Texts(texts),
+            ) => {
+                let text = texts.first().map(|t| t.to_lowercase()).unwrap_or_default();
+                let found = keywords
+                    .iter()
+                    .filter(|group| group.iter().any(|k| text.contains(&k.to_lowercase())))
+                    .count();
+                keywords.is_empty() || found >= *min_keywords as usize
+            }
+            (QuestionKind::Numeric { answer }, crate::Response::Number(n)) => answer.contains(*n),
+            // A survey answer is never wrong.
+            (QuestionKind::Likert { .. }, _) => true,
+            _ => *response == self.correct_response(),
+        };
+        let scored = self.is_scored();
+        crate::Answer {
+            response: response.clone(),
+            correct,
+            points: if correct && scored { self.points } else { 0 },
+            max_points: if scored { self.points } else { 0 },
+        }
+    }
+
+    /// The correct response: the boolean for true/false, the correct choice ids, the
+    /// order, the pairs or the region; for the text and number kinds, the first accepted
+    /// answer (see `pelita_xapi` for their patterns); for a likert scale, none (empty).
     pub fn correct_response(&self) -> crate::Response {
         match &self.kind {
             QuestionKind::TrueFalse { answer } => crate::Response::TrueFalse(*answer),
@@ -356,6 +551,17 @@ impl Question {
             QuestionKind::Hotspot { regions, .. } => {
                 crate::Response::choices(regions.iter().filter(|r| r.correct).map(|r| r.id.clone()))
             }
+            QuestionKind::FillIn { blanks, .. } => crate::Response::Texts(
+                blanks
+                    .iter()
+                    .map(|b| b.accept.first().cloned().unwrap_or_default())
+                    .collect(),
+            ),
+            QuestionKind::LongFillIn { .. } => crate::Response::Texts(Vec::new()),
+            QuestionKind::Numeric { answer } => {
+                crate::Response::Number(answer.min.or(answer.max).unwrap_or(0))
+            }
+            QuestionKind::Likert { .. } => crate::Response::Choices(Vec::new()),
         }
     }
 }

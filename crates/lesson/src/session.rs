@@ -23,6 +23,11 @@ pub enum Response {
     /// Source and target ids of a matching question, sorted by source; build it with
     /// [`Response::pairs`].
     Pairs(Vec<(String, String)>),
+    /// The texts typed into the blanks of a fill-in question (in blank order), or the one
+    /// answer of a long fill-in question.
+    Texts(Vec<String>),
+    /// A number, in millionths (see [`crate::parse_decimal`]).
+    Number(i64),
 }
 
 impl Response {
@@ -52,7 +57,8 @@ impl Response {
         match self {
             Response::Choices(c) | Response::Order(c) => c.is_empty(),
             Response::Pairs(p) => p.is_empty(),
-            Response::TrueFalse(_) => false,
+            Response::Texts(t) => t.iter().all(|t| t.trim().is_empty()),
+            Response::TrueFalse(_) | Response::Number(_) => false,
         }
     }
 }
@@ -263,8 +269,8 @@ impl Session {
                 self.check_open(module, &question)?;
                 let multiple = match module.question(&question).map(|q| &q.kind) {
                     Some(QuestionKind::Choice { multiple, .. }) => *multiple,
-                    // A hotspot is a choice of one region.
-                    Some(QuestionKind::Hotspot { .. }) => false,
+                    // A hotspot is a choice of one region, a likert scale of one point.
+                    Some(QuestionKind::Hotspot { .. } | QuestionKind::Likert { .. }) => false,
                     _ => {
                         return Err(SessionError::InvalidResponse {
                             question,
@@ -296,13 +302,7 @@ impl Session {
                     Some(r) if !r.is_empty() => r.clone(),
                     _ => return Err(SessionError::NoResponse(question)),
                 };
-                let correct = response == q.correct_response();
-                let answer = Answer {
-                    response,
-                    correct,
-                    points: if correct { q.points } else { 0 },
-                    max_points: q.points,
-                };
+                let answer = q.judge(&response);
                 self.drafts.retain(|(q, _)| *q != question);
                 set(&mut self.answers, question.clone(), answer.clone());
                 Ok(vec![Event::Answered { question, answer }])
@@ -367,14 +367,7 @@ impl Session {
             if let Err(e) = check_response(module, question, response) {
                 problems.push(e);
             } else if let Some(q) = module.question(question) {
-                let correct = *response == q.correct_response();
-                let answer = Answer {
-                    response: response.clone(),
-                    correct,
-                    points: if correct { q.points } else { 0 },
-                    max_points: q.points,
-                };
-                set(&mut session.answers, question.clone(), answer);
+                set(&mut session.answers, question.clone(), q.judge(response));
             }
         }
         for (question, response) in &snapshot.drafts {
@@ -479,6 +472,8 @@ impl Snapshot {
                         }
                         serde_json::json!({ "pairs": map })
                     }
+                    Response::Texts(texts) => serde_json::json!({ "texts": texts }),
+                    Response::Number(n) => serde_json::json!({ "number": n }),
                 };
                 map.insert(q.clone(), value);
             }
@@ -542,8 +537,26 @@ impl Snapshot {
                                             format!("`{key}.{q}.pairs` must map ids to ids")
                                         })?,
                                 )
+                            } else if let Some(texts) =
+                                o.get("texts").and_then(serde_json::Value::as_array)
+                            {
+                                Response::Texts(
+                                    texts
+                                        .iter()
+                                        .map(|t| t.as_str().map(str::to_string))
+                                        .collect::<Option<Vec<_>>>()
+                                        .ok_or_else(|| {
+                                            format!("`{key}.{q}.texts` must list texts")
+                                        })?,
+                                )
+                            } else if let Some(n) =
+                                o.get("number").and_then(serde_json::Value::as_i64)
+                            {
+                                Response::Number(n)
                             } else {
-                                return Err(format!("`{key}.{q}` must hold `order` or `pairs`"));
+                                return Err(format!(
+                                    "`{key}.{q}` must hold `order`, `pairs`, `texts` or `number`"
+                                ));
                             }
                         }
                         _ => {
@@ -637,6 +650,33 @@ fn check_response(
             }
             Ok(())
         }
+        (QuestionKind::FillIn { blanks, .. }, Response::Texts(texts)) => {
+            if texts.len() != blanks.len() {
+                return Err(invalid(&format!("expected {} blanks", blanks.len())));
+            }
+            if texts.iter().any(|t| t.chars().count() > 200) {
+                return Err(invalid("a blank holds at most 200 characters"));
+            }
+            Ok(())
+        }
+        (QuestionKind::LongFillIn { max_length, .. }, Response::Texts(texts)) => {
+            match texts.as_slice() {
+                [text] if text.chars().count() <= *max_length as usize => Ok(()),
+                [_] => Err(invalid(&format!("at most {max_length} characters"))),
+                _ => Err(invalid("expected one text")),
+            }
+        }
+        (QuestionKind::Numeric { .. }, Response::Number(_)) => Ok(()),
+        (QuestionKind::Likert { scale }, Response::Choices(chosen)) => match chosen.as_slice() {
+            [one] if scale.iter().any(|s| s.id == *one) => Ok(()),
+            [] => Ok(()),
+            _ => Err(invalid("expected one point of the scale")),
+        },
+        (QuestionKind::FillIn { .. } | QuestionKind::LongFillIn { .. }, _) => {
+            Err(invalid("expected text"))
+        }
+        (QuestionKind::Numeric { .. }, _) => Err(invalid("expected a number")),
+        (QuestionKind::Likert { .. }, _) => Err(invalid("expected a point of the scale")),
         (QuestionKind::TrueFalse { .. }, _) => Err(invalid("expected true or false")),
         (QuestionKind::Choice { .. }, _) => Err(invalid("expected choice ids")),
         (QuestionKind::Sequencing { .. }, _) => Err(invalid("expected an order of items")),

@@ -431,3 +431,149 @@ fn sequencing_matching_and_hotspot_are_judged_and_survive_a_resume() {
     assert_eq!((outcome.score.raw, outcome.score.max), (1, 4));
     assert!(!outcome.passed);
 }
+
+const TEXT_TYPES: &str = include_str!("../../xapi/tests/text-types.json");
+
+#[test]
+fn numbers_are_read_the_way_learners_type_them() {
+    use pelita_lesson::{format_decimal, parse_decimal};
+    let cases: &[(&str, Option<i64>)] = &[
+        ("3.5", Some(3_500_000)),
+        ("3,5", Some(3_500_000)),
+        (" 12 ", Some(12_000_000)),
+        ("1 000", Some(1_000_000_000)),
+        ("-0,25", Some(-250_000)),
+        ("+7", Some(7_000_000)),
+        (".5", Some(500_000)),
+        ("5.", Some(5_000_000)),
+        ("0.000001", Some(1)),
+        ("0.0000001", None),
+        ("3.5.1", None),
+        ("abc", None),
+        ("", None),
+        ("-", None),
+        ("1e3", None),
+        ("9999999999999", None),
+        ("1.000.000", Some(1_000_000_000_000)),
+        ("1,000,000", Some(1_000_000_000_000)),
+        ("1.000,5", Some(1_000_500_000)),
+        ("1,000.5", Some(1_000_500_000)),
+        ("1.000", Some(1_000_000)),
+        ("1.00.000", None),
+        ("1,0000,000", None),
+        ("1.000.000,25", Some(1_000_000_250_000)),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(parse_decimal(text), *expected, "{text:?}");
+    }
+    for (millionths, text) in [
+        (3_500_000, "3.5"),
+        (12_000_000, "12"),
+        (-250_000, "-0.25"),
+        (1, "0.000001"),
+        (0, "0"),
+    ] {
+        assert_eq!(format_decimal(millionths), text);
+    }
+}
+
+#[test]
+fn typed_answers_are_judged_tolerantly_and_surveys_are_never_wrong() {
+    use pelita_lesson::load_module;
+    let module = load_module(TEXT_TYPES).expect("the text types fixture is valid");
+    let judge = |q: &str, r: Response| module.question(q).expect("question").judge(&r);
+    let texts = |t: &[&str]| Response::Texts(t.iter().map(|s| s.to_string()).collect());
+    // Fill-in: any accepted answer in any language, case and spacing ignored.
+    assert!(judge("otp", texts(&["  One ", "NO   one"])).correct);
+    assert!(judge("otp", texts(&["1", "siapa pun"])).correct);
+    assert!(!judge("otp", texts(&["dua", "siapa pun"])).correct);
+    assert_eq!(judge("otp", texts(&["satu", "nobody"])).points, 2);
+    // Numeric: a range and a tolerance, whatever the decimal mark.
+    for (q, n, right) in [
+        ("length", 12_000_000, true),
+        ("length", 64_000_000, true),
+        ("length", 11_999_999, false),
+        ("half", 3_500_000, true),
+        ("half", 3_450_000, true),
+        ("half", 3_560_000, false),
+    ] {
+        assert_eq!(judge(q, Response::Number(n)).correct, right, "{q} {n}");
+    }
+    // A long answer scored by keywords: one word of each group.
+    assert!(judge("why", texts(&["Kalau kata sandi BOCOR, akun tetap aman."])).correct);
+    assert!(!judge("why", texts(&["Supaya aman."])).correct);
+    // Unscored: a free answer and a survey are right by giving them, and earn nothing.
+    let free = judge("story", texts(&["Saya pernah ditipu."]));
+    assert!(free.correct && free.points == 0 && free.max_points == 0);
+    let survey = judge("useful", Response::choices(["likert_3"]));
+    assert!(survey.correct && survey.max_points == 0);
+    assert_eq!(module.max_points(), 2 + 1 + 1 + 1);
+
+    // In a session: drafts checked, the attempt resumed, the score counts scored ones.
+    let mut s = Session::new(&module);
+    s.apply(&module, Command::Start).expect("start");
+    assert!(
+        s.apply(
+            &module,
+            Command::SetResponse("otp".into(), texts(&["satu"]))
+        )
+        .is_err(),
+        "one text per blank"
+    );
+    assert!(
+        s.apply(
+            &module,
+            Command::SetResponse("length".into(), texts(&["12"]))
+        )
+        .is_err(),
+        "a number"
+    );
+    assert!(
+        s.apply(
+            &module,
+            Command::SetResponse("why".into(), texts(&[&"x".repeat(301)]))
+        )
+        .is_err(),
+        "too long"
+    );
+    assert!(s
+        .apply(
+            &module,
+            Command::SetResponse("useful".into(), Response::choices(["likert_9"]))
+        )
+        .is_err());
+    s.apply(
+        &module,
+        Command::SetResponse("otp".into(), texts(&["one", "nobody"])),
+    )
+    .expect("texts");
+    s.apply(
+        &module,
+        Command::SetResponse("half".into(), Response::Number(3_500_000)),
+    )
+    .expect("number");
+    s.apply(
+        &module,
+        Command::ToggleChoice("useful".into(), "likert_4".into()),
+    )
+    .expect("a scale point");
+    let saved =
+        Snapshot::from_json(&s.snapshot().expect("in progress").to_json()).expect("reads back");
+    let (mut s, _) = Session::resume(&module, &saved).expect("fits");
+    for q in ["otp", "half", "useful"] {
+        s.apply(&module, Command::Submit(q.into())).expect("submit");
+    }
+    let events = s.apply(&module, Command::Finish).expect("finish");
+    let Some(Event::Finished {
+        outcome,
+        unanswered,
+    }) = events.last()
+    else {
+        panic!("finished")
+    };
+    assert_eq!(
+        (outcome.score.raw, outcome.score.max, *unanswered),
+        (3, 5, 3)
+    );
+    assert!(outcome.passed);
+}

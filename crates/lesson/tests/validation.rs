@@ -668,3 +668,112 @@ fn new_question_types_and_flashcards_report_every_problem_at_its_path() {
         }
     }
 }
+
+const TEXT_TYPES: &str = include_str!("../../xapi/tests/text-types.json");
+
+#[test]
+fn typed_answer_questions_report_every_problem_at_its_path() {
+    let good: Value = serde_json::from_str(TEXT_TYPES).expect("fixture is JSON");
+    assert!(load_module(TEXT_TYPES).expect("valid").warnings.is_empty());
+    type Edit = fn(&mut Value);
+    let b = "$.lessons[0].pages[0].blocks";
+    let cases: Vec<(Edit, Vec<(String, &str)>)> = vec![
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["prompt"]["en"] =
+                    "Works [[times]] time.".into()
+            },
+            vec![(
+                format!("{b}[0].prompt.en"),
+                "must hold the marker [[who]] exactly once, found it 0 times",
+            )],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["prompt"]["id"] =
+                    "[[times]] [[who]] [[when]]".into()
+            },
+            vec![(
+                format!("{b}[0].prompt.id"),
+                "the marker [[when]] names no blank",
+            )],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["blanks"][1]["accept"] =
+                    serde_json::json!([])
+            },
+            vec![(
+                format!("{b}[0].blanks[1].accept"),
+                "needs at least one accepted answer",
+            )],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][0]["blanks"][1]["id"] = "times".into(),
+            vec![(
+                format!("{b}[0].blanks[1].id"),
+                "blank id `times` is used twice",
+            )],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][1]["answer"] =
+                    serde_json::json!({"min": 64, "max": 12})
+            },
+            vec![(
+                format!("{b}[1].answer"),
+                "`min` must not be larger than `max`",
+            )],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][2]["answer"] =
+                    serde_json::json!({"value": 3.5})
+            },
+            vec![(format!("{b}[2].answer"), "expected {\"exact\": n}")],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][2]["answer"] =
+                    serde_json::json!({"exact": "3,5"})
+            },
+            vec![(format!("{b}[2].answer.exact"), "expected a number")],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][3]["minKeywords"] = 3.into(),
+            vec![(
+                format!("{b}[3].minKeywords"),
+                "expected a whole number from 1 to 2",
+            )],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][4]["points"] = 2.into(),
+            vec![(
+                format!("{b}[4].points"),
+                "is not scored, so it has no points",
+            )],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][5]["points"] = 2.into(),
+            vec![(format!("{b}[5].points"), "a likert scale is a survey")],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][5]["scale"] =
+                    serde_json::json!([{"id": "only", "text": {"id": "x", "en": "x"}}])
+            },
+            vec![(format!("{b}[5].scale"), "needs 2 to 11 entries, found 1")],
+        ),
+    ];
+    for (i, (edit, expected)) in cases.into_iter().enumerate() {
+        let mut bad = good.clone();
+        edit(&mut bad);
+        let got = problems_of(&bad);
+        for (path, fragment) in &expected {
+            assert!(
+                got.iter().any(|(p, m)| p == path && m.contains(fragment)),
+                "case {i}: expected `{path}: …{fragment}…` among {got:#?}"
+            );
+        }
+    }
+}

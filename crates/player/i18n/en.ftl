@@ -46,6 +46,19 @@ match-hint = For each item, choose its match.
 choose-match = Choose…
 correct-match = Correct match: { $target }
 hotspot-hint = Choose the right area of the picture.
+fill-in-hint = Type the missing words.
+blank-n = Blank { $n } of { $count }
+accepted-answers = Accepted: { $answers }
+long-answer-hint = Write your answer in your own words.
+characters = { $count } of { $max } characters
+number-hint = Type a number, such as 3,5 or 3.5.
+not-a-number = That is not a number yet: type digits, with a comma or a point for decimals.
+right-number = The right answer: { $answer }
+right-range = The right answer: from { $min } to { $max }
+right-at-least = The right answer: { $min } or more
+right-at-most = The right answer: { $max } or less
+likert-hint = Choose the point of the scale that fits your view; there is no wrong answer.
+recorded = Thank you, your answer is recorded.
 correct-area = the right area
 
 ## Flashcards

@@ -43,6 +43,19 @@ match-hint = Untuk setiap butir, pilih pasangannya.
 choose-match = Pilih…
 correct-match = Pasangan yang benar: { $target }
 hotspot-hint = Pilih bagian gambar yang tepat.
+fill-in-hint = Ketik kata yang hilang.
+blank-n = Isian { $n } dari { $count }
+accepted-answers = Jawaban yang diterima: { $answers }
+long-answer-hint = Tulis jawaban dengan kata-kata Anda sendiri.
+characters = { $count } dari { $max } karakter
+number-hint = Ketik angka, misalnya 3,5 atau 3.5.
+not-a-number = Itu belum angka: ketik angka, dengan koma atau titik untuk desimal.
+right-number = Jawaban yang benar: { $answer }
+right-range = Jawaban yang benar: dari { $min } sampai { $max }
+right-at-least = Jawaban yang benar: { $min } atau lebih
+right-at-most = Jawaban yang benar: { $max } atau kurang
+likert-hint = Pilih titik skala yang sesuai dengan pendapat Anda; tidak ada jawaban yang salah.
+recorded = Terima kasih, jawaban Anda tercatat.
 correct-area = bagian yang tepat
 
 ## Kartu belajar

@@ -12,8 +12,17 @@ pub fn interaction_type(question: &Question) -> &'static str {
         QuestionKind::Sequencing { .. } => "sequencing",
         QuestionKind::Matching { .. } => "matching",
         QuestionKind::Hotspot { .. } => "other",
+        QuestionKind::FillIn { .. } => "fill-in",
+        QuestionKind::LongFillIn { .. } => "long-fill-in",
+        QuestionKind::Numeric { .. } => "numeric",
+        QuestionKind::Likert { .. } => "likert",
     }
 }
+
+/// The most alternatives a fill-in question's `correctResponsesPattern` lists: one per
+/// combination of accepted answers, so that a statement stays small; past it, only the
+/// combinations with each blank's first answers (then the second, ...) are listed.
+pub const MAX_PATTERNS: usize = 32;
 
 /// A response in pattern form: `true`/`false`; choice ids joined by `[,]` in the
 /// question's display order (so equal sets always give equal strings); item ids in the
@@ -40,10 +49,57 @@ pub fn response_pattern(question: &Question, response: &Response) -> String {
             .map(|(source, target)| format!("{source}[.]{target}"))
             .collect::<Vec<_>>()
             .join("[,]"),
+        (Response::Texts(texts), _) => texts.join("[,]"),
+        (Response::Number(n), _) => pelita_lesson::format_decimal(*n),
     }
 }
 
-/// The `correctResponsesPattern`: a one-entry list holding the correct response.
-pub fn correct_responses_pattern(question: &Question) -> Vec<String> {
-    vec![response_pattern(question, &question.correct_response())]
+/// The `correctResponsesPattern`, or `None` where it must be left out: a likert scale has
+/// no right answer, and a long answer's keywords are not a pattern. Fill-in lists every
+/// combination of accepted answers (up to [`MAX_PATTERNS`]) with `{case_matters=…}`;
+/// numeric gives `n`, `min[:]max`, `min[:]` or `[:]max`.
+pub fn correct_responses_pattern(question: &Question) -> Option<Vec<String>> {
+    match &question.kind {
+        QuestionKind::Likert { .. } | QuestionKind::LongFillIn { .. } => None,
+        QuestionKind::FillIn {
+            blanks,
+            case_sensitive,
+        } => {
+            let mut combos: Vec<Vec<&str>> = vec![Vec::new()];
+            for blank in blanks {
+                let mut next = Vec::new();
+                for combo in &combos {
+                    for answer in &blank.accept {
+                        let mut c = combo.clone();
+                        c.push(answer.as_str());
+                        next.push(c);
+                    }
+                }
+                if next.len() > MAX_PATTERNS {
+                    // Keep the combinations of the earlier answers of each blank.
+                    next.truncate(MAX_PATTERNS);
+                }
+                combos = next;
+            }
+            let prefix = format!("{{case_matters={case_sensitive}}}");
+            Some(
+                combos
+                    .into_iter()
+                    .map(|c| format!("{prefix}{}", c.join("[,]")))
+                    .collect(),
+            )
+        }
+        QuestionKind::Numeric { answer } => {
+            let f = |n: Option<i64>| n.map(pelita_lesson::format_decimal).unwrap_or_default();
+            Some(vec![if answer.min == answer.max {
+                f(answer.min)
+            } else {
+                format!("{}[:]{}", f(answer.min), f(answer.max))
+            }])
+        }
+        _ => Some(vec![response_pattern(
+            question,
+            &question.correct_response(),
+        )]),
+    }
 }

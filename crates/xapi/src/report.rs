@@ -199,9 +199,11 @@ impl Reporter {
                     QuestionKind::Matching {
                         sources, targets, ..
                     } => (None, components(sources), components(targets)),
-                    QuestionKind::TrueFalse { .. } | QuestionKind::Hotspot { .. } => {
-                        (None, None, None)
-                    }
+                    _ => (None, None, None),
+                };
+                let scale = match &q.kind {
+                    QuestionKind::Likert { scale } => components(scale),
+                    _ => None,
                 };
                 let object = Activity {
                     object_type: "Activity".into(),
@@ -211,21 +213,24 @@ impl Reporter {
                         description: Some(text(&q.prompt)),
                         kind: Some(TYPE_INTERACTION.into()),
                         interaction_type: Some(interaction_type(q).into()),
-                        correct_responses_pattern: Some(correct_responses_pattern(q)),
+                        correct_responses_pattern: correct_responses_pattern(q),
                         choices,
                         source,
                         target,
+                        scale,
                     }),
                 };
+                // An unscored question (a survey, a free answer) has no score; its
+                // `success` says the learner gave an answer, which is all that was asked.
                 let result = XResult {
-                    score: Some(
+                    score: q.is_scored().then(|| {
                         pelita_lesson::Score {
                             raw: answer.points,
                             min: 0,
                             max: answer.max_points,
                         }
-                        .into(),
-                    ),
+                        .into()
+                    }),
                     success: Some(answer.correct),
                     response: Some(response_pattern(q, &answer.response)),
                     ..XResult::default()

@@ -158,6 +158,9 @@ pub struct ActivityDefinition {
     /// The targets of a matching interaction.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub target: Option<Vec<InteractionComponent>>,
+    /// The points of a likert scale.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub scale: Option<Vec<InteractionComponent>>,
 }
 
 /// One component (choice) of an interaction.

@@ -389,3 +389,46 @@ fn sequencing_matching_and_hotspot_answers_match_the_golden_statements() {
         check(name, statement);
     }
 }
+
+#[test]
+fn typed_answers_and_a_survey_match_the_golden_statements() {
+    let m = load_module(include_str!("text-types.json")).expect("valid");
+    let texts = |t: &[&str]| Response::Texts(t.iter().map(|s| s.to_string()).collect());
+    let statements = run_module(
+        &m,
+        vec![
+            Command::Start,
+            Command::SetResponse("otp".into(), texts(&["Satu", "siapa  pun"])),
+            Command::Submit("otp".into()),
+            Command::SetResponse("half".into(), Response::Number(3_500_000)),
+            Command::Submit("half".into()),
+            Command::SetResponse("why".into(), texts(&["Password yang bocor tidak cukup."])),
+            Command::Submit("why".into()),
+            Command::SetResponse("story".into(), texts(&["Saya pernah menerima SMS palsu."])),
+            Command::Submit("story".into()),
+            Command::ToggleChoice("useful".into(), "likert_3".into()),
+            Command::Submit("useful".into()),
+        ],
+    );
+    let answered: Vec<&Statement> = statements
+        .iter()
+        .filter(|s| s.verb.id.ends_with("/answered"))
+        .collect();
+    let names = [
+        "answered-fill-in",
+        "answered-numeric",
+        "answered-long-fill-in-keywords",
+        "answered-long-fill-in-free",
+        "answered-likert",
+    ];
+    assert_eq!(answered.len(), names.len());
+    for (name, statement) in names.iter().zip(&answered) {
+        check(name, statement);
+    }
+    // Unscored answers carry no score.
+    for unscored in &answered[3..] {
+        let result = unscored.result.as_ref().expect("a result");
+        assert!(result.score.is_none());
+        assert_eq!(result.success, Some(true));
+    }
+}

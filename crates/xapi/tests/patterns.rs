@@ -25,7 +25,7 @@ fn patterns_per_question_type() {
         assert_eq!(interaction_type(q), kind, "{}", q.id);
         assert_eq!(
             correct_responses_pattern(q),
-            vec![correct.to_string()],
+            Some(vec![correct.to_string()]),
             "{}",
             q.id
         );
@@ -40,13 +40,16 @@ fn sequencing_matching_and_other_patterns_use_the_exact_delimiters() {
     let terms = m.question("terms").expect("terms");
     let link = m.question("link").expect("link");
     assert_eq!(interaction_type(steps), "sequencing");
-    assert_eq!(correct_responses_pattern(steps), ["read[,]check[,]report"]);
+    assert_eq!(
+        correct_responses_pattern(steps).expect("a pattern"),
+        ["read[,]check[,]report"]
+    );
     let order = Response::Order(vec!["check".into(), "read".into(), "report".into()]);
     assert_eq!(response_pattern(steps, &order), "check[,]read[,]report");
 
     assert_eq!(interaction_type(terms), "matching");
     assert_eq!(
-        correct_responses_pattern(terms),
+        correct_responses_pattern(terms).expect("a pattern"),
         ["phish[.]lure[,]mal[.]code"]
     );
     // In the question's source order, whatever order the pairs were given in.
@@ -60,9 +63,79 @@ fn sequencing_matching_and_other_patterns_use_the_exact_delimiters() {
     assert_eq!(response_pattern(terms, &partial), "mal[.]code");
 
     assert_eq!(interaction_type(link), "other");
-    assert_eq!(correct_responses_pattern(link), ["url"]);
+    assert_eq!(correct_responses_pattern(link).expect("a pattern"), ["url"]);
     assert_eq!(
         response_pattern(link, &Response::choices(["sender"])),
         "sender"
     );
+}
+
+#[test]
+fn typed_answer_patterns_follow_the_digest() {
+    let m = load_module(include_str!("text-types.json")).expect("valid");
+    let q = |id: &str| m.question(id).expect("question");
+    assert_eq!(interaction_type(q("otp")), "fill-in");
+    // Every combination of accepted answers, with case_matters said.
+    let otp = correct_responses_pattern(q("otp")).expect("a pattern");
+    assert_eq!(otp.len(), 9);
+    assert_eq!(otp[0], "{case_matters=false}satu[,]siapa pun");
+    assert!(otp.contains(&"{case_matters=false}one[,]nobody".to_string()));
+    assert_eq!(
+        response_pattern(
+            q("otp"),
+            &Response::Texts(vec!["One".into(), "no one".into()])
+        ),
+        "One[,]no one"
+    );
+    assert_eq!(interaction_type(q("length")), "numeric");
+    assert_eq!(
+        correct_responses_pattern(q("length")).expect("a pattern"),
+        ["12[:]64"]
+    );
+    assert_eq!(
+        correct_responses_pattern(q("half")).expect("a pattern"),
+        ["3.45[:]3.55"]
+    );
+    assert_eq!(
+        response_pattern(q("half"), &Response::Number(3_500_000)),
+        "3.5"
+    );
+    assert_eq!(interaction_type(q("why")), "long-fill-in");
+    assert_eq!(
+        correct_responses_pattern(q("why")),
+        None,
+        "keywords are not a pattern"
+    );
+    assert_eq!(
+        correct_responses_pattern(q("story")),
+        None,
+        "a free answer has none"
+    );
+    assert_eq!(interaction_type(q("useful")), "likert");
+    assert_eq!(
+        correct_responses_pattern(q("useful")),
+        None,
+        "a survey has none"
+    );
+    assert_eq!(
+        response_pattern(q("useful"), &Response::choices(["likert_3"])),
+        "likert_3"
+    );
+}
+
+#[test]
+fn fill_in_patterns_are_capped() {
+    let mut m = load_module(include_str!("text-types.json")).expect("valid");
+    let Some(pelita_lesson::Block::Question(q)) = m.lessons[0].pages[0].blocks.get_mut(0) else {
+        panic!("the first block is the fill-in question")
+    };
+    let pelita_lesson::QuestionKind::FillIn { blanks, .. } = &mut q.kind else {
+        panic!("fill-in")
+    };
+    for blank in blanks.iter_mut() {
+        blank.accept = (0..10).map(|i| format!("a{i}")).collect();
+    }
+    let patterns = correct_responses_pattern(q).expect("a pattern");
+    assert_eq!(patterns.len(), pelita_xapi::MAX_PATTERNS);
+    assert_eq!(patterns[0], "{case_matters=false}a0[,]a0");
 }

@@ -165,6 +165,17 @@ fn largest_attempt(module: &Module) -> SavedAttempt {
                 QuestionKind::Hotspot { regions, .. } => {
                     Response::choices(regions.iter().take(1).map(|r| r.id.clone()))
                 }
+                // The longest text each blank or answer may hold.
+                QuestionKind::FillIn { blanks, .. } => {
+                    Response::Texts(blanks.iter().map(|_| "x".repeat(200)).collect())
+                }
+                QuestionKind::LongFillIn { max_length, .. } => {
+                    Response::Texts(vec!["x".repeat(*max_length as usize)])
+                }
+                QuestionKind::Numeric { .. } => Response::Number(-999_999_999_999_999_999),
+                QuestionKind::Likert { scale } => {
+                    Response::choices(scale.iter().take(1).map(|s| s.id.clone()))
+                }
             };
             (q.id.clone(), response)
         })

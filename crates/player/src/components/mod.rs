@@ -12,6 +12,7 @@ mod record_panel;
 mod rich_text;
 mod sequence_list;
 mod sync_status;
+mod text_answer;
 
 pub use flashcards::{Flashcards, Props as FlashcardsProps};
 pub use hotspot_image::{HotspotImage, Props as HotspotImageProps};
@@ -24,3 +25,7 @@ pub use record_panel::RecordPanel;
 pub use rich_text::rich_text;
 pub use sequence_list::{sequence_list, Move, SequenceView};
 pub use sync_status::sync_status;
+pub use text_answer::{
+    fill_in_sentence, input_value, long_answer, number_answer, prompt_with_gaps, FillInView,
+    LongView, NumberView,
+};

@@ -3,7 +3,10 @@
 //! The card is presentational: it shows the draft and the submitted answer it is given and
 //! reports the learner's clicks; the session decides what they mean.
 
-use crate::components::{match_list, sequence_list, HotspotImage, MatchView, Move, SequenceView};
+use crate::components::{
+    fill_in_sentence, long_answer, match_list, number_answer, prompt_with_gaps, sequence_list,
+    FillInView, HotspotImage, LongView, MatchView, Move, NumberView, SequenceView,
+};
 use crate::i18n::{t, tf, Arg, Key, Msg};
 use pelita_lesson::{Answer, Question, QuestionKind, Response};
 use wasm_bindgen::JsCast;
@@ -37,6 +40,12 @@ pub struct Props {
     /// A source of a matching question was given a target.
     #[prop_or_default]
     pub onpair: Callback<(String, String)>,
+    /// The texts of a fill-in (one per blank) or long fill-in question changed.
+    #[prop_or_default]
+    pub ontexts: Callback<Vec<String>>,
+    /// A numeric question now holds this number (in millionths).
+    #[prop_or_default]
+    pub onnumber: Callback<i64>,
     /// The image of a hotspot question, resolved against the module's address.
     #[prop_or_default]
     pub image_src: Option<AttrValue>,
@@ -95,6 +104,9 @@ pub fn QuestionCard(props: &Props) -> Html {
             }
         });
     }
+    // What is typed into a number field that is not (yet) a number: kept here, since the
+    // session only ever holds numbers.
+    let number_problem = use_state(|| false);
     let q = &props.question;
     let lang = &props.lang;
     let fb = &props.fallback;
@@ -213,7 +225,88 @@ pub fn QuestionCard(props: &Props) -> Html {
                 },
             ))
         }
-        QuestionKind::TrueFalse { .. } | QuestionKind::Choice { .. } => None,
+        QuestionKind::FillIn { blanks, .. } => {
+            let texts: Vec<String> = match shown {
+                Some(Response::Texts(t)) => t.clone(),
+                _ => vec![String::new(); blanks.len()],
+            };
+            let ontext = {
+                let texts = texts.clone();
+                let ontexts = props.ontexts.clone();
+                Callback::from(move |(i, text): (usize, String)| {
+                    let mut next = texts.clone();
+                    if let Some(slot) = next.get_mut(i) {
+                        *slot = text;
+                    }
+                    ontexts.emit(next);
+                })
+            };
+            Some((
+                Key::FillInHint,
+                fill_in_sentence(FillInView {
+                    base: &base,
+                    lang,
+                    prompt: q.prompt.text(lang, fb),
+                    blanks,
+                    texts: &texts,
+                    answered,
+                    ontext,
+                }),
+            ))
+        }
+        QuestionKind::LongFillIn { max_length, .. } => {
+            let text = match shown {
+                Some(Response::Texts(t)) => t.first().cloned().unwrap_or_default(),
+                _ => String::new(),
+            };
+            let ontext = {
+                let ontexts = props.ontexts.clone();
+                Callback::from(move |text: String| ontexts.emit(vec![text]))
+            };
+            Some((
+                Key::LongAnswerHint,
+                long_answer(LongView {
+                    base: &base,
+                    lang,
+                    text: &text,
+                    max: *max_length,
+                    answered,
+                    ontext,
+                }),
+            ))
+        }
+        QuestionKind::Numeric { .. } => {
+            let initial = match shown {
+                Some(Response::Number(n)) => pelita_lesson::format_decimal(*n),
+                _ => String::new(),
+            };
+            let ontext = {
+                let onnumber = props.onnumber.clone();
+                let number_problem = number_problem.clone();
+                Callback::from(
+                    move |text: String| match pelita_lesson::parse_decimal(&text) {
+                        Some(n) => {
+                            number_problem.set(false);
+                            onnumber.emit(n);
+                        }
+                        None => number_problem.set(!text.trim().is_empty()),
+                    },
+                )
+            };
+            Some((
+                Key::NumberHint,
+                number_answer(NumberView {
+                    base: &base,
+                    initial,
+                    problem: (*number_problem).then(|| t(lang, Key::NotANumber).to_string()),
+                    answered,
+                    ontext,
+                }),
+            ))
+        }
+        QuestionKind::TrueFalse { .. }
+        | QuestionKind::Choice { .. }
+        | QuestionKind::Likert { .. } => None,
     };
     let (multiple, options): (bool, Vec<ChoiceView>) = match &q.kind {
         QuestionKind::TrueFalse { answer } => {
@@ -256,6 +349,29 @@ pub fn QuestionCard(props: &Props) -> Html {
                 .collect();
             (*multiple, options)
         }
+        QuestionKind::Likert { scale } => {
+            let chosen = match shown {
+                Some(Response::Choices(c)) => c.clone(),
+                _ => Vec::new(),
+            };
+            let options = scale
+                .iter()
+                .map(|point| {
+                    let ontoggle = props.ontoggle.clone();
+                    let id = point.id.clone();
+                    ChoiceView {
+                        key: point.id.clone(),
+                        label: point.text.text(lang, fb).to_string(),
+                        chosen: chosen.contains(&point.id),
+                        // A survey has no right answer to mark.
+                        correct: false,
+                        feedback: None,
+                        onchange: Callback::from(move |_| ontoggle.emit(id.clone())),
+                    }
+                })
+                .collect();
+            (false, options)
+        }
         _ => (false, Vec::new()),
     };
     let can_submit = !answered
@@ -266,11 +382,15 @@ pub fn QuestionCard(props: &Props) -> Html {
             QuestionKind::Matching { sources, .. } => {
                 matches!(shown, Some(Response::Pairs(p)) if p.len() == sources.len())
             }
+            QuestionKind::Numeric { .. } => {
+                !*number_problem && matches!(shown, Some(Response::Number(_)))
+            }
             _ => shown.is_some_and(|r| !r.is_empty()),
         };
     let input_type = if multiple { "checkbox" } else { "radio" };
     let hint = match &special {
         Some((hint, _)) => *hint,
+        None if matches!(q.kind, QuestionKind::Likert { .. }) => Key::LikertHint,
         None if multiple => Key::ChooseAll,
         None => Key::ChooseOne,
     };
@@ -307,7 +427,9 @@ pub fn QuestionCard(props: &Props) -> Html {
         Callback::from(move |_| onsubmit.emit(()))
     };
     let feedback = props.answer.as_ref().map(|a| {
-        let (verdict, general) = if a.correct {
+        let (verdict, general) = if !q.is_scored() {
+            (t(lang, Key::Recorded), q.feedback.correct.as_ref())
+        } else if a.correct {
             (t(lang, Key::Correct), q.feedback.correct.as_ref())
         } else {
             (t(lang, Key::Incorrect), q.feedback.incorrect.as_ref())
@@ -323,6 +445,24 @@ pub fn QuestionCard(props: &Props) -> Html {
                     </ol>
                 </>
             }),
+            QuestionKind::FillIn { blanks, .. } if !a.correct => Some(html! {
+                <ul class="accepted">
+                    { for blanks.iter().map(|b| html! {
+                        <li>{ tf(lang, Msg::AcceptedAnswers, &[("answers", Arg::Text(&b.accept.join(", ")))]) }</li>
+                    }) }
+                </ul>
+            }),
+            QuestionKind::Numeric { answer } if !a.correct => {
+                let n = |v: i64| Arg::Num(v as f64 / 1_000_000.0);
+                let line = match (answer.min, answer.max) {
+                    (Some(lo), Some(hi)) if lo == hi => tf(lang, Msg::RightNumber, &[("answer", n(lo))]),
+                    (Some(lo), Some(hi)) => tf(lang, Msg::RightRange, &[("min", n(lo)), ("max", n(hi))]),
+                    (Some(lo), None) => tf(lang, Msg::RightAtLeast, &[("min", n(lo))]),
+                    (None, Some(hi)) => tf(lang, Msg::RightAtMost, &[("max", n(hi))]),
+                    (None, None) => String::new(),
+                };
+                Some(html! { <p>{ line }</p> })
+            }
             _ => None,
         };
         html! {
@@ -345,14 +485,25 @@ pub fn QuestionCard(props: &Props) -> Html {
             </>
         }
     });
-    let verdict_class = props
-        .answer
-        .as_ref()
-        .map(|a| if a.correct { "right" } else { "wrong" });
+    let verdict_class = props.answer.as_ref().map(|a| {
+        if !q.is_scored() {
+            "recorded"
+        } else if a.correct {
+            "right"
+        } else {
+            "wrong"
+        }
+    });
     html! {
         <section class="question" id={base.clone()} aria-labelledby={prompt_id.clone()}>
             <fieldset>
-                <legend id={prompt_id}>{ q.prompt.text(lang, fb) }</legend>
+                if matches!(q.kind, QuestionKind::FillIn { .. }) {
+                    // The sentence with its inputs follows; the group is named by the
+                    // sentence with gaps.
+                    <legend id={prompt_id} class="visually-hidden">{ prompt_with_gaps(q.prompt.text(lang, fb)) }</legend>
+                } else {
+                    <legend id={prompt_id}>{ q.prompt.text(lang, fb) }</legend>
+                }
                 <p class="hint">{ t(lang, hint) }</p>
                 if let Some((_, body)) = special {
                     { body }

@@ -127,6 +127,22 @@ pub fn LessonPage() -> Html {
                 let pairs = Response::pairs(so_far.iter().cloned().chain([pair]));
                 dispatcher.dispatch(Action::Learner(Command::SetResponse(id.clone(), pairs)))
             });
+            let id = question.id.clone();
+            let dispatcher = ctx.dispatcher();
+            let ontexts = Callback::from(move |texts: Vec<String>| {
+                dispatcher.dispatch(Action::Learner(Command::SetResponse(
+                    id.clone(),
+                    Response::Texts(texts),
+                )))
+            });
+            let id = question.id.clone();
+            let dispatcher = ctx.dispatcher();
+            let onnumber = Callback::from(move |n: i64| {
+                dispatcher.dispatch(Action::Learner(Command::SetResponse(
+                    id.clone(),
+                    Response::Number(n),
+                )))
+            });
             let image_src = match &question.kind {
                 QuestionKind::Hotspot { image, .. } => Some(AttrValue::from(location::resolve(
                     &ctx.module_path,
@@ -146,6 +162,8 @@ pub fn LessonPage() -> Html {
                     {onsubmit}
                     {onorder}
                     {onpair}
+                    {ontexts}
+                    {onnumber}
                     {image_src}
                 />
             }
