@@ -151,7 +151,12 @@ test('flashcards and every newer question kind by keyboard alone, all right, int
   await violations('fill-in, typed');
   await checkAnswer('q-isian-otp');
   assert.match(await page.textContent('#q-q-isian-otp .feedback'), /is correct/);
-  // Numeric: Indonesian grouping of thousands is understood.
+  // Numeric: a hint to open first (a details element: Enter opens it), then Indonesian
+  // grouping of thousands is understood.
+  await moveTo('#q-q-jumlah-kode .hint-box summary');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#q-q-jumlah-kode .hint-box').open);
+  assert.match(await page.textContent('#q-q-jumlah-kode .hint-box p'), /ten possibilities, six times/);
   await moveTo('#q-q-jumlah-kode-number');
   assert.equal(await page.getAttribute('#q-q-jumlah-kode-number', 'inputmode'), 'decimal');
   await page.keyboard.type('1.000.000');
@@ -172,7 +177,7 @@ test('flashcards and every newer question kind by keyboard alone, all right, int
   await moveTo('.nav .finish button');
   await page.keyboard.press('Enter');
   await page.waitForSelector('.result');
-  assert.match(await page.textContent('.score'), /8 of 8 points \(100%\)/);
+  assert.match(await page.textContent('.score'), /9 of 9 points \(100%\)/);
   await violations('result');
 
   await waitForDelivery(page, 16, 20_000, MODULE);
@@ -187,6 +192,7 @@ test('flashcards and every newer question kind by keyboard alone, all right, int
   assert.equal(seq.result.success, true);
   assert.equal(seq.result.score.raw, 2);
   const match = answers['q-serangan'];
+  assert.deepEqual(match.result.score, { scaled: 1, raw: 3, min: 0, max: 3 });
   assert.equal(match.object.definition.interactionType, 'matching');
   assert.deepEqual(match.object.definition.source.map((c) => c.id), ['isian', 'tebak', 'phishing']);
   assert.deepEqual(match.object.definition.target.map((c) => c.id), ['bocoran', 'semua', 'palsu', 'tebusan']);
@@ -245,6 +251,9 @@ test('wrong answers by mouse are marked, explained, and reported as given', asyn
   await page.click('#q-q-serangan button.primary');
   await page.waitForSelector('#q-q-serangan .correct-match');
   assert.equal((await page.$$('#q-q-serangan .match-row.wrong')).length, 2);
+  // One pair of three right, with partial credit: one of three points, and why.
+  assert.match(await page.textContent('#q-q-serangan .feedback .verdict'), /Sebagian benar: 1 dari 3 poin/);
+  assert.match(await page.textContent('#q-q-serangan .explanation'), /Isian kredensial memakai data bocoran/);
   await violations('matching, wrong, in Indonesian');
   await page.click('.nav button.primary');
   await page.waitForSelector('.hotspot .region');
@@ -273,7 +282,7 @@ test('wrong answers by mouse are marked, explained, and reported as given', asyn
   await violations('typed answers, wrong, in Indonesian');
   await page.click('.nav .finish button');
   await page.waitForSelector('.result');
-  assert.match(await page.textContent('.score'), /0 dari 8 poin/);
+  assert.match(await page.textContent('.score'), /1 dari 9 poin/);
 
   await waitForDelivery(page, 14, 20_000, MODULE);
   const all = await lrs.statements();
@@ -283,6 +292,8 @@ test('wrong answers by mouse are marked, explained, and reported as given', asyn
   assert.equal(byQ['q-langkah-otp'].result.response, shown.join('[,]'));
   assert.equal(byQ['q-langkah-otp'].result.success, false);
   assert.equal(byQ['q-serangan'].result.response, 'isian[.]tebusan[,]tebak[.]semua[,]phishing[.]bocoran');
+  assert.deepEqual(byQ['q-serangan'].result.score, { scaled: 0.3333, raw: 1, min: 0, max: 3 });
+  assert.equal(byQ['q-serangan'].result.success, false);
   assert.equal(byQ['q-halaman-palsu'].result.response, 'tombol');
   assert.equal(byQ['q-isian-otp'].result.response, 'orang lain[,]palsu');
   assert.equal(byQ['q-jumlah-kode'].result.response, '600000');

@@ -739,7 +739,17 @@ impl Reader {
             "likert" => &["scale"],
             _ => &["image", "regions"],
         };
-        let common = ["type", "id", "prompt", "points", "feedback", "competencies"];
+        let common = [
+            "type",
+            "id",
+            "prompt",
+            "points",
+            "feedback",
+            "competencies",
+            "hint",
+            "explanation",
+            "partialCredit",
+        ];
         let allowed: Vec<&str> = common.iter().chain(own).copied().collect();
         let map = self.object(v, path, &allowed)?;
         let id = self.id(map, path);
@@ -807,12 +817,30 @@ impl Reader {
                     .map(|choices| QuestionKind::Choice { multiple, choices })
             }
         };
+        let hint = self.optional_text(map, path, "hint");
+        let explanation = self.optional_text(map, path, "explanation");
+        let partial_credit = self.boolean(map, path, "partialCredit", false);
+        let partial_kinds = match &question_kind {
+            Some(QuestionKind::Choice { multiple, .. }) => *multiple,
+            Some(QuestionKind::Matching { .. } | QuestionKind::Sequencing { .. }) => true,
+            Some(QuestionKind::FillIn { blanks, .. }) => blanks.len() > 1,
+            _ => false,
+        };
+        if partial_credit && question_kind.is_some() && !partial_kinds {
+            self.problem(
+                child_key(path, "partialCredit"),
+                "partial credit needs parts to count: a multiple choice, matching or sequencing question, or a fill-in with several blanks",
+            );
+        }
         Some(Question {
             id: id?,
             prompt: prompt?,
             kind: question_kind?,
             points: points?,
+            partial_credit,
             feedback: feedback?,
+            hint,
+            explanation,
             competencies: competencies?,
         })
     }

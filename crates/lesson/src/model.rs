@@ -281,10 +281,17 @@ pub struct Question {
     pub prompt: LangMap<String>,
     /// The kind of question and its answer key.
     pub kind: QuestionKind,
-    /// Points earned by a correct answer (all or nothing).
+    /// Points earned by a correct answer (all or nothing, unless `partial_credit`).
     pub points: u32,
+    /// Whether a partly right answer earns its share of the points (rounded down):
+    /// right blanks, pairs, positions, or right minus wrong choices.
+    pub partial_credit: bool,
     /// Feedback after a correct or an incorrect answer.
     pub feedback: Feedback,
+    /// A hint the learner may open before answering.
+    pub hint: Option<LangMap<String>>,
+    /// Why the right answer is right, shown after answering whatever the answer.
+    pub explanation: Option<LangMap<String>>,
     /// The ids of the competencies it tests (declared by the module); empty means its
     /// lesson's.
     pub competencies: Vec<String>,
@@ -527,11 +534,71 @@ impl Question {
             _ => *response == self.correct_response(),
         };
         let scored = self.is_scored();
+        let points = if !scored {
+            0
+        } else if correct {
+            self.points
+        } else if self.partial_credit {
+            let (right, of) = self.parts_right(response);
+            if of == 0 {
+                0
+            } else {
+                (u64::from(self.points) * right as u64 / of as u64) as u32
+            }
+        } else {
+            0
+        };
         crate::Answer {
             response: response.clone(),
             correct,
-            points: if correct && scored { self.points } else { 0 },
+            points,
             max_points: if scored { self.points } else { 0 },
+        }
+    }
+
+    /// For partial credit: how many parts of the response are right, out of how many.
+    pub fn parts_right(&self, response: &crate::Response) -> (usize, usize) {
+        match (&self.kind, response) {
+            (QuestionKind::Choice { choices, .. }, crate::Response::Choices(chosen)) => {
+                let right = choices
+                    .iter()
+                    .filter(|c| c.correct && chosen.contains(&c.id))
+                    .count();
+                let wrong = choices
+                    .iter()
+                    .filter(|c| !c.correct && chosen.contains(&c.id))
+                    .count();
+                let of = choices.iter().filter(|c| c.correct).count();
+                (right.saturating_sub(wrong), of)
+            }
+            (QuestionKind::Matching { pairs, .. }, crate::Response::Pairs(given)) => (
+                pairs.iter().filter(|p| given.contains(p)).count(),
+                pairs.len(),
+            ),
+            (QuestionKind::Sequencing { items, .. }, crate::Response::Order(order)) => (
+                items.iter().zip(order).filter(|(i, o)| i.id == **o).count(),
+                items.len(),
+            ),
+            (
+                QuestionKind::FillIn {
+                    blanks,
+                    case_sensitive,
+                },
+                crate::Response::Texts(texts),
+            ) => (
+                blanks
+                    .iter()
+                    .zip(texts)
+                    .filter(|(b, t)| {
+                        let given = normalise_answer(t, *case_sensitive);
+                        b.accept
+                            .iter()
+                            .any(|a| normalise_answer(a, *case_sensitive) == given)
+                    })
+                    .count(),
+                blanks.len(),
+            ),
+            _ => (0, 0),
         }
     }
 

@@ -577,3 +577,69 @@ fn typed_answers_are_judged_tolerantly_and_surveys_are_never_wrong() {
     );
     assert!(outcome.passed);
 }
+
+#[test]
+fn partial_credit_counts_the_right_parts_and_is_refused_where_there_are_none() {
+    use pelita_lesson::load_module;
+    let mut v: serde_json::Value = serde_json::from_str(TYPES).expect("JSON");
+    let blocks = &mut v["lessons"][0]["pages"][1]["blocks"];
+    blocks[0]["partialCredit"] = true.into(); // sequencing, 2 points, 3 items
+    blocks[1]["partialCredit"] = true.into(); // matching, 1 point, 2 pairs
+    blocks[1]["points"] = 4.into();
+    blocks[0]["hint"] = serde_json::json!({"id": "Mulai dari membaca", "en": "Start by reading"});
+    blocks[2]["explanation"] = serde_json::json!({"id": "Tautan palsu", "en": "The link is fake"});
+    let module = load_module(&v.to_string()).expect("valid");
+    let steps = module.question("steps").expect("steps");
+    assert_eq!(
+        steps.hint.as_ref().map(|h| h.text("en", "id")),
+        Some("Start by reading")
+    );
+    assert!(module.question("link").expect("link").explanation.is_some());
+    // One item of three in place: 2 × 1/3 rounds down to 0; two in place are impossible
+    // without the third, so all three earn everything.
+    let order = |ids: &[&str]| Response::Order(ids.iter().map(|s| s.to_string()).collect());
+    assert_eq!(steps.judge(&order(&["read", "report", "check"])).points, 0);
+    let all = steps.judge(&order(&["read", "check", "report"]));
+    assert_eq!((all.points, all.correct), (2, true));
+    let terms = module.question("terms").expect("terms");
+    let half = terms.judge(&Response::pairs([
+        ("phish".to_string(), "lure".to_string()),
+        ("mal".to_string(), "spam".to_string()),
+    ]));
+    assert_eq!(
+        (half.points, half.max_points, half.correct),
+        (2, 4, false),
+        "half the pairs, half the points, not correct"
+    );
+
+    // A multiple choice: right minus wrong choices.
+    let small: serde_json::Value = {
+        let mut s: serde_json::Value = serde_json::from_str(fixtures::SMALL).expect("JSON");
+        s["lessons"][0]["pages"][1]["blocks"][2]["partialCredit"] = true.into();
+        s
+    };
+    let m = load_module(&small.to_string()).expect("valid");
+    let multi = m.question("multi").expect("multi");
+    assert_eq!(
+        multi.judge(&Response::choices(["x"])).points,
+        1,
+        "one of two right choices"
+    );
+    assert_eq!(
+        multi.judge(&Response::choices(["x", "y"])).points,
+        0,
+        "a wrong choice cancels a right one"
+    );
+    assert_eq!(multi.judge(&Response::choices(["x", "z"])).points, 2);
+
+    // Where nothing can be partly right, partial credit is an error at its place.
+    let mut bad = small.clone();
+    bad["lessons"][0]["pages"][0]["blocks"][1]["partialCredit"] = true.into();
+    let Err(e) = load_module(&bad.to_string()) else {
+        panic!("partial credit on a true/false question is refused")
+    };
+    assert!(e.problems().iter().any(
+        |p| p.path == "$.lessons[0].pages[0].blocks[1].partialCredit"
+            && p.message.starts_with("partial credit needs parts")
+    ));
+}

@@ -59,6 +59,9 @@ right-at-least = The right answer: { $min } or more
 right-at-most = The right answer: { $max } or less
 likert-hint = Choose the point of the scale that fits your view; there is no wrong answer.
 recorded = Thank you, your answer is recorded.
+hint = Hint
+explanation = Why:
+partly-correct = Partly right: { $points } of { $max } points.
 correct-area = the right area
 
 ## Flashcards

@@ -56,6 +56,9 @@ right-at-least = Jawaban yang benar: { $min } atau lebih
 right-at-most = Jawaban yang benar: { $max } atau kurang
 likert-hint = Pilih titik skala yang sesuai dengan pendapat Anda; tidak ada jawaban yang salah.
 recorded = Terima kasih, jawaban Anda tercatat.
+hint = Petunjuk
+explanation = Penjelasan:
+partly-correct = Sebagian benar: { $points } dari { $max } poin.
 correct-area = bagian yang tepat
 
 ## Kartu belajar

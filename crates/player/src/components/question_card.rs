@@ -428,11 +428,23 @@ pub fn QuestionCard(props: &Props) -> Html {
     };
     let feedback = props.answer.as_ref().map(|a| {
         let (verdict, general) = if !q.is_scored() {
-            (t(lang, Key::Recorded), q.feedback.correct.as_ref())
+            (t(lang, Key::Recorded).to_string(), q.feedback.correct.as_ref())
         } else if a.correct {
-            (t(lang, Key::Correct), q.feedback.correct.as_ref())
+            (t(lang, Key::Correct).to_string(), q.feedback.correct.as_ref())
+        } else if a.points > 0 {
+            (
+                tf(
+                    lang,
+                    Msg::PartlyCorrect,
+                    &[
+                        ("points", Arg::Num(f64::from(a.points))),
+                        ("max", Arg::Num(f64::from(a.max_points))),
+                    ],
+                ),
+                q.feedback.incorrect.as_ref(),
+            )
         } else {
-            (t(lang, Key::Incorrect), q.feedback.incorrect.as_ref())
+            (t(lang, Key::Incorrect).to_string(), q.feedback.incorrect.as_ref())
         };
         let picked: Vec<&ChoiceView> = options.iter().filter(|o| o.chosen && o.feedback.is_some()).collect();
         // A wrong order is followed by the right one, to learn from.
@@ -472,6 +484,11 @@ pub fn QuestionCard(props: &Props) -> Html {
                     <p>{ general.text(lang, fb) }</p>
                 }
                 { right_order.unwrap_or_default() }
+                if let Some(explanation) = &q.explanation {
+                    <p class="explanation">
+                        <strong>{ t(lang, Key::Explanation) }</strong>{ " " }{ explanation.text(lang, fb) }
+                    </p>
+                }
                 if !picked.is_empty() {
                     <ul class="choice-feedback">
                         { for picked.iter().map(|o| html! {
@@ -511,6 +528,12 @@ pub fn QuestionCard(props: &Props) -> Html {
                     { for items }
                 }
             </fieldset>
+            if let (false, Some(hint)) = (answered, &q.hint) {
+                <details class="hint-box">
+                    <summary>{ t(lang, Key::Hint) }</summary>
+                    <p>{ hint.text(lang, fb) }</p>
+                </details>
+            }
             if !answered {
                 <button type="button" class="primary" disabled={!can_submit} {onclick}>
                     { t(lang, Key::CheckAnswer) }
