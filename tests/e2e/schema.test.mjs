@@ -14,12 +14,13 @@ const schema = JSON.parse(await readFile(path.join(ROOT, 'docs/module.schema.jso
 const validate = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true }).compile(schema);
 const modulesDir = path.join(ROOT, 'www/modules');
 
-test('every module in www/modules passes the schema', async () => {
+test('every module in www/modules, and every fixture module of the native tests, passes the schema', async () => {
   const names = (await readdir(modulesDir)).filter((n) => n.endsWith('.json') && n !== 'launch.json');
   assert.ok(names.length > 0);
-  for (const name of names) {
-    const ok = validate(JSON.parse(await readFile(path.join(modulesDir, name), 'utf8')));
-    assert.ok(ok, `${name}: ${JSON.stringify(validate.errors, null, 2)}`);
+  const fixtures = ['small', 'types', 'text-types', 'blocks'].map((n) => path.join(ROOT, `crates/xapi/tests/${n}.json`));
+  for (const file of [...names.map((n) => path.join(modulesDir, n)), ...fixtures]) {
+    const ok = validate(JSON.parse(await readFile(file, 'utf8')));
+    assert.ok(ok, `${file}: ${JSON.stringify(validate.errors, null, 2)}`);
   }
 });
 

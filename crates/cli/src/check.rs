@@ -105,8 +105,8 @@ pub fn warnings(checked: &Checked) -> Vec<String> {
 }
 
 /// Every image block's `src` with its JSON path, walking the tree as the player does:
-/// `lessons[].pages[].blocks[]` whose `type` is `image` (its `src`) or `hotspot` (its
-/// `image.src`). It runs on the raw tree so that it
+/// `lessons[].pages[].blocks[]` whose `type` is `image`, `audio` or `video` (its `src`, and
+/// its caption tracks' `src`) or `hotspot` (its `image.src`). It runs on the raw tree so that it
 /// also works on a module the loader refused.
 fn image_sources(module: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
@@ -120,14 +120,25 @@ fn image_sources(module: &Value) -> Vec<(String, String)> {
         for (p, page) in items(lesson, "pages").iter().enumerate() {
             for (b, block) in items(page, "blocks").iter().enumerate() {
                 let path = format!("$.lessons[{l}].pages[{p}].blocks[{b}]");
-                // An image block holds its `src`; a hotspot question its `image.src`.
-                let (holder, holder_path) = match block.get("type").and_then(Value::as_str) {
-                    Some("image") => (Some(block), path),
+                // An image, audio or video block holds its `src` (and a recording its
+                // caption tracks' `src`); a hotspot question its `image.src`.
+                let kind = block.get("type").and_then(Value::as_str);
+                let (holder, holder_path) = match kind {
+                    Some("image" | "audio" | "video") => (Some(block), path.clone()),
                     Some("hotspot") => (block.get("image"), child_key(&path, "image")),
-                    _ => (None, path),
+                    _ => (None, path.clone()),
                 };
                 if let Some(src) = holder.and_then(|h| h.get("src")).and_then(Value::as_str) {
                     found.push((child_key(&holder_path, "src"), src.to_string()));
+                }
+                if matches!(kind, Some("audio" | "video")) {
+                    let tracks = child_key(&path, "captions");
+                    for (t, track) in items(block, "captions").iter().enumerate() {
+                        if let Some(src) = track.get("src").and_then(Value::as_str) {
+                            let at = format!("{tracks}[{t}]");
+                            found.push((child_key(&at, "src"), src.to_string()));
+                        }
+                    }
                 }
             }
         }
@@ -150,24 +161,24 @@ fn resolve_image(folder: &Path, src: &str) -> Result<Option<(String, PathBuf)>, 
     // server percent-decodes the path it is asked for.
     let path = src.split(['?', '#']).next().unwrap_or("");
     let decoded = percent_decode(path).ok_or_else(|| {
-        format!("image `{src}` has a broken %-escape or is not UTF-8 once decoded")
+        format!("file `{src}` has a broken %-escape or is not UTF-8 once decoded")
     })?;
     let mut segments = Vec::new();
     for segment in decoded.split('/') {
         match segment {
             "" | "." => {}
             // Browsers read `%2e%2e` as `..` too, which would leave the module's folder.
-            ".." => return Err(format!("image `{src}` leaves the module's folder")),
+            ".." => return Err(format!("file `{src}` leaves the module's folder")),
             s if s.contains(['\\', '\0']) => {
                 return Err(format!(
-                    "image `{src}` has a character no file name can hold"
+                    "file `{src}` has a character no file name can hold"
                 ))
             }
             s => segments.push(s),
         }
     }
     if segments.is_empty() || decoded.ends_with('/') {
-        return Err(format!("image `{src}` names a folder, not a file"));
+        return Err(format!("file `{src}` names a folder, not a file"));
     }
     let file = segments
         .iter()
@@ -179,7 +190,7 @@ fn resolve_image(folder: &Path, src: &str) -> Result<Option<(String, PathBuf)>, 
             "does not exist"
         };
         return Err(format!(
-            "image `{src}` not found beside the module: {} {what}",
+            "file `{src}` not found beside the module: {} {what}",
             file.display()
         ));
     }
@@ -187,7 +198,7 @@ fn resolve_image(folder: &Path, src: &str) -> Result<Option<(String, PathBuf)>, 
     // here only by ignoring case would be missing once uploaded.
     if let Some(wrong) = case_mismatch(folder, &segments) {
         return Err(format!(
-            "image `{src}` differs in upper/lower case from the file on disk ({wrong}); web hosts match names exactly"
+            "file `{src}` differs in upper/lower case from the file on disk ({wrong}); web hosts match names exactly"
         ));
     }
     Ok(Some((segments.join("/"), file)))

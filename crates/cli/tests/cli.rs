@@ -181,7 +181,7 @@ fn check_reports_a_missing_image_at_its_src() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stdout(&out),
-        "small.json:27:38: $.lessons[0].pages[1].blocks[0].src: image `img/a.svg` not found beside the module: img/a.svg does not exist\n"
+        "small.json:27:38: $.lessons[0].pages[1].blocks[0].src: file `img/a.svg` not found beside the module: img/a.svg does not exist\n"
     );
 }
 
@@ -212,7 +212,7 @@ fn check_reports_a_missing_alt_and_a_missing_image_together() {
     assert_eq!(
         stdout(&out),
         "small.json:27:13: $.lessons[0].pages[1].blocks[0].alt: missing required field `alt`: every image needs alternative text in every language\n\
-         small.json:27:38: $.lessons[0].pages[1].blocks[0].src: image `img/a.svg` not found beside the module: img/a.svg does not exist\n"
+         small.json:27:38: $.lessons[0].pages[1].blocks[0].src: file `img/a.svg` not found beside the module: img/a.svg does not exist\n"
     );
 }
 
@@ -253,7 +253,7 @@ fn check_finds_images_with_escapes_and_rejects_case_mismatches() {
     let text = stdout(&out);
     assert!(
         text.starts_with(
-            "small.json:27:38: $.lessons[0].pages[1].blocks[0].src: image `img/a%20B.svg` "
+            "small.json:27:38: $.lessons[0].pages[1].blocks[0].src: file `img/a%20B.svg` "
         ),
         "{text}"
     );

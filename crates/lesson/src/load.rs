@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 /// The block types of format v1, as error messages list them.
 const BLOCK_TYPES: &str =
-    "text, image, flashcards, trueFalse, choice, sequencing, matching, hotspot, fillIn, longFillIn, numeric, likert";
+    "text, image, callout, accordion, audio, video, flashcards, trueFalse, choice, sequencing, matching, hotspot, fillIn, longFillIn, numeric, likert";
 
 /// The order a sequencing question first shows its items: sorted by a hash of the
 /// question and item ids (FNV-1a), so it is the same on every device and never depends on
@@ -669,6 +669,9 @@ impl Reader {
             }
             "image" => self.image(v, path).map(Block::Image),
             "flashcards" => self.flashcards(v, path).map(Block::Flashcards),
+            "callout" => self.callout(v, path).map(Block::Callout),
+            "accordion" => self.accordion(v, path).map(Block::Accordion),
+            "audio" | "video" => self.media(v, path, kind == "video").map(Block::Media),
             "trueFalse" | "choice" | "sequencing" | "matching" | "hotspot" | "fillIn"
             | "longFillIn" | "numeric" | "likert" => {
                 self.question(v, path, kind).map(Block::Question)
@@ -1263,6 +1266,147 @@ impl Reader {
         Some(QuestionKind::Numeric { answer: range })
     }
 
+    /// Rich content: a language map of rich blocks.
+    fn rich_content(
+        &mut self,
+        map: &Map<String, Value>,
+        path: &str,
+        key: &str,
+    ) -> Option<LangMap<Vec<RichBlock>>> {
+        let content = self.required(map, path, key)?;
+        self.lang_map(content, &child_key(path, key), |r, v, p| {
+            r.rich_blocks(v, p)
+        })
+    }
+
+    /// `kind` (info, warning or tip), an optional `title`, and `content`.
+    fn callout(&mut self, v: &Value, path: &str) -> Option<Callout> {
+        let map = self.object(v, path, &["type", "kind", "title", "content"])?;
+        let kind = match map.get("kind").and_then(Value::as_str) {
+            None if !map.contains_key("kind") => Some(CalloutKind::Info),
+            Some("info") => Some(CalloutKind::Info),
+            Some("warning") => Some(CalloutKind::Warning),
+            Some("tip") => Some(CalloutKind::Tip),
+            _ => {
+                self.problem(child_key(path, "kind"), "expected info, warning or tip");
+                None
+            }
+        };
+        let title = self.optional_text(map, path, "title");
+        let content = self.rich_content(map, path, "content");
+        Some(Callout {
+            kind: kind?,
+            title,
+            content: content?,
+        })
+    }
+
+    /// `sections` of `{"title", "content"}`.
+    fn accordion(&mut self, v: &Value, path: &str) -> Option<Vec<Section>> {
+        let map = self.object(v, path, &["type", "sections"])?;
+        let spath = child_key(path, "sections");
+        let list = self.required(map, path, "sections")?;
+        let items = self.array(list, &spath, "section")?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = child_index(&spath, i);
+            let Some(s) = self.object(item, &p, &["title", "content"]) else {
+                ok = false;
+                continue;
+            };
+            let title = self.required_text(s, &p, "title");
+            let content = self.rich_content(s, &p, "content");
+            match (title, content) {
+                (Some(title), Some(content)) => out.push(Section { title, content }),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// A media file: `src`, `title`, `captions` (a missing track for video is a warning),
+    /// and an optional `transcript`.
+    fn media(&mut self, v: &Value, path: &str, video: bool) -> Option<Media> {
+        let map = self.object(v, path, &["type", "src", "title", "captions", "transcript"])?;
+        let src = self.media_src(map, path, "src");
+        let title = self.required_text(map, path, "title");
+        let cpath = child_key(path, "captions");
+        let captions = match map.get("captions") {
+            None => Some(Vec::new()),
+            Some(list) => self.array(list, &cpath, "caption track").and_then(|items| {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let p = child_index(&cpath, i);
+                    let t = self.object(item, &p, &["src", "lang"])?;
+                    let src = self.media_src(t, &p, "src")?;
+                    let lang = self
+                        .required(t, &p, "lang")
+                        .and_then(|l| self.string(l, &child_key(&p, "lang")))?;
+                    if !self.languages.contains(&lang) {
+                        let listed = self.languages.join(", ");
+                        self.problem(
+                            child_key(&p, "lang"),
+                            format!("`{lang}` is not one of the module's languages ({listed})"),
+                        );
+                        return None;
+                    }
+                    out.push(Track { src, lang });
+                }
+                Some(out)
+            }),
+        };
+        if let Some(tracks) = &captions {
+            for lang in self.languages.clone() {
+                if video && !tracks.iter().any(|t| t.lang == lang) {
+                    self.warnings.push((
+                        cpath.clone(),
+                        format!("no captions in \"{lang}\": learners who cannot hear the video miss what is said"),
+                    ));
+                }
+            }
+        }
+        let transcript = match map.get("transcript") {
+            None => {
+                if !video {
+                    self.warnings.push((
+                        child_key(path, "transcript"),
+                        "no transcript: learners who cannot hear the audio miss what is said"
+                            .to_string(),
+                    ));
+                }
+                None
+            }
+            Some(_) => Some(self.rich_content(map, path, "transcript")?),
+        };
+        Some(Media {
+            video,
+            src: src?,
+            title: title?,
+            captions: captions?,
+            transcript,
+        })
+    }
+
+    /// A file path inside the module's folder (no `..`) or an https URL.
+    fn media_src(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<String> {
+        let p = child_key(path, key);
+        let src = self
+            .required(map, path, key)
+            .and_then(|v| self.string(v, &p))?;
+        let lower = src.to_ascii_lowercase();
+        let relative =
+            !src.contains(':') && !src.starts_with('/') && !src.split('/').any(|s| s == "..");
+        if !(relative || lower.starts_with("https://")) || src.contains(char::is_whitespace) {
+            self.problem(
+                &p,
+                "must be a relative path inside the module's folder (no `..`) or an https:// URL",
+            );
+            return None;
+        }
+        Some(src)
+    }
+
     /// `cards` of `{"front", "back"}`.
     fn flashcards(&mut self, v: &Value, path: &str) -> Option<Vec<Flashcard>> {
         let map = self.object(v, path, &["type", "cards"])?;
@@ -1412,14 +1556,80 @@ impl Reader {
                     items: out,
                 })
             }
+            Some("quote") => {
+                let map = self.object(v, path, &["type", "content"])?;
+                self.inline_field(map, path).map(RichBlock::Quote)
+            }
+            Some("code") => {
+                let map = self.object(v, path, &["type", "text"])?;
+                let text = self.required(map, path, "text")?;
+                self.string(text, &child_key(path, "text"))
+                    .map(RichBlock::Code)
+            }
+            Some("table") => {
+                let map = self.object(v, path, &["type", "caption", "header", "rows"])?;
+                let caption = self
+                    .required(map, path, "caption")
+                    .and_then(|c| self.inlines(c, &child_key(path, "caption")));
+                let hpath = child_key(path, "header");
+                let header = self
+                    .required(map, path, "header")
+                    .and_then(|h| self.cells(h, &hpath));
+                let rpath = child_key(path, "rows");
+                let rows = self.required(map, path, "rows").and_then(|r| {
+                    let items = self.array(r, &rpath, "row")?;
+                    let mut out = Vec::new();
+                    let mut ok = true;
+                    for (i, row) in items.iter().enumerate() {
+                        let p = child_index(&rpath, i);
+                        match self.cells(row, &p) {
+                            Some(cells) => {
+                                let width = header.as_ref().map_or(cells.len(), Vec::len);
+                                if cells.len() != width {
+                                    self.problem(
+                                        &p,
+                                        format!(
+                                            "has {} cells; the header has {width}",
+                                            cells.len()
+                                        ),
+                                    );
+                                    ok = false;
+                                }
+                                out.push(cells);
+                            }
+                            None => ok = false,
+                        }
+                    }
+                    ok.then_some(out)
+                });
+                Some(RichBlock::Table {
+                    caption: caption?,
+                    header: header?,
+                    rows: rows?,
+                })
+            }
             _ => {
                 self.problem(
                     child_key(path, "type"),
-                    "expected a rich text block with `type` heading, paragraph or list",
+                    "expected a rich text block with `type` heading, paragraph, list, quote, code or table",
                 );
                 None
             }
         }
+    }
+
+    /// A row of cells, each a list of inline pieces.
+    fn cells(&mut self, v: &Value, path: &str) -> Option<Vec<Vec<Inline>>> {
+        let items = self.array(v, path, "cell")?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, cell) in items.iter().enumerate() {
+            match self.inlines(cell, &child_index(path, i)) {
+                Some(c) => out.push(c),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
     }
 
     fn inline_field(&mut self, map: &Map<String, Value>, path: &str) -> Option<Vec<Inline>> {
@@ -1474,10 +1684,16 @@ impl Reader {
                     content: content?,
                 })
             }
+            Some("code") => {
+                let map = self.object(v, path, &["type", "text"])?;
+                let text = self.required(map, path, "text")?;
+                self.string(text, &child_key(path, "text"))
+                    .map(Inline::Code)
+            }
             _ => {
                 self.problem(
                     path,
-                    "expected text (a string) or an object with `type` emphasis, strong or link",
+                    "expected text (a string) or an object with `type` emphasis, strong, code or link",
                 );
                 None
             }

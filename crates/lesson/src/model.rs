@@ -75,6 +75,67 @@ pub enum Block {
     Question(Question),
     /// Cards to flip: a term on the front, its meaning on the back. Not scored.
     Flashcards(Vec<Flashcard>),
+    /// A boxed note: information, a warning or a tip.
+    Callout(Callout),
+    /// Sections the learner opens one by one.
+    Accordion(Vec<Section>),
+    /// An audio or video recording.
+    Media(Media),
+}
+
+/// The kinds of callout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalloutKind {
+    /// Something worth knowing.
+    Info,
+    /// Something to be careful about.
+    Warning,
+    /// A practical tip.
+    Tip,
+}
+
+/// A callout block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Callout {
+    /// Info, warning or tip.
+    pub kind: CalloutKind,
+    /// An optional title.
+    pub title: Option<LangMap<String>>,
+    /// The text.
+    pub content: LangMap<Vec<RichBlock>>,
+}
+
+/// One section of an accordion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// What the section is about; the learner opens it by this title.
+    pub title: LangMap<String>,
+    /// What it holds.
+    pub content: LangMap<Vec<RichBlock>>,
+}
+
+/// An audio or video recording with its captions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Media {
+    /// Whether it is a video (else audio).
+    pub video: bool,
+    /// A path inside the module's folder or an https URL.
+    pub src: String,
+    /// What it is, for its label.
+    pub title: LangMap<String>,
+    /// Caption tracks (WebVTT), one per language.
+    pub captions: Vec<Track>,
+    /// A text version of what is said, for those who can neither hear nor watch.
+    pub transcript: Option<LangMap<Vec<RichBlock>>>,
+}
+
+/// A caption track.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Track {
+    /// A path inside the module's folder or an https URL of a WebVTT file.
+    pub src: String,
+    /// The language of the captions.
+    pub lang: String,
 }
 
 /// One flashcard.
@@ -252,6 +313,19 @@ pub enum RichBlock {
         /// Each item's inline content.
         items: Vec<Vec<Inline>>,
     },
+    /// A quotation.
+    Quote(Vec<Inline>),
+    /// Preformatted code, shown as typed.
+    Code(String),
+    /// A table with a header row; its caption names it for screen readers.
+    Table {
+        /// What the table shows.
+        caption: Vec<Inline>,
+        /// The header cells.
+        header: Vec<Vec<Inline>>,
+        /// The rows, each with as many cells as the header.
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
 }
 
 /// Inline rich text.
@@ -263,6 +337,8 @@ pub enum Inline {
     Emphasis(Vec<Inline>),
     /// Strongly emphasised text.
     Strong(Vec<Inline>),
+    /// Code within a sentence.
+    Code(String),
     /// A link to an http(s) or mailto address.
     Link {
         /// The target; only `http:`, `https:` and `mailto:` are accepted.

@@ -777,3 +777,111 @@ fn typed_answer_questions_report_every_problem_at_its_path() {
         }
     }
 }
+
+const BLOCKS: &str = include_str!("../../xapi/tests/blocks.json");
+
+#[test]
+fn content_blocks_load_and_report_problems_and_missing_captions_at_their_paths() {
+    let module = load_module(BLOCKS).expect("the blocks fixture is valid");
+    assert!(module.warnings.is_empty(), "{:?}", module.warnings);
+    let blocks = &module.lessons[0].pages[0].blocks;
+    let Block::Text(text) = &blocks[0] else {
+        panic!("text first")
+    };
+    let en = text.get("en", "id").expect("en");
+    assert!(
+        matches!(&en[2], RichBlock::Table { header, rows, .. } if header.len() == 2 && rows.len() == 2)
+    );
+    assert!(matches!(&en[3], RichBlock::Paragraph(p) if p[1] == Inline::Code("go.id".into())));
+    assert!(
+        matches!(&blocks[1], Block::Callout(c) if c.kind == pelita_lesson::CalloutKind::Warning)
+    );
+    assert!(matches!(&blocks[2], Block::Accordion(s) if s.len() == 2));
+    assert!(matches!(&blocks[3], Block::Media(m) if m.video && m.captions.len() == 2));
+
+    // Missing captions and a missing transcript are warnings: the module plays.
+    let mut v: Value = serde_json::from_str(BLOCKS).expect("JSON");
+    v["lessons"][0]["pages"][0]["blocks"][3]["captions"] =
+        serde_json::json!([{"src": "media/klip.id.vtt", "lang": "id"}]);
+    v["lessons"][0]["pages"][0]["blocks"][4]
+        .as_object_mut()
+        .expect("audio")
+        .remove("transcript");
+    let module = load_module(&v.to_string()).expect("still plays");
+    let warned: Vec<(&str, &str)> = module
+        .warnings
+        .iter()
+        .map(|w| (w.path.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            (
+                "$.lessons[0].pages[0].blocks[3].captions",
+                "no captions in \"en\": learners who cannot hear the video miss what is said"
+            ),
+            (
+                "$.lessons[0].pages[0].blocks[4].transcript",
+                "no transcript: learners who cannot hear the audio miss what is said"
+            ),
+        ]
+    );
+
+    let good: Value = serde_json::from_str(BLOCKS).expect("JSON");
+    type Edit = fn(&mut Value);
+    let b = "$.lessons[0].pages[0].blocks";
+    let cases: Vec<(Edit, (String, &str))> = vec![
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][1]["kind"] = "danger".into(),
+            (format!("{b}[1].kind"), "expected info, warning or tip"),
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["content"]["en"][2]["rows"][1] =
+                    serde_json::json!([["only one"]])
+            },
+            (
+                format!("{b}[0].content.en[2].rows[1]"),
+                "has 1 cells; the header has 2",
+            ),
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][3]["src"] = "javascript:alert(1)".into(),
+            (format!("{b}[3].src"), "must be a relative path"),
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][3]["captions"][0]["lang"] = "fr".into(),
+            (
+                format!("{b}[3].captions[0].lang"),
+                "`fr` is not one of the module's languages",
+            ),
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][2]["sections"] = serde_json::json!([]),
+            (format!("{b}[2].sections"), "needs at least one section"),
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][0]["content"]["id"][1]["text"] = "  ".into(),
+            (format!("{b}[0].content.id[1].text"), "must not be empty"),
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][4]["title"] =
+                    serde_json::json!({"en": "Sound"})
+            },
+            (
+                format!("{b}[4].title.id"),
+                "missing text for language \"id\", the module's default",
+            ),
+        ),
+    ];
+    for (i, (edit, (path, fragment))) in cases.into_iter().enumerate() {
+        let mut bad = good.clone();
+        edit(&mut bad);
+        let got = problems_of(&bad);
+        assert!(
+            got.iter().any(|(p, m)| *p == path && m.contains(fragment)),
+            "case {i}: expected `{path}: …{fragment}…` among {got:#?}"
+        );
+    }
+}

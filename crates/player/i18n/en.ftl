@@ -64,6 +64,12 @@ explanation = Why:
 partly-correct = Partly right: { $points } of { $max } points.
 correct-area = the right area
 
+## Content blocks
+note-info = Note
+note-warning = Warning
+note-tip = Tip
+transcript = Transcript
+
 ## Flashcards
 flashcards = Flashcards
 flip-to-back = Turn over

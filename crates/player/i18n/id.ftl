@@ -61,6 +61,12 @@ explanation = Penjelasan:
 partly-correct = Sebagian benar: { $points } dari { $max } poin.
 correct-area = bagian yang tepat
 
+## Blok isi
+note-info = Catatan
+note-warning = Peringatan
+note-tip = Tips
+transcript = Transkrip
+
 ## Kartu belajar
 flashcards = Kartu belajar
 flip-to-back = Balik kartu

@@ -12,6 +12,7 @@ fn inline(node: &Inline) -> Html {
         Inline::Text(text) => html! { { text.clone() } },
         Inline::Emphasis(content) => html! { <em>{ for content.iter().map(inline) }</em> },
         Inline::Strong(content) => html! { <strong>{ for content.iter().map(inline) }</strong> },
+        Inline::Code(text) => html! { <code>{ text.clone() }</code> },
         Inline::Link { href, content } => html! {
             <a href={href.clone()} target="_blank" rel="noopener noreferrer">{ for content.iter().map(inline) }</a>
         },
@@ -39,6 +40,44 @@ fn block(node: &RichBlock) -> Html {
             } else {
                 html! { <ul>{ for items }</ul> }
             }
+        }
+        RichBlock::Quote(content) => html! {
+            <blockquote><p>{ for content.iter().map(inline) }</p></blockquote>
+        },
+        // A long line scrolls inside the block; the block takes focus so that a keyboard
+        // can scroll it too.
+        RichBlock::Code(text) => html! { <pre tabindex="0"><code>{ text.clone() }</code></pre> },
+        RichBlock::Table {
+            caption,
+            header,
+            rows,
+        } => {
+            let cell = |c: &Vec<Inline>| html! { <td>{ for c.iter().map(inline) }</td> };
+            // A wide table scrolls on its own on a phone, so the page does not; the
+            // scrolling box takes keyboard focus so that it can be scrolled without a mouse.
+            html! {
+                <div class="table-wrap" tabindex="0" role="group" aria-label={caption.iter().map(plain).collect::<String>()}>
+                    <table>
+                        <caption>{ for caption.iter().map(inline) }</caption>
+                        <thead><tr>
+                            { for header.iter().map(|h| html! { <th scope="col">{ for h.iter().map(inline) }</th> }) }
+                        </tr></thead>
+                        <tbody>
+                            { for rows.iter().map(|r| html! { <tr>{ for r.iter().map(cell) }</tr> }) }
+                        </tbody>
+                    </table>
+                </div>
+            }
+        }
+    }
+}
+
+/// The text of an inline piece without its formatting, for labels.
+fn plain(node: &Inline) -> String {
+    match node {
+        Inline::Text(text) | Inline::Code(text) => text.clone(),
+        Inline::Emphasis(content) | Inline::Strong(content) | Inline::Link { content, .. } => {
+            content.iter().map(plain).collect()
         }
     }
 }

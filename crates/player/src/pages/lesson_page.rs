@@ -5,8 +5,9 @@ use crate::components::{
 };
 use crate::glue::location;
 use crate::i18n::page_of;
+use crate::i18n::{t, Key};
 use crate::state::{Action, PlayerContext};
-use pelita_lesson::{Block, Command, QuestionKind, Response};
+use pelita_lesson::{Block, CalloutKind, Command, QuestionKind, Response};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -74,6 +75,63 @@ pub fn LessonPage() -> Html {
             width: image.width,
             height: image.height,
         }),
+        Block::Callout(callout) => {
+            let (class, label) = match callout.kind {
+                CalloutKind::Info => ("info", Key::NoteInfo),
+                CalloutKind::Warning => ("warning", Key::NoteWarning),
+                CalloutKind::Tip => ("tip", Key::NoteTip),
+            };
+            html! {
+                <aside class={classes!("callout", class)} role="note">
+                    <p class="callout-title">
+                        <strong>{ t(&lang, label) }</strong>
+                        if let Some(title) = &callout.title {
+                            { ": " }{ title.text(&lang, &fallback) }
+                        }
+                    </p>
+                    { rich_text(callout.content.get(&lang, &fallback).map(Vec::as_slice).unwrap_or_default()) }
+                </aside>
+            }
+        }
+        Block::Accordion(sections) => html! {
+            <div class="accordion">
+                { for sections.iter().map(|s| html! {
+                    <details class="section">
+                        <summary>{ s.title.text(&lang, &fallback) }</summary>
+                        { rich_text(s.content.get(&lang, &fallback).map(Vec::as_slice).unwrap_or_default()) }
+                    </details>
+                }) }
+            </div>
+        },
+        Block::Media(media) => {
+            let src = location::resolve(&ctx.module_path, &media.src);
+            let title = media.title.text(&lang, &fallback).to_string();
+            let tracks = media.captions.iter().map(|track| html! {
+                <track
+                    kind="captions"
+                    src={location::resolve(&ctx.module_path, &track.src)}
+                    srclang={track.lang.clone()}
+                    label={crate::i18n::language_name(&track.lang)}
+                    default={track.lang == lang}
+                />
+            });
+            html! {
+                <figure class="media">
+                    if media.video {
+                        <video controls=true preload="metadata" src={src} aria-label={title.clone()}>{ for tracks }</video>
+                    } else {
+                        <audio controls=true preload="metadata" src={src} aria-label={title.clone()}></audio>
+                    }
+                    <figcaption>{ title }</figcaption>
+                    if let Some(transcript) = &media.transcript {
+                        <details class="transcript">
+                            <summary>{ t(&lang, Key::Transcript) }</summary>
+                            { rich_text(transcript.get(&lang, &fallback).map(Vec::as_slice).unwrap_or_default()) }
+                        </details>
+                    }
+                </figure>
+            }
+        }
         Block::Flashcards(cards) => html! {
             <Flashcards cards={cards.clone()} lang={lang.clone()} fallback={fallback.clone()} />
         },
