@@ -26,7 +26,7 @@ before(async () => {
   const broken = structuredClone(good);
   broken.masteryScore = 1.5;
   delete broken.lessons[0].pages[1].blocks[2].alt;
-  broken.lessons[1].pages[0].blocks.push({ type: 'video', src: 'x.mp4' });
+  broken.lessons[1].pages[0].blocks.push({ type: 'hologram', src: 'x.glb' });
   await writeFile(path.join(site, 'modules/broken.json'), JSON.stringify(broken, null, 2));
   await writeFile(path.join(site, 'modules/not-json.json'), '{\n  "pelita": 1,\n  "id": oops\n}\n');
   // A course folder whose launch.json sends the record to the LRS, and one whose
@@ -113,7 +113,7 @@ test('a broken module gets an error page listing every problem with file, line a
   assert.equal(problems.length, 3, problems.join('\n'));
   assert.match(problems.find((p) => p.includes('$.masteryScore')), /^modules\/broken\.json:\d+:\d+: \$\.masteryScore: must be a number from 0 to 1/);
   assert.match(problems.find((p) => p.includes('.alt')), /^modules\/broken\.json:\d+:\d+: \$\.lessons\[0\]\.pages\[1\]\.blocks\[2\]\.alt: missing required field `alt`/);
-  assert.match(problems.find((p) => p.includes('video')), /\$\.lessons\[1\]\.pages\[0\]\.blocks\[\d+\]\.type: unknown block type `video`/);
+  assert.match(problems.find((p) => p.includes('hologram')), /\$\.lessons\[1\]\.pages\[0\]\.blocks\[\d+\]\.type: unknown block type `hologram`/);
   // The reported line really is where the problem is.
   const source = (await readFile(path.join(site, 'modules/broken.json'), 'utf8')).split('\n');
   const line = Number(problems.find((p) => p.includes('$.masteryScore')).split(':')[1]);

@@ -33,7 +33,7 @@ test('the schema rejects what the loader rejects', async () => {
     'unknown top-level key': (m) => { m.mastery = 1; },
     'no lessons': (m) => { m.lessons = []; },
     'image without alt': (m) => { delete m.lessons[0].pages[1].blocks.find((b) => b.type === 'image').alt; },
-    'unknown block type': (m) => { m.lessons[0].pages[0].blocks.push({ type: 'video', src: 'x.mp4' }); },
+    'unknown block type': (m) => { m.lessons[0].pages[0].blocks.push({ type: 'hologram', src: 'x.glb' }); },
     'true/false answer as a string': (m) => { m.lessons[0].pages[0].blocks.find((b) => b.type === 'trueFalse').answer = 'false'; },
     'single choice with two correct': (m) => { quiz(m).find((b) => b.id === 'q-report').choices.forEach((c) => { c.correct = true; }); },
     'multiple choice with none correct': (m) => { quiz(m).find((b) => b.id === 'q-signs').choices.forEach((c) => { c.correct = false; }); },

@@ -174,13 +174,21 @@ test('flashcards and every newer question kind by keyboard alone, all right, int
   await checkAnswer('q-yakin');
   assert.equal(await page.$('#q-q-yakin .tag'), null, 'a survey marks no answer as right');
   await violations('typed answers and survey, answered');
+
+  // The scenario: a decision by keyboard leads to its own page, heading focused.
+  await nextPage();
+  await page.waitForSelector('.branch');
+  await violations('branching point');
+  await moveTo('#b-b-telepon-laporkan');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1' && /right move/.test(document.activeElement.textContent));
   await moveTo('.nav .finish button');
   await page.keyboard.press('Enter');
   await page.waitForSelector('.result');
   assert.match(await page.textContent('.score'), /9 of 9 points \(100%\)/);
   await violations('result');
 
-  await waitForDelivery(page, 16, 20_000, MODULE);
+  await waitForDelivery(page, 19, 20_000, MODULE);
   const stored = (await lrs.statements()).filter((s) => s.object.id.startsWith(MODULE) || s.context?.contextActivities?.grouping?.some((g) => g.id === MODULE));
   assert.deepEqual(validateStatements(stored), []);
   const answers = Object.fromEntries(stored.filter((s) => s.verb.id.endsWith('/answered')).map((s) => [s.object.id.split('/').pop(), s]));
@@ -222,6 +230,16 @@ test('flashcards and every newer question kind by keyboard alone, all right, int
   assert.deepEqual(survey.object.definition.scale.map((c) => c.id), ['likert_1', 'likert_2', 'likert_3', 'likert_4']);
   assert.equal(survey.result.response, 'likert_3');
   assert.equal(survey.result.score, undefined);
+  const path = stored.filter((s) => s.object.id === `${MODULE}/branch/b-telepon`);
+  assert.equal(path.length, 1);
+  assert.equal(path[0].verb.id, 'http://adlnet.gov/expapi/verbs/answered');
+  assert.equal(path[0].object.definition.interactionType, 'choice');
+  assert.deepEqual(path[0].object.definition.choices.map((c) => c.id), ['berikan', 'laporkan']);
+  assert.equal(path[0].object.definition.correctResponsesPattern, undefined, 'a decision has no right answer pattern');
+  assert.deepEqual(path[0].result, { success: true, response: 'laporkan' });
+  // The page the decision led to is the next page viewed.
+  const viewed = stored.filter((s) => s.verb.id.endsWith('/experienced')).map((s) => s.object.id.split('/').pop());
+  assert.ok(viewed.includes('tepat') && !viewed.includes('akibat'), viewed.join(' '));
 });
 
 test('wrong answers by mouse are marked, explained, and reported as given', async () => {
@@ -280,13 +298,22 @@ test('wrong answers by mouse are marked, explained, and reported as given', asyn
   // The right number is written the Indonesian way.
   assert.match(await page.textContent('#q-q-jumlah-kode .feedback'), /Jawaban yang benar: 1\.000\.000/);
   await violations('typed answers, wrong, in Indonesian');
+  // The scenario the wrong way, back, and the right way.
+  await page.click('.nav button.primary');
+  await page.click('#b-b-telepon-berikan');
+  await page.waitForSelector('#b-b-ulang');
+  assert.match(await page.textContent('.callout'), /Akun diambil alih/);
+  await page.click('#b-b-ulang-kembali');
+  await page.waitForSelector('#b-b-telepon');
+  await page.click('#b-b-telepon-laporkan');
+  await page.waitForFunction(() => /Langkah yang tepat/.test(document.querySelector('h1').textContent));
   await page.click('.nav .finish button');
   await page.waitForSelector('.result');
   assert.match(await page.textContent('.score'), /1 dari 9 poin/);
 
-  await waitForDelivery(page, 14, 20_000, MODULE);
+  await waitForDelivery(page, 21, 20_000, MODULE);
   const all = await lrs.statements();
-  const answers = all.filter((s) => s.verb.id.endsWith('/answered') && s.object.id.startsWith(MODULE))
+  const answers = all.filter((s) => s.verb.id.endsWith('/answered') && s.object.id.startsWith(`${MODULE}/question/`))
     .slice(0, 6); // newest first
   const byQ = Object.fromEntries(answers.map((s) => [s.object.id.split('/').pop(), s]));
   assert.equal(byQ['q-langkah-otp'].result.response, shown.join('[,]'));
@@ -298,5 +325,9 @@ test('wrong answers by mouse are marked, explained, and reported as given', asyn
   assert.equal(byQ['q-isian-otp'].result.response, 'orang lain[,]palsu');
   assert.equal(byQ['q-jumlah-kode'].result.response, '600000');
   assert.equal(byQ['q-jumlah-kode'].result.success, false);
+  // Every decision is reported, in order: the path taken.
+  const path = all.filter((s) => s.object.id.includes('/branch/')).slice(0, 3).reverse()
+    .map((s) => `${s.object.id.split('/').pop()}:${s.result.response}`);
+  assert.deepEqual(path, ['b-telepon:berikan', 'b-ulang:kembali', 'b-telepon:laporkan']);
   assert.deepEqual(validateStatements(all), []);
 });

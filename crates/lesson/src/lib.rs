@@ -21,9 +21,9 @@ pub use lang::{insertion_sort_by, LangMap};
 pub use load::{blank_markers, is_absolute_iri, load_module, FORMAT_VERSION};
 pub use locate::{child_index, child_key, locate};
 pub use model::{
-    format_decimal, normalise_answer, parse_decimal, Blank, Block, Callout, CalloutKind, Choice,
-    Competency, Feedback, Flashcard, Image, Inline, Item, Lesson, Media, Module, NumericRange,
-    Page, Question, QuestionKind, Region, RichBlock, Section, Track,
+    format_decimal, normalise_answer, parse_decimal, Blank, Block, Branch, BranchOption, Callout,
+    CalloutKind, Choice, Competency, Feedback, Flashcard, Image, Inline, Item, Lesson, Media,
+    Module, NumericRange, Page, Question, QuestionKind, Region, RichBlock, Section, Track,
 };
 pub use scoring::{judge, Outcome, Score};
 pub use session::{Answer, Command, Event, PageRef, Phase, Response, Session, Snapshot};

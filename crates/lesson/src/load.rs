@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 /// The block types of format v1, as error messages list them.
 const BLOCK_TYPES: &str =
-    "text, image, callout, accordion, audio, video, flashcards, trueFalse, choice, sequencing, matching, hotspot, fillIn, longFillIn, numeric, likert";
+    "text, image, callout, accordion, audio, video, flashcards, branch, trueFalse, choice, sequencing, matching, hotspot, fillIn, longFillIn, numeric, likert";
 
 /// The order a sequencing question first shows its items: sorted by a hash of the
 /// question and item ids (FNV-1a), so it is the same on every device and never depends on
@@ -105,6 +105,9 @@ struct Reader {
     languages: Vec<String>,
     /// The language every text must have: the declared default, or the first listed.
     default_language: String,
+    /// Branch targets to resolve once every page is read: the `goto` path, the lesson
+    /// index the branch is in, and the target as written.
+    gotos: Vec<(String, usize, String)>,
     question_ids: Vec<String>,
     /// The competencies `$.competencies` declares, which lessons and questions may name.
     competency_ids: Vec<String>,
@@ -420,7 +423,10 @@ impl Reader {
             None => None,
         };
         let competencies = self.declared_competencies(map);
-        let lessons = self.lessons(map);
+        let mut lessons = self.lessons(map);
+        if let Some(lessons) = &mut lessons {
+            self.resolve_gotos(lessons);
+        }
         Some(Module {
             id: id?,
             languages,
@@ -672,6 +678,7 @@ impl Reader {
             "callout" => self.callout(v, path).map(Block::Callout),
             "accordion" => self.accordion(v, path).map(Block::Accordion),
             "audio" | "video" => self.media(v, path, kind == "video").map(Block::Media),
+            "branch" => self.branch(v, path).map(Block::Branch),
             "trueFalse" | "choice" | "sequencing" | "matching" | "hotspot" | "fillIn"
             | "longFillIn" | "numeric" | "likert" => {
                 self.question(v, path, kind).map(Block::Question)
@@ -1405,6 +1412,128 @@ impl Reader {
             return None;
         }
         Some(src)
+    }
+
+    /// A branching point: `id`, `prompt`, and 2 to 6 `options` of `{"id", "text",
+    /// "goto"}`, where `goto` names a page as `page` (in the same lesson) or
+    /// `lesson/page`. Targets are checked once every page is known (see `goto_targets`).
+    fn branch(&mut self, v: &Value, path: &str) -> Option<Branch> {
+        let map = self.object(v, path, &["type", "id", "prompt", "options"])?;
+        let id = self.id(map, path);
+        if let Some(id) = &id {
+            if self.question_ids.contains(id) {
+                self.problem(
+                    child_key(path, "id"),
+                    format!(
+                        "id `{id}` is used twice in the module (questions and branches share ids)"
+                    ),
+                );
+            } else {
+                self.question_ids.push(id.clone());
+            }
+        }
+        let prompt = self.required_text(map, path, "prompt");
+        let opath = child_key(path, "options");
+        let list = self.required(map, path, "options")?;
+        let items = self.array(list, &opath, "option")?;
+        if !(2..=6).contains(&items.len()) {
+            self.problem(
+                &opath,
+                format!("needs 2 to 6 options, found {}", items.len()),
+            );
+        }
+        let mut options = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = child_index(&opath, i);
+            let Some(o) = self.object(item, &p, &["id", "text", "goto"]) else {
+                ok = false;
+                continue;
+            };
+            let oid = self.id(o, &p);
+            if let Some(oid) = &oid {
+                if seen.contains(oid) {
+                    self.problem(
+                        child_key(&p, "id"),
+                        format!("option id `{oid}` is used twice in this branch"),
+                    );
+                    ok = false;
+                }
+                seen.push(oid.clone());
+            }
+            let text = self.required_text(o, &p, "text");
+            let goto = self
+                .required(o, &p, "goto")
+                .and_then(|g| self.string(g, &child_key(&p, "goto")));
+            match (oid, text, goto) {
+                (Some(oid), Some(text), Some(goto)) => {
+                    // The lesson is known from the path; the page is found at the end.
+                    let lesson = path
+                        .strip_prefix("$.lessons[")
+                        .and_then(|r| r.split(']').next())
+                        .and_then(|n| n.parse::<usize>().ok())
+                        .unwrap_or(0);
+                    self.gotos.push((child_key(&p, "goto"), lesson, goto));
+                    options.push(BranchOption {
+                        id: oid,
+                        text,
+                        goto: (usize::MAX, usize::MAX),
+                    });
+                }
+                _ => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some(Branch {
+            id: id?,
+            prompt: prompt?,
+            options,
+        })
+    }
+
+    /// Points every branch option at its page, now that every page is known; a target
+    /// that names no page is a problem at its `goto`.
+    fn resolve_gotos(&mut self, lessons: &mut [Lesson]) {
+        let gotos = std::mem::take(&mut self.gotos);
+        let mut targets = Vec::new();
+        for (path, lesson, target) in gotos {
+            let (l, page_id) = match target.split_once('/') {
+                Some((lesson_id, page_id)) => {
+                    (lessons.iter().position(|l| l.id == lesson_id), page_id)
+                }
+                None => (Some(lesson), target.as_str()),
+            };
+            let found = l.and_then(|l| {
+                lessons
+                    .get(l)
+                    .and_then(|lesson| lesson.pages.iter().position(|p| p.id == page_id))
+                    .map(|p| (l, p))
+            });
+            if found.is_none() {
+                self.problem(
+                    &path,
+                    format!("`{target}` names no page; write a page id of the same lesson, or `lesson/page`"),
+                );
+            }
+            targets.push(found);
+        }
+        let mut targets = targets.into_iter();
+        for lesson in lessons.iter_mut() {
+            for page in &mut lesson.pages {
+                for block in &mut page.blocks {
+                    if let Block::Branch(branch) = block {
+                        for option in &mut branch.options {
+                            if let Some(Some(target)) = targets.next() {
+                                option.goto = target;
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// `cards` of `{"front", "back"}`.

@@ -81,6 +81,30 @@ pub enum Block {
     Accordion(Vec<Section>),
     /// An audio or video recording.
     Media(Media),
+    /// A decision in a scenario: each option leads to a page of its own.
+    Branch(Branch),
+}
+
+/// A branching point of a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Branch {
+    /// Unique among the module's questions and branches; names the decision in reports.
+    pub id: String,
+    /// The situation and the question it asks.
+    pub prompt: LangMap<String>,
+    /// The ways the learner can go.
+    pub options: Vec<BranchOption>,
+}
+
+/// One option of a branching point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BranchOption {
+    /// Unique within its branch.
+    pub id: String,
+    /// What the learner decides.
+    pub text: LangMap<String>,
+    /// The page it leads to, as lesson and page index.
+    pub goto: (usize, usize),
 }
 
 /// The kinds of callout.
@@ -552,6 +576,23 @@ impl Module {
     /// The activity IRI of a page.
     pub fn page_iri(&self, lesson: &Lesson, page: &Page) -> String {
         format!("{}/page/{}", self.lesson_iri(lesson), page.id)
+    }
+
+    /// Every branching point in reading order.
+    pub fn branches(&self) -> impl Iterator<Item = (&Lesson, &Branch)> {
+        self.lessons.iter().flat_map(|lesson| {
+            lesson.pages.iter().flat_map(move |page| {
+                page.blocks.iter().filter_map(move |block| match block {
+                    Block::Branch(b) => Some((lesson, b)),
+                    _ => None,
+                })
+            })
+        })
+    }
+
+    /// The activity IRI of a branching point.
+    pub fn branch_iri(&self, branch: &Branch) -> String {
+        format!("{}/branch/{}", self.id.trim_end_matches('/'), branch.id)
     }
 
     /// The activity IRI of a question.

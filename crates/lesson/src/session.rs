@@ -107,6 +107,9 @@ pub enum Command {
     SetResponse(String, Response),
     /// Select or unselect one choice in the draft of a choice question.
     ToggleChoice(String, String),
+    /// Take an option of a branching point (branch id, option id): the learner goes to
+    /// the option's page. A branch may be taken again, differently, on a later visit.
+    Choose(String, String),
     /// Submit the draft response; the answer is final for this attempt.
     Submit(String),
     /// End the attempt and judge it; unanswered questions earn nothing.
@@ -137,6 +140,14 @@ pub enum Event {
         question: String,
         /// The answer and its score.
         answer: Answer,
+    },
+    /// An option of a branching point was taken; the page it leads to follows as
+    /// [`Event::PageViewed`].
+    Chose {
+        /// The branch's id.
+        branch: String,
+        /// The option's id.
+        option: String,
     },
     /// A saved attempt was taken up again (see [`Session::resume`]).
     Resumed {
@@ -294,6 +305,33 @@ impl Session {
                 check_response(module, &question, &response)?;
                 set(&mut self.drafts, question, response);
                 Ok(vec![])
+            }
+            Command::Choose(branch, option) => {
+                self.require_in_progress()?;
+                let b = module
+                    .branches()
+                    .map(|(_, b)| b)
+                    .find(|b| b.id == branch)
+                    .ok_or_else(|| SessionError::NoSuchQuestion(branch.clone()))?;
+                let o = b.options.iter().find(|o| o.id == option).ok_or_else(|| {
+                    SessionError::InvalidResponse {
+                        question: branch.clone(),
+                        reason: format!("no option `{option}`"),
+                    }
+                })?;
+                let (lesson, page) = o.goto;
+                let index = self
+                    .pages
+                    .iter()
+                    .position(|p| p.lesson == lesson && p.page == page)
+                    .ok_or(SessionError::NoSuchPage(usize::MAX))?;
+                self.current = index;
+                Ok(vec![
+                    Event::Chose { branch, option },
+                    Event::PageViewed {
+                        at: self.pages[index],
+                    },
+                ])
             }
             Command::Submit(question) => {
                 self.require_in_progress()?;

@@ -643,3 +643,43 @@ fn partial_credit_counts_the_right_parts_and_is_refused_where_there_are_none() {
             && p.message.starts_with("partial credit needs parts")
     ));
 }
+
+#[test]
+fn a_branch_leads_to_its_page_and_reports_the_choice() {
+    use pelita_lesson::load_module;
+    let module = load_module(include_str!("../../xapi/tests/blocks.json")).expect("valid");
+    let (_, branch) = module.branches().next().expect("a branch");
+    assert_eq!(branch.options[0].goto, (0, 1), "a page of the same lesson");
+    assert_eq!(branch.options[1].goto, (1, 0), "lesson/page");
+    let mut s = Session::new(&module);
+    s.apply(&module, Command::Start).expect("start");
+    let events = s
+        .apply(&module, Command::Choose("choose".into(), "right".into()))
+        .expect("an option");
+    assert_eq!(
+        events,
+        [
+            Event::Chose {
+                branch: "choose".into(),
+                option: "right".into()
+            },
+            Event::PageViewed {
+                at: PageRef { lesson: 1, page: 0 }
+            }
+        ]
+    );
+    assert_eq!(s.current_index(), 2);
+    // Back, and the other way: a branch may be taken again.
+    s.apply(&module, Command::GoTo(0)).expect("back");
+    s.apply(&module, Command::Choose("choose".into(), "left".into()))
+        .expect("again");
+    assert_eq!(s.current_index(), 1);
+    for bad in [("choose", "up"), ("nowhere", "left")] {
+        assert!(
+            s.apply(&module, Command::Choose(bad.0.into(), bad.1.into()))
+                .is_err(),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(s.current_index(), 1, "a refused choice changes nothing");
+}

@@ -187,10 +187,10 @@ fn broken_modules_report_every_problem_at_its_path() {
         ),
         (
             "unknown block type",
-            |m| m["lessons"][0]["pages"][1]["blocks"][0]["type"] = "video".into(),
+            |m| m["lessons"][0]["pages"][1]["blocks"][0]["type"] = "hologram".into(),
             vec![(
                 "$.lessons[0].pages[1].blocks[0].type",
-                "unknown block type `video`",
+                "unknown block type `hologram`",
             )],
         ),
         (
@@ -300,7 +300,7 @@ fn broken_modules_report_every_problem_at_its_path() {
             },
             vec![(
                 "$.lessons[0].pages[0].blocks[0].content.en[0].type",
-                "heading, paragraph or list",
+                "heading, paragraph, list, quote, code or table",
             )],
         ),
         (
@@ -873,6 +873,46 @@ fn content_blocks_load_and_report_problems_and_missing_captions_at_their_paths()
                 format!("{b}[4].title.id"),
                 "missing text for language \"id\", the module's default",
             ),
+        ),
+    ];
+    for (i, (edit, (path, fragment))) in cases.into_iter().enumerate() {
+        let mut bad = good.clone();
+        edit(&mut bad);
+        let got = problems_of(&bad);
+        assert!(
+            got.iter().any(|(p, m)| *p == path && m.contains(fragment)),
+            "case {i}: expected `{path}: …{fragment}…` among {got:#?}"
+        );
+    }
+}
+
+#[test]
+fn branch_targets_and_ids_are_checked_at_their_place() {
+    let good: Value = serde_json::from_str(BLOCKS).expect("JSON");
+    type Edit = fn(&mut Value);
+    let b = "$.lessons[0].pages[0].blocks[5]";
+    let cases: Vec<(Edit, (String, &str))> = vec![
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][5]["options"][0]["goto"] = "nowhere".into(),
+            (format!("{b}.options[0].goto"), "`nowhere` names no page"),
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][5]["options"][1]["goto"] = "one/right".into(),
+            (format!("{b}.options[1].goto"), "`one/right` names no page"),
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][5]["options"][1]["id"] = "left".into(),
+            (
+                format!("{b}.options[1].id"),
+                "option id `left` is used twice",
+            ),
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][5]["options"] =
+                    serde_json::json!([{"id": "a", "text": {"id": "a", "en": "a"}, "goto": "left"}])
+            },
+            (format!("{b}.options"), "needs 2 to 6 options, found 1"),
         ),
     ];
     for (i, (edit, (path, fragment))) in cases.into_iter().enumerate() {

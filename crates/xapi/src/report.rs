@@ -93,6 +93,13 @@ impl Reporter {
         let mut statements = self.statements_for(module, event, env);
         let (lesson, question) = match event {
             Event::PageViewed { at } => (module.lessons.get(at.lesson), None),
+            Event::Chose { branch, .. } => (
+                module
+                    .branches()
+                    .find(|(_, b)| b.id == *branch)
+                    .map(|(l, _)| l),
+                None,
+            ),
             Event::Answered { question, .. } => module
                 .questions()
                 .find(|(_, _, q)| &q.id == question)
@@ -163,6 +170,47 @@ impl Reporter {
                     Activity::defined(module.page_iri(lesson, page), text(&page.title), TYPE_PAGE);
                 let parents = self.parents(module, lesson);
                 vec![self.statement(env, now, verbs::experienced(), object, None, Some(parents))]
+            }
+            Event::Chose { branch, option } => {
+                let Some((lesson, b)) = module.branches().find(|(_, b)| b.id == *branch) else {
+                    return vec![];
+                };
+                // The path taken through a scenario: a choice with no right answer, so no
+                // score and no correct pattern; `success` says a decision was made.
+                let object = Activity {
+                    object_type: "Activity".into(),
+                    id: module.branch_iri(b),
+                    definition: Some(ActivityDefinition {
+                        name: Some(text(&b.prompt)),
+                        description: Some(text(&b.prompt)),
+                        kind: Some(TYPE_INTERACTION.into()),
+                        interaction_type: Some("choice".into()),
+                        choices: Some(
+                            b.options
+                                .iter()
+                                .map(|o| InteractionComponent {
+                                    id: o.id.clone(),
+                                    description: text(&o.text),
+                                })
+                                .collect(),
+                        ),
+                        ..ActivityDefinition::default()
+                    }),
+                };
+                let result = XResult {
+                    success: Some(true),
+                    response: Some(option.clone()),
+                    ..XResult::default()
+                };
+                let parents = self.parents(module, lesson);
+                vec![self.statement(
+                    env,
+                    now,
+                    verbs::answered(),
+                    object,
+                    Some(result),
+                    Some(parents),
+                )]
             }
             Event::Answered { question, answer } => {
                 let Some((lesson, _, q)) = module.questions().find(|(_, _, q)| &q.id == question)

@@ -432,3 +432,28 @@ fn typed_answers_and_a_survey_match_the_golden_statements() {
         assert_eq!(result.success, Some(true));
     }
 }
+
+#[test]
+fn a_decision_in_a_scenario_matches_its_golden_statement() {
+    let m = load_module(include_str!("blocks.json")).expect("valid");
+    let statements = run_module(
+        &m,
+        vec![
+            Command::Start,
+            Command::Choose("choose".into(), "right".into()),
+        ],
+    );
+    let verbs: Vec<&str> = statements
+        .iter()
+        .map(|s| {
+            s.verb
+                .id
+                .trim_start_matches("http://adlnet.gov/expapi/verbs/")
+        })
+        .collect();
+    assert_eq!(
+        verbs,
+        ["initialized", "experienced", "answered", "experienced"]
+    );
+    check("answered-branch", &statements[2]);
+}

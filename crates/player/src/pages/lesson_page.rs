@@ -132,6 +132,27 @@ pub fn LessonPage() -> Html {
                 </figure>
             }
         }
+        Block::Branch(branch) => {
+            let prompt_id = format!("b-{}-prompt", branch.id);
+            let options = branch.options.iter().map(|o| {
+                let dispatcher = ctx.dispatcher();
+                let command = Command::Choose(branch.id.clone(), o.id.clone());
+                let onclick = Callback::from(move |_| {
+                    dispatcher.dispatch(Action::Learner(command.clone()))
+                });
+                html! {
+                    <button type="button" class="secondary branch-option" id={format!("b-{}-{}", branch.id, o.id)} {onclick}>
+                        { o.text.text(&lang, &fallback) }
+                    </button>
+                }
+            });
+            html! {
+                <section class="branch" id={format!("b-{}", branch.id)} aria-labelledby={prompt_id.clone()}>
+                    <p class="branch-prompt" id={prompt_id}>{ branch.prompt.text(&lang, &fallback) }</p>
+                    <div class="branch-options">{ for options }</div>
+                </section>
+            }
+        }
         Block::Flashcards(cards) => html! {
             <Flashcards cards={cards.clone()} lang={lang.clone()} fallback={fallback.clone()} />
         },
