@@ -17,6 +17,17 @@ const CHECK_TIMEOUT_MS: u32 = 4_000;
 /// The last ETag of the State API document, for `If-Match`.
 pub type Etag = Rc<RefCell<Option<String>>>;
 
+/// Writes to the State API one at a time: a step taken while a write is on its way waits,
+/// and only the newest waiting document is written next. Two writes in flight at once
+/// would carry the same `If-Match`, and the second would be refused (412) for nothing.
+#[derive(Default)]
+struct Writes {
+    /// Whether a write is on its way.
+    busy: bool,
+    /// The newest document that waits for it.
+    next: Option<String>,
+}
+
 /// Runs the resume check and the saving for the player state `ctx`.
 #[hook]
 pub fn use_resume(ctx: &PlayerContext) -> Etag {
@@ -64,6 +75,7 @@ pub fn use_resume(ctx: &PlayerContext) -> Etag {
         );
         let state = ctx.clone();
         let etag = etag.clone();
+        let writes = use_mut_ref(Writes::default);
         use_effect_with(progress, move |&(ready, attempt, ..)| {
             if !ready || attempt == 0 {
                 return;
@@ -71,18 +83,29 @@ pub fn use_resume(ctx: &PlayerContext) -> Etag {
             let saved = state.saved_attempt(BrowserEnv.now_ms());
             storage::save_attempt(&state.activity_id(), state.reporter.actor(), &saved);
             if let Some(url) = url {
+                {
+                    let mut w = writes.borrow_mut();
+                    if w.busy {
+                        w.next = Some(saved.to_json());
+                        return;
+                    }
+                    w.busy = true;
+                }
                 let auth = state.launch.auth.clone();
                 let timeout = state.launch.send_timeout_ms();
                 wasm_bindgen_futures::spawn_local(async move {
-                    put(
-                        &url,
-                        auth.as_deref(),
-                        saved.to_json(),
-                        &etag,
-                        timeout,
-                        false,
-                    )
-                    .await;
+                    let mut body = saved.to_json();
+                    loop {
+                        put(&url, auth.as_deref(), body, &etag, timeout, false).await;
+                        let next = writes.borrow_mut().next.take();
+                        match next {
+                            Some(newer) => body = newer,
+                            None => {
+                                writes.borrow_mut().busy = false;
+                                break;
+                            }
+                        }
+                    }
                 });
             }
         });
