@@ -1,0 +1,594 @@
+//! Storing and querying statements: what the LRS adds on the way in (id, `stored`,
+//! `authority`, `version`, `timestamp`, context activities as arrays), the comparison that
+//! decides between "same statement again" and a conflict, voiding, the query filters and
+//! the three response formats.
+//!
+//! Everything here runs on a `rusqlite::Connection` inside a job of [`crate::db::Db`], so
+//! a batch is stored or refused as a whole.
+
+use crate::error::LrsError;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{Map, Value};
+
+/// The verb whose statements void another statement.
+pub const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
+
+/// The key that identifies an Agent or identified Group: its inverse functional
+/// identifier, typed so that an mbox and an openid with the same text never meet.
+/// `None` for an anonymous Group or a value without an identifier.
+pub fn agent_key(agent: &Value) -> Option<String> {
+    if let Some(m) = agent.get("mbox").and_then(Value::as_str) {
+        return Some(format!("mbox:{m}"));
+    }
+    if let Some(m) = agent.get("mbox_sha1sum").and_then(Value::as_str) {
+        return Some(format!("sha1:{}", m.to_ascii_lowercase()));
+    }
+    if let Some(m) = agent.get("openid").and_then(Value::as_str) {
+        return Some(format!("openid:{m}"));
+    }
+    let account = agent.get("account")?;
+    let home = account.get("homePage").and_then(Value::as_str)?;
+    let name = account.get("name").and_then(Value::as_str)?;
+    Some(format!("account:{home}|{name}"))
+}
+
+/// Turns each single Activity in `context.contextActivities` (of the statement and of a
+/// SubStatement object) into an array of one, as the LRS must return them.
+pub fn normalize(statement: &mut Value) {
+    fn context_arrays(statement: &mut Value) {
+        if let Some(Value::Object(ca)) = statement.pointer_mut("/context/contextActivities") {
+            for value in ca.values_mut() {
+                if value.is_object() {
+                    *value = Value::Array(vec![value.take()]);
+                }
+            }
+        }
+    }
+    context_arrays(statement);
+    if let Some(object) = statement.get_mut("object") {
+        if object.get("objectType").and_then(Value::as_str) == Some("SubStatement") {
+            context_arrays(object);
+        }
+    }
+}
+
+/// Whether two statements with the same id are the same statement, by the spec's
+/// comparison rules: `authority`, `stored`, `timestamp`, `version` and attachments do
+/// not count, and single context activities equal arrays of one.
+pub fn same_statement(a: &Value, b: &Value) -> bool {
+    fn comparable(v: &Value) -> Value {
+        let mut v = v.clone();
+        normalize(&mut v);
+        if let Value::Object(map) = &mut v {
+            for key in ["authority", "stored", "timestamp", "version", "attachments"] {
+                map.remove(key);
+            }
+        }
+        v
+    }
+    comparable(a) == comparable(b)
+}
+
+/// What the LRS fills in on every statement it stores.
+pub struct Stamp<'a> {
+    /// The authority of the credentials the statement came with.
+    pub authority: &'a Value,
+    /// Now, in milliseconds since the epoch.
+    pub now_ms: i64,
+}
+
+/// Stores a batch (already validated) as a whole; returns the ids in order. A statement
+/// whose id is stored already is skipped when it is the same statement and refuses the
+/// whole batch (409) when it is not.
+pub fn insert(
+    conn: &Connection,
+    statements: Vec<Value>,
+    stamp: &Stamp<'_>,
+) -> Result<Vec<String>, LrsError> {
+    let last: Option<i64> =
+        conn.query_row("SELECT max(stored_ms) FROM statements", [], |r| r.get(0))?;
+    // `stored` never goes backwards, so statement order and `stored` order agree even if
+    // the clock is set back.
+    let stored_ms = last.map_or(stamp.now_ms, |l| l.max(stamp.now_ms));
+    let stored = pelita_xapi::format_timestamp(stored_ms);
+    let mut ids = Vec::with_capacity(statements.len());
+    let mut find = conn.prepare_cached("SELECT body FROM statements WHERE id = ?1")?;
+    let mut put = conn.prepare_cached(
+        "INSERT INTO statements (id, stored_ms, verb, registration, voids, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for mut statement in statements {
+        normalize(&mut statement);
+        let Value::Object(map) = &mut statement else {
+            return Err(LrsError::BadRequest(
+                "a statement must be a JSON object".into(),
+            ));
+        };
+        let id = match map.get("id").and_then(Value::as_str) {
+            Some(id) => id.to_ascii_lowercase(),
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        map.insert("id".into(), Value::String(id.clone()));
+        if let Some(existing) = find
+            .query_row([&id], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            let existing: Value =
+                serde_json::from_str(&existing).map_err(|e| LrsError::Storage(e.to_string()))?;
+            if same_statement(&existing, &statement) {
+                ids.push(id);
+                continue;
+            }
+            return Err(LrsError::Conflict(format!(
+                "statement {id} is already stored with different content; a statement id cannot be reused"
+            )));
+        }
+        map.insert("stored".into(), Value::String(stored.clone()));
+        map.entry("timestamp")
+            .or_insert_with(|| Value::String(stored.clone()));
+        map.insert("authority".into(), stamp.authority.clone());
+        map.entry("version")
+            .or_insert_with(|| Value::String("1.0.0".into()));
+        let verb = statement
+            .pointer("/verb/id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let registration = statement
+            .pointer("/context/registration")
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase);
+        let voids = (verb == VOIDED
+            && statement
+                .pointer("/object/objectType")
+                .and_then(Value::as_str)
+                == Some("StatementRef"))
+        .then(|| {
+            statement
+                .pointer("/object/id")
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase)
+        })
+        .flatten();
+        let body = statement.to_string();
+        put.execute(params![id, stored_ms, verb, registration, voids, body])?;
+        let seq = conn.last_insert_rowid();
+        index(conn, seq, &statement)?;
+        match &voids {
+            // A voiding statement voids its target, unless the target is itself voiding.
+            Some(target) => {
+                conn.prepare_cached(
+                    "UPDATE statements SET voided = 1 WHERE id = ?1 AND voids IS NULL",
+                )?
+                .execute([target])?;
+            }
+            // A statement that arrives after the statement voiding it is voided at once.
+            None => {
+                conn.prepare_cached(
+                    "UPDATE statements SET voided = 1 WHERE seq = ?1 AND EXISTS (SELECT 1 FROM statements WHERE voids = ?2)",
+                )?
+                .execute(params![seq, id])?;
+            }
+        }
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// Writes the rows the filters use: each agent and activity the statement names, with
+/// `direct` = 1 for the actor and object (what `agent` and `activity` match) and 0 for the
+/// rest (what `related_agents` and `related_activities` add).
+fn index(conn: &Connection, seq: i64, statement: &Value) -> Result<(), LrsError> {
+    let mut agents: Vec<(String, bool)> = Vec::new();
+    let mut activities: Vec<(String, bool)> = Vec::new();
+    let mut definitions: Vec<&Value> = Vec::new();
+    collect(
+        statement,
+        true,
+        &mut agents,
+        &mut activities,
+        &mut definitions,
+    );
+    if let Some(authority) = statement.get("authority") {
+        collect_agent(authority, false, &mut agents);
+    }
+    let mut put_agent = conn.prepare_cached(
+        "INSERT INTO statement_agents (agent, seq, direct) VALUES (?1, ?2, ?3)
+         ON CONFLICT (agent, seq) DO UPDATE SET direct = max(direct, excluded.direct)",
+    )?;
+    for (key, direct) in agents {
+        put_agent.execute(params![key, seq, direct])?;
+    }
+    let mut put_activity = conn.prepare_cached(
+        "INSERT INTO statement_activities (activity, seq, direct) VALUES (?1, ?2, ?3)
+         ON CONFLICT (activity, seq) DO UPDATE SET direct = max(direct, excluded.direct)",
+    )?;
+    for (id, direct) in activities {
+        put_activity.execute(params![id, seq, direct])?;
+    }
+    // The Activities resource returns the latest definition seen for each activity.
+    let mut put_definition = conn.prepare_cached(
+        "INSERT INTO activities (id, definition) VALUES (?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
+    )?;
+    for activity in definitions {
+        if let (Some(id), Some(def)) = (
+            activity.get("id").and_then(Value::as_str),
+            activity.get("definition"),
+        ) {
+            put_definition.execute(params![id, def.to_string()])?;
+        }
+    }
+    if let Some(actor) = statement.get("actor") {
+        if let Some(key) = agent_key(actor) {
+            conn.prepare_cached(
+                "INSERT INTO agents (agent, body) VALUES (?1, ?2) ON CONFLICT (agent) DO UPDATE SET body = excluded.body",
+            )?
+            .execute(params![key, actor.to_string()])?;
+        }
+    }
+    Ok(())
+}
+
+fn collect_agent(agent: &Value, direct: bool, out: &mut Vec<(String, bool)>) {
+    if let Some(key) = agent_key(agent) {
+        out.push((key, direct));
+    }
+    if let Some(Value::Array(members)) = agent.get("member") {
+        for m in members {
+            if let Some(key) = agent_key(m) {
+                out.push((key, false));
+            }
+        }
+    }
+}
+
+fn collect<'a>(
+    statement: &'a Value,
+    top: bool,
+    agents: &mut Vec<(String, bool)>,
+    activities: &mut Vec<(String, bool)>,
+    definitions: &mut Vec<&'a Value>,
+) {
+    if let Some(actor) = statement.get("actor") {
+        collect_agent(actor, top, agents);
+    }
+    if let Some(object) = statement.get("object") {
+        match object
+            .get("objectType")
+            .and_then(Value::as_str)
+            .unwrap_or("Activity")
+        {
+            "Activity" => {
+                if let Some(id) = object.get("id").and_then(Value::as_str) {
+                    activities.push((id.to_string(), top));
+                    definitions.push(object);
+                }
+            }
+            "Agent" | "Group" => collect_agent(object, top, agents),
+            "SubStatement" => collect(object, false, agents, activities, definitions),
+            _ => {}
+        }
+    }
+    if let Some(context) = statement.get("context") {
+        for key in ["instructor", "team"] {
+            if let Some(a) = context.get(key) {
+                collect_agent(a, false, agents);
+            }
+        }
+        if let Some(Value::Object(ca)) = context.get("contextActivities") {
+            for list in ca.values() {
+                for activity in list.as_array().into_iter().flatten() {
+                    if let Some(id) = activity.get("id").and_then(Value::as_str) {
+                        activities.push((id.to_string(), false));
+                        definitions.push(activity);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One stored statement as read back.
+pub struct Stored {
+    /// The statement with everything the LRS added.
+    pub body: Value,
+    /// Whether a voiding statement voids it.
+    pub voided: bool,
+    /// When it was stored, in milliseconds since the epoch.
+    pub stored_ms: i64,
+}
+
+/// Reads one statement by id, voided or not.
+pub fn get(conn: &Connection, id: &str) -> Result<Option<Stored>, LrsError> {
+    let row = conn
+        .prepare_cached("SELECT body, voided, stored_ms FROM statements WHERE id = ?1")?
+        .query_row([id.to_ascii_lowercase()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
+        .optional()?;
+    row.map(|(body, voided, stored_ms)| {
+        let body = serde_json::from_str(&body).map_err(|e| LrsError::Storage(e.to_string()))?;
+        Ok(Stored {
+            body,
+            voided,
+            stored_ms,
+        })
+    })
+    .transpose()
+}
+
+/// The filters of GET /statements, parsed and checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// The agent key ([`agent_key`]) of the `agent` parameter.
+    pub agent: Option<String>,
+    /// The `verb` IRI.
+    pub verb: Option<String>,
+    /// The `activity` IRI.
+    pub activity: Option<String>,
+    /// The `registration` UUID.
+    pub registration: Option<String>,
+    /// Match agents anywhere in the statement, not only actor and object.
+    pub related_agents: bool,
+    /// Match activities anywhere in the statement, not only the object.
+    pub related_activities: bool,
+    /// Only statements stored after this time (ms).
+    pub since_ms: Option<i64>,
+    /// Only statements stored at or before this time (ms).
+    pub until_ms: Option<i64>,
+    /// Oldest first instead of newest first.
+    pub ascending: bool,
+}
+
+/// Runs a filtered query: at most `limit` statements after `cursor` (a `seq` from a
+/// previous page), and the cursor of the next page if there is one.
+pub fn query(
+    conn: &Connection,
+    filter: &Filter,
+    limit: usize,
+    cursor: Option<i64>,
+) -> Result<(Vec<Value>, Option<i64>), LrsError> {
+    let mut low: Option<i64> = None; // seq >= low
+    let mut high: Option<i64> = None; // seq <= high
+    if let Some(since) = filter.since_ms {
+        let first: Option<i64> = conn.query_row(
+            "SELECT min(seq) FROM statements WHERE stored_ms > ?1",
+            [since],
+            |r| r.get(0),
+        )?;
+        match first {
+            Some(s) => low = Some(s),
+            None => return Ok((Vec::new(), None)),
+        }
+    }
+    if let Some(until) = filter.until_ms {
+        let last: Option<i64> = conn.query_row(
+            "SELECT max(seq) FROM statements WHERE stored_ms <= ?1",
+            [until],
+            |r| r.get(0),
+        )?;
+        match last {
+            Some(s) => high = Some(s),
+            None => return Ok((Vec::new(), None)),
+        }
+    }
+    if let Some(c) = cursor {
+        if filter.ascending {
+            low = Some(low.map_or(c + 1, |l| l.max(c + 1)));
+        } else {
+            high = Some(high.map_or(c - 1, |h| h.min(c - 1)));
+        }
+    }
+    let mut sql = String::new();
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let mut arg = |v: rusqlite::types::Value| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    // The most selective index drives the scan, in `seq` order, so a page needs no sort:
+    // an agent (a learner has few statements), else an activity, else the statements table.
+    let (driver, seq_col) = if let Some(agent) = &filter.agent {
+        let p = arg(agent.clone().into());
+        let d = arg(i64::from(!filter.related_agents).into());
+        sql.push_str(&format!(
+            "SELECT s.seq, s.body FROM statement_agents d CROSS JOIN statements s ON s.seq = d.seq WHERE d.agent = {p} AND d.direct >= {d}"
+        ));
+        ("agent", "d.seq")
+    } else if let Some(activity) = &filter.activity {
+        let p = arg(activity.clone().into());
+        let d = arg(i64::from(!filter.related_activities).into());
+        sql.push_str(&format!(
+            "SELECT s.seq, s.body FROM statement_activities d CROSS JOIN statements s ON s.seq = d.seq WHERE d.activity = {p} AND d.direct >= {d}"
+        ));
+        ("activity", "d.seq")
+    } else {
+        sql.push_str("SELECT s.seq, s.body FROM statements s WHERE 1");
+        ("statements", "s.seq")
+    };
+    sql.push_str(" AND s.voided = 0");
+    if let (Some(activity), "agent") = (&filter.activity, driver) {
+        let p = arg(activity.clone().into());
+        let d = arg(i64::from(!filter.related_activities).into());
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM statement_activities a WHERE a.activity = {p} AND a.seq = s.seq AND a.direct >= {d})"
+        ));
+    }
+    if let Some(verb) = &filter.verb {
+        let p = arg(verb.clone().into());
+        sql.push_str(&format!(" AND s.verb = {p}"));
+    }
+    if let Some(registration) = &filter.registration {
+        let p = arg(registration.to_ascii_lowercase().into());
+        sql.push_str(&format!(" AND s.registration = {p}"));
+    }
+    if let Some(l) = low {
+        let p = arg(l.into());
+        sql.push_str(&format!(" AND {seq_col} >= {p}"));
+    }
+    if let Some(h) = high {
+        let p = arg(h.into());
+        sql.push_str(&format!(" AND {seq_col} <= {p}"));
+    }
+    let order = if filter.ascending { "ASC" } else { "DESC" };
+    let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
+    let p = arg(fetch.into());
+    sql.push_str(&format!(" ORDER BY {seq_col} {order} LIMIT {p}"));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    let mut next = None;
+    for row in rows {
+        let (seq, body) = row?;
+        if out.len() == limit {
+            next = out.last().map(|(s, _): &(i64, Value)| *s);
+            break;
+        }
+        let body: Value =
+            serde_json::from_str(&body).map_err(|e| LrsError::Storage(e.to_string()))?;
+        out.push((seq, body));
+    }
+    Ok((out.into_iter().map(|(_, b)| b).collect(), next))
+}
+
+/// The requested response format of GET /statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// As stored.
+    #[default]
+    Exact,
+    /// Agents, activities and verbs reduced to their identifiers.
+    Ids,
+    /// Language maps reduced to the one language the client prefers.
+    Canonical,
+}
+
+/// Rewrites a stored statement into the requested format. `languages` are the client's
+/// preferred tags (from `Accept-Language`), best first.
+pub fn format(statement: &mut Value, format: Format, languages: &[String]) {
+    match format {
+        Format::Exact => {}
+        Format::Ids => ids(statement),
+        Format::Canonical => canonical(statement, languages),
+    }
+}
+
+fn ids(statement: &mut Value) {
+    fn agent(a: &mut Value) {
+        let Value::Object(map) = a else { return };
+        let is_group = map.get("objectType").and_then(Value::as_str) == Some("Group");
+        let anonymous = agent_key(&Value::Object(map.clone())).is_none();
+        map.retain(|k, _| {
+            matches!(
+                k.as_str(),
+                "objectType" | "mbox" | "mbox_sha1sum" | "openid" | "account"
+            ) || (k == "member" && is_group && anonymous)
+        });
+        if let Some(Value::Array(members)) = map.get_mut("member") {
+            members.iter_mut().for_each(agent);
+        }
+    }
+    fn activity(a: &mut Value) {
+        if let Value::Object(map) = a {
+            map.retain(|k, _| k == "objectType" || k == "id");
+        }
+    }
+    fn object(o: &mut Value) {
+        match o
+            .get("objectType")
+            .and_then(Value::as_str)
+            .unwrap_or("Activity")
+        {
+            "Activity" => activity(o),
+            "Agent" | "Group" => agent(o),
+            "SubStatement" => body(o),
+            _ => {}
+        }
+    }
+    fn body(s: &mut Value) {
+        for key in ["actor", "authority"] {
+            if let Some(a) = s.get_mut(key) {
+                agent(a);
+            }
+        }
+        if let Some(Value::Object(verb)) = s.get_mut("verb") {
+            verb.retain(|k, _| k == "id");
+        }
+        if let Some(o) = s.get_mut("object") {
+            object(o);
+        }
+        if let Some(context) = s.get_mut("context") {
+            for key in ["instructor", "team"] {
+                if let Some(a) = context.get_mut(key) {
+                    agent(a);
+                }
+            }
+            if let Some(Value::Object(ca)) = context.get_mut("contextActivities") {
+                for list in ca.values_mut() {
+                    if let Value::Array(items) = list {
+                        items.iter_mut().for_each(activity);
+                    }
+                }
+            }
+        }
+    }
+    body(statement);
+}
+
+/// Reduces every language map (verb display, activity names and descriptions, component
+/// descriptions, attachment displays) to one entry: the first preferred language present,
+/// else `en`, else whatever comes first.
+fn canonical(statement: &mut Value, languages: &[String]) {
+    fn reduce(map: &mut Map<String, Value>, languages: &[String]) {
+        if map.len() <= 1 {
+            return;
+        }
+        let pick = languages
+            .iter()
+            .find_map(|want| {
+                map.keys()
+                    .find(|k| k.eq_ignore_ascii_case(want))
+                    .cloned()
+                    .or_else(|| {
+                        map.keys()
+                            .find(|k| {
+                                k.split('-').next().is_some_and(|p| {
+                                    p.eq_ignore_ascii_case(want.split('-').next().unwrap_or(""))
+                                })
+                            })
+                            .cloned()
+                    })
+            })
+            .or_else(|| map.keys().find(|k| k.as_str() == "en").cloned())
+            .or_else(|| map.keys().next().cloned());
+        if let Some(keep) = pick {
+            map.retain(|k, _| *k == keep);
+        }
+    }
+    fn walk(v: &mut Value, key: Option<&str>, languages: &[String]) {
+        match v {
+            Value::Object(map) => {
+                if matches!(key, Some("display" | "name" | "description"))
+                    && map.values().all(Value::is_string)
+                {
+                    reduce(map, languages);
+                    return;
+                }
+                for (k, child) in map.iter_mut() {
+                    if k == "extensions" {
+                        continue;
+                    }
+                    walk(child, Some(k.as_str()), languages);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, None, languages)),
+            _ => {}
+        }
+    }
+    walk(statement, None, languages);
+}
