@@ -32,24 +32,59 @@ pub fn agent_key(agent: &Value) -> Option<String> {
     Some(format!("account:{home}|{name}"))
 }
 
-/// Turns each single Activity in `context.contextActivities` (of the statement and of a
-/// SubStatement object) into an array of one, as the LRS must return them.
+/// Puts a statement in the form the LRS stores and returns: each single Activity in
+/// `context.contextActivities` becomes an array of one (as the spec requires), and every
+/// Agent, Group member and Activity gets its default `objectType` written out (as the
+/// reference LRS does), in the statement and in a SubStatement object.
 pub fn normalize(statement: &mut Value) {
-    fn context_arrays(statement: &mut Value) {
-        if let Some(Value::Object(ca)) = statement.pointer_mut("/context/contextActivities") {
+    fn agent(a: &mut Value) {
+        let Value::Object(map) = a else { return };
+        map.entry("objectType")
+            .or_insert_with(|| Value::String("Agent".into()));
+        if let Some(Value::Array(members)) = map.get_mut("member") {
+            members.iter_mut().for_each(agent);
+        }
+    }
+    fn activity(a: &mut Value) {
+        if let Value::Object(map) = a {
+            map.entry("objectType")
+                .or_insert_with(|| Value::String("Activity".into()));
+        }
+    }
+    fn body(s: &mut Value, top: bool) {
+        for key in ["actor", "authority"] {
+            if let Some(a) = s.get_mut(key) {
+                agent(a);
+            }
+        }
+        if let Some(object) = s.get_mut("object") {
+            match object.get("objectType").and_then(Value::as_str) {
+                None | Some("Activity") => activity(object),
+                Some("Agent" | "Group") => agent(object),
+                Some("SubStatement") if top => body(object, false),
+                _ => {}
+            }
+        }
+        let Some(context) = s.get_mut("context") else {
+            return;
+        };
+        for key in ["instructor", "team"] {
+            if let Some(a) = context.get_mut(key) {
+                agent(a);
+            }
+        }
+        if let Some(Value::Object(ca)) = context.get_mut("contextActivities") {
             for value in ca.values_mut() {
                 if value.is_object() {
                     *value = Value::Array(vec![value.take()]);
                 }
+                if let Value::Array(items) = value {
+                    items.iter_mut().for_each(activity);
+                }
             }
         }
     }
-    context_arrays(statement);
-    if let Some(object) = statement.get_mut("object") {
-        if object.get("objectType").and_then(Value::as_str) == Some("SubStatement") {
-            context_arrays(object);
-        }
-    }
+    body(statement, true);
 }
 
 /// Whether two statements with the same id are the same statement, by the spec's

@@ -943,9 +943,9 @@ impl Validator {
                 if let Some(id) = self.required(c, "id", &ip) {
                     let idp = join(&ip, "id");
                     if let Some(s) = self.string(id, &idp) {
-                        if s.is_empty() || s.contains(char::is_whitespace) {
-                            self.push(&idp, "a component id must be non-empty, without whitespace");
-                        } else if !ids.insert(s) {
+                        // The spec says ids SHOULD NOT contain whitespace, a
+                        // recommendation, so only the MUST (distinct ids) is enforced.
+                        if !ids.insert(s) {
                             self.push(&idp, format!("{s:?} appears twice in this list"));
                         }
                     }
