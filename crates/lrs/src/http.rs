@@ -4,7 +4,7 @@
 
 use crate::documents::{self, Kind, Preconditions, Scope};
 use crate::error::LrsError;
-use crate::statements::{self, Filter, Format, Stamp};
+use crate::statements::{self, Filter, Format};
 use crate::Shared;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, Request, State};
@@ -232,19 +232,10 @@ pub async fn post_statements(
         Value::Array(items) => items,
         one => vec![one],
     };
-    let authority = authority(&shared, &caller);
+    let prepared = statements::prepare(list, &authority(&shared, &caller))?;
     let ids = shared
         .db
-        .write(move |conn| {
-            statements::insert(
-                conn,
-                list,
-                &Stamp {
-                    authority: &authority,
-                    now_ms: now_ms(),
-                },
-            )
-        })
+        .write(move |conn| statements::insert(conn, prepared, now_ms()))
         .await?;
     Ok(Json(ids).into_response())
 }
@@ -286,19 +277,10 @@ pub async fn put_statement(
     if !problems.is_empty() {
         return Err(LrsError::Invalid(problems));
     }
-    let authority = authority(&shared, &caller);
+    let prepared = statements::prepare(vec![value], &authority(&shared, &caller))?;
     shared
         .db
-        .write(move |conn| {
-            statements::insert(
-                conn,
-                vec![value],
-                &Stamp {
-                    authority: &authority,
-                    now_ms: now_ms(),
-                },
-            )
-        })
+        .write(move |conn| statements::insert(conn, prepared, now_ms()))
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -185,17 +185,19 @@ impl Lrs {
             .db
             .read(move |conn| {
                 let mut stmt = conn.prepare_cached(
-                    "SELECT body, voided FROM statements ORDER BY seq DESC LIMIT ?1",
+                    "SELECT body, voided, stored_ms FROM statements ORDER BY seq DESC LIMIT ?1",
                 )?;
                 let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, bool>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
                 })?;
                 let mut out = Vec::new();
                 for row in rows {
-                    let (body, voided) = row?;
-                    if let Ok(v) = serde_json::from_str(&body) {
-                        out.push((v, voided));
-                    }
+                    let (body, voided, stored_ms) = row?;
+                    out.push((statements::hydrate(&body, stored_ms)?, voided));
                 }
                 Ok(out)
             })

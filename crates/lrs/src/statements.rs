@@ -104,91 +104,192 @@ pub fn same_statement(a: &Value, b: &Value) -> bool {
     comparable(a) == comparable(b)
 }
 
-/// What the LRS fills in on every statement it stores.
-pub struct Stamp<'a> {
-    /// The authority of the credentials the statement came with.
-    pub authority: &'a Value,
-    /// Now, in milliseconds since the epoch.
-    pub now_ms: i64,
+/// A validated statement made ready for storing, outside the writer: normalised, with the
+/// LRS's `authority`, `version` and id filled in, serialised, and the rows the filters
+/// use worked out. Only `stored` is left to the writer (it must not go backwards), and it
+/// is kept in its own column and put back into the statement when it is read.
+pub struct Prepared {
+    /// The statement's id, lower case.
+    pub id: String,
+    verb: String,
+    registration: Option<String>,
+    voids: Option<String>,
+    /// The statement as it will be read back, minus `stored` (and minus `timestamp` when
+    /// the client gave none: it is `stored` then, put back on reading too).
+    body: String,
+    /// The same, for comparing with a stored statement of the same id.
+    value: Value,
+    agents: Vec<(String, bool)>,
+    activities: Vec<(String, bool)>,
+    definitions: Vec<(String, String)>,
+    actor: Option<(String, String)>,
 }
 
-/// Stores a batch (already validated) as a whole; returns the ids in order. A statement
-/// whose id is stored already is skipped when it is the same statement and refuses the
-/// whole batch (409) when it is not.
+/// Prepares each statement of a validated batch with the `authority` of the credentials it
+/// came with.
+pub fn prepare(statements: Vec<Value>, authority: &Value) -> Result<Vec<Prepared>, LrsError> {
+    statements
+        .into_iter()
+        .map(|mut statement| {
+            normalize(&mut statement);
+            let Value::Object(map) = &mut statement else {
+                return Err(LrsError::BadRequest(
+                    "a statement must be a JSON object".into(),
+                ));
+            };
+            let id = match map.get("id").and_then(Value::as_str) {
+                Some(id) => id.to_ascii_lowercase(),
+                None => uuid::Uuid::new_v4().to_string(),
+            };
+            map.insert("id".into(), Value::String(id.clone()));
+            map.insert("authority".into(), authority.clone());
+            map.entry("version")
+                .or_insert_with(|| Value::String("1.0.0".into()));
+            let verb = statement
+                .pointer("/verb/id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let registration = statement
+                .pointer("/context/registration")
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase);
+            let voids = (verb == VOIDED
+                && statement
+                    .pointer("/object/objectType")
+                    .and_then(Value::as_str)
+                    == Some("StatementRef"))
+            .then(|| {
+                statement
+                    .pointer("/object/id")
+                    .and_then(Value::as_str)
+                    .map(str::to_ascii_lowercase)
+            })
+            .flatten();
+            let mut agents = Vec::new();
+            let mut activities = Vec::new();
+            let mut found = Vec::new();
+            collect(&statement, true, &mut agents, &mut activities, &mut found);
+            if let Some(authority) = statement.get("authority") {
+                collect_agent(authority, false, &mut agents);
+            }
+            let definitions = found
+                .iter()
+                .filter_map(|a| {
+                    Some((
+                        a.get("id")?.as_str()?.to_string(),
+                        a.get("definition")?.to_string(),
+                    ))
+                })
+                .collect();
+            let actor = statement
+                .get("actor")
+                .and_then(|a| Some((agent_key(a)?, a.to_string())));
+            Ok(Prepared {
+                body: statement.to_string(),
+                value: statement,
+                id,
+                verb,
+                registration,
+                voids,
+                agents,
+                activities,
+                definitions,
+                actor,
+            })
+        })
+        .collect()
+}
+
+/// A stored body as the client reads it: `stored` put back, and `timestamp` when the LRS
+/// filled it in.
+pub fn hydrate(body: &str, stored_ms: i64) -> Result<Value, LrsError> {
+    let mut value: Value =
+        serde_json::from_str(body).map_err(|e| LrsError::Storage(e.to_string()))?;
+    if let Value::Object(map) = &mut value {
+        let stored = Value::String(pelita_xapi::format_timestamp(stored_ms));
+        map.entry("timestamp").or_insert_with(|| stored.clone());
+        map.insert("stored".into(), stored);
+    }
+    Ok(value)
+}
+
+/// Stores a prepared batch as a whole; returns the ids in order. A statement whose id is
+/// stored already is skipped when it is the same statement and refuses the whole batch
+/// (409) when it is not.
 pub fn insert(
     conn: &Connection,
-    statements: Vec<Value>,
-    stamp: &Stamp<'_>,
+    statements: Vec<Prepared>,
+    now_ms: i64,
 ) -> Result<Vec<String>, LrsError> {
     let last: Option<i64> =
         conn.query_row("SELECT max(stored_ms) FROM statements", [], |r| r.get(0))?;
     // `stored` never goes backwards, so statement order and `stored` order agree even if
     // the clock is set back.
-    let stored_ms = last.map_or(stamp.now_ms, |l| l.max(stamp.now_ms));
-    let stored = pelita_xapi::format_timestamp(stored_ms);
+    let stored_ms = last.map_or(now_ms, |l| l.max(now_ms));
     let mut ids = Vec::with_capacity(statements.len());
     let mut find = conn.prepare_cached("SELECT body FROM statements WHERE id = ?1")?;
     let mut put = conn.prepare_cached(
         "INSERT INTO statements (id, stored_ms, verb, registration, voids, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    for mut statement in statements {
-        normalize(&mut statement);
-        let Value::Object(map) = &mut statement else {
-            return Err(LrsError::BadRequest(
-                "a statement must be a JSON object".into(),
-            ));
-        };
-        let id = match map.get("id").and_then(Value::as_str) {
-            Some(id) => id.to_ascii_lowercase(),
-            None => uuid::Uuid::new_v4().to_string(),
-        };
-        map.insert("id".into(), Value::String(id.clone()));
+    let mut put_agent = conn.prepare_cached(
+        "INSERT INTO statement_agents (agent, seq, direct) VALUES (?1, ?2, ?3)
+         ON CONFLICT (agent, seq) DO UPDATE SET direct = max(direct, excluded.direct)",
+    )?;
+    let mut put_activity = conn.prepare_cached(
+        "INSERT INTO statement_activities (activity, seq, direct) VALUES (?1, ?2, ?3)
+         ON CONFLICT (activity, seq) DO UPDATE SET direct = max(direct, excluded.direct)",
+    )?;
+    // The Activities resource returns the latest definition seen for each activity; an
+    // unchanged one is not written again.
+    let mut put_definition = conn.prepare_cached(
+        "INSERT INTO activities (id, definition) VALUES (?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET definition = excluded.definition WHERE definition != excluded.definition",
+    )?;
+    let mut put_actor = conn.prepare_cached(
+        "INSERT INTO agents (agent, body) VALUES (?1, ?2)
+         ON CONFLICT (agent) DO UPDATE SET body = excluded.body WHERE body != excluded.body",
+    )?;
+    for s in statements {
         if let Some(existing) = find
-            .query_row([&id], |r| r.get::<_, String>(0))
+            .query_row([&s.id], |r| r.get::<_, String>(0))
             .optional()?
         {
             let existing: Value =
                 serde_json::from_str(&existing).map_err(|e| LrsError::Storage(e.to_string()))?;
-            if same_statement(&existing, &statement) {
-                ids.push(id);
+            if same_statement(&existing, &s.value) {
+                ids.push(s.id);
                 continue;
             }
             return Err(LrsError::Conflict(format!(
-                "statement {id} is already stored with different content; a statement id cannot be reused"
+                "statement {} is already stored with different content; a statement id cannot be reused",
+                s.id
             )));
         }
-        map.insert("stored".into(), Value::String(stored.clone()));
-        map.entry("timestamp")
-            .or_insert_with(|| Value::String(stored.clone()));
-        map.insert("authority".into(), stamp.authority.clone());
-        map.entry("version")
-            .or_insert_with(|| Value::String("1.0.0".into()));
-        let verb = statement
-            .pointer("/verb/id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let registration = statement
-            .pointer("/context/registration")
-            .and_then(Value::as_str)
-            .map(str::to_ascii_lowercase);
-        let voids = (verb == VOIDED
-            && statement
-                .pointer("/object/objectType")
-                .and_then(Value::as_str)
-                == Some("StatementRef"))
-        .then(|| {
-            statement
-                .pointer("/object/id")
-                .and_then(Value::as_str)
-                .map(str::to_ascii_lowercase)
-        })
-        .flatten();
-        let body = statement.to_string();
-        put.execute(params![id, stored_ms, verb, registration, voids, body])?;
+        put.execute(params![
+            s.id,
+            stored_ms,
+            s.verb,
+            s.registration,
+            s.voids,
+            s.body
+        ])?;
         let seq = conn.last_insert_rowid();
-        index(conn, seq, &statement)?;
-        match &voids {
+        // The rows the filters use: `direct` = 1 for the actor and object (what `agent` and
+        // `activity` match), 0 for the rest (what `related_agents` and `related_activities` add).
+        for (key, direct) in &s.agents {
+            put_agent.execute(params![key, seq, direct])?;
+        }
+        for (activity, direct) in &s.activities {
+            put_activity.execute(params![activity, seq, direct])?;
+        }
+        for (activity, definition) in &s.definitions {
+            put_definition.execute(params![activity, definition])?;
+        }
+        if let Some((key, body)) = &s.actor {
+            put_actor.execute(params![key, body])?;
+        }
+        match &s.voids {
             // A voiding statement voids its target, unless the target is itself voiding.
             Some(target) => {
                 conn.prepare_cached(
@@ -201,67 +302,12 @@ pub fn insert(
                 conn.prepare_cached(
                     "UPDATE statements SET voided = 1 WHERE seq = ?1 AND EXISTS (SELECT 1 FROM statements WHERE voids = ?2)",
                 )?
-                .execute(params![seq, id])?;
+                .execute(params![seq, s.id])?;
             }
         }
-        ids.push(id);
+        ids.push(s.id);
     }
     Ok(ids)
-}
-
-/// Writes the rows the filters use: each agent and activity the statement names, with
-/// `direct` = 1 for the actor and object (what `agent` and `activity` match) and 0 for the
-/// rest (what `related_agents` and `related_activities` add).
-fn index(conn: &Connection, seq: i64, statement: &Value) -> Result<(), LrsError> {
-    let mut agents: Vec<(String, bool)> = Vec::new();
-    let mut activities: Vec<(String, bool)> = Vec::new();
-    let mut definitions: Vec<&Value> = Vec::new();
-    collect(
-        statement,
-        true,
-        &mut agents,
-        &mut activities,
-        &mut definitions,
-    );
-    if let Some(authority) = statement.get("authority") {
-        collect_agent(authority, false, &mut agents);
-    }
-    let mut put_agent = conn.prepare_cached(
-        "INSERT INTO statement_agents (agent, seq, direct) VALUES (?1, ?2, ?3)
-         ON CONFLICT (agent, seq) DO UPDATE SET direct = max(direct, excluded.direct)",
-    )?;
-    for (key, direct) in agents {
-        put_agent.execute(params![key, seq, direct])?;
-    }
-    let mut put_activity = conn.prepare_cached(
-        "INSERT INTO statement_activities (activity, seq, direct) VALUES (?1, ?2, ?3)
-         ON CONFLICT (activity, seq) DO UPDATE SET direct = max(direct, excluded.direct)",
-    )?;
-    for (id, direct) in activities {
-        put_activity.execute(params![id, seq, direct])?;
-    }
-    // The Activities resource returns the latest definition seen for each activity.
-    let mut put_definition = conn.prepare_cached(
-        "INSERT INTO activities (id, definition) VALUES (?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
-    )?;
-    for activity in definitions {
-        if let (Some(id), Some(def)) = (
-            activity.get("id").and_then(Value::as_str),
-            activity.get("definition"),
-        ) {
-            put_definition.execute(params![id, def.to_string()])?;
-        }
-    }
-    if let Some(actor) = statement.get("actor") {
-        if let Some(key) = agent_key(actor) {
-            conn.prepare_cached(
-                "INSERT INTO agents (agent, body) VALUES (?1, ?2) ON CONFLICT (agent) DO UPDATE SET body = excluded.body",
-            )?
-            .execute(params![key, actor.to_string()])?;
-        }
-    }
-    Ok(())
 }
 
 fn collect_agent(agent: &Value, direct: bool, out: &mut Vec<(String, bool)>) {
@@ -346,7 +392,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Stored>, LrsError> {
         })
         .optional()?;
     row.map(|(body, voided, stored_ms)| {
-        let body = serde_json::from_str(&body).map_err(|e| LrsError::Storage(e.to_string()))?;
+        let body = hydrate(&body, stored_ms)?;
         Ok(Stored {
             body,
             voided,
@@ -430,18 +476,18 @@ pub fn query(
         let p = arg(agent.clone().into());
         let d = arg(i64::from(!filter.related_agents).into());
         sql.push_str(&format!(
-            "SELECT s.seq, s.body FROM statement_agents d CROSS JOIN statements s ON s.seq = d.seq WHERE d.agent = {p} AND d.direct >= {d}"
+            "SELECT s.seq, s.body, s.stored_ms FROM statement_agents d CROSS JOIN statements s ON s.seq = d.seq WHERE d.agent = {p} AND d.direct >= {d}"
         ));
         ("agent", "d.seq")
     } else if let Some(activity) = &filter.activity {
         let p = arg(activity.clone().into());
         let d = arg(i64::from(!filter.related_activities).into());
         sql.push_str(&format!(
-            "SELECT s.seq, s.body FROM statement_activities d CROSS JOIN statements s ON s.seq = d.seq WHERE d.activity = {p} AND d.direct >= {d}"
+            "SELECT s.seq, s.body, s.stored_ms FROM statement_activities d CROSS JOIN statements s ON s.seq = d.seq WHERE d.activity = {p} AND d.direct >= {d}"
         ));
         ("activity", "d.seq")
     } else {
-        sql.push_str("SELECT s.seq, s.body FROM statements s WHERE 1");
+        sql.push_str("SELECT s.seq, s.body, s.stored_ms FROM statements s WHERE 1");
         ("statements", "s.seq")
     };
     sql.push_str(" AND s.voided = 0");
@@ -474,19 +520,21 @@ pub fn query(
     sql.push_str(&format!(" ORDER BY {seq_col} {order} LIMIT {p}"));
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
     })?;
     let mut out = Vec::new();
     let mut next = None;
     for row in rows {
-        let (seq, body) = row?;
+        let (seq, body, stored_ms) = row?;
         if out.len() == limit {
             next = out.last().map(|(s, _): &(i64, Value)| *s);
             break;
         }
-        let body: Value =
-            serde_json::from_str(&body).map_err(|e| LrsError::Storage(e.to_string()))?;
-        out.push((seq, body));
+        out.push((seq, hydrate(&body, stored_ms)?));
     }
     Ok((out.into_iter().map(|(_, b)| b).collect(), next))
 }
