@@ -269,8 +269,8 @@ fn is_hashed(path: &str) -> bool {
     let stem = name.split('.').next().unwrap_or("").trim_end_matches("_bg");
     stem.len() > 17
         && stem.as_bytes()[stem.len() - 17] == b'-'
-        && stem[stem.len() - 16..]
-            .bytes()
+        && stem.as_bytes()[stem.len() - 16..]
+            .iter()
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
@@ -518,5 +518,8 @@ mod tests {
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/modules/phishing.json"));
         assert!(!is_hashed("/x-0123456789ABCDEF.js"));
+        // Names from the request are not trusted to be ASCII.
+        assert!(!is_hashed("/ééééééééééééééééé.js"));
+        assert!(!is_hashed("/a-ééééééééé.js"));
     }
 }

@@ -459,9 +459,9 @@ pub fn query(
     }
     if let Some(c) = cursor {
         if filter.ascending {
-            low = Some(low.map_or(c + 1, |l| l.max(c + 1)));
+            low = Some(low.map_or(c.saturating_add(1), |l| l.max(c.saturating_add(1))));
         } else {
-            high = Some(high.map_or(c - 1, |h| h.min(c - 1)));
+            high = Some(high.map_or(c.saturating_sub(1), |h| h.min(c.saturating_sub(1))));
         }
     }
     let mut sql = String::new();

@@ -458,6 +458,18 @@ async fn bad_query_parameters_are_refused() {
         assert_eq!(answer.status, 400, "{q}: {}", answer.text());
         assert!(answer.json()["message"].as_str().is_some_and(|m| !m.is_empty()), "{q}");
     }
+    // Extreme cursors are answered, not a panic.
+    for q in [
+        "cursor=-9223372036854775808",
+        "cursor=9223372036854775807&ascending=true",
+        "limit=18446744073709551615",
+    ] {
+        assert_eq!(
+            c.get(&format!("/xapi/statements?{q}")).await.status,
+            200,
+            "{q}"
+        );
+    }
     assert_eq!(
         c.get("/xapi/statements?statementId=00000000-0000-4000-8000-000000000001")
             .await
