@@ -67,6 +67,8 @@ const DIFFERENCES = {
 };
 
 let reference, pelita;
+/** Ids of the corpus statements only one of the two LRSs stored (the documented differences). */
+const storedByOne = new Set();
 
 before(async () => {
   [reference, pelita] = await Promise.all([startLrs(), startPelitaServe()]);
@@ -121,6 +123,7 @@ test('every statement of the corpus gets the same status from both, or the docum
       const expected = DIFFERENCES[key];
       if (expected) {
         seen.add(key);
+        if (statement && statement.id) storedByOne.add(statement.id);
         assert.equal(answer.reference.status, expected.reference, `${key}: reference (${expected.why}): ${answer.reference.text}`);
         assert.equal(answer.pelita.status, expected.pelita, `${key}: pelita (${expected.why}): ${answer.pelita.text}`);
         continue;
@@ -262,4 +265,29 @@ test('GET with filters returns the same statements in the same order', async () 
   const about = await both('about');
   assert.ok(about.reference.json.version.includes('1.0.3'));
   assert.ok(about.pelita.json.version.includes('1.0.3'));
+});
+
+test('statements referring to a matching statement match the filters too', async () => {
+  const a = withId(build({ patch: { object: { id: 'https://pelita.example.org/modules/refs/question/q1' } } }), 'refs');
+  const refer = (verb, target) => withId({
+    actor: { objectType: 'Agent', mbox: 'mailto:budi@example.org' },
+    verb: { id: `https://pelita.example.org/verbs/${verb}` },
+    object: { objectType: 'StatementRef', id: target.id },
+  }, 'refs');
+  const b = refer('commented', a);
+  const c = refer('liked', b);
+  for (const s of [a, b, c]) {
+    assert.deepEqual(Object.values(await post(s)).map((x) => x.status), [200, 200]);
+  }
+  for (const q of [
+    { activity: 'https://pelita.example.org/modules/refs/question/q1' },
+    { agent: JSON.stringify(a.actor), verb: a.verb.id },
+    { registration: a.context.registration },
+  ]) {
+    const [ref, ours] = await Promise.all([reference.statements(q), pelita.statements(q)]);
+    assert.ok(ref.length >= 3, JSON.stringify(q));
+    // The corpus statements only one LRS accepted (documented above) are left out.
+    const shared = (list) => list.map((s) => s.id).filter((id) => !storedByOne.has(id));
+    assert.deepEqual(shared(ours), shared(ref), JSON.stringify(q));
+  }
 });

@@ -2,7 +2,10 @@
 //!
 //! `pelita check MODULE...` validates module files and prints every problem as
 //! `file:line:column: $.json.path: message`; `pelita pack` builds an upload-ready zip (cmi5,
-//! SCORM 1.2, SCORM 2004 or plain web) from one module and the built player in `dist/`.
+//! SCORM 1.2, SCORM 2004 or plain web) from one module and the built player in `dist/`;
+//! `pelita serve [DIR]` serves the player, the modules of DIR and the embedded LRS
+//! (`pelita-lrs`) on one local origin for trying modules and small pilots; `pelita
+//! credential KEY` makes a line of the credentials file `serve` reads.
 //!
 //! The key design decision is that this tool judges nothing itself that the player also
 //! judges: a module is checked by `pelita_lesson::load_module` and reported with
@@ -32,7 +35,7 @@ use std::process::ExitCode;
 #[command(
     name = "pelita",
     version,
-    about = "Check Pelita modules and pack them for an LMS or a web host"
+    about = "Check Pelita modules, pack them for an LMS or a web host, or serve them with a local LRS"
 )]
 struct Cli {
     #[command(subcommand)]

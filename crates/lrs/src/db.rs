@@ -26,12 +26,14 @@ CREATE TABLE IF NOT EXISTS statements (
     registration TEXT,
     voided INTEGER NOT NULL DEFAULT 0,
     voids TEXT,
+    target TEXT,
     body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS statements_verb ON statements (verb, seq);
 CREATE INDEX IF NOT EXISTS statements_registration ON statements (registration, seq) WHERE registration IS NOT NULL;
 CREATE INDEX IF NOT EXISTS statements_stored ON statements (stored_ms);
 CREATE INDEX IF NOT EXISTS statements_voids ON statements (voids) WHERE voids IS NOT NULL;
+CREATE INDEX IF NOT EXISTS statements_target ON statements (target) WHERE target IS NOT NULL;
 CREATE TABLE IF NOT EXISTS statement_agents (
     agent TEXT NOT NULL,
     seq INTEGER NOT NULL,

@@ -114,6 +114,8 @@ pub struct Prepared {
     verb: String,
     registration: Option<String>,
     voids: Option<String>,
+    /// The id of the statement its object refers to (a StatementRef), for the filters.
+    target: Option<String>,
     /// The statement as it will be read back, minus `stored` (and minus `timestamp` when
     /// the client gave none: it is `stored` then, put back on reading too).
     body: String,
@@ -154,11 +156,10 @@ pub fn prepare(statements: Vec<Value>, authority: &Value) -> Result<Vec<Prepared
                 .pointer("/context/registration")
                 .and_then(Value::as_str)
                 .map(str::to_ascii_lowercase);
-            let voids = (verb == VOIDED
-                && statement
-                    .pointer("/object/objectType")
-                    .and_then(Value::as_str)
-                    == Some("StatementRef"))
+            let target = (statement
+                .pointer("/object/objectType")
+                .and_then(Value::as_str)
+                == Some("StatementRef"))
             .then(|| {
                 statement
                     .pointer("/object/id")
@@ -166,6 +167,7 @@ pub fn prepare(statements: Vec<Value>, authority: &Value) -> Result<Vec<Prepared
                     .map(str::to_ascii_lowercase)
             })
             .flatten();
+            let voids = if verb == VOIDED { target.clone() } else { None };
             let mut agents = Vec::new();
             let mut activities = Vec::new();
             let mut found = Vec::new();
@@ -192,6 +194,7 @@ pub fn prepare(statements: Vec<Value>, authority: &Value) -> Result<Vec<Prepared
                 verb,
                 registration,
                 voids,
+                target,
                 agents,
                 activities,
                 definitions,
@@ -230,7 +233,7 @@ pub fn insert(
     let mut ids = Vec::with_capacity(statements.len());
     let mut find = conn.prepare_cached("SELECT body FROM statements WHERE id = ?1")?;
     let mut put = conn.prepare_cached(
-        "INSERT INTO statements (id, stored_ms, verb, registration, voids, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO statements (id, stored_ms, verb, registration, voids, target, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     let mut put_agent = conn.prepare_cached(
         "INSERT INTO statement_agents (agent, seq, direct) VALUES (?1, ?2, ?3)
@@ -272,6 +275,7 @@ pub fn insert(
             s.verb,
             s.registration,
             s.voids,
+            s.target,
             s.body
         ])?;
         let seq = conn.last_insert_rowid();
@@ -518,25 +522,113 @@ pub fn query(
     let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
     let p = arg(fetch.into());
     sql.push_str(&format!(" ORDER BY {seq_col} {order} LIMIT {p}"));
+    let mut rows = Vec::new();
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    let mut next = None;
-    for row in rows {
-        let (seq, body, stored_ms) = row?;
-        if out.len() == limit {
-            next = out.last().map(|(s, _): &(i64, Value)| *s);
-            break;
-        }
-        out.push((seq, hydrate(&body, stored_ms)?));
+    for row in stmt.query_map(rusqlite::params_from_iter(args), row_of)? {
+        rows.push(row?);
     }
-    Ok((out.into_iter().map(|(_, b)| b).collect(), next))
+    rows.extend(referring(conn, filter, low, high, order, fetch)?);
+    // Both lists are in order; merged, the first `limit` make the page.
+    rows.sort_by_key(|(seq, _, _)| *seq);
+    rows.dedup_by_key(|(seq, _, _)| *seq);
+    if !filter.ascending {
+        rows.reverse();
+    }
+    let next = if rows.len() > limit {
+        rows.get(limit.wrapping_sub(1)).map(|r| r.0)
+    } else {
+        None
+    };
+    rows.truncate(limit);
+    let statements = rows
+        .iter()
+        .map(|(_, body, stored_ms)| hydrate(body, *stored_ms))
+        .collect::<Result<_, _>>()?;
+    Ok((statements, next))
+}
+
+/// A row of a statement query: `seq`, body, `stored` in ms.
+type Row = (i64, String, i64);
+
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+}
+
+/// The statements (within the `seq` bounds, not voided) that refer by StatementRef to a
+/// statement matching the filter, directly or through a chain of StatementRefs: the spec
+/// counts them as matching the agent, verb, activity and registration filters. The time
+/// and page bounds apply to the referring statement, not to the one it refers to.
+fn referring(
+    conn: &Connection,
+    filter: &Filter,
+    low: Option<i64>,
+    high: Option<i64>,
+    order: &str,
+    fetch: i64,
+) -> Result<Vec<Row>, LrsError> {
+    if filter.agent.is_none()
+        && filter.verb.is_none()
+        && filter.activity.is_none()
+        && filter.registration.is_none()
+    {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let mut arg = |v: rusqlite::types::Value| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    let mut bounds = String::new();
+    if let Some(l) = low {
+        bounds.push_str(&format!(" AND r.seq >= {}", arg(l.into())));
+    }
+    if let Some(h) = high {
+        bounds.push_str(&format!(" AND r.seq <= {}", arg(h.into())));
+    }
+    let mut matches = String::new();
+    if let Some(agent) = &filter.agent {
+        let (p, d) = (
+            arg(agent.clone().into()),
+            arg(i64::from(!filter.related_agents).into()),
+        );
+        matches.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM statement_agents a WHERE a.agent = {p} AND a.seq = t.seq AND a.direct >= {d})"
+        ));
+    }
+    if let Some(activity) = &filter.activity {
+        let (p, d) = (
+            arg(activity.clone().into()),
+            arg(i64::from(!filter.related_activities).into()),
+        );
+        matches.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM statement_activities a WHERE a.activity = {p} AND a.seq = t.seq AND a.direct >= {d})"
+        ));
+    }
+    if let Some(verb) = &filter.verb {
+        matches.push_str(&format!(" AND t.verb = {}", arg(verb.clone().into())));
+    }
+    if let Some(registration) = &filter.registration {
+        matches.push_str(&format!(
+            " AND t.registration = {}",
+            arg(registration.to_ascii_lowercase().into())
+        ));
+    }
+    let limit = arg(fetch.into());
+    // UNION (not UNION ALL) ends the recursion even if references form a cycle.
+    let sql = format!(
+        "WITH RECURSIVE chain(origin, target) AS (
+           SELECT r.seq, r.target FROM statements r WHERE r.target IS NOT NULL AND r.voided = 0{bounds}
+           UNION
+           SELECT c.origin, t.target FROM chain c JOIN statements t ON t.id = c.target WHERE t.target IS NOT NULL
+         )
+         SELECT DISTINCT s.seq, s.body, s.stored_ms FROM chain c
+           JOIN statements t ON t.id = c.target
+           JOIN statements s ON s.seq = c.origin
+         WHERE 1{matches} ORDER BY s.seq {order} LIMIT {limit}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), row_of)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The requested response format of GET /statements.

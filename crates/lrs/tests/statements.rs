@@ -578,3 +578,82 @@ async fn the_version_header_is_required_except_for_about() {
         .unwrap()
         .contains(&json!("1.0.3")));
 }
+
+#[tokio::test]
+async fn statements_referring_to_a_match_match_too() {
+    let c = Client::memory();
+    let a = statement("ani", "answered", "q1");
+    let refer = |actor: &str, verb: &str, target: &Value| {
+        json!({
+            "id": uuid::Uuid::new_v4().to_string(),
+            "actor": { "mbox": format!("mailto:{actor}@example.org") },
+            "verb": { "id": format!("http://example.org/verbs/{verb}") },
+            "object": { "objectType": "StatementRef", "id": target["id"] }
+        })
+    };
+    let b = refer("budi", "commented", &a);
+    let d = refer("dewi", "liked", &b);
+    let other = statement("eko", "answered", "q2");
+    for s in [&a, &b, &d, &other] {
+        assert_eq!(c.post("/xapi/statements", s).await.status, 200);
+    }
+    let ids = |list: Vec<Value>| {
+        list.into_iter()
+            .map(|s| s["id"].clone())
+            .collect::<Vec<_>>()
+    };
+    // By activity, verb and agent of `a`: a itself, b (refers to a) and d (refers to b).
+    let expected = vec![d["id"].clone(), b["id"].clone(), a["id"].clone()];
+    assert_eq!(
+        ids(c.all("activity=https%3A%2F%2Fexample.org%2Fq1").await),
+        expected
+    );
+    assert_eq!(
+        ids(c
+            .all("verb=http%3A%2F%2Fadlnet.gov%2Fexpapi%2Fverbs%2Fanswered&limit=1")
+            .await),
+        {
+            let mut e = vec![other["id"].clone()];
+            e.extend(expected.clone());
+            e
+        }
+    );
+    let ani = query_value(&json!({ "mbox": "mailto:ani@example.org" }));
+    assert_eq!(
+        ids(c.all(&format!("agent={ani}&ascending=true&limit=2")).await),
+        expected.into_iter().rev().collect::<Vec<_>>()
+    );
+    // The referring statement's own properties match as usual; `since` applies to it.
+    let budi = query_value(&json!({ "mbox": "mailto:budi@example.org" }));
+    assert_eq!(
+        ids(c.all(&format!("agent={budi}")).await),
+        vec![d["id"].clone(), b["id"].clone()]
+    );
+    let a_stored = c
+        .get(&format!(
+            "/xapi/statements?statementId={}",
+            a["id"].as_str().unwrap()
+        ))
+        .await
+        .json()["stored"]
+        .clone();
+    let since: String =
+        form_urlencoded::byte_serialize(a_stored.as_str().unwrap().as_bytes()).collect();
+    let after = ids(c
+        .all(&format!(
+            "activity=https%3A%2F%2Fexample.org%2Fq1&since={since}"
+        ))
+        .await);
+    assert!(!after.contains(&a["id"]));
+    // A voiding statement matches the filters of the statement it voids, which leaves.
+    let voiding = json!({
+        "actor": { "mbox": "mailto:admin@example.org" },
+        "verb": { "id": "http://adlnet.gov/expapi/verbs/voided" },
+        "object": { "objectType": "StatementRef", "id": other["id"] }
+    });
+    let vid = c.post("/xapi/statements", &voiding).await.json()[0].clone();
+    assert_eq!(
+        ids(c.all("activity=https%3A%2F%2Fexample.org%2Fq2").await),
+        vec![vid]
+    );
+}
