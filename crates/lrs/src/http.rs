@@ -753,3 +753,110 @@ pub async fn about() -> Response {
     Json(json!({ "version": [VERSION, "1.0.2", "1.0.1", "1.0.0"], "extensions": {} }))
         .into_response()
 }
+
+/// The alternate request syntax (xAPI 1.0.3 Communication 1.3): a browser that cannot
+/// send a cross-origin PUT, or custom headers, POSTs a form to `?method=PUT` instead; the
+/// form carries the headers (`Authorization`, `X-Experience-API-Version`, `Content-Type`,
+/// `If-Match`, `If-None-Match`), the query parameters, and the body as `content`. The
+/// request is rewritten into the one it stands for before anything else sees it.
+pub async fn alternate(State(limit): State<usize>, request: Request, next: Next) -> Response {
+    let query = request.uri().query().unwrap_or("").to_string();
+    if request.method() != Method::POST
+        || !form_urlencoded::parse(query.as_bytes()).any(|(k, _)| k == "method")
+    {
+        return next.run(request).await;
+    }
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let method = match pairs.as_slice() {
+        [(k, m)] if k == "method" => match m.as_str() {
+            "GET" => Method::GET,
+            "HEAD" => Method::HEAD,
+            "PUT" => Method::PUT,
+            "POST" => Method::POST,
+            "DELETE" => Method::DELETE,
+            other => {
+                return LrsError::BadRequest(format!("method={other:?} is not an xAPI method"))
+                    .into_response()
+            }
+        },
+        _ => {
+            return LrsError::BadRequest(
+                "with the alternate request syntax, method is the only query parameter".into(),
+            )
+            .into_response()
+        }
+    };
+    let form_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !form_type.split(';').next().is_some_and(|t| {
+        t.trim()
+            .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    }) {
+        return LrsError::BadRequest(
+            "the alternate request syntax needs Content-Type: application/x-www-form-urlencoded"
+                .into(),
+        )
+        .into_response();
+    }
+    let (mut parts, body) = request.into_parts();
+    let Ok(form) = axum::body::to_bytes(body, limit).await else {
+        return LrsError::TooLarge(limit).into_response();
+    };
+    parts.method = method;
+    match rewrite(parts, &form) {
+        Ok(request) => next.run(request).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The request a form of the alternate request syntax stands for (see [`alternate`]).
+fn rewrite(mut parts: axum::http::request::Parts, form: &[u8]) -> Result<Request, LrsError> {
+    const HEADERS: [&str; 5] = [
+        "authorization",
+        "x-experience-api-version",
+        "content-type",
+        "if-match",
+        "if-none-match",
+    ];
+    let mut content = Vec::new();
+    let mut params = form_urlencoded::Serializer::new(String::new());
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    for (k, v) in form_urlencoded::parse(form) {
+        let lower = k.to_ascii_lowercase();
+        if lower == "content" {
+            content = v.as_bytes().to_vec();
+        } else if HEADERS.contains(&lower.as_str()) {
+            match (
+                header::HeaderName::from_bytes(lower.as_bytes()),
+                HeaderValue::from_str(&v),
+            ) {
+                (Ok(name), Ok(value)) => {
+                    parts.headers.insert(name, value);
+                }
+                _ => {
+                    return Err(LrsError::BadRequest(format!(
+                        "form field {k} is not a valid header"
+                    )))
+                }
+            }
+        } else {
+            params.append_pair(&k, &v);
+        }
+    }
+    let params = params.finish();
+    let uri = if params.is_empty() {
+        parts.uri.path().to_string()
+    } else {
+        format!("{}?{params}", parts.uri.path())
+    };
+    parts.uri = uri
+        .parse()
+        .map_err(|_| LrsError::BadRequest("the form does not make a valid request".into()))?;
+    Ok(Request::from_parts(parts, axum::body::Body::from(content)))
+}

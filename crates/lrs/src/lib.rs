@@ -146,6 +146,15 @@ impl Lrs {
             .layer(axum::middleware::from_fn(http::version))
             .layer(DefaultBodyLimit::max(self.max_body_bytes))
             .with_state(Arc::clone(&self.shared));
+        // The alternate request syntax changes the method and the path's query, so it must
+        // run before the routes are chosen: around the whole router, as its fallback.
+        let router =
+            Router::new()
+                .fallback_service(router)
+                .layer(axum::middleware::from_fn_with_state(
+                    self.max_body_bytes,
+                    http::alternate,
+                ));
         if self.cors_origins.is_empty() {
             return router;
         }

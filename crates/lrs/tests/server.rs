@@ -343,3 +343,89 @@ async fn concurrent_clients_over_a_real_listener_each_get_their_own_answer() {
     let body: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(body["statements"].as_array().unwrap().len(), 190);
 }
+
+#[tokio::test]
+async fn the_alternate_request_syntax_stands_for_the_request_it_carries() {
+    let line = auth::credential_line("office", "pilot").unwrap();
+    let config = Config {
+        credentials: Some(Credentials::parse(&line).unwrap()),
+        ..Config::default()
+    };
+    let mut c = Client::new(Location::Memory, config);
+    // A browser form sends no custom headers: everything is in the form.
+    c.headers.clear();
+    let s = statement("a", "experienced", "x");
+    let id = s["id"].as_str().unwrap().to_string();
+    let form = |pairs: &[(&str, &str)]| {
+        let mut f = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            f.append_pair(k, v);
+        }
+        f.finish()
+    };
+    let auth = basic("office", "pilot");
+    let form_ct = [("content-type", "application/x-www-form-urlencoded")];
+    let body = s.to_string();
+    let put = form(&[
+        ("statementId", &id),
+        ("Authorization", &auth),
+        ("X-Experience-API-Version", "1.0.3"),
+        ("Content-Type", "application/json"),
+        ("content", &body),
+    ]);
+    let answer = c
+        .send("POST", "/xapi/statements?method=PUT", &form_ct, put.clone())
+        .await;
+    assert_eq!(answer.status, 204, "{}", answer.text());
+    let get = form(&[
+        ("statementId", &id),
+        ("Authorization", &auth),
+        ("X-Experience-API-Version", "1.0.3"),
+    ]);
+    let answer = c
+        .send("POST", "/xapi/statements?method=GET", &form_ct, get)
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert_eq!(answer.json()["id"], s["id"]);
+    // The form's credentials are checked like a header's.
+    let wrong = form(&[
+        ("statementId", &id),
+        ("Authorization", &basic("office", "x")),
+        ("X-Experience-API-Version", "1.0.3"),
+    ]);
+    assert_eq!(
+        c.send("POST", "/xapi/statements?method=GET", &form_ct, wrong)
+            .await
+            .status,
+        401
+    );
+    // Only `method` may be in the query, the form must be a form, the method an xAPI one.
+    assert_eq!(
+        c.send(
+            "POST",
+            &format!("/xapi/statements?method=PUT&statementId={id}"),
+            &form_ct,
+            put.clone()
+        )
+        .await
+        .status,
+        400
+    );
+    assert_eq!(
+        c.send(
+            "POST",
+            "/xapi/statements?method=PUT",
+            &[("content-type", "application/json")],
+            put.clone()
+        )
+        .await
+        .status,
+        400
+    );
+    assert_eq!(
+        c.send("POST", "/xapi/statements?method=PATCH", &form_ct, put)
+            .await
+            .status,
+        400
+    );
+}
