@@ -92,8 +92,20 @@ fn module(attempt: u64) -> u64 {
 
 /// Statement `i` of a Pelita-like stream: attempts of 25 statements (initialized, pages
 /// and answered questions, completed, passed or failed, terminated) by 2,000 learners over
-/// 20 modules of 10 questions, each attempt with its own registration.
+/// 20 modules of 10 questions, each attempt with its own registration; one in a thousand
+/// is a voiding statement instead.
 fn statement(i: u64) -> String {
+    // One statement in a thousand voids an earlier one, so that the filters' handling of
+    // statements that refer to others (StatementRef) has real work to do.
+    if i % 1000 == 999 {
+        return format!(
+            r#"{{"id":"{:08x}-0000-4000-8000-{:012x}","actor":{{"objectType":"Agent","name":"Admin","mbox":"mailto:admin@example.org"}},"verb":{{"id":"http://adlnet.gov/expapi/verbs/voided","display":{{"en":"voided"}}}},"object":{{"objectType":"StatementRef","id":"{:08x}-0000-4000-8000-{:012x}"}},"timestamp":"2026-01-02T03:04:05.000Z"}}"#,
+            i >> 48,
+            i,
+            (i - 500) >> 48,
+            i - 500
+        );
+    }
     let attempt = i / PER_ATTEMPT;
     let k = i % PER_ATTEMPT;
     let (l, m) = (learner(attempt), module(attempt));
@@ -429,7 +441,7 @@ async fn main() {
     text.push(String::new());
     text.push("### What is measured".into());
     text.push(String::new());
-    text.push(format!("- **Ingest**: {total} statements POSTed to `/xapi/statements` in batches of {BATCH} from {CLIENTS} keep-alive connections, each sending its next batch when the previous one was answered 200, into an empty SQLite file (WAL, `synchronous = FULL`, so each acknowledged batch is on disk). Statements look like Pelita's (on average {mean_bytes} bytes of JSON; attempts of {PER_ATTEMPT} by {LEARNERS} learners over {MODULES} modules of 10 questions, a registration per attempt). The server (axum, one writer thread with group commit) and the clients run in one process over HTTP/1.1 on 127.0.0.1, sharing the machine's cores."));
+    text.push(format!("- **Ingest**: {total} statements POSTed to `/xapi/statements` in batches of {BATCH} from {CLIENTS} keep-alive connections, each sending its next batch when the previous one was answered 200, into an empty SQLite file (WAL, `synchronous = FULL`, so each acknowledged batch is on disk). Statements look like Pelita's (on average {mean_bytes} bytes of JSON; attempts of {PER_ATTEMPT} by {LEARNERS} learners over {MODULES} modules of 10 questions, a registration per attempt; one in 1,000 is a voiding statement of an earlier one). The server (axum, one writer thread with group commit) and the clients run in one process over HTTP/1.1 on 127.0.0.1, sharing the machine's cores."));
     text.push(format!("- **GET latency**: then, on the full store, each filtered query {SAMPLES} times from one connection with varied parameters, `limit=50`, time from sending the request to the last byte of the answer. The `more` row times the second page (the request to the `more` link)."));
     text.push(String::new());
     text.push("### Results".into());

@@ -614,16 +614,21 @@ fn referring(
         ));
     }
     let limit = arg(fetch.into());
-    // UNION (not UNION ALL) ends the recursion even if references form a cycle.
+    // The referring statements are few (voiding statements, mostly) and found through the
+    // partial index on `target`, named so that a `seq` bound cannot tempt the planner into
+    // a scan of the table; CROSS JOIN keeps the chain as the outer loop (otherwise a common
+    // verb could drive the join). UNION (not UNION ALL) ends the recursion even if
+    // references form a cycle.
     let sql = format!(
         "WITH RECURSIVE chain(origin, target) AS (
-           SELECT r.seq, r.target FROM statements r WHERE r.target IS NOT NULL AND r.voided = 0{bounds}
+           SELECT r.seq, r.target FROM statements r INDEXED BY statements_target
+             WHERE r.target IS NOT NULL AND r.voided = 0{bounds}
            UNION
-           SELECT c.origin, t.target FROM chain c JOIN statements t ON t.id = c.target WHERE t.target IS NOT NULL
+           SELECT c.origin, t.target FROM chain c CROSS JOIN statements t ON t.id = c.target WHERE t.target IS NOT NULL
          )
          SELECT DISTINCT s.seq, s.body, s.stored_ms FROM chain c
-           JOIN statements t ON t.id = c.target
-           JOIN statements s ON s.seq = c.origin
+           CROSS JOIN statements t ON t.id = c.target
+           CROSS JOIN statements s ON s.seq = c.origin
          WHERE 1{matches} ORDER BY s.seq {order} LIMIT {limit}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
