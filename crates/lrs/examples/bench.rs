@@ -191,6 +191,39 @@ fn machine() -> String {
     )
 }
 
+/// Busy CPU time of the whole machine and of this process, in clock ticks, to tell how
+/// much of the machine other processes took during the measurement.
+fn cpu_ticks() -> (u64, u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let total: u64 = fields.iter().sum();
+    let idle = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
+    let own = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // utime and stime are fields 14 and 15, counted after the parenthesised name.
+    let after_name = own.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let f: Vec<u64> = after_name
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    let mine = f.get(10).copied().unwrap_or(0) + f.get(11).copied().unwrap_or(0);
+    (total, total - idle, mine)
+}
+
+/// The share of the machine's CPU used by other processes between two readings.
+fn others_share(before: (u64, u64, u64), after: (u64, u64, u64)) -> f64 {
+    let total = after.0.saturating_sub(before.0).max(1) as f64;
+    let busy = after.1.saturating_sub(before.1) as f64;
+    let mine = after.2.saturating_sub(before.2) as f64;
+    ((busy - mine) / total).max(0.0) * 100.0
+}
+
 fn now_utc() -> String {
     let ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -226,6 +259,7 @@ async fn main() {
     println!("ingesting {total} statements...");
     let next = Arc::new(AtomicU64::new(0));
     let done = Arc::new(AtomicU64::new(0));
+    let cpu_before = cpu_ticks();
     let t0 = Instant::now();
     let mut checkpoints: Vec<(u64, Duration)> = Vec::new();
     let mut tasks = Vec::new();
@@ -263,6 +297,7 @@ async fn main() {
         t.await.expect("client");
     }
     let ingest = t0.elapsed();
+    let others = others_share(cpu_before, cpu_ticks());
     let rate = total as f64 / ingest.as_secs_f64();
     let last = checkpoints.len().checked_sub(2).map(|i| {
         let (n0, t0) = checkpoints[i];
@@ -385,6 +420,7 @@ async fn main() {
         ),
     ];
     let mut rows = Vec::new();
+    let cpu_before = cpu_ticks();
     for (name, make) in &queries {
         let mut times = Vec::with_capacity(SAMPLES);
         let mut returned = 0usize;
@@ -426,6 +462,7 @@ async fn main() {
         ));
     }
 
+    let others_get = others_share(cpu_before, cpu_ticks());
     let mut text = Vec::new();
     text.push("<!-- lrs:start -->".to_string());
     text.push("<!-- This section is written by `cargo run --profile native-release -p pelita-lrs --example bench -- --write` (crates/lrs/examples/bench.rs), which rewrites only what lies between the lrs markers. -->".to_string());
@@ -459,6 +496,9 @@ async fn main() {
     text.push(format!(
         "- Database file with WAL: {:.0} MB",
         size as f64 / 1e6
+    ));
+    text.push(format!(
+        "- Other processes on the machine took {others:.0}% of its CPU during the ingest and {others_get:.0}% during the GETs (the machine is shared; from `/proc/stat`)"
     ));
     text.push(String::new());
     text.push("| Query (`limit=50`) | p50 | p95 | max | statements returned, mean |".into());
