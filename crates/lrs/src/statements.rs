@@ -527,7 +527,20 @@ pub fn query(
     for row in stmt.query_map(rusqlite::params_from_iter(args), row_of)? {
         rows.push(row?);
     }
-    rows.extend(referring(conn, filter, low, high, order, fetch)?);
+    // A full page of direct matches bounds where a referring statement can still make it
+    // into the page: beyond the last of them it would come after `limit` others. That keeps
+    // the StatementRef search to the page's own stretch of statements in the common case.
+    let (mut ref_low, mut ref_high) = (low, high);
+    if rows.len() as i64 == fetch {
+        if let Some(&(edge, _, _)) = rows.last() {
+            if filter.ascending {
+                ref_high = Some(ref_high.map_or(edge, |h| h.min(edge)));
+            } else {
+                ref_low = Some(ref_low.map_or(edge, |l| l.max(edge)));
+            }
+        }
+    }
+    rows.extend(referring(conn, filter, ref_low, ref_high, order, fetch)?);
     // Both lists are in order; merged, the first `limit` make the page.
     rows.sort_by_key(|(seq, _, _)| *seq);
     rows.dedup_by_key(|(seq, _, _)| *seq);
