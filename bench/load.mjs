@@ -530,9 +530,14 @@ async function run() {
   }
   lines.push(`- This run took ${seconds} s in total.`);
   lines.push('');
-  // Keep bench/flush.mjs's section, which this script does not measure.
-  const kept = existsSync(OUTPUT) ? readFileSync(OUTPUT, 'utf8').match(/<!-- flush:start -->[\s\S]*?<!-- flush:end -->\n?/) : null;
-  writeFileSync(OUTPUT, lines.join('\n') + (kept ? '\n' + kept[0] : ''));
+  // Keep the sections this script does not measure: bench/flush.mjs's and the embedded
+  // LRS benchmark's (crates/lrs/examples/bench.rs).
+  const previous = existsSync(OUTPUT) ? readFileSync(OUTPUT, 'utf8') : '';
+  const kept = ['flush', 'lrs']
+    .map((name) => previous.match(new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->\\n?`)))
+    .filter(Boolean)
+    .map((m) => '\n' + m[0]);
+  writeFileSync(OUTPUT, lines.join('\n') + kept.join(''));
 
   console.log('');
   console.log(`Accept-Encoding → Content-Encoding seen by the server: ${[...encodings].map(([k, n]) => `${k} (${n}×)`).join('; ')}`);

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of the project, as CI does: formatting and lints (host and wasm32),
-# native unit tests of the pure crates, component tests in headless Chromium, the release
-# build, and the end-to-end tests against a real LRS. Ends with one summary line.
+# native tests of every crate but the player (the embedded LRS and `pelita serve` with
+# real listeners on 127.0.0.1, a kill -9 crash test), component tests in headless
+# Chromium, the release build, and the end-to-end tests against a real LRS (the quiz also
+# through `pelita serve`, and the reference and embedded LRS compared request by request).
+# Ends with one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1

@@ -2,7 +2,10 @@
 //!
 //! `pelita check MODULE...` validates module files and prints every problem as
 //! `file:line:column: $.json.path: message`; `pelita pack` builds an upload-ready zip (cmi5,
-//! SCORM 1.2, SCORM 2004 or plain web) from one module and the built player in `dist/`.
+//! SCORM 1.2, SCORM 2004 or plain web) from one module and the built player in `dist/`;
+//! `pelita serve [DIR]` serves the player, the modules of DIR and the embedded LRS
+//! (`pelita-lrs`) on one local origin for trying modules and small pilots; `pelita
+//! credential KEY` makes a line of the credentials file `serve` reads.
 //!
 //! The key design decision is that this tool judges nothing itself that the player also
 //! judges: a module is checked by `pelita_lesson::load_module` and reported with
@@ -13,13 +16,18 @@
 //! Exit codes: 0 when everything is fine, 1 when a module has problems or packing failed,
 //! 2 for a command line clap cannot make sense of.
 
+mod catalog;
 mod check;
 mod manifest;
 mod pack;
+mod records;
+mod serve;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use manifest::MoveOn;
 use pack::Format;
+use std::io::BufRead;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,7 +35,7 @@ use std::process::ExitCode;
 #[command(
     name = "pelita",
     version,
-    about = "Check Pelita modules and pack them for an LMS or a web host"
+    about = "Check Pelita modules, pack them for an LMS or a web host, or serve them with a local LRS"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -60,6 +68,40 @@ enum Command {
         #[arg(long, value_enum, value_name = "MOVE_ON")]
         move_on: Option<MoveOn>,
     },
+    /// Serve the player, the modules of DIR and an LRS (under /xapi/) on this computer.
+    Serve {
+        /// The folder of modules (reloaded when a file changes).
+        #[arg(value_name = "DIR", default_value = "www/modules")]
+        dir: PathBuf,
+        /// The built player (made by `cargo xtask dist`).
+        #[arg(long, value_name = "DIST", default_value = "dist")]
+        player: PathBuf,
+        /// The port; 0 picks a free one.
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+        /// The address to listen on; anything but 127.0.0.1/::1 needs --credentials.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// The LRS's SQLite file (created when missing), or :memory:.
+        #[arg(long, value_name = "FILE", default_value = "pelita-lrs.sqlite")]
+        db: String,
+        /// A credentials file (lines `key:argon2-hash`, see `pelita credential`): the LRS
+        /// and the records page then need Basic auth.
+        #[arg(long, value_name = "FILE")]
+        credentials: Option<PathBuf>,
+        /// `key:secret` to put into the launch links (must be in --credentials).
+        #[arg(long, value_name = "KEY:SECRET")]
+        launch_auth: Option<String>,
+        /// Another origin allowed to call the LRS (CORS), such as https://portal.example; repeatable.
+        #[arg(long, value_name = "ORIGIN")]
+        cors: Vec<String>,
+    },
+    /// Print a credentials file line for KEY, with the secret read from standard input
+    /// (append it to the file given to `serve --credentials`).
+    Credential {
+        /// The key (the Basic auth user name), without `:` or spaces.
+        key: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -89,6 +131,58 @@ fn main() -> ExitCode {
                 output,
             };
             pack_one(&module, &options)
+        }
+        Command::Serve {
+            dir,
+            player,
+            port,
+            bind,
+            db,
+            credentials,
+            launch_auth,
+            cors,
+        } => {
+            let options = serve::Options {
+                dir,
+                player,
+                bind,
+                port,
+                db,
+                credentials,
+                launch_auth,
+                cors,
+            };
+            match serve::run(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("pelita serve: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Credential { key } => credential(&key),
+    }
+}
+
+fn credential(key: &str) -> ExitCode {
+    let mut secret = String::new();
+    if let Err(e) = std::io::stdin().lock().read_line(&mut secret) {
+        eprintln!("pelita credential: cannot read the secret: {e}");
+        return ExitCode::FAILURE;
+    }
+    let secret = secret.trim_end_matches(['\n', '\r']);
+    if secret.is_empty() {
+        eprintln!("pelita credential: give the secret on standard input (one line)");
+        return ExitCode::FAILURE;
+    }
+    match pelita_lrs::auth::credential_line(key, secret) {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("pelita credential: {e}");
+            ExitCode::FAILURE
         }
     }
 }

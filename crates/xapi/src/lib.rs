@@ -16,6 +16,7 @@ mod resume;
 pub mod scorm;
 mod statement;
 mod time;
+pub mod validate;
 pub mod verbs;
 
 pub use error::{LaunchProblem, XapiError};
@@ -28,7 +29,8 @@ pub use pattern::{correct_responses_pattern, interaction_type, response_pattern,
 pub use report::{Env, Reporter};
 pub use resume::{state_url, SavedAttempt, STATE_ID};
 pub use statement::*;
-pub use time::{format_duration, format_timestamp, parse_http_date};
+pub use time::{format_duration, format_timestamp, parse_http_date, parse_timestamp};
+pub use validate::{batch_problems, statement_problems, Problem};
 
 /// The xAPI version sent in the `X-Experience-API-Version` header of every request.
 pub const XAPI_VERSION: &str = "1.0.3";

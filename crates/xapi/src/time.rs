@@ -41,6 +41,38 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Reads an ISO 8601 timestamp with a zone (the form [`crate::validate::is_timestamp`]
+/// accepts) as milliseconds since the epoch; fractions beyond milliseconds are cut off.
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    if !crate::validate::is_timestamp(text) {
+        return None;
+    }
+    let b = text.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> i64 {
+        b[r].iter().fold(0, |n, d| n * 10 + i64::from(d - b'0'))
+    };
+    let days = days_from_civil(num(0..4), num(5..7) as u32, num(8..10) as u32);
+    let mut ms = ((days * 24 + num(11..13)) * 60 + num(14..16)) * 60_000 + num(17..19) * 1000;
+    let mut i = 19;
+    if b[i] == b'.' {
+        i += 1;
+        let mut scale = 100;
+        while i < b.len() && b[i].is_ascii_digit() {
+            ms += i64::from(b[i] - b'0') * scale;
+            scale /= 10;
+            i += 1;
+        }
+    }
+    if matches!(b[i], b'+' | b'-') {
+        let sign = if b[i] == b'+' { 1 } else { -1 };
+        let hours = num(i + 1..i + 3);
+        let rest = &text[i + 3..];
+        let minutes = rest.trim_start_matches(':').parse::<i64>().unwrap_or(0);
+        ms -= sign * (hours * 60 + minutes) * 60_000;
+    }
+    Some(ms)
+}
+
 /// Reads an HTTP date in the preferred IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`,
 /// RFC 9110 section 5.6.7) as milliseconds since the epoch; other forms give `None`.
 pub fn parse_http_date(text: &str) -> Option<i64> {
@@ -111,6 +143,23 @@ mod tests {
         for (ms, expected) in cases {
             assert_eq!(format_timestamp(ms), expected, "{ms}");
         }
+    }
+
+    #[test]
+    fn parsed_timestamps() {
+        assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            parse_timestamp("2026-01-02T03:04:05.123Z")
+                .map(format_timestamp)
+                .as_deref(),
+            Some("2026-01-02T03:04:05.123Z")
+        );
+        assert_eq!(parse_timestamp("1970-01-01T07:00:00.5+07:00"), Some(500));
+        assert_eq!(
+            parse_timestamp("1970-01-01T00:00:00-0130"),
+            Some(90 * 60_000)
+        );
+        assert_eq!(parse_timestamp("1970-01-01T00:00:00"), None);
     }
 
     #[test]

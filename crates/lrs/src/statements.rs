@@ -1,0 +1,787 @@
+//! Storing and querying statements: what the LRS adds on the way in (id, `stored`,
+//! `authority`, `version`, `timestamp`, context activities as arrays), the comparison that
+//! decides between "same statement again" and a conflict, voiding, the query filters and
+//! the three response formats.
+//!
+//! Everything here runs on a `rusqlite::Connection` inside a job of [`crate::db::Db`], so
+//! a batch is stored or refused as a whole.
+
+use crate::error::LrsError;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{Map, Value};
+
+/// The verb whose statements void another statement.
+pub const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
+
+/// The key that identifies an Agent or identified Group: its inverse functional
+/// identifier, typed so that an mbox and an openid with the same text never meet.
+/// `None` for an anonymous Group or a value without an identifier.
+pub fn agent_key(agent: &Value) -> Option<String> {
+    if let Some(m) = agent.get("mbox").and_then(Value::as_str) {
+        return Some(format!("mbox:{m}"));
+    }
+    if let Some(m) = agent.get("mbox_sha1sum").and_then(Value::as_str) {
+        return Some(format!("sha1:{}", m.to_ascii_lowercase()));
+    }
+    if let Some(m) = agent.get("openid").and_then(Value::as_str) {
+        return Some(format!("openid:{m}"));
+    }
+    let account = agent.get("account")?;
+    let home = account.get("homePage").and_then(Value::as_str)?;
+    let name = account.get("name").and_then(Value::as_str)?;
+    Some(format!("account:{home}|{name}"))
+}
+
+/// Puts a statement in the form the LRS stores and returns: each single Activity in
+/// `context.contextActivities` becomes an array of one (as the spec requires), and every
+/// Agent, Group member and Activity gets its default `objectType` written out (as the
+/// reference LRS does), in the statement and in a SubStatement object.
+pub fn normalize(statement: &mut Value) {
+    fn agent(a: &mut Value) {
+        let Value::Object(map) = a else { return };
+        map.entry("objectType")
+            .or_insert_with(|| Value::String("Agent".into()));
+        if let Some(Value::Array(members)) = map.get_mut("member") {
+            members.iter_mut().for_each(agent);
+        }
+    }
+    fn activity(a: &mut Value) {
+        if let Value::Object(map) = a {
+            map.entry("objectType")
+                .or_insert_with(|| Value::String("Activity".into()));
+        }
+    }
+    fn body(s: &mut Value, top: bool) {
+        for key in ["actor", "authority"] {
+            if let Some(a) = s.get_mut(key) {
+                agent(a);
+            }
+        }
+        if let Some(object) = s.get_mut("object") {
+            match object.get("objectType").and_then(Value::as_str) {
+                None | Some("Activity") => activity(object),
+                Some("Agent" | "Group") => agent(object),
+                Some("SubStatement") if top => body(object, false),
+                _ => {}
+            }
+        }
+        let Some(context) = s.get_mut("context") else {
+            return;
+        };
+        for key in ["instructor", "team"] {
+            if let Some(a) = context.get_mut(key) {
+                agent(a);
+            }
+        }
+        if let Some(Value::Object(ca)) = context.get_mut("contextActivities") {
+            for value in ca.values_mut() {
+                if value.is_object() {
+                    *value = Value::Array(vec![value.take()]);
+                }
+                if let Value::Array(items) = value {
+                    items.iter_mut().for_each(activity);
+                }
+            }
+        }
+    }
+    body(statement, true);
+}
+
+/// Whether two statements with the same id are the same statement, by the spec's
+/// comparison rules: `authority`, `stored`, `timestamp`, `version` and attachments do
+/// not count, and single context activities equal arrays of one.
+pub fn same_statement(a: &Value, b: &Value) -> bool {
+    fn comparable(v: &Value) -> Value {
+        let mut v = v.clone();
+        normalize(&mut v);
+        if let Value::Object(map) = &mut v {
+            for key in ["authority", "stored", "timestamp", "version", "attachments"] {
+                map.remove(key);
+            }
+        }
+        v
+    }
+    comparable(a) == comparable(b)
+}
+
+/// A validated statement made ready for storing, outside the writer: normalised, with the
+/// LRS's `authority`, `version` and id filled in, serialised, and the rows the filters
+/// use worked out. Only `stored` is left to the writer (it must not go backwards), and it
+/// is kept in its own column and put back into the statement when it is read.
+pub struct Prepared {
+    /// The statement's id, lower case.
+    pub id: String,
+    verb: String,
+    registration: Option<String>,
+    voids: Option<String>,
+    /// The id of the statement its object refers to (a StatementRef), for the filters.
+    target: Option<String>,
+    /// The statement as it will be read back, minus `stored` (and minus `timestamp` when
+    /// the client gave none: it is `stored` then, put back on reading too).
+    body: String,
+    /// The same, for comparing with a stored statement of the same id.
+    value: Value,
+    agents: Vec<(String, bool)>,
+    activities: Vec<(String, bool)>,
+    definitions: Vec<(String, String)>,
+    actor: Option<(String, String)>,
+}
+
+/// Prepares each statement of a validated batch with the `authority` of the credentials it
+/// came with.
+pub fn prepare(statements: Vec<Value>, authority: &Value) -> Result<Vec<Prepared>, LrsError> {
+    statements
+        .into_iter()
+        .map(|mut statement| {
+            normalize(&mut statement);
+            let Value::Object(map) = &mut statement else {
+                return Err(LrsError::BadRequest(
+                    "a statement must be a JSON object".into(),
+                ));
+            };
+            let id = match map.get("id").and_then(Value::as_str) {
+                Some(id) => id.to_ascii_lowercase(),
+                None => uuid::Uuid::new_v4().to_string(),
+            };
+            map.insert("id".into(), Value::String(id.clone()));
+            map.insert("authority".into(), authority.clone());
+            map.entry("version")
+                .or_insert_with(|| Value::String("1.0.0".into()));
+            let verb = statement
+                .pointer("/verb/id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let registration = statement
+                .pointer("/context/registration")
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase);
+            let target = (statement
+                .pointer("/object/objectType")
+                .and_then(Value::as_str)
+                == Some("StatementRef"))
+            .then(|| {
+                statement
+                    .pointer("/object/id")
+                    .and_then(Value::as_str)
+                    .map(str::to_ascii_lowercase)
+            })
+            .flatten();
+            let voids = if verb == VOIDED { target.clone() } else { None };
+            let mut agents = Vec::new();
+            let mut activities = Vec::new();
+            let mut found = Vec::new();
+            collect(&statement, true, &mut agents, &mut activities, &mut found);
+            if let Some(authority) = statement.get("authority") {
+                collect_agent(authority, false, &mut agents);
+            }
+            let definitions = found
+                .iter()
+                .filter_map(|a| {
+                    Some((
+                        a.get("id")?.as_str()?.to_string(),
+                        a.get("definition")?.to_string(),
+                    ))
+                })
+                .collect();
+            let actor = statement
+                .get("actor")
+                .and_then(|a| Some((agent_key(a)?, a.to_string())));
+            Ok(Prepared {
+                body: statement.to_string(),
+                value: statement,
+                id,
+                verb,
+                registration,
+                voids,
+                target,
+                agents,
+                activities,
+                definitions,
+                actor,
+            })
+        })
+        .collect()
+}
+
+/// A stored body as the client reads it: `stored` put back, and `timestamp` when the LRS
+/// filled it in.
+pub fn hydrate(body: &str, stored_ms: i64) -> Result<Value, LrsError> {
+    let mut value: Value =
+        serde_json::from_str(body).map_err(|e| LrsError::Storage(e.to_string()))?;
+    if let Value::Object(map) = &mut value {
+        let stored = Value::String(pelita_xapi::format_timestamp(stored_ms));
+        map.entry("timestamp").or_insert_with(|| stored.clone());
+        map.insert("stored".into(), stored);
+    }
+    Ok(value)
+}
+
+/// Stores a prepared batch as a whole; returns the ids in order. A statement whose id is
+/// stored already is skipped when it is the same statement and refuses the whole batch
+/// (409) when it is not.
+pub fn insert(
+    conn: &Connection,
+    statements: Vec<Prepared>,
+    now_ms: i64,
+) -> Result<Vec<String>, LrsError> {
+    let last: Option<i64> =
+        conn.query_row("SELECT max(stored_ms) FROM statements", [], |r| r.get(0))?;
+    // `stored` never goes backwards, so statement order and `stored` order agree even if
+    // the clock is set back.
+    let stored_ms = last.map_or(now_ms, |l| l.max(now_ms));
+    let mut ids = Vec::with_capacity(statements.len());
+    let mut find = conn.prepare_cached("SELECT body FROM statements WHERE id = ?1")?;
+    let mut put = conn.prepare_cached(
+        "INSERT INTO statements (id, stored_ms, verb, registration, voids, target, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut put_agent = conn.prepare_cached(
+        "INSERT INTO statement_agents (agent, seq, direct) VALUES (?1, ?2, ?3)
+         ON CONFLICT (agent, seq) DO UPDATE SET direct = max(direct, excluded.direct)",
+    )?;
+    let mut put_activity = conn.prepare_cached(
+        "INSERT INTO statement_activities (activity, seq, direct) VALUES (?1, ?2, ?3)
+         ON CONFLICT (activity, seq) DO UPDATE SET direct = max(direct, excluded.direct)",
+    )?;
+    // The Activities resource returns the latest definition seen for each activity; an
+    // unchanged one is not written again.
+    let mut put_definition = conn.prepare_cached(
+        "INSERT INTO activities (id, definition) VALUES (?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET definition = excluded.definition WHERE definition != excluded.definition",
+    )?;
+    let mut put_actor = conn.prepare_cached(
+        "INSERT INTO agents (agent, body) VALUES (?1, ?2)
+         ON CONFLICT (agent) DO UPDATE SET body = excluded.body WHERE body != excluded.body",
+    )?;
+    for s in statements {
+        if let Some(existing) = find
+            .query_row([&s.id], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            let existing: Value =
+                serde_json::from_str(&existing).map_err(|e| LrsError::Storage(e.to_string()))?;
+            if same_statement(&existing, &s.value) {
+                ids.push(s.id);
+                continue;
+            }
+            return Err(LrsError::Conflict(format!(
+                "statement {} is already stored with different content; a statement id cannot be reused",
+                s.id
+            )));
+        }
+        put.execute(params![
+            s.id,
+            stored_ms,
+            s.verb,
+            s.registration,
+            s.voids,
+            s.target,
+            s.body
+        ])?;
+        let seq = conn.last_insert_rowid();
+        // The rows the filters use: `direct` = 1 for the actor and object (what `agent` and
+        // `activity` match), 0 for the rest (what `related_agents` and `related_activities` add).
+        for (key, direct) in &s.agents {
+            put_agent.execute(params![key, seq, direct])?;
+        }
+        for (activity, direct) in &s.activities {
+            put_activity.execute(params![activity, seq, direct])?;
+        }
+        for (activity, definition) in &s.definitions {
+            put_definition.execute(params![activity, definition])?;
+        }
+        if let Some((key, body)) = &s.actor {
+            put_actor.execute(params![key, body])?;
+        }
+        match &s.voids {
+            // A voiding statement voids its target, unless the target is itself voiding.
+            Some(target) => {
+                conn.prepare_cached(
+                    "UPDATE statements SET voided = 1 WHERE id = ?1 AND voids IS NULL",
+                )?
+                .execute([target])?;
+            }
+            // A statement that arrives after the statement voiding it is voided at once.
+            None => {
+                conn.prepare_cached(
+                    "UPDATE statements SET voided = 1 WHERE seq = ?1 AND EXISTS (SELECT 1 FROM statements WHERE voids = ?2)",
+                )?
+                .execute(params![seq, s.id])?;
+            }
+        }
+        ids.push(s.id);
+    }
+    Ok(ids)
+}
+
+fn collect_agent(agent: &Value, direct: bool, out: &mut Vec<(String, bool)>) {
+    if let Some(key) = agent_key(agent) {
+        out.push((key, direct));
+    }
+    if let Some(Value::Array(members)) = agent.get("member") {
+        for m in members {
+            if let Some(key) = agent_key(m) {
+                out.push((key, false));
+            }
+        }
+    }
+}
+
+fn collect<'a>(
+    statement: &'a Value,
+    top: bool,
+    agents: &mut Vec<(String, bool)>,
+    activities: &mut Vec<(String, bool)>,
+    definitions: &mut Vec<&'a Value>,
+) {
+    if let Some(actor) = statement.get("actor") {
+        collect_agent(actor, top, agents);
+    }
+    if let Some(object) = statement.get("object") {
+        match object
+            .get("objectType")
+            .and_then(Value::as_str)
+            .unwrap_or("Activity")
+        {
+            "Activity" => {
+                if let Some(id) = object.get("id").and_then(Value::as_str) {
+                    activities.push((id.to_string(), top));
+                    definitions.push(object);
+                }
+            }
+            "Agent" | "Group" => collect_agent(object, top, agents),
+            "SubStatement" => collect(object, false, agents, activities, definitions),
+            _ => {}
+        }
+    }
+    if let Some(context) = statement.get("context") {
+        for key in ["instructor", "team"] {
+            if let Some(a) = context.get(key) {
+                collect_agent(a, false, agents);
+            }
+        }
+        if let Some(Value::Object(ca)) = context.get("contextActivities") {
+            for list in ca.values() {
+                for activity in list.as_array().into_iter().flatten() {
+                    if let Some(id) = activity.get("id").and_then(Value::as_str) {
+                        activities.push((id.to_string(), false));
+                        definitions.push(activity);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One stored statement as read back.
+pub struct Stored {
+    /// The statement with everything the LRS added.
+    pub body: Value,
+    /// Whether a voiding statement voids it.
+    pub voided: bool,
+    /// When it was stored, in milliseconds since the epoch.
+    pub stored_ms: i64,
+}
+
+/// Reads one statement by id, voided or not.
+pub fn get(conn: &Connection, id: &str) -> Result<Option<Stored>, LrsError> {
+    let row = conn
+        .prepare_cached("SELECT body, voided, stored_ms FROM statements WHERE id = ?1")?
+        .query_row([id.to_ascii_lowercase()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
+        .optional()?;
+    row.map(|(body, voided, stored_ms)| {
+        let body = hydrate(&body, stored_ms)?;
+        Ok(Stored {
+            body,
+            voided,
+            stored_ms,
+        })
+    })
+    .transpose()
+}
+
+/// The filters of GET /statements, parsed and checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// The agent key ([`agent_key`]) of the `agent` parameter.
+    pub agent: Option<String>,
+    /// The `verb` IRI.
+    pub verb: Option<String>,
+    /// The `activity` IRI.
+    pub activity: Option<String>,
+    /// The `registration` UUID.
+    pub registration: Option<String>,
+    /// Match agents anywhere in the statement, not only actor and object.
+    pub related_agents: bool,
+    /// Match activities anywhere in the statement, not only the object.
+    pub related_activities: bool,
+    /// Only statements stored after this time (ms).
+    pub since_ms: Option<i64>,
+    /// Only statements stored at or before this time (ms).
+    pub until_ms: Option<i64>,
+    /// Oldest first instead of newest first.
+    pub ascending: bool,
+}
+
+/// Runs a filtered query: at most `limit` statements after `cursor` (a `seq` from a
+/// previous page), and the cursor of the next page if there is one.
+pub fn query(
+    conn: &Connection,
+    filter: &Filter,
+    limit: usize,
+    cursor: Option<i64>,
+) -> Result<(Vec<Value>, Option<i64>), LrsError> {
+    let mut low: Option<i64> = None; // seq >= low
+    let mut high: Option<i64> = None; // seq <= high
+    if let Some(since) = filter.since_ms {
+        let first: Option<i64> = conn.query_row(
+            "SELECT min(seq) FROM statements WHERE stored_ms > ?1",
+            [since],
+            |r| r.get(0),
+        )?;
+        match first {
+            Some(s) => low = Some(s),
+            None => return Ok((Vec::new(), None)),
+        }
+    }
+    if let Some(until) = filter.until_ms {
+        let last: Option<i64> = conn.query_row(
+            "SELECT max(seq) FROM statements WHERE stored_ms <= ?1",
+            [until],
+            |r| r.get(0),
+        )?;
+        match last {
+            Some(s) => high = Some(s),
+            None => return Ok((Vec::new(), None)),
+        }
+    }
+    if let Some(c) = cursor {
+        if filter.ascending {
+            low = Some(low.map_or(c.saturating_add(1), |l| l.max(c.saturating_add(1))));
+        } else {
+            high = Some(high.map_or(c.saturating_sub(1), |h| h.min(c.saturating_sub(1))));
+        }
+    }
+    let mut sql = String::new();
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let mut arg = |v: rusqlite::types::Value| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    // The most selective index drives the scan, in `seq` order, so a page needs no sort:
+    // an agent (a learner has few statements), else an activity, else the statements table.
+    let (driver, seq_col) = if let Some(agent) = &filter.agent {
+        let p = arg(agent.clone().into());
+        let d = arg(i64::from(!filter.related_agents).into());
+        sql.push_str(&format!(
+            "SELECT s.seq, s.body, s.stored_ms FROM statement_agents d CROSS JOIN statements s ON s.seq = d.seq WHERE d.agent = {p} AND d.direct >= {d}"
+        ));
+        ("agent", "d.seq")
+    } else if let Some(activity) = &filter.activity {
+        let p = arg(activity.clone().into());
+        let d = arg(i64::from(!filter.related_activities).into());
+        sql.push_str(&format!(
+            "SELECT s.seq, s.body, s.stored_ms FROM statement_activities d CROSS JOIN statements s ON s.seq = d.seq WHERE d.activity = {p} AND d.direct >= {d}"
+        ));
+        ("activity", "d.seq")
+    } else {
+        sql.push_str("SELECT s.seq, s.body, s.stored_ms FROM statements s WHERE 1");
+        ("statements", "s.seq")
+    };
+    sql.push_str(" AND s.voided = 0");
+    if let (Some(activity), "agent") = (&filter.activity, driver) {
+        let p = arg(activity.clone().into());
+        let d = arg(i64::from(!filter.related_activities).into());
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM statement_activities a WHERE a.activity = {p} AND a.seq = s.seq AND a.direct >= {d})"
+        ));
+    }
+    if let Some(verb) = &filter.verb {
+        let p = arg(verb.clone().into());
+        sql.push_str(&format!(" AND s.verb = {p}"));
+    }
+    if let Some(registration) = &filter.registration {
+        let p = arg(registration.to_ascii_lowercase().into());
+        sql.push_str(&format!(" AND s.registration = {p}"));
+    }
+    if let Some(l) = low {
+        let p = arg(l.into());
+        sql.push_str(&format!(" AND {seq_col} >= {p}"));
+    }
+    if let Some(h) = high {
+        let p = arg(h.into());
+        sql.push_str(&format!(" AND {seq_col} <= {p}"));
+    }
+    let order = if filter.ascending { "ASC" } else { "DESC" };
+    let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
+    let p = arg(fetch.into());
+    sql.push_str(&format!(" ORDER BY {seq_col} {order} LIMIT {p}"));
+    let mut rows = Vec::new();
+    let mut stmt = conn.prepare_cached(&sql)?;
+    for row in stmt.query_map(rusqlite::params_from_iter(args), row_of)? {
+        rows.push(row?);
+    }
+    // A full page of direct matches bounds where a referring statement can still make it
+    // into the page: beyond the last of them it would come after `limit` others. That keeps
+    // the StatementRef search to the page's own stretch of statements in the common case.
+    let (mut ref_low, mut ref_high) = (low, high);
+    if rows.len() as i64 == fetch {
+        if let Some(&(edge, _, _)) = rows.last() {
+            if filter.ascending {
+                ref_high = Some(ref_high.map_or(edge, |h| h.min(edge)));
+            } else {
+                ref_low = Some(ref_low.map_or(edge, |l| l.max(edge)));
+            }
+        }
+    }
+    rows.extend(referring(conn, filter, ref_low, ref_high, order, fetch)?);
+    // Both lists are in order; merged, the first `limit` make the page.
+    rows.sort_by_key(|(seq, _, _)| *seq);
+    rows.dedup_by_key(|(seq, _, _)| *seq);
+    if !filter.ascending {
+        rows.reverse();
+    }
+    let next = if rows.len() > limit {
+        rows.get(limit.wrapping_sub(1)).map(|r| r.0)
+    } else {
+        None
+    };
+    rows.truncate(limit);
+    let statements = rows
+        .iter()
+        .map(|(_, body, stored_ms)| hydrate(body, *stored_ms))
+        .collect::<Result<_, _>>()?;
+    Ok((statements, next))
+}
+
+/// A row of a statement query: `seq`, body, `stored` in ms.
+type Row = (i64, String, i64);
+
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+}
+
+/// The statements (within the `seq` bounds, not voided) that refer by StatementRef to a
+/// statement matching the filter, directly or through a chain of StatementRefs: the spec
+/// counts them as matching the agent, verb, activity and registration filters. The time
+/// and page bounds apply to the referring statement, not to the one it refers to.
+fn referring(
+    conn: &Connection,
+    filter: &Filter,
+    low: Option<i64>,
+    high: Option<i64>,
+    order: &str,
+    fetch: i64,
+) -> Result<Vec<Row>, LrsError> {
+    if filter.agent.is_none()
+        && filter.verb.is_none()
+        && filter.activity.is_none()
+        && filter.registration.is_none()
+    {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let mut arg = |v: rusqlite::types::Value| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    let mut bounds = String::new();
+    if let Some(l) = low {
+        bounds.push_str(&format!(" AND r.seq >= {}", arg(l.into())));
+    }
+    if let Some(h) = high {
+        bounds.push_str(&format!(" AND r.seq <= {}", arg(h.into())));
+    }
+    let mut matches = String::new();
+    if let Some(agent) = &filter.agent {
+        let (p, d) = (
+            arg(agent.clone().into()),
+            arg(i64::from(!filter.related_agents).into()),
+        );
+        matches.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM statement_agents a WHERE a.agent = {p} AND a.seq = t.seq AND a.direct >= {d})"
+        ));
+    }
+    if let Some(activity) = &filter.activity {
+        let (p, d) = (
+            arg(activity.clone().into()),
+            arg(i64::from(!filter.related_activities).into()),
+        );
+        matches.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM statement_activities a WHERE a.activity = {p} AND a.seq = t.seq AND a.direct >= {d})"
+        ));
+    }
+    if let Some(verb) = &filter.verb {
+        matches.push_str(&format!(" AND t.verb = {}", arg(verb.clone().into())));
+    }
+    if let Some(registration) = &filter.registration {
+        matches.push_str(&format!(
+            " AND t.registration = {}",
+            arg(registration.to_ascii_lowercase().into())
+        ));
+    }
+    let limit = arg(fetch.into());
+    // The referring statements are few (voiding statements, mostly) and found through the
+    // partial index on `target`, named so that a `seq` bound cannot tempt the planner into
+    // a scan of the table; CROSS JOIN keeps the chain as the outer loop (otherwise a common
+    // verb could drive the join). UNION (not UNION ALL) ends the recursion even if
+    // references form a cycle.
+    let sql = format!(
+        "WITH RECURSIVE chain(origin, target) AS (
+           SELECT r.seq, r.target FROM statements r INDEXED BY statements_target
+             WHERE r.target IS NOT NULL AND r.voided = 0{bounds}
+           UNION
+           SELECT c.origin, t.target FROM chain c CROSS JOIN statements t ON t.id = c.target WHERE t.target IS NOT NULL
+         )
+         SELECT DISTINCT s.seq, s.body, s.stored_ms FROM chain c
+           CROSS JOIN statements t ON t.id = c.target
+           CROSS JOIN statements s ON s.seq = c.origin
+         WHERE 1{matches} ORDER BY s.seq {order} LIMIT {limit}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), row_of)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The requested response format of GET /statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// As stored.
+    #[default]
+    Exact,
+    /// Agents, activities and verbs reduced to their identifiers.
+    Ids,
+    /// Language maps reduced to the one language the client prefers.
+    Canonical,
+}
+
+/// Rewrites a stored statement into the requested format. `languages` are the client's
+/// preferred tags (from `Accept-Language`), best first.
+pub fn format(statement: &mut Value, format: Format, languages: &[String]) {
+    match format {
+        Format::Exact => {}
+        Format::Ids => ids(statement),
+        Format::Canonical => canonical(statement, languages),
+    }
+}
+
+fn ids(statement: &mut Value) {
+    fn agent(a: &mut Value) {
+        let Value::Object(map) = a else { return };
+        let is_group = map.get("objectType").and_then(Value::as_str) == Some("Group");
+        let anonymous = agent_key(&Value::Object(map.clone())).is_none();
+        map.retain(|k, _| {
+            matches!(
+                k.as_str(),
+                "objectType" | "mbox" | "mbox_sha1sum" | "openid" | "account"
+            ) || (k == "member" && is_group && anonymous)
+        });
+        if let Some(Value::Array(members)) = map.get_mut("member") {
+            members.iter_mut().for_each(agent);
+        }
+    }
+    fn activity(a: &mut Value) {
+        if let Value::Object(map) = a {
+            map.retain(|k, _| k == "objectType" || k == "id");
+        }
+    }
+    fn object(o: &mut Value) {
+        match o
+            .get("objectType")
+            .and_then(Value::as_str)
+            .unwrap_or("Activity")
+        {
+            "Activity" => activity(o),
+            "Agent" | "Group" => agent(o),
+            "SubStatement" => body(o),
+            _ => {}
+        }
+    }
+    fn body(s: &mut Value) {
+        for key in ["actor", "authority"] {
+            if let Some(a) = s.get_mut(key) {
+                agent(a);
+            }
+        }
+        if let Some(Value::Object(verb)) = s.get_mut("verb") {
+            verb.retain(|k, _| k == "id");
+        }
+        if let Some(o) = s.get_mut("object") {
+            object(o);
+        }
+        if let Some(context) = s.get_mut("context") {
+            for key in ["instructor", "team"] {
+                if let Some(a) = context.get_mut(key) {
+                    agent(a);
+                }
+            }
+            if let Some(Value::Object(ca)) = context.get_mut("contextActivities") {
+                for list in ca.values_mut() {
+                    if let Value::Array(items) = list {
+                        items.iter_mut().for_each(activity);
+                    }
+                }
+            }
+        }
+    }
+    body(statement);
+}
+
+/// Reduces every language map (verb display, activity names and descriptions, component
+/// descriptions, attachment displays) to one entry: the first preferred language present,
+/// else `en`, else whatever comes first.
+fn canonical(statement: &mut Value, languages: &[String]) {
+    fn reduce(map: &mut Map<String, Value>, languages: &[String]) {
+        if map.len() <= 1 {
+            return;
+        }
+        let pick = languages
+            .iter()
+            .find_map(|want| {
+                map.keys()
+                    .find(|k| k.eq_ignore_ascii_case(want))
+                    .cloned()
+                    .or_else(|| {
+                        map.keys()
+                            .find(|k| {
+                                k.split('-').next().is_some_and(|p| {
+                                    p.eq_ignore_ascii_case(want.split('-').next().unwrap_or(""))
+                                })
+                            })
+                            .cloned()
+                    })
+            })
+            .or_else(|| map.keys().find(|k| k.as_str() == "en").cloned())
+            .or_else(|| map.keys().next().cloned());
+        if let Some(keep) = pick {
+            map.retain(|k, _| *k == keep);
+        }
+    }
+    fn walk(v: &mut Value, key: Option<&str>, languages: &[String]) {
+        match v {
+            Value::Object(map) => {
+                if matches!(key, Some("display" | "name" | "description"))
+                    && map.values().all(Value::is_string)
+                {
+                    reduce(map, languages);
+                    return;
+                }
+                for (k, child) in map.iter_mut() {
+                    if k == "extensions" {
+                        continue;
+                    }
+                    walk(child, Some(k.as_str()), languages);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, None, languages)),
+            _ => {}
+        }
+    }
+    walk(statement, None, languages);
+}

@@ -1,0 +1,139 @@
+//! Statement validation, data-driven: every golden statement and every `valid` case of
+//! `statements-corpus.json` has no problem, and every `invalid` case has one that names
+//! the expected JSON path. The same corpus feeds the LRS tests and the node equivalence
+//! test against Learning Locker, so the three judges are asked the same questions.
+
+use pelita_xapi::{batch_problems, statement_problems};
+use serde_json::Value;
+
+/// RFC 7396 JSON merge patch: objects merge key by key, `null` removes, anything else
+/// replaces.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(patch) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Default::default());
+    }
+    let Value::Object(map) = target else { return };
+    for (key, value) in patch {
+        if value.is_null() {
+            map.remove(key);
+        } else {
+            merge_patch(map.entry(key.clone()).or_insert(Value::Null), value);
+        }
+    }
+}
+
+fn corpus() -> Value {
+    serde_json::from_str(include_str!("statements-corpus.json")).expect("corpus is JSON")
+}
+
+fn build(corpus: &Value, case: &Value) -> Value {
+    if let Some(statement) = case.get("statement") {
+        return statement.clone();
+    }
+    let mut statement = corpus["base"].clone();
+    merge_patch(&mut statement, &case["patch"]);
+    statement
+}
+
+#[test]
+fn golden_statements_are_valid() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).expect("golden dir") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read golden");
+        let statement: Value = serde_json::from_str(&text).expect("golden is JSON");
+        assert_eq!(statement_problems(&statement), vec![], "{}", path.display());
+        count += 1;
+    }
+    assert!(count >= 10, "only {count} golden statements found");
+}
+
+#[test]
+fn valid_corpus_has_no_problem() {
+    let corpus = corpus();
+    for case in corpus["valid"].as_array().expect("valid list") {
+        let statement = build(&corpus, case);
+        assert_eq!(
+            statement_problems(&statement),
+            vec![],
+            "case {}",
+            case["name"]
+        );
+    }
+}
+
+#[test]
+fn every_invalid_case_names_its_path() {
+    let corpus = corpus();
+    let cases = corpus["invalid"].as_array().expect("invalid list");
+    assert!(cases.len() > 80);
+    let mut missed = Vec::new();
+    for case in cases {
+        let statement = build(&corpus, case);
+        let problems = statement_problems(&statement);
+        let expected = case["path"].as_str().expect("path");
+        if !problems
+            .iter()
+            .any(|p| p.path == expected && !p.message.is_empty())
+        {
+            missed.push(format!(
+                "case {}: expected a problem at {expected}, got {problems:?}",
+                case["name"]
+            ));
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
+
+#[test]
+fn a_batch_names_the_index_and_refuses_duplicate_ids() {
+    let corpus = corpus();
+    let good = corpus["base"].clone();
+    let mut other = good.clone();
+    other["id"] = Value::from("7f1b7c3e-1a2b-4c3d-8e4f-5a6b7c8d9e0f");
+    assert_eq!(
+        batch_problems(&Value::Array(vec![good.clone(), other.clone()])),
+        vec![]
+    );
+
+    let mut bad = other.clone();
+    bad["verb"]["id"] = Value::from("answered");
+    let problems = batch_problems(&Value::Array(vec![good.clone(), bad]));
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].path, "$[1].verb.id");
+
+    let problems = batch_problems(&Value::Array(vec![good.clone(), good.clone()]));
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].path, "$[1].id");
+    assert!(problems[0].to_string().contains("twice"));
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let statement: Value = serde_json::json!({
+        "id": "x",
+        "actor": { "mbox": "siti" },
+        "verb": { "id": "answered" },
+        "object": { "id": "q 1" },
+        "timestamp": "today"
+    });
+    let paths: Vec<String> = statement_problems(&statement)
+        .into_iter()
+        .map(|p| p.path)
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "$.id",
+            "$.actor.mbox",
+            "$.verb.id",
+            "$.object.id",
+            "$.timestamp"
+        ]
+    );
+}
