@@ -257,7 +257,7 @@ test('wrong answers by mouse are marked, explained, and reported as given', asyn
   await page.waitForSelector('#q-q-langkah-otp .correct-order');
   assert.equal((await page.$$('#q-q-langkah-otp .correct-order li')).length, 4);
   assert.ok((await page.$$('.sequence-item.out-of-place')).length > 0, 'misplaced items are marked');
-  await page.click('label[for="q-q-otp-petugas-true"]');
+  await page.click('label[for="q-q-otp-petugas-false"]');
   await page.click('#q-q-otp-petugas button.primary');
   await page.click('.nav button.primary');
   await page.waitForSelector('.matching');
@@ -309,7 +309,8 @@ test('wrong answers by mouse are marked, explained, and reported as given', asyn
   await page.waitForFunction(() => /Langkah yang tepat/.test(document.querySelector('h1').textContent));
   await page.click('.nav .finish button');
   await page.waitForSelector('.result');
-  assert.match(await page.textContent('.score'), /1 dari 9 poin/);
+  assert.match(await page.textContent('.score'), /2 dari 9 poin/);
+  assert.equal((await page.textContent('.attempts')).trim(), 'Percobaan 1 dari 3');
 
   await waitForDelivery(page, 21, 20_000, MODULE);
   const all = await lrs.statements();
@@ -329,5 +330,15 @@ test('wrong answers by mouse are marked, explained, and reported as given', asyn
   const path = all.filter((s) => s.object.id.includes('/branch/')).slice(0, 3).reverse()
     .map((s) => `${s.object.id.split('/').pop()}:${s.result.response}`);
   assert.deepEqual(path, ['b-telepon:berikan', 'b-ulang:kembali', 'b-telepon:laporkan']);
+
+  // Another attempt keeps the right answer and asks the rest again.
+  assert.equal((await page.textContent('.result button.primary')).trim(), 'Ulangi yang belum benar');
+  await page.click('.result button.primary');
+  assert.equal(await page.$('.result'), null);
+  await page.waitForSelector('.flashcards');
+  await page.click('.nav button.primary');
+  await page.waitForSelector('#q-q-langkah-otp button.primary:not([disabled])');
+  assert.equal(await page.$('#q-q-otp-petugas button.primary'), null, 'the right answer stays answered');
+  assert.match(await page.textContent('#q-q-otp-petugas .feedback'), /Jawaban Anda benar/);
   assert.deepEqual(validateStatements(all), []);
 });

@@ -113,4 +113,7 @@ pub enum SessionError {
     /// Submit was sent with no response chosen.
     #[error("question `{0}` has no response to submit")]
     NoResponse(String),
+    /// `Retry` was sent after the module's last allowed attempt.
+    #[error("all {0} attempts are used")]
+    NoAttemptsLeft(u32),
 }

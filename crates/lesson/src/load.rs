@@ -364,6 +364,8 @@ impl Reader {
                 "title",
                 "description",
                 "masteryScore",
+                "maxAttempts",
+                "retry",
                 "competencies",
                 "lessons",
             ],
@@ -422,6 +424,18 @@ impl Reader {
             }
             None => None,
         };
+        let max_attempts = map
+            .get("maxAttempts")
+            .and_then(|v| self.integer(v, "$.maxAttempts", 1, 100))
+            .map(|n| n as u32);
+        let retry_wrong_only = match map.get("retry").map(|v| v.as_str()) {
+            None | Some(Some("all")) => false,
+            Some(Some("wrong")) => true,
+            Some(_) => {
+                self.problem("$.retry", "expected \"all\" (start again from nothing) or \"wrong\" (keep the right answers)");
+                false
+            }
+        };
         let competencies = self.declared_competencies(map);
         let mut lessons = self.lessons(map);
         if let Some(lessons) = &mut lessons {
@@ -434,6 +448,8 @@ impl Reader {
             title: title?,
             description,
             mastery_score: mastery_score?,
+            max_attempts,
+            retry_wrong_only,
             competencies: competencies?,
             lessons: lessons?,
             warnings: Vec::new(),

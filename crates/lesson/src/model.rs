@@ -20,6 +20,11 @@ pub struct Module {
     pub description: Option<LangMap<String>>,
     /// The scaled score (0..=1) needed to pass.
     pub mastery_score: f64,
+    /// How many attempts a learner has, if limited.
+    pub max_attempts: Option<u32>,
+    /// Whether a new attempt keeps the questions answered right (only the wrong and the
+    /// unanswered ones are asked again) or starts from nothing.
+    pub retry_wrong_only: bool,
     /// The competencies the module develops: declared here, with their labels, and the
     /// module's own tags; lessons and questions name a subset.
     pub competencies: Vec<Competency>,

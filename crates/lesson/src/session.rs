@@ -210,6 +210,11 @@ impl Session {
         self.attempt
     }
 
+    /// Whether the learner may start another attempt once this one is finished.
+    pub fn can_retry(&self, module: &Module) -> bool {
+        module.max_attempts.is_none_or(|max| self.attempt < max)
+    }
+
     /// The index of the current page in reading order.
     pub fn current_index(&self) -> usize {
         self.current
@@ -256,6 +261,19 @@ impl Session {
             Command::Retry => {
                 if !matches!(self.phase, Phase::Finished(_)) {
                     return Err(SessionError::NotFinished);
+                }
+                if let Some(max) = module.max_attempts {
+                    if self.attempt >= max {
+                        return Err(SessionError::NoAttemptsLeft(max));
+                    }
+                }
+                if module.retry_wrong_only {
+                    // The right answers stay, and count in the new attempt's score.
+                    self.answers.retain(|(_, a)| a.correct);
+                    let kept = std::mem::take(&mut self.answers);
+                    let events = self.begin_attempt();
+                    self.answers = kept;
+                    return Ok(events);
                 }
                 Ok(self.begin_attempt())
             }

@@ -683,3 +683,88 @@ fn a_branch_leads_to_its_page_and_reports_the_choice() {
     }
     assert_eq!(s.current_index(), 1, "a refused choice changes nothing");
 }
+
+#[test]
+fn attempts_are_limited_and_a_retry_can_keep_the_right_answers() {
+    use pelita_lesson::{load_module, SessionError};
+    let mut v: serde_json::Value = serde_json::from_str(fixtures::SMALL).expect("JSON");
+    v["maxAttempts"] = 2.into();
+    v["retry"] = "wrong".into();
+    let module = load_module(&v.to_string()).expect("valid");
+    let mut s = Session::new(&module);
+    s.apply(&module, Command::Start).expect("start");
+    s.apply(
+        &module,
+        Command::SetResponse("tf".into(), Response::TrueFalse(true)),
+    )
+    .expect("right");
+    s.apply(&module, Command::Submit("tf".into()))
+        .expect("submit");
+    s.apply(
+        &module,
+        Command::SetResponse("single".into(), Response::choices(["b"])),
+    )
+    .expect("wrong");
+    s.apply(&module, Command::Submit("single".into()))
+        .expect("submit");
+    s.apply(&module, Command::Finish).expect("finish");
+    assert!(s.can_retry(&module));
+    let events = s.apply(&module, Command::Retry).expect("a second attempt");
+    assert!(matches!(events[0], Event::AttemptStarted { attempt: 2 }));
+    // The right answer stays and is final; the wrong one is asked again.
+    assert!(s.answer("tf").is_some_and(|a| a.correct));
+    assert!(s.answer("single").is_none());
+    assert_eq!(
+        s.apply(&module, Command::Submit("tf".into())),
+        Err(SessionError::AlreadyAnswered("tf".into()))
+    );
+    let events = s.apply(&module, Command::Finish).expect("finish");
+    let Some(Event::Finished { outcome, .. }) = events.last() else {
+        panic!("finished")
+    };
+    assert_eq!(outcome.score.raw, 1, "the kept answer counts");
+    assert!(!s.can_retry(&module));
+    assert_eq!(
+        s.apply(&module, Command::Retry),
+        Err(SessionError::NoAttemptsLeft(2))
+    );
+
+    // Without "wrong", a retry starts from nothing.
+    v["retry"] = "all".into();
+    let module = load_module(&v.to_string()).expect("valid");
+    let mut s = Session::new(&module);
+    s.apply(&module, Command::Start).expect("start");
+    s.apply(
+        &module,
+        Command::SetResponse("tf".into(), Response::TrueFalse(true)),
+    )
+    .expect("right");
+    s.apply(&module, Command::Submit("tf".into()))
+        .expect("submit");
+    s.apply(&module, Command::Finish).expect("finish");
+    s.apply(&module, Command::Retry).expect("retry");
+    assert!(s.answer("tf").is_none());
+
+    // Bad values are named.
+    for (key, value, message) in [
+        (
+            "maxAttempts",
+            serde_json::json!(0),
+            "expected a whole number from 1 to 100",
+        ),
+        ("retry", serde_json::json!("some"), "expected \"all\""),
+    ] {
+        let mut bad = v.clone();
+        bad[key] = value;
+        let Err(e) = load_module(&bad.to_string()) else {
+            panic!("{key} is refused")
+        };
+        assert!(
+            e.problems()
+                .iter()
+                .any(|p| p.path == format!("$.{key}") && p.message.contains(message)),
+            "{key}: {:?}",
+            e.problems()
+        );
+    }
+}

@@ -81,6 +81,12 @@ result-title = Your result
 passed = Passed
 failed = Not passed
 retry = Try again
+retry-wrong = Try the others again
+attempt-of = Attempt { $n } of { $max }
+no-attempts-left = { $max ->
+    [one] This module allows one attempt.
+   *[other] You have used all { $max } attempts.
+}
 score-line = You scored { $raw } of { $max } points ({ $percent }%).
 mastery-line = { $percent }% is needed to pass.
 return-to-course = Return to the course

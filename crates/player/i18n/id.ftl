@@ -78,6 +78,12 @@ result-title = Hasil Anda
 passed = Lulus
 failed = Belum lulus
 retry = Coba lagi
+retry-wrong = Ulangi yang belum benar
+attempt-of = Percobaan { $n } dari { $max }
+no-attempts-left = { $max ->
+    [one] Modul ini hanya mengizinkan satu percobaan.
+   *[other] Anda sudah memakai semua { $max } percobaan.
+}
 score-line = Skor Anda { $raw } dari { $max } poin ({ $percent }%).
 mastery-line = Nilai minimal untuk lulus: { $percent }%.
 return-to-course = Kembali ke kursus

@@ -66,9 +66,18 @@ pub fn ResultPage(props: &Props) -> Html {
     let ending = match &ctx.cmi5 {
         // Inside a SCORM LMS the session ended with the attempt too.
         None if ctx.scorm.is_some() => html! { <p class="note">{ t(&lang, Key::CloseWindow) }</p> },
-        None => html! {
-            <button type="button" class="primary" onclick={onretry}>{ t(&lang, Key::Retry) }</button>
-        },
+        None if !ctx.session.can_retry(&ctx.module) => {
+            let max = ctx.module.max_attempts.unwrap_or(1);
+            html! { <p class="note">{ tf(&lang, Msg::NoAttemptsLeft, &[("max", Arg::Num(f64::from(max)))]) }</p> }
+        }
+        None => {
+            let label = if ctx.module.retry_wrong_only {
+                Key::RetryWrong
+            } else {
+                Key::Retry
+            };
+            html! { <button type="button" class="primary" onclick={onretry}>{ t(&lang, label) }</button> }
+        }
         Some(context) => {
             let waiting = ctx.outbox.pending() > 0;
             match &context.data.return_url {
@@ -88,6 +97,12 @@ pub fn ResultPage(props: &Props) -> Html {
             </p>
             <p class="score">{ score_line(&lang, outcome.score.raw, outcome.score.max, percent) }</p>
             <p>{ mastery_line(&lang, mastery) }</p>
+            if let Some(max) = ctx.module.max_attempts {
+                <p class="attempts">{ tf(&lang, Msg::AttemptOf, &[
+                    ("n", Arg::Num(f64::from(ctx.session.attempt()))),
+                    ("max", Arg::Num(f64::from(max))),
+                ]) }</p>
+            }
             <ol class="summary">{ for rows }</ol>
             { ending }
         </main>
