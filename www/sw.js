@@ -60,8 +60,13 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   // Posts to the LRS, other origins and ranged media requests (a cache cannot store a
-  // partial answer) go to the network exactly as the page made them.
-  if (request.method !== 'GET' || url.origin !== SCOPE.origin || request.headers.has('range')) {
+  // partial answer) go to the network exactly as the page made them. So does everything
+  // that speaks to an LRS on this origin (as under `pelita serve`, at /xapi/): a request
+  // with credentials, or with the xAPI version header. Its answers are a learner's
+  // records, which must be fresh and must never sit in a shared cache.
+  if (request.method !== 'GET' || url.origin !== SCOPE.origin || request.headers.has('range')
+    || request.headers.has('authorization') || request.headers.has('x-experience-api-version')
+    || /\/xapi\//i.test(url.pathname)) {
     return;
   }
   if (!url.href.startsWith(SCOPE.href)) return;

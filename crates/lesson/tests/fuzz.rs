@@ -29,17 +29,30 @@ fn any_json() -> impl Strategy<Value = Value> {
         (-1e9f64..1e9).prop_map(|f| serde_json::json!(f)),
         ".{0,12}".prop_map(Value::String),
         prop_oneof![
-            Just("[[x]]"), Just("javascript:alert(1)"), Just("id"), Just("en"), Just(""),
-            Just("trueFalse"), Just("choice"), Just("hotspot"), Just("branch"), Just("a/b"),
-            Just("1.000,5"), Just("https://example.org/x"), Just("likert_1"),
+            Just("[[x]]"),
+            Just("javascript:alert(1)"),
+            Just("id"),
+            Just("en"),
+            Just(""),
+            Just("trueFalse"),
+            Just("choice"),
+            Just("hotspot"),
+            Just("branch"),
+            Just("a/b"),
+            Just("1.000,5"),
+            Just("https://example.org/x"),
+            Just("likert_1"),
         ]
         .prop_map(|s| Value::String(s.to_string())),
     ];
     leaf.prop_recursive(4, 32, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::vec(("[a-z]{1,8}|type|id|en|id|content|options|goto", inner), 0..6)
-                .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+            prop::collection::vec(
+                ("[a-z]{1,8}|type|id|en|id|content|options|goto", inner),
+                0..6
+            )
+            .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
         ]
     })
 }
@@ -55,7 +68,11 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
         }
         Value::Object(map) => {
             for (k, item) in map {
-                pointers(item, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                pointers(
+                    item,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         _ => {}
@@ -89,7 +106,9 @@ fn apply(module: &mut Value, edit: &Edit) {
         }
         Edit::Remove(i) | Edit::Duplicate(i) => {
             let target = pick(*i);
-            let Some((parent, key)) = target.rsplit_once('/') else { return };
+            let Some((parent, key)) = target.rsplit_once('/') else {
+                return;
+            };
             let key = key.replace("~1", "/").replace("~0", "~");
             let duplicate = matches!(edit, Edit::Duplicate(_));
             match module.pointer_mut(parent) {
@@ -133,10 +152,12 @@ fn command(module_questions: &[String], pages: usize) -> impl Strategy<Value = C
         (0..pages + 2).prop_map(Command::GoTo),
         any::<usize>().prop_map(move |i| Command::Submit(p1(i))),
         (any::<usize>(), "[a-z_0-9-]{0,8}").prop_map(move |(i, c)| Command::ToggleChoice(p2(i), c)),
-        (any::<usize>(), any::<bool>()).prop_map(move |(i, b)| Command::SetResponse(p3(i), Response::TrueFalse(b))),
+        (any::<usize>(), any::<bool>())
+            .prop_map(move |(i, b)| Command::SetResponse(p3(i), Response::TrueFalse(b))),
         (any::<usize>(), prop::collection::vec(".{0,6}", 0..4))
             .prop_map(move |(i, t)| Command::SetResponse(p4(i), Response::Texts(t))),
-        (any::<usize>(), any::<i64>()).prop_map(move |(i, n)| Command::SetResponse(p5(i), Response::Number(n))),
+        (any::<usize>(), any::<i64>())
+            .prop_map(move |(i, n)| Command::SetResponse(p5(i), Response::Number(n))),
         ("[a-z-]{0,10}", "[a-z-]{0,10}").prop_map(|(b, o)| Command::Choose(b, o)),
     ]
 }
