@@ -113,6 +113,9 @@ pub enum SessionError {
     /// Submit was sent with no response chosen.
     #[error("question `{0}` has no response to submit")]
     NoResponse(String),
+    /// The question is in a pool and was not drawn for this attempt.
+    #[error("question `{0}` is not asked in this attempt")]
+    NotAsked(String),
     /// `Retry` was sent after the module's last allowed attempt.
     #[error("all {0} attempts are used")]
     NoAttemptsLeft(u32),

@@ -366,6 +366,7 @@ impl Reader {
                 "masteryScore",
                 "maxAttempts",
                 "retry",
+                "shuffleChoices",
                 "competencies",
                 "lessons",
             ],
@@ -436,6 +437,7 @@ impl Reader {
                 false
             }
         };
+        let shuffle_choices = self.boolean(map, "$", "shuffleChoices", false);
         let competencies = self.declared_competencies(map);
         let mut lessons = self.lessons(map);
         if let Some(lessons) = &mut lessons {
@@ -450,6 +452,7 @@ impl Reader {
             mastery_score: mastery_score?,
             max_attempts,
             retry_wrong_only,
+            shuffle_choices,
             competencies: competencies?,
             lessons: lessons?,
             warnings: Vec::new(),
@@ -640,9 +643,10 @@ impl Reader {
     }
 
     fn page(&mut self, v: &Value, path: &str) -> Option<Page> {
-        let map = self.object(v, path, &["id", "title", "blocks"])?;
+        let map = self.object(v, path, &["id", "title", "blocks", "draw", "shuffle"])?;
         let id = self.id(map, path);
         let title = self.required_text(map, path, "title");
+        let shuffle = self.boolean(map, path, "shuffle", false);
         let blocks_path = child_key(path, "blocks");
         let blocks = self.required(map, path, "blocks").and_then(|v| {
             let items = self.array(v, &blocks_path, "block")?;
@@ -656,10 +660,30 @@ impl Reader {
             }
             ok.then_some(out)
         });
+        let blocks = blocks?;
+        let questions = blocks
+            .iter()
+            .filter(|b| matches!(b, Block::Question(_)))
+            .count();
+        let draw = match map.get("draw") {
+            None => None,
+            Some(_) if questions == 0 => {
+                self.problem(
+                    child_key(path, "draw"),
+                    "the page has no questions to draw from",
+                );
+                None
+            }
+            Some(v) => {
+                Some(self.integer(v, &child_key(path, "draw"), 1, questions as u64)? as usize)
+            }
+        };
         Some(Page {
             id: id?,
             title: title?,
-            blocks: blocks?,
+            blocks,
+            draw,
+            shuffle,
         })
     }
 

@@ -25,6 +25,9 @@ pub struct Module {
     /// Whether a new attempt keeps the questions answered right (only the wrong and the
     /// unanswered ones are asked again) or starts from nothing.
     pub retry_wrong_only: bool,
+    /// Whether choices (and the points of a likert scale stay put) are shown in an order
+    /// of the attempt's own.
+    pub shuffle_choices: bool,
     /// The competencies the module develops: declared here, with their labels, and the
     /// module's own tags; lessons and questions name a subset.
     pub competencies: Vec<Competency>,
@@ -67,6 +70,11 @@ pub struct Page {
     pub title: LangMap<String>,
     /// The content, in order.
     pub blocks: Vec<Block>,
+    /// A question pool: only this many of the page's questions are asked per attempt,
+    /// drawn from the attempt's seed.
+    pub draw: Option<usize>,
+    /// Whether the page's questions change places per attempt (the other blocks stay).
+    pub shuffle: bool,
 }
 
 /// One piece of page content.

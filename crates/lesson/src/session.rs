@@ -177,6 +177,44 @@ pub struct Session {
     current: usize,
     drafts: Vec<(String, Response)>,
     answers: Vec<(String, Answer)>,
+    /// The attempt's seed: it decides which questions of a pool are drawn and the order
+    /// of shuffled questions and choices. The player sets it from the attempt's
+    /// registration, so an attempt looks the same wherever it is resumed.
+    seed: u64,
+}
+
+/// A small, fast, well-mixed generator (SplitMix64): the same seed gives the same draw on
+/// every device and in every version, which a library generator does not promise.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// `0..n` in an order of this generator's (Fisher-Yates).
+    fn permutation(&mut self, n: usize) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        order
+    }
+}
+
+/// A seed for one part of the module: the attempt's seed mixed with the part's id.
+fn part_seed(seed: u64, part: &str) -> SplitMix {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in part.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    SplitMix(seed ^ h)
 }
 
 impl Session {
@@ -197,7 +235,96 @@ impl Session {
             current: 0,
             drafts: Vec::new(),
             answers: Vec::new(),
+            seed: 0,
         }
+    }
+
+    /// Sets the attempt's seed (see the field); the player calls it as each attempt
+    /// starts, before the learner sees a question. Answers kept from the last attempt (a
+    /// retry of the wrong ones) whose question this attempt's pools do not ask are
+    /// dropped, since they could not be shown.
+    pub fn set_seed(&mut self, module: &Module, seed: u64) {
+        self.seed = seed;
+        let asked: Vec<String> = self
+            .attempt_questions(module)
+            .iter()
+            .map(|q| q.id.clone())
+            .collect();
+        self.answers.retain(|(q, _)| asked.contains(q));
+        self.drafts.retain(|(q, _)| asked.contains(q));
+    }
+
+    /// The attempt's seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The blocks of a page as this attempt shows them: the questions of a pool reduced
+    /// to those drawn, and shuffled questions in the attempt's order; every other block in
+    /// its place.
+    pub fn page_blocks<'m>(&self, module: &'m Module, at: PageRef) -> Vec<&'m crate::Block> {
+        let Some(page) = module
+            .lessons
+            .get(at.lesson)
+            .and_then(|l| l.pages.get(at.page))
+        else {
+            return Vec::new();
+        };
+        let slots: Vec<usize> = page
+            .blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| matches!(b, crate::Block::Question(_)))
+            .map(|(i, _)| i)
+            .collect();
+        if page.draw.is_none() && !page.shuffle {
+            return page.blocks.iter().collect();
+        }
+        let mut rng = part_seed(self.seed, &format!("page/{}/{}", at.lesson, page.id));
+        let order = rng.permutation(slots.len());
+        // Drawn: the first `draw` of the permutation; shown in the permutation's order when
+        // shuffled, else in the module's.
+        let mut drawn: Vec<usize> = order
+            .iter()
+            .take(page.draw.unwrap_or(slots.len()))
+            .copied()
+            .collect();
+        if !page.shuffle {
+            crate::lang::insertion_sort_by(&mut drawn, |a, b| a > b);
+        }
+        let mut questions = drawn.into_iter().map(|k| &page.blocks[slots[k]]);
+        let mut out = Vec::new();
+        for (i, block) in page.blocks.iter().enumerate() {
+            if slots.contains(&i) {
+                if let Some(q) = questions.next() {
+                    out.push(q);
+                }
+            } else {
+                out.push(block);
+            }
+        }
+        out
+    }
+
+    /// The questions this attempt asks, in reading order.
+    pub fn attempt_questions<'m>(&self, module: &'m Module) -> Vec<&'m crate::Question> {
+        self.pages
+            .iter()
+            .flat_map(|&at| self.page_blocks(module, at))
+            .filter_map(|b| match b {
+                crate::Block::Question(q) => Some(q),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The order this attempt shows `count` choices of question `question` in: indexes
+    /// into the module's order (the module's own order unless it shuffles choices).
+    pub fn choice_order(&self, module: &Module, question: &str, count: usize) -> Vec<usize> {
+        if !module.shuffle_choices {
+            return (0..count).collect();
+        }
+        part_seed(self.seed, &format!("choices/{question}")).permutation(count)
     }
 
     /// The current phase.
@@ -371,13 +498,23 @@ impl Session {
             }
             Command::Finish => {
                 self.require_in_progress()?;
+                // Only the questions this attempt asks count: a pool's undrawn questions
+                // neither add points to reach nor count as unanswered.
+                let asked = self.attempt_questions(module);
                 let score = Score {
                     raw: self.answers.iter().map(|(_, a)| a.points).sum(),
                     min: 0,
-                    max: module.max_points(),
+                    max: asked
+                        .iter()
+                        .filter(|q| q.is_scored())
+                        .map(|q| q.points)
+                        .sum(),
                 };
                 let outcome = judge(score, module.mastery_score);
-                let unanswered = module.questions().count() - self.answers.len();
+                let unanswered = asked
+                    .iter()
+                    .filter(|q| find(&self.answers, &q.id).is_none())
+                    .count();
                 self.phase = Phase::Finished(outcome);
                 Ok(vec![Event::Finished {
                     outcome,
@@ -391,6 +528,7 @@ impl Session {
     /// `None` unless an attempt is in progress.
     pub fn snapshot(&self) -> Option<Snapshot> {
         (self.phase == Phase::InProgress).then(|| Snapshot {
+            seed: self.seed,
             attempt: self.attempt,
             page: self.current,
             answers: self
@@ -412,6 +550,7 @@ impl Session {
         snapshot: &Snapshot,
     ) -> Result<(Session, Vec<Event>), Vec<SessionError>> {
         let mut session = Session::new(module);
+        session.seed = snapshot.seed;
         let mut problems = Vec::new();
         let Some(&at) = session.pages.get(snapshot.page) else {
             return Err(vec![SessionError::NoSuchPage(snapshot.page)]);
@@ -437,6 +576,16 @@ impl Session {
         }
         if !problems.is_empty() {
             return Err(problems);
+        }
+        let asked: Vec<String> = session
+            .attempt_questions(module)
+            .iter()
+            .map(|q| q.id.clone())
+            .collect();
+        for (question, _) in snapshot.answers.iter().chain(&snapshot.drafts) {
+            if module.question(question).is_some() && !asked.contains(question) {
+                return Err(vec![SessionError::NotAsked(question.clone())]);
+            }
         }
         session.attempt = snapshot.attempt;
         session.current = snapshot.page;
@@ -484,6 +633,13 @@ impl Session {
         if find(&self.answers, question).is_some() {
             return Err(SessionError::AlreadyAnswered(question.to_string()));
         }
+        if !self
+            .attempt_questions(module)
+            .iter()
+            .any(|a| a.id == question)
+        {
+            return Err(SessionError::NotAsked(question.to_string()));
+        }
         Ok(q)
     }
 }
@@ -493,6 +649,8 @@ impl Session {
 /// no seed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
+    /// The attempt's seed (pools and shuffling).
+    pub seed: u64,
     /// The attempt number.
     pub attempt: u32,
     /// The current page's index in reading order.
@@ -535,7 +693,9 @@ impl Snapshot {
             }
             serde_json::Value::Object(map)
         };
+        // The seed is written as text: JSON numbers lose precision past 2^53 in a browser.
         serde_json::json!({
+            "seed": self.seed.to_string(),
             "attempt": self.attempt,
             "page": self.page,
             "answers": responses(&self.answers),
@@ -625,7 +785,16 @@ impl Snapshot {
                 })
                 .collect()
         };
+        // Saved before pools existed: seed 0, which is what such an attempt used.
+        let seed = match value.get("seed") {
+            None => 0,
+            Some(serde_json::Value::String(s)) => s
+                .parse::<u64>()
+                .map_err(|_| "`seed` must be a whole number".to_string())?,
+            Some(_) => return Err("`seed` must be a whole number as text".into()),
+        };
         Ok(Snapshot {
+            seed,
             attempt: u32::try_from(number("attempt")?).map_err(|e| e.to_string())?,
             page: usize::try_from(number("page")?).map_err(|e| e.to_string())?,
             answers: responses("answers")?,

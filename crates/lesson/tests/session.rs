@@ -234,7 +234,14 @@ fn an_attempt_is_suspended_saved_and_resumed_with_the_same_answers() {
     let json = snapshot.to_json();
     assert_eq!(
         json,
-        serde_json::json!({"attempt": 1, "page": 1, "answers": {"tf": false}, "drafts": {"multi": ["z"]}})
+        serde_json::json!({"seed": "0", "attempt": 1, "page": 1, "answers": {"tf": false}, "drafts": {"multi": ["z"]}})
+    );
+    // An attempt saved before pools existed has no seed: it used seed 0.
+    let mut old = json.clone();
+    old.as_object_mut().expect("object").remove("seed");
+    assert_eq!(
+        pelita_lesson::Snapshot::from_json(&old).expect("reads"),
+        snapshot
     );
     let back = pelita_lesson::Snapshot::from_json(&json).expect("reads back");
     assert_eq!(back, snapshot);
@@ -764,6 +771,117 @@ fn attempts_are_limited_and_a_retry_can_keep_the_right_answers() {
                 .iter()
                 .any(|p| p.path == format!("$.{key}") && p.message.contains(message)),
             "{key}: {:?}",
+            e.problems()
+        );
+    }
+}
+
+#[test]
+fn pools_and_shuffles_follow_the_seed_and_survive_a_resume() {
+    use pelita_lesson::{load_module, Block, SessionError};
+    let mut v: serde_json::Value = serde_json::from_str(fixtures::SMALL).expect("JSON");
+    v["lessons"][0]["pages"][1]["draw"] = 1.into();
+    v["lessons"][0]["pages"][1]["shuffle"] = true.into();
+    v["shuffleChoices"] = true.into();
+    let module = load_module(&v.to_string()).expect("valid");
+    let quiz = PageRef { lesson: 0, page: 1 };
+    let drawn = |seed: u64| {
+        let mut s = Session::new(&module);
+        s.apply(&module, Command::Start).expect("start");
+        s.set_seed(&module, seed);
+        let blocks = s.page_blocks(&module, quiz);
+        assert!(
+            matches!(blocks[0], Block::Image(_)),
+            "other blocks keep their place"
+        );
+        assert_eq!(blocks.len(), 2, "the image and one drawn question");
+        let Block::Question(q) = blocks[1] else {
+            panic!("a question")
+        };
+        (q.id.clone(), s.choice_order(&module, "multi", 3))
+    };
+    // The same seed draws the same question and order, everywhere and every time.
+    assert_eq!(drawn(7), drawn(7));
+    let seen: Vec<(String, Vec<usize>)> = (0..40).map(drawn).collect();
+    assert!(
+        seen.iter().any(|(q, _)| q == "single") && seen.iter().any(|(q, _)| q == "multi"),
+        "both get drawn"
+    );
+    assert!(
+        seen.iter().any(|(_, o)| *o != [0, 1, 2]),
+        "choices get shuffled"
+    );
+    for (_, order) in &seen {
+        let mut sorted = order.clone();
+        sorted.sort();
+        assert_eq!(sorted, [0, 1, 2], "a permutation");
+    }
+
+    // An attempt asks only what it drew: the score and the count of open questions too.
+    let seed = (0..40)
+        .find(|s| drawn(*s).0 == "single")
+        .expect("a seed drawing `single`");
+    let mut s = Session::new(&module);
+    s.apply(&module, Command::Start).expect("start");
+    s.set_seed(&module, seed);
+    let ids: Vec<&str> = s
+        .attempt_questions(&module)
+        .iter()
+        .map(|q| q.id.as_str())
+        .collect();
+    assert_eq!(ids, ["tf", "single"]);
+    assert_eq!(
+        s.apply(
+            &module,
+            Command::SetResponse("multi".into(), Response::choices(["x"]))
+        ),
+        Err(SessionError::NotAsked("multi".into()))
+    );
+    s.apply(
+        &module,
+        Command::SetResponse("single".into(), Response::choices(["a"])),
+    )
+    .expect("draft");
+    // Saved and resumed: the same draw.
+    let saved = Snapshot::from_json(&s.snapshot().expect("in progress").to_json()).expect("reads");
+    assert_eq!(saved.seed, seed);
+    let (mut back, _) = Session::resume(&module, &saved).expect("fits");
+    assert_eq!(
+        back.page_blocks(&module, quiz),
+        s.page_blocks(&module, quiz)
+    );
+    back.apply(&module, Command::Submit("single".into()))
+        .expect("submit");
+    let events = back.apply(&module, Command::Finish).expect("finish");
+    let Some(Event::Finished {
+        outcome,
+        unanswered,
+    }) = events.last()
+    else {
+        panic!("finished")
+    };
+    assert_eq!(
+        (outcome.score.raw, outcome.score.max, *unanswered),
+        (1, 2, 1),
+        "tf (1 point) and single (1 point)"
+    );
+
+    // A draw larger than the page's questions, or on a page with none, is refused.
+    for (page, draw, message) in [
+        (1, 3, "expected a whole number from 1 to 2"),
+        (0, 2, "expected a whole number from 1 to 1"),
+    ] {
+        let mut bad = v.clone();
+        bad["lessons"][0]["pages"][page]["draw"] = draw.into();
+        let Err(e) = load_module(&bad.to_string()) else {
+            panic!("refused")
+        };
+        let path = format!("$.lessons[0].pages[{page}].draw");
+        assert!(
+            e.problems()
+                .iter()
+                .any(|p| p.path == path && p.message.contains(message)),
+            "{:?}",
             e.problems()
         );
     }

@@ -217,7 +217,15 @@ impl PlayerState {
         let has_lrs = self.has_lrs();
         let mut env = BrowserEnv;
         for event in events {
-            for statement in self.reporter.report(&self.module, event, &mut env) {
+            let statements = self.reporter.report(&self.module, event, &mut env);
+            if let pelita_lesson::Event::AttemptStarted { attempt } = event {
+                // The attempt's pools and shuffles come from its registration (known now
+                // that the reporter has started the attempt), so they are the same on
+                // every device the attempt is resumed on.
+                let seed = attempt_seed(self.reporter.registration(), *attempt);
+                self.session.set_seed(&self.module, seed);
+            }
+            for statement in statements {
                 if let Some(value) =
                     Self::admit(self.cmi5.as_deref(), self.cmi5_rules.as_mut(), &statement)
                 {
@@ -368,6 +376,13 @@ impl Reducible for PlayerState {
         }
         Rc::new(next)
     }
+}
+
+/// The seed of an attempt: its registration's bits mixed with its number (a launcher may
+/// fix one registration for every attempt, which must still differ).
+fn attempt_seed(registration: Option<uuid::Uuid>, attempt: u32) -> u64 {
+    let (hi, lo) = registration.map(|r| r.as_u64_pair()).unwrap_or((0, 0));
+    hi ^ lo.rotate_left(17) ^ u64::from(attempt).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// Starts the first attempt.

@@ -184,6 +184,8 @@ fn largest_attempt(module: &Module) -> SavedAttempt {
     SavedAttempt {
         module_id: module.id.clone(),
         snapshot: Some(Snapshot {
+            // The longest seed there is.
+            seed: u64::MAX,
             attempt: u32::MAX,
             page: pages - 1,
             answers,

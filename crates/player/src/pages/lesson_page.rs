@@ -11,6 +11,26 @@ use pelita_lesson::{Block, CalloutKind, Command, QuestionKind, Response};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
+/// The question as this attempt shows it: its choices in the attempt's order when the
+/// module shuffles them (answers name choices by id, so nothing else changes).
+fn shown_question(
+    ctx: &PlayerContext,
+    question: &pelita_lesson::Question,
+) -> pelita_lesson::Question {
+    let mut shown = question.clone();
+    if let QuestionKind::Choice { choices, .. } = &mut shown.kind {
+        let order = ctx
+            .session
+            .choice_order(&ctx.module, &question.id, choices.len());
+        let original = std::mem::take(choices);
+        *choices = order
+            .into_iter()
+            .filter_map(|i| original.get(i).cloned())
+            .collect();
+    }
+    shown
+}
+
 /// Shows the session's current page.
 #[component]
 pub fn LessonPage() -> Html {
@@ -58,8 +78,15 @@ pub fn LessonPage() -> Html {
         Callback::from(move |_| dispatcher.dispatch(Action::Learner(Command::Finish)))
     };
     let count = ctx.session.page_count();
-    let unanswered = ctx.module.questions().count() - ctx.session.answered_count();
-    let blocks = page.blocks.iter().map(|block| match block {
+    let unanswered = ctx
+        .session
+        .attempt_questions(&ctx.module)
+        .iter()
+        .filter(|q| ctx.session.answer(&q.id).is_none())
+        .count();
+    // The page as this attempt shows it: a pool's drawn questions, in the attempt's order.
+    let shown = ctx.session.page_blocks(&ctx.module, at);
+    let blocks = shown.into_iter().map(|block| match block {
         Block::Text(text) => rich_text(
             text.get(&lang, &fallback)
                 .map(Vec::as_slice)
@@ -231,7 +258,7 @@ pub fn LessonPage() -> Html {
             };
             html! {
                 <QuestionCard
-                    question={question.clone()}
+                    question={shown_question(&ctx, question)}
                     lang={lang.clone()}
                     fallback={fallback.clone()}
                     draft={ctx.session.draft(&question.id).cloned()}

@@ -37,7 +37,8 @@ pub fn ResultPage(props: &Props) -> Html {
         let dispatcher = ctx.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(Action::Learner(Command::Retry)))
     };
-    let rows = ctx.module.questions().map(|(_, _, q)| {
+    let asked = ctx.session.attempt_questions(&ctx.module);
+    let rows = asked.into_iter().map(|q| {
         let answer = ctx.session.answer(&q.id);
         let (class, status) = match answer {
             Some(a) if a.correct => ("right", t(&lang, Key::Correct)),
