@@ -25,7 +25,7 @@ fn any_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(|n| Value::from(n)),
+        any::<i64>().prop_map(Value::from),
         (-1e9f64..1e9).prop_map(|f| serde_json::json!(f)),
         ".{0,12}".prop_map(Value::String),
         prop_oneof![
