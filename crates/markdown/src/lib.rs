@@ -25,6 +25,38 @@ pub fn to_json(src: &str) -> Result<Value, Vec<Problem>> {
     compile(src).map(|(value, _)| value)
 }
 
+/// A compiled module: its JSON, and where in the Markdown each JSON path was written, for
+/// tools that check the JSON further (such as `pelita check` looking for image files).
+#[derive(Debug)]
+pub struct Compiled {
+    /// The module JSON.
+    pub json: Value,
+    map: SourceMap,
+}
+
+impl Compiled {
+    /// Compiles Markdown, keeping the source map.
+    pub fn new(src: &str) -> Result<Compiled, Vec<Problem>> {
+        compile(src).map(|(json, map)| Compiled { json, map })
+    }
+
+    /// The line and column of the Markdown that wrote `path` (or its nearest ancestor).
+    pub fn locate(&self, path: &str) -> (usize, usize) {
+        let p = self.map.place(Problem {
+            path: path.to_string(),
+            line: None,
+            column: None,
+            message: String::new(),
+        });
+        (p.line.unwrap_or(1), p.column.unwrap_or(1))
+    }
+
+    /// The problem, found in the JSON, placed at the Markdown that wrote its path.
+    pub fn place(&self, problem: Problem) -> Problem {
+        self.map.place(problem)
+    }
+}
+
 /// Compiles Markdown and loads the result as a module. Problems and warnings found by the
 /// JSON loader are reported at the line and column of the Markdown they came from.
 pub fn load(src: &str) -> Result<Module, Vec<Problem>> {
