@@ -325,3 +325,41 @@ fn the_appendix_uses_the_remaining_block_and_question_types() {
         assert!(kinds.iter().any(|k| k == kind), "the example has no {kind}");
     }
 }
+
+#[test]
+fn every_example_of_the_authoring_guide_compiles() {
+    // The guide's examples are the ````md blocks of docs/authoring.md: a whole module when
+    // it starts with front matter, else blocks placed on a page. Each must compile; those
+    // that need no other page (branch targets) must load too.
+    let guide = include_str!("../../../docs/authoring.md");
+    let mut examples = Vec::new();
+    let mut current: Option<String> = None;
+    for line in guide.lines() {
+        match (&mut current, line) {
+            (None, "````md") => current = Some(String::new()),
+            (Some(text), "````") => {
+                examples.push(std::mem::take(text));
+                current = None;
+            }
+            (Some(text), _) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    assert!(examples.len() >= 18, "found {} examples", examples.len());
+    for example in examples {
+        let src = if example.starts_with("---") {
+            example.clone()
+        } else if example.starts_with('#') {
+            format!("---\nid: https://example.org/m\nlanguages: [id, en]\ntitle: J | T\nmasteryScore: 1\ncompetencies:\n  - https://pelita.example.org/competencies/keamanan-siber = K | C\n---\n{example}")
+        } else {
+            format!("{HEAD}{example}")
+        };
+        let json = to_json(&src).unwrap_or_else(|p| panic!("{example}\n{p:#?}"));
+        if !example.contains("::: branch") {
+            load(&src).unwrap_or_else(|p| panic!("{example}\n{json:#}\n{p:#?}"));
+        }
+    }
+}
