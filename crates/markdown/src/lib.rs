@@ -148,7 +148,7 @@ struct Fence<'a> {
     attrs: Attrs,
     /// The offset of the opening line.
     at: usize,
-    /// The text after the kind, before the attributes (unused by most kinds).
+    /// The lines and fences between the opening and the closing line.
     body: Vec<Node<'a>>,
     /// The byte range of the text between the opening and the closing line.
     inner: (usize, usize),
@@ -206,10 +206,14 @@ const FIELDS: &[&str] = &[
 /// The lines inside a block, sorted by what they are.
 #[derive(Debug, Default)]
 struct Body {
+    /// The JSON path of the block, for problems.
+    path: String,
     /// The prompt: every plain line, joined with spaces, and the offset of its first line.
     prompt: Option<(String, usize)>,
     /// `key: value` lines.
     fields: Vec<(String, String, usize)>,
+    /// Where each of `fields` starts (its key), in the same order.
+    field_starts: Vec<usize>,
     /// List items with their optional `> feedback`.
     items: Vec<ListItem>,
 }
@@ -370,6 +374,7 @@ impl<'a> Compiler<'a> {
                     }
                 }
                 Node::Fence(f) if is_section => {
+                    self.plain_section(f);
                     if run.is_empty() {
                         text_at = f.at;
                     }
@@ -526,7 +531,12 @@ impl<'a> Compiler<'a> {
 
     /// Reads the front matter into `root` and returns the index of the first body line.
     fn front_matter(&mut self, lines: &[Line<'a>], root: &mut Map<String, Value>) -> usize {
-        if lines.first().map(|l| l.text.trim()) != Some("---") {
+        // A byte order mark, which some editors write, is not part of the text.
+        if lines
+            .first()
+            .map(|l| l.text.trim_start_matches('\u{feff}').trim())
+            != Some("---")
+        {
             self.problem(0, "$", "expected front matter: a `---` line, then `id:`, `languages:`, `title:` and `masteryScore:` lines, then `---`");
             self.langs = vec!["id".into(), "en".into()];
             return 0;
@@ -747,7 +757,10 @@ impl<'a> Compiler<'a> {
 
     /// Sorts a block's lines into prompt, fields and list items.
     fn body(&mut self, f: &Fence, path: &str, lists: bool) -> Body {
-        let mut b = Body::default();
+        let mut b = Body {
+            path: path.to_string(),
+            ..Body::default()
+        };
         let mut last = Last::None;
         for node in &f.body {
             let Node::Line(line) = node else { continue };
@@ -820,6 +833,7 @@ impl<'a> Compiler<'a> {
                     let v = value.trim();
                     b.fields
                         .push((key.to_string(), v.to_string(), at + t.len() - v.len()));
+                    b.field_starts.push(at);
                     last = Last::Field;
                     continue;
                 }
@@ -837,12 +851,41 @@ impl<'a> Compiler<'a> {
     }
 
     fn field<'b>(&mut self, body: &'b Body, key: &str) -> Option<&'b (String, String, usize)> {
-        let mut found = body.fields.iter().filter(|(k, _, _)| k == key);
-        let first = found.next();
-        if let Some((_, _, at)) = found.next() {
-            self.problem(*at, "$", format!("`{key}:` is given twice"));
+        let mut found = body
+            .fields
+            .iter()
+            .zip(&body.field_starts)
+            .filter(|((k, _, _), _)| k == key);
+        let first = found.next().map(|(field, _)| field);
+        if let Some((_, at)) = found.next() {
+            self.problem(*at, &body.path, format!("`{key}:` is given twice"));
         }
         first
+    }
+
+    /// Reports every `key:` line of `body` that `allowed` does not list.
+    fn only_fields(&mut self, body: &Body, kind: &str, allowed: &[&str]) {
+        for ((key, _, _), at) in body.fields.iter().zip(&body.field_starts) {
+            if !allowed.contains(&key.as_str()) {
+                let expected = if allowed.is_empty() {
+                    "it takes no `key:` lines".to_string()
+                } else {
+                    format!(
+                        "expected {}",
+                        allowed
+                            .iter()
+                            .map(|k| format!("`{k}:`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                self.problem(
+                    *at,
+                    &body.path,
+                    format!("`{key}:` does not belong in `::: {kind}`: {expected}"),
+                );
+            }
+        }
     }
 
     fn block(&mut self, f: &Fence, path: &str) -> Value {
@@ -869,7 +912,10 @@ impl<'a> Compiler<'a> {
             "branch" => self.branch(f, path),
             "audio" | "video" => self.media(f, path),
             "image" => {
+                self.no_nested(f, path, "", false);
+                self.attrs_into(f, path, &mut Map::new(), &[], &[]);
                 let body = self.body(f, path, false);
+                self.only_fields(&body, f.kind, &["caption"]);
                 match &body.prompt {
                     Some((line, at)) if line.starts_with("![") => {
                         let mut img = self.image_line(line, *at, path, true);
@@ -909,12 +955,27 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// Reports attributes on a language section, which takes none.
+    fn plain_section(&mut self, f: &Fence) {
+        if f.attrs.id.is_some() || !f.attrs.pairs.is_empty() || !f.attrs.flags.is_empty() {
+            self.problem(
+                f.at,
+                "$",
+                format!(
+                    "a language section takes no attributes: expected a line `::: {}` alone",
+                    f.kind
+                ),
+            );
+        }
+    }
+
     /// The language sections directly inside a block, grouped into one rich LangMap.
     fn inner_sections(&mut self, f: &Fence, path: &str) -> Option<Value> {
         let mut run: Vec<(String, &Fence)> = Vec::new();
         for node in &f.body {
             if let Node::Fence(inner) = node {
                 if self.langs.iter().any(|l| l == inner.kind) {
+                    self.plain_section(inner);
                     run.push((inner.kind.to_string(), inner));
                 }
             }
@@ -926,10 +987,24 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn no_nested(&mut self, f: &Fence, path: &str, allowed: &str) {
+    /// Reports fences inside `f` other than `allowed` and (where `sections`) language
+    /// sections.
+    fn no_nested(&mut self, f: &Fence, path: &str, allowed: &str, sections: bool) {
         for node in &f.body {
             if let Node::Fence(inner) = node {
-                if !self.langs.iter().any(|l| l == inner.kind) && inner.kind != allowed {
+                let is_section = self.langs.iter().any(|l| l == inner.kind);
+                if is_section && !sections {
+                    self.problem(
+                        inner.at,
+                        path,
+                        format!(
+                            "`::: {}` cannot be inside `::: {}`: its texts are `{}` lines",
+                            inner.kind,
+                            f.kind,
+                            self.langs.join(" | ")
+                        ),
+                    );
+                } else if !is_section && inner.kind != allowed {
                     self.problem(
                         inner.at,
                         path,
@@ -941,8 +1016,9 @@ impl<'a> Compiler<'a> {
     }
 
     fn callout(&mut self, f: &Fence, path: &str) -> Value {
-        self.no_nested(f, path, "");
+        self.no_nested(f, path, "", true);
         let body = self.body(f, path, false);
+        self.only_fields(&body, f.kind, &["title"]);
         let mut m = Map::new();
         m.insert("type".into(), json!("callout"));
         self.attrs_into(f, path, &mut m, &["kind"], &[]);
@@ -965,6 +1041,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn accordion(&mut self, f: &Fence, path: &str) -> Value {
+        self.attrs_into(f, path, &mut Map::new(), &[], &[]);
         let mut sections = Vec::new();
         for node in &f.body {
             match node {
@@ -972,6 +1049,10 @@ impl<'a> Compiler<'a> {
                     let p = format!("{path}.sections[{}]", sections.len());
                     self.record(&p, s.at);
                     let body = self.body(s, &p, false);
+                    self.only_fields(&body, "section", &["title"]);
+                    self.no_nested(s, &p, "", true);
+                    self.stray_prompt(&body, &p, "a section's text goes in language sections");
+                    self.attrs_into(s, &p, &mut Map::new(), &[], &[]);
                     let mut m = Map::new();
                     match self.field(&body, "title") {
                         Some((_, t, at)) => {
@@ -1058,7 +1139,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn question(&mut self, f: &Fence, path: &str) -> Value {
-        self.no_nested(f, path, "");
+        self.no_nested(f, path, "", false);
         let body = self.body(
             f,
             path,
@@ -1114,23 +1195,15 @@ impl<'a> Compiler<'a> {
                 m.insert(key.into(), v);
             }
         }
-        let allowed: &[&str] = match f.kind {
+        let extra: &[&str] = match f.kind {
             "trueFalse" | "numeric" => &["answer"],
             "longFillIn" => &["keywords"],
             "hotspot" => &["image"],
             _ => &[],
         };
-        for (key, _, at) in &body.fields {
-            if !["correct", "incorrect", "hint", "explanation"].contains(&key.as_str())
-                && !allowed.contains(&key.as_str())
-            {
-                self.problem(
-                    *at,
-                    path,
-                    format!("`{key}:` does not belong in `::: {}`", f.kind),
-                );
-            }
-        }
+        let mut allowed = vec!["correct", "incorrect", "hint", "explanation"];
+        allowed.extend(extra);
+        self.only_fields(&body, f.kind, &allowed);
         match f.kind {
             "trueFalse" => match self.field(&body, "answer") {
                 Some((_, v, at)) => match v.to_ascii_lowercase().as_str() {
@@ -1483,9 +1556,11 @@ impl<'a> Compiler<'a> {
     }
 
     fn flashcards(&mut self, f: &Fence, path: &str) -> Value {
-        self.no_nested(f, path, "");
+        self.no_nested(f, path, "", false);
         let body = self.body(f, path, true);
+        self.only_fields(&body, f.kind, &[]);
         self.stray_prompt(&body, path, "flashcards are `- front => back` lines");
+        self.attrs_into(f, path, &mut Map::new(), &[], &[]);
         let mut cards = Vec::new();
         for item in &body.items {
             let p = format!("{path}.cards[{}]", cards.len());
@@ -1508,8 +1583,9 @@ impl<'a> Compiler<'a> {
     }
 
     fn branch(&mut self, f: &Fence, path: &str) -> Value {
-        self.no_nested(f, path, "");
+        self.no_nested(f, path, "", false);
         let body = self.body(f, path, true);
+        self.only_fields(&body, f.kind, &[]);
         let mut m = Map::new();
         m.insert("type".into(), json!("branch"));
         self.attrs_into(f, path, &mut m, &["id"], &[]);
@@ -1555,7 +1631,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn media(&mut self, f: &Fence, path: &str) -> Value {
-        self.no_nested(f, path, "");
+        self.no_nested(f, path, "", true);
         let body = self.body(f, path, false);
         self.stray_prompt(
             &body,
@@ -1564,18 +1640,8 @@ impl<'a> Compiler<'a> {
         );
         let mut m = Map::new();
         m.insert("type".into(), json!(f.kind));
-        for (key, _, at) in &body.fields {
-            if !["src", "title", "captions"].contains(&key.as_str()) {
-                self.problem(
-                    *at,
-                    path,
-                    format!(
-                        "`{key}:` does not belong in `::: {}`: expected src:, title: or captions:",
-                        f.kind
-                    ),
-                );
-            }
-        }
+        self.attrs_into(f, path, &mut m, &[], &[]);
+        self.only_fields(&body, f.kind, &["src", "title", "captions"]);
         match self.field(&body, "src") {
             Some((_, v, at)) => {
                 self.record(&format!("{path}.src"), *at);

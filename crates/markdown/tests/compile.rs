@@ -204,10 +204,25 @@ fn bad_snippets_give_the_located_problem() {
         ("::: en\n| A |\n|---|\n| 1 |\n:::\n", "10:1: $.lessons[0].pages[0].blocks[0].content.en[0]: expected a caption for the table: a paragraph `Table: …` just before it"),
         ("::: fillIn {#f}\nA [[x]] dan [[y]] | B [[x]]\n:::\n", "10:1: $.lessons[0].pages[0].blocks[0].prompt.en: the en text has fewer blanks than the id text: expected the same blanks in every language, in the same order"),
         (":::\n", "9:1: $: this `:::` closes nothing: expected `::: kind` to open a block first"),
+        ("::: choice {#q}\nX\n- [x] a\n- [ ] b\n::: id\nTeks\n:::\n:::\n", "13:1: $.lessons[0].pages[0].blocks[0]: `::: id` cannot be inside `::: choice`: its texts are `id | en` lines"),
+        ("::: callout\ntitle: T\nanswer: 3\n::: id\nA\n:::\n:::\n", "11:1: $.lessons[0].pages[0].blocks[0]: `answer:` does not belong in `::: callout`: expected `title:`"),
+        ("::: flashcards {#f}\n- a => b\n:::\n", "9:1: $.lessons[0].pages[0].blocks[0]: `::: flashcards` takes no `{#id}`"),
+        ("::: id {#x}\nA\n:::\n", "9:1: $: a language section takes no attributes: expected a line `::: id` alone"),
+        ("::: trueFalse {#t}\nX\nanswer: true\nanswer: false\n:::\n", "12:1: $.lessons[0].pages[0].blocks[0]: `answer:` is given twice"),
     ];
     for (snippet, expected) in cases {
         assert_eq!(problems(snippet), vec![expected.to_string()], "\n{snippet}");
     }
+}
+
+#[test]
+fn a_byte_order_mark_and_windows_line_ends_are_accepted() {
+    let src = format!("\u{feff}{HEAD}::: id\r\nHalo\r\n:::\r\n")
+        .replace("masteryScore: 1\n", "masteryScore: 1\r\n");
+    assert_eq!(
+        to_json(&src).expect("compiles")["lessons"][0]["pages"][0]["blocks"],
+        json!([{ "type": "text", "content": { "id": [{ "type": "paragraph", "content": ["Halo"] }] } }])
+    );
 }
 
 #[test]
