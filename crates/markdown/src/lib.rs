@@ -160,9 +160,14 @@ enum Node<'a> {
     Fence(Fence<'a>),
 }
 
+/// How deep `:::` blocks may nest.
+const MAX_DEPTH: usize = 8;
+
 /// The compiler's state: the source, the module's languages, and what it found.
 struct Compiler<'a> {
     src: &'a str,
+    /// How many `:::` blocks the line being read is inside.
+    depth: usize,
     line_starts: Vec<usize>,
     langs: Vec<String>,
     problems: Vec<Problem>,
@@ -175,6 +180,7 @@ fn compile(src: &str) -> Result<(Value, SourceMap), Vec<Problem>> {
         line_starts: std::iter::once(0)
             .chain(src.match_indices('\n').map(|(i, _)| i + 1))
             .collect(),
+        depth: 0,
         langs: Vec::new(),
         problems: Vec::new(),
         map: SourceMap::default(),
@@ -725,8 +731,22 @@ impl<'a> Compiler<'a> {
                 } else {
                     kind
                 };
+                // Blocks nest a few levels deep (an accordion's sections hold language
+                // sections); a bound keeps hostile input from exhausting the stack.
+                if self.depth >= MAX_DEPTH {
+                    self.problem(
+                        at,
+                        "$",
+                        format!("blocks are nested too deeply: expected at most {MAX_DEPTH} `:::` levels"),
+                    );
+                    out.push(Node::Line(*line));
+                    i += 1;
+                    continue;
+                }
                 let inner_start = line.start + line.text.len() + 1;
+                self.depth += 1;
                 let (body, next, closed) = self.nodes(lines, i + 1, Some(i));
+                self.depth -= 1;
                 let inner_end = if closed {
                     lines.get(next - 1).map_or(self.src.len(), |l| l.start)
                 } else {

@@ -16,6 +16,7 @@ pub(crate) fn blocks(c: &mut Compiler, text: &str, base: usize, path: &str) -> V
         .collect();
     let mut r = Reader {
         events,
+        depth: 0,
         at: 0,
         base,
         path: path.to_string(),
@@ -228,8 +229,13 @@ fn push_text(out: &mut Vec<Value>, text: &str) {
     }
 }
 
+/// How deep inline markup (emphasis, strong, links) may nest.
+const MAX_INLINE_DEPTH: usize = 16;
+
 struct Reader<'a> {
     events: Vec<Ev<'a>>,
+    /// How many inline elements the reader is inside.
+    depth: usize,
     at: usize,
     base: usize,
     path: String,
@@ -268,7 +274,21 @@ impl<'a> Reader<'a> {
 
     /// The inlines up to and including `end`.
     fn inlines(&mut self, c: &mut Compiler, end: TagEnd) -> Vec<Value> {
+        // Emphasis nests as deep as the text has asterisks; a bound keeps hostile input
+        // from exhausting the stack.
+        if self.depth >= MAX_INLINE_DEPTH {
+            let at = self.peek().map_or(0, |(_, r)| r.start);
+            c.problem(
+                self.base + at,
+                &self.path,
+                format!("emphasis, strong and links nest too deeply: expected at most {MAX_INLINE_DEPTH} levels"),
+            );
+            self.skip_to_end_of(&Event::Start(Tag::Emphasis));
+            return Vec::new();
+        }
+        self.depth += 1;
         let out = self.inline_run(c, &[end]);
+        self.depth -= 1;
         if matches!(self.peek(), Some((Event::End(e), _)) if e == end) {
             self.next();
         }

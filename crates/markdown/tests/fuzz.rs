@@ -172,6 +172,25 @@ proptest! {
 }
 
 #[test]
+fn deep_nesting_is_refused_without_exhausting_the_stack() {
+    let head = "---\nid: https://e.org/m\nlanguages: [id, en]\ntitle: A | B\nmasteryScore: 1\n---\n# L\n## P\n";
+    let fences = format!("{head}{}", "::: callout\n".repeat(100_000));
+    let problems = to_json(&fences).unwrap_err();
+    assert!(problems
+        .iter()
+        .any(|p| p.message.starts_with("blocks are nested too deeply")));
+    let stars = "*".repeat(50_000);
+    let emphasis = format!("{head}::: id\n{stars}a{stars}\n:::\n");
+    let problems = to_json(&emphasis).unwrap_err();
+    assert!(
+        problems.iter().any(|p| p
+            .message
+            .starts_with("emphasis, strong and links nest too deeply")),
+        "{problems:?}"
+    );
+}
+
+#[test]
 fn the_unmutated_example_compiles() {
     // The mutations start from a module that compiles, so a failure above is the
     // mutation's doing.
