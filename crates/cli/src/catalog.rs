@@ -2,10 +2,9 @@
 //! module format claims, loaded and checked, and loaded again when the file changes.
 //!
 //! A format turns a file's text into the module JSON the player fetches, so the player
-//! only ever sees JSON: today the one format is JSON itself; a Markdown loader slots in
-//! as one more entry of [`FORMATS`] (extension `md`, converting Markdown to the same JSON),
-//! and `notes.md` is then served as `modules/notes.json`, checked, listed and reloaded
-//! like any other module, with nothing else to change here or in the player.
+//! only ever sees JSON: JSON itself, and Pelita's Markdown dialect (extension `md`,
+//! compiled by `pelita-markdown` to the same JSON), so `notes.md` is served as
+//! `modules/notes.json`, checked, listed and reloaded like any other module.
 
 use pelita_lesson::load_module;
 use std::collections::BTreeMap;
@@ -22,10 +21,24 @@ pub struct Format {
 }
 
 /// Every format the catalog reads, in order of precedence when two files share a stem.
-pub const FORMATS: &[Format] = &[Format {
-    extension: "json",
-    to_json: json_as_is,
-}];
+pub const FORMATS: &[Format] = &[
+    Format {
+        extension: "json",
+        to_json: json_as_is,
+    },
+    Format {
+        extension: "md",
+        to_json: markdown_to_json,
+    },
+];
+
+/// The module JSON compiled from Pelita's Markdown dialect (`docs/authoring.md`); the
+/// problems as `line:column: path: message`.
+fn markdown_to_json(text: &str) -> Result<String, Vec<String>> {
+    pelita_markdown::to_json(text)
+        .map(|json| json.to_string())
+        .map_err(|problems| problems.iter().map(ToString::to_string).collect())
+}
 
 fn json_as_is(text: &str) -> Result<String, Vec<String>> {
     Ok(text.to_string())
@@ -182,7 +195,7 @@ fn load(
         Err(problems) => {
             entry.problems = problems
                 .into_iter()
-                .map(|p| format!("{shown}: {p}"))
+                .map(|p| format!("{shown}:{p}"))
                 .collect();
             return entry;
         }
@@ -254,5 +267,36 @@ mod tests {
         std::fs::remove_file(dir.path().join("a.json")).expect("rm");
         assert_eq!(catalog.refresh(), vec!["a.json".to_string()]);
         assert!(catalog.entries().is_empty());
+    }
+
+    #[test]
+    fn markdown_modules_are_served_as_their_json() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let md = "---\nid: https://example.org/m\nlanguages: [id, en]\ntitle: Judul | Title\nmasteryScore: 1\n---\n# L\n## P\n::: trueFalse {#q}\nYa? | Yes?\nanswer: true\n:::\n";
+        std::fs::write(dir.path().join("notes.md"), md).expect("write");
+        let catalog = Catalog::new(dir.path());
+        let entries = catalog.entries();
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        assert_eq!(entries[0].served, "notes.json");
+        assert_eq!(entries[0].problems, Vec::<String>::new());
+        assert_eq!(entries[0].title, "Judul / Title");
+        let served: serde_json::Value =
+            serde_json::from_str(&catalog.json("notes.json").expect("served")).expect("JSON");
+        assert_eq!(served, pelita_markdown::to_json(md).expect("compiles"));
+
+        // A broken one is listed with its located problems.
+        std::fs::write(
+            dir.path().join("notes.md"),
+            md.replace("answer: true", "answer: 7"),
+        )
+        .expect("write");
+        assert_eq!(catalog.refresh(), vec!["notes.json".to_string()]);
+        let shown = dir.path().join("notes.md").display().to_string();
+        assert_eq!(
+            catalog.entries()[0].problems,
+            vec![format!(
+                "{shown}:11:9: $.lessons[0].pages[0].blocks[0].answer: expected `answer: true` or `answer: false`, found `7`"
+            )]
+        );
     }
 }

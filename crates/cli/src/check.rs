@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 pub struct Checked {
     /// The file as given on the command line.
     pub path: PathBuf,
-    /// The file's bytes, packed as they are so that positions in reports stay true.
+    /// The file's bytes, packed as they are so that positions in reports stay true; for a
+    /// Markdown module, the module JSON compiled from it, which is what the player reads.
     pub bytes: Vec<u8>,
     /// The validated module.
     pub module: Module,
@@ -29,10 +30,38 @@ pub fn check(path: &Path) -> Result<Checked, Vec<String>> {
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| vec![format!("{file}: not UTF-8 text: {e}")])?
         .to_string();
-    let loaded = load_module(&text);
+    // A Markdown module is compiled to the module JSON first; everything below then checks
+    // that JSON, and reports each problem at the Markdown line that wrote it.
+    let markdown = if is_markdown(path) {
+        match pelita_markdown::Compiled::new(&text) {
+            Ok(compiled) => Some(compiled),
+            Err(problems) => return Err(problems.iter().map(|p| format!("{file}:{p}")).collect()),
+        }
+    } else {
+        None
+    };
+    let (text, bytes) = match &markdown {
+        Some(compiled) => {
+            let json = compiled.json.to_string();
+            let bytes = json.clone().into_bytes();
+            (json, bytes)
+        }
+        None => (text, bytes),
+    };
+    let mut loaded = load_module(&text);
     let mut report = Vec::new();
-    if let Err(e) = &loaded {
-        report.extend(e.report(&file).lines().map(str::to_string));
+    match (&mut loaded, &markdown) {
+        (Err(e), None) => report.extend(e.report(&file).lines().map(str::to_string)),
+        (Err(e), Some(compiled)) => report.extend(
+            e.problems()
+                .into_iter()
+                .map(|p| format!("{file}:{}", compiled.place(p))),
+        ),
+        (Ok(module), Some(compiled)) => {
+            let warnings = std::mem::take(&mut module.warnings);
+            module.warnings = warnings.into_iter().map(|p| compiled.place(p)).collect();
+        }
+        (Ok(_), None) => {}
     }
     // A syntax error leaves no tree to walk, so it is the only problem reported, as the
     // loader does. Otherwise images are checked even when the loader found other problems,
@@ -47,7 +76,10 @@ pub fn check(path: &Path) -> Result<Checked, Vec<String>> {
                 }
                 Ok(None) => {}
                 Err(message) => {
-                    let position = locate(&text, &json_path);
+                    let position = match &markdown {
+                        Some(compiled) => Some(compiled.locate(&json_path)),
+                        None => locate(&text, &json_path),
+                    };
                     let problem = Problem {
                         path: json_path,
                         line: position.map(|p| p.0),
@@ -68,6 +100,13 @@ pub fn check(path: &Path) -> Result<Checked, Vec<String>> {
         }),
         _ => Err(report),
     }
+}
+
+/// Whether `path` names a Markdown module (`.md`, any case).
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }
 
 /// A one-line summary of a module that passed.

@@ -46,9 +46,18 @@ struct Cli {
 enum Command {
     /// Validate module files and print every problem with file, line and column.
     Check {
-        /// The module files (JSON) to check.
+        /// The module files (JSON, or Markdown as `.md`) to check.
         #[arg(required = true, value_name = "MODULE")]
         modules: Vec<PathBuf>,
+    },
+    /// Compile a Markdown module (docs/authoring.md) to the module JSON, after checking it.
+    Convert {
+        /// The Markdown module.
+        #[arg(value_name = "MODULE.md")]
+        module: PathBuf,
+        /// Where to write the JSON; without it, the JSON goes to standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Pack one module with the player into a zip to upload to an LMS or a web host.
     Pack {
@@ -108,6 +117,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { modules } => check_all(&modules),
+        Command::Convert { module, output } => convert(&module, output.as_deref()),
         Command::Pack {
             format,
             module,
@@ -184,6 +194,45 @@ fn credential(key: &str) -> ExitCode {
             eprintln!("pelita credential: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Prints the module's problems like `check` and fails, or writes its JSON (pretty, so
+/// that an author can read and diff it).
+fn convert(module: &std::path::Path, output: Option<&std::path::Path>) -> ExitCode {
+    let file = module.display().to_string();
+    let text = match std::fs::read_to_string(module) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("{file}: cannot read the file: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let json = match pelita_markdown::load(&text).and_then(|_| pelita_markdown::to_json(&text)) {
+        Ok(json) => json,
+        Err(problems) => {
+            for p in problems {
+                println!("{file}:{p}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let pretty = format!("{json:#}\n");
+    match output {
+        None => {
+            print!("{pretty}");
+            ExitCode::SUCCESS
+        }
+        Some(out) => match std::fs::write(out, pretty) {
+            Ok(()) => {
+                eprintln!("{file}: written to {}", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{}: cannot write: {e}", out.display());
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
