@@ -500,6 +500,19 @@ impl<'a> Compiler<'a> {
             if lesson && key == "competencies" {
                 self.record(&format!("{path}.competencies"), at);
                 m.insert("competencies".into(), list(value));
+            } else if !lesson && key == "draw" {
+                // A question pool: the loader checks the number against the page's questions.
+                self.record(&format!("{path}.draw"), at);
+                match number(value) {
+                    Some(n) => {
+                        m.insert("draw".into(), n);
+                    }
+                    None => self.problem(
+                        at,
+                        &format!("{path}.draw"),
+                        format!("expected a number of questions, found `{value}`"),
+                    ),
+                }
             } else {
                 self.problem(
                     at,
@@ -509,13 +522,18 @@ impl<'a> Compiler<'a> {
                         if lesson {
                             " or `competencies=IRI,IRI`"
                         } else {
-                            ""
+                            ", `draw=N` or `shuffle`"
                         }
                     ),
                 );
             }
         }
         for flag in &attrs.flags {
+            if !lesson && flag == "shuffle" {
+                self.record(&format!("{path}.shuffle"), at);
+                m.insert("shuffle".into(), Value::Bool(true));
+                continue;
+            }
             self.problem(
                 at,
                 path,
@@ -642,6 +660,18 @@ impl<'a> Compiler<'a> {
                 "languages" => continue,
                 "id" | "retry" | "defaultLanguage" => Value::String(value.to_string()),
                 "title" | "description" => self.langmap(value, at, &path),
+                "shuffleChoices" => match value.trim() {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    other => {
+                        self.problem(
+                            at,
+                            &path,
+                            format!("expected true or false, found `{other}`"),
+                        );
+                        continue;
+                    }
+                },
                 "masteryScore" | "maxAttempts" => match number(value) {
                     Some(n) => n,
                     None => {
@@ -650,7 +680,7 @@ impl<'a> Compiler<'a> {
                     }
                 },
                 _ => {
-                    self.problem(at, &path, format!("unknown front matter key `{key}`: expected id, languages, defaultLanguage, title, description, masteryScore, maxAttempts, retry or competencies"));
+                    self.problem(at, &path, format!("unknown front matter key `{key}`: expected id, languages, defaultLanguage, title, description, masteryScore, maxAttempts, retry, shuffleChoices or competencies"));
                     continue;
                 }
             };

@@ -238,7 +238,7 @@ fn front_matter_problems_are_located() {
         shown,
         vec![
             "3:15: $.masteryScore: expected a number, found `high`".to_string(),
-            "4:9: $.colour: unknown front matter key `colour`: expected id, languages, defaultLanguage, title, description, masteryScore, maxAttempts, retry or competencies".to_string(),
+            "4:9: $.colour: unknown front matter key `colour`: expected id, languages, defaultLanguage, title, description, masteryScore, maxAttempts, retry, shuffleChoices or competencies".to_string(),
         ]
     );
 }
@@ -377,4 +377,46 @@ fn every_example_of_the_authoring_guide_compiles() {
             load(&src).unwrap_or_else(|p| panic!("{example}\n{json:#}\n{p:#?}"));
         }
     }
+}
+
+#[test]
+fn pools_shuffles_and_choice_shuffling_are_written_as_attributes_and_front_matter() {
+    let src = "---\nid: https://example.org/m\nlanguages: [id, en]\ntitle: Judul | Title\nmasteryScore: 1\nshuffleChoices: true\n---\n# Pelajaran | Lesson {#l}\n## Kuis | Quiz {#q draw=1 shuffle}\n::: trueFalse {#a}\nBenar? | True?\nanswer: true\n:::\n::: trueFalse {#b}\nSalah? | False?\nanswer: false\n:::\n";
+    let v = to_json(src).expect("compiles");
+    assert_eq!(v["shuffleChoices"], json!(true));
+    let page = &v["lessons"][0]["pages"][0];
+    assert_eq!(
+        (page["draw"].clone(), page["shuffle"].clone()),
+        (json!(1), json!(true))
+    );
+    let module = load(src).expect("loads");
+    assert_eq!(module.lessons[0].pages[0].draw, Some(1));
+    assert!(module.lessons[0].pages[0].shuffle && module.shuffle_choices);
+    // Mistakes are located like every other.
+    let bad = src
+        .replace("draw=1", "draw=many")
+        .replace("shuffleChoices: true", "shuffleChoices: yes");
+    let problems: Vec<String> = to_json(&bad)
+        .expect_err("refused")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        problems.iter().any(|p| p.starts_with("6:")
+            && p.contains("$.shuffleChoices: expected true or false, found `yes`")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("9:")
+            && p.contains("draw: expected a number of questions, found `many`")),
+        "{problems:#?}"
+    );
+    // A draw larger than the page's questions is the loader's to refuse, at the heading.
+    let too_many = load(&src.replace("draw=1", "draw=3")).expect_err("refused");
+    assert!(
+        too_many
+            .iter()
+            .any(|p| p.line == Some(9) && p.path.ends_with(".draw")),
+        "{too_many:#?}"
+    );
 }
