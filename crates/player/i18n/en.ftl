@@ -111,6 +111,7 @@ sending = sending
 sent = sent
 rejected = refused by the LRS
 rejected-because = refused by the LRS ({ $status }: { $reason })
+rejected-here = not sent: the statement is invalid ({ $reason })
 rejected-count = { $n ->
     [one] 1 record refused by the LRS
    *[other] { $n } records refused by the LRS

@@ -107,6 +107,7 @@ sending = sedang dikirim
 sent = terkirim
 rejected = ditolak LRS
 rejected-because = ditolak LRS ({ $status }: { $reason })
+rejected-here = tidak dikirim: pernyataan tidak sah ({ $reason })
 rejected-count = { $n ->
    *[other] { $n } catatan ditolak LRS
 }

@@ -557,6 +557,7 @@ fn sending_state() -> Rc<pelita_player::state::PlayerState> {
         ..Launch::default()
     });
     let actor = pelita_xapi::Agent {
+        object_type: "Agent".into(),
         mbox: Some("mailto:ayu@example.go.id".into()),
         ..pelita_xapi::Agent::default()
     };

@@ -254,11 +254,15 @@ impl Outbox {
     }
 
     /// Adds a statement already in its JSON form (for instance dressed for cmi5), as
-    /// [`Outbox::push`] does.
+    /// [`Outbox::push`] does. It is first checked by the same validation as the embedded
+    /// LRS's ([`crate::validate`]): a statement the player should never have made is kept,
+    /// quarantined with every problem (status 0: refused here, never sent), rather than
+    /// sent to be refused by the LRS or, worse, stored by a lenient one.
     pub fn push_value(&mut self, id: Uuid, json: Value, has_lrs: bool, now_ms: f64) -> bool {
         if self.entries.iter().any(|e| e.id == id) {
             return false;
         }
+        let problems = crate::validate::statement_problems(&json);
         // Strictly after everything queued here, even if the clock went back.
         let last = self.entries.last().map_or(f64::MIN, |e| e.seq);
         let seq = if now_ms > last { now_ms } else { last + 0.01 };
@@ -266,7 +270,16 @@ impl Outbox {
             id,
             seq,
             statement: Rc::new(json),
-            delivery: if has_lrs {
+            delivery: if !problems.is_empty() {
+                Delivery::Quarantined {
+                    status: 0,
+                    reason: problems
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                }
+            } else if has_lrs {
                 Delivery::Queued
             } else {
                 Delivery::Local

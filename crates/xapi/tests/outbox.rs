@@ -11,6 +11,7 @@ fn statement(n: u128) -> Statement {
     Statement {
         id: Uuid::from_u128(n),
         actor: Agent {
+            object_type: "Agent".into(),
             mbox: Some("mailto:a@example.org".into()),
             ..Agent::default()
         },
@@ -652,4 +653,39 @@ fn a_long_stored_queue_merges_in_order() {
     let before = outbox.entries().to_vec();
     outbox.merge(stored);
     assert_eq!(outbox.entries(), &before[..]);
+}
+
+/// A statement the player should never make is never sent: it is quarantined at once, by
+/// the same validation as the embedded LRS's, with every problem named.
+#[test]
+fn an_invalid_statement_is_quarantined_before_it_is_ever_sent() {
+    let mut outbox = Outbox::with_policy(Policy::default());
+    let mut bad = serde_json::to_value(statement(1)).expect("json");
+    bad["actor"]["mbox"] = "ayu@example.go.id".into();
+    bad["result"] = serde_json::json!({"score": {"scaled": 2}});
+    assert!(outbox.push_value(id(1), bad, true, 1.0));
+    assert!(outbox.push(&statement(2), true, 2.0));
+    let all: Vec<Uuid> = outbox.entries().iter().map(|e| e.id).collect();
+    outbox.mark_saved(&all);
+    let Delivery::Quarantined { status, reason } = &states(&outbox)[0] else {
+        panic!("quarantined: {:?}", states(&outbox))
+    };
+    assert_eq!(*status, 0, "refused here, not by an LRS");
+    assert!(reason.contains("$.actor.mbox"), "{reason}");
+    assert!(reason.contains("$.result.score.scaled"), "{reason}");
+    let batch = take(&mut outbox);
+    assert_eq!(
+        batch.ids,
+        [id(2)],
+        "the valid statement goes; the invalid one never does"
+    );
+    // Kept without an LRS too, so that an author previewing a module sees it.
+    let mut local = Outbox::with_policy(Policy::default());
+    let mut bad = serde_json::to_value(statement(3)).expect("json");
+    bad["verb"]["id"] = "not an iri".into();
+    local.push_value(id(3), bad, false, 1.0);
+    assert!(matches!(
+        states(&local)[0],
+        Delivery::Quarantined { status: 0, .. }
+    ));
 }

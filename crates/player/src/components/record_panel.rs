@@ -64,11 +64,15 @@ pub fn RecordPanel() -> Html {
             Delivery::Sent => ("sent", t(&lang, Key::Sent).to_string()),
             Delivery::Quarantined { status, reason } => (
                 "rejected",
-                tf(
+                if *status == 0 {
+                    tf(&lang, Msg::RejectedHere, &[("reason", Arg::Text(reason))])
+                } else {
+                    tf(
                     &lang,
                     Msg::RejectedBecause,
                     &[("status", Arg::Num(f64::from(*status))), ("reason", Arg::Text(reason))],
-                ),
+                )
+                },
             ),
             Delivery::Local => ("local", t(&lang, Key::Local).to_string()),
         };
