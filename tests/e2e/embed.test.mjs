@@ -17,12 +17,16 @@ let player, portal, stranger, browser;
 function servePage(html) {
   return new Promise((resolve) => {
     const server = http.createServer((req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      // No kept-alive connection may hold close() up once a test is done with the page.
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' });
       res.end(html());
     });
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) });
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }),
+      });
     });
   });
 }
