@@ -49,6 +49,9 @@ pub struct PlayerState {
     pub revision: u64,
     /// The batch being sent now.
     pub batch: Option<Rc<Batch>>,
+    /// How many batches were taken for sending: names each send, so that a batch taken
+    /// again at once with the same statements (a retry) is still sent again.
+    pub sends: u64,
     /// Whether the next send waits for the retry delay.
     pub waiting_retry: bool,
     /// Whether an immediate send was asked for (back online, page hidden) while a batch
@@ -141,6 +144,7 @@ impl PlayerState {
             lang,
             revision: 0,
             batch: None,
+            sends: 0,
             waiting_retry: false,
             send_asked: false,
             storage_problem: None,
@@ -264,6 +268,7 @@ impl PlayerState {
         }
         if let Some(batch) = self.outbox.next_batch() {
             self.batch = Some(Rc::new(batch));
+            self.sends += 1;
         }
     }
 }

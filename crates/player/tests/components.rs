@@ -611,9 +611,14 @@ fn a_retry_waits_out_retry_after_unless_a_send_was_asked_for_meanwhile() {
     // retry goes at once, since the hidden page may never run again.
     let asked = state.reduce(Action::RetryNow);
     assert!(asked.batch.is_some(), "still in flight");
+    let sends = asked.sends;
     let retried = asked.reduce(Action::Delivered(ids, unavailable()));
     assert!(!retried.waiting_retry);
     let again = retried.batch.clone().expect("retried at once");
+    // The same statements again, but a new send: the delivery hook, keyed by the send's
+    // number, sends them again (keyed by the ids alone, it would wait forever).
+    assert_eq!(again.ids, batch.ids);
+    assert_eq!(retried.sends, sends + 1, "a new send");
     // Once only: a second refusal waits again.
     let waited = retried.reduce(Action::Delivered(again.ids.clone(), unavailable()));
     assert!(waited.waiting_retry, "only one immediate retry per request");

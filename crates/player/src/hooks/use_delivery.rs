@@ -143,16 +143,18 @@ pub fn use_delivery(ctx: &PlayerContext) {
             });
         });
     }
-    // Send the batch in flight; keyed by its ids, so each batch is sent exactly once.
+    // Send the batch in flight; keyed by the send's number, so each batch taken is sent
+    // exactly once, even one retried at once with the same statements.
     {
         let batch = ctx.batch.clone();
-        let ids = batch.as_ref().map(|b| b.ids.clone());
+        let send = ctx.sends;
+        let ids = batch.as_ref().map(|b| (send, b.ids.clone()));
         let url = ctx.launch.statements_url();
         let auth = ctx.launch.auth.clone();
         let timeout_ms = ctx.launch.send_timeout_ms();
         let dispatcher = ctx.dispatcher();
         use_effect_with(ids, move |ids| {
-            if let (Some(ids), Some(batch), Some(url)) = (ids.clone(), batch, url) {
+            if let (Some((_, ids)), Some(batch), Some(url)) = (ids.clone(), batch, url) {
                 wasm_bindgen_futures::spawn_local(async move {
                     let outcome = http::post_statements(
                         &url,
