@@ -188,10 +188,7 @@ impl Reporter {
                         choices: Some(
                             b.options
                                 .iter()
-                                .map(|o| InteractionComponent {
-                                    id: o.id.clone(),
-                                    description: text(&o.text),
-                                })
+                                .map(|o| component(&o.id, &o.text))
                                 .collect(),
                         ),
                         ..ActivityDefinition::default()
@@ -202,44 +199,19 @@ impl Reporter {
                     response: Some(option.clone()),
                     ..XResult::default()
                 };
-                let parents = self.parents(module, lesson);
-                vec![self.statement(
-                    env,
-                    now,
-                    verbs::answered(),
-                    object,
-                    Some(result),
-                    Some(parents),
-                )]
+                self.answered(env, now, module, lesson, object, result)
             }
             Event::Answered { question, answer } => {
                 let Some((lesson, _, q)) = module.questions().find(|(_, _, q)| &q.id == question)
                 else {
                     return vec![];
                 };
-                let components =
-                    |items: &[pelita_lesson::Item]| -> Option<Vec<InteractionComponent>> {
-                        Some(
-                            items
-                                .iter()
-                                .map(|i| InteractionComponent {
-                                    id: i.id.clone(),
-                                    description: text(&i.text),
-                                })
-                                .collect(),
-                        )
-                    };
+                let components = |items: &[pelita_lesson::Item]| {
+                    Some(items.iter().map(|i| component(&i.id, &i.text)).collect())
+                };
                 let (choices, source, target) = match &q.kind {
                     QuestionKind::Choice { choices, .. } => (
-                        Some(
-                            choices
-                                .iter()
-                                .map(|c| InteractionComponent {
-                                    id: c.id.clone(),
-                                    description: text(&c.text),
-                                })
-                                .collect(),
-                        ),
+                        Some(choices.iter().map(|c| component(&c.id, &c.text)).collect()),
                         None,
                         None,
                     ),
@@ -283,15 +255,7 @@ impl Reporter {
                     response: Some(response_pattern(q, &answer.response)),
                     ..XResult::default()
                 };
-                let parents = self.parents(module, lesson);
-                vec![self.statement(
-                    env,
-                    now,
-                    verbs::answered(),
-                    object,
-                    Some(result),
-                    Some(parents),
-                )]
+                self.answered(env, now, module, lesson, object, result)
             }
             Event::Finished { outcome, .. } => {
                 let duration = Some(format_duration(now - self.attempt_started_ms));
@@ -350,6 +314,28 @@ impl Reporter {
         activity
     }
 
+    /// An `answered` statement about an interaction (a question, or a decision of a
+    /// scenario) of `lesson`.
+    fn answered(
+        &mut self,
+        env: &mut dyn Env,
+        now: i64,
+        module: &Module,
+        lesson: &pelita_lesson::Lesson,
+        object: Activity,
+        result: XResult,
+    ) -> Vec<Statement> {
+        let parents = self.parents(module, lesson);
+        vec![self.statement(
+            env,
+            now,
+            verbs::answered(),
+            object,
+            Some(result),
+            Some(parents),
+        )]
+    }
+
     fn parents(&self, module: &Module, lesson: &Lesson) -> ContextActivities {
         ContextActivities {
             parent: Some(vec![Activity::defined(
@@ -385,6 +371,14 @@ impl Reporter {
             }),
             timestamp: format_timestamp(now),
         }
+    }
+}
+
+/// One component (choice, item, source, target, scale point) of an interaction.
+fn component(id: &str, description: &LangMap<String>) -> InteractionComponent {
+    InteractionComponent {
+        id: id.to_string(),
+        description: text(description),
     }
 }
 
