@@ -2,8 +2,9 @@
 # Runs every test of the project, as CI does: formatting and lints (host and wasm32),
 # native tests of every crate but the player (the embedded LRS and `pelita serve` with
 # real listeners on 127.0.0.1, a kill -9 crash test), component tests in headless
-# Chromium, the release build, and the end-to-end tests against a real LRS (the quiz also
-# through `pelita serve`, and the reference and embedded LRS compared request by request).
+# Chromium, the release build, and the end-to-end tests against a real LRS (Learning
+# Locker's), then once more against `pelita serve`'s (the reference and embedded LRS are
+# also compared request by request).
 # Ends with one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,11 @@ components() {
 step components components
 step dist cargo xtask dist
 step e2e node --test --test-concurrency=1 tests/support/ tests/e2e/
+# Every end-to-end test that reports to an LRS runs once more against Pelita's own
+# (`pelita serve`, PELITA_E2E_LRS=embedded; tests/support/lrs.mjs). The quiz test already
+# runs against both, and the equivalence test compares the two request by request.
+mapfile -t embedded_tests < <(grep -l 'startLrs(' tests/e2e/*.test.mjs)
+step e2e-embedded-lrs env PELITA_E2E_LRS=embedded node --test --test-concurrency=1 "${embedded_tests[@]}"
 
 # One closing line over every runner: cargo's "test result" lines and node's "# pass/# fail".
 passed=$(cat "$logs"/*.log | sed -nE 's/^test result: [a-zA-Z]+\. ([0-9]+) passed.*/\1/p; s/^# pass ([0-9]+)$/\1/p' | awk '{ s += $1 } END { print s + 0 }')

@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startLrs } from '../support/lrs.mjs';
+import { startReferenceLrs } from '../support/lrs.mjs';
 import { startPelitaServe, ROOT } from '../support/pelita-serve.mjs';
 
 const corpus = JSON.parse(readFileSync(path.join(ROOT, 'crates/xapi/tests/statements-corpus.json'), 'utf8'));
@@ -71,7 +71,7 @@ let reference, pelita;
 const storedByOne = new Set();
 
 before(async () => {
-  [reference, pelita] = await Promise.all([startLrs(), startPelitaServe()]);
+  [reference, pelita] = await Promise.all([startReferenceLrs(), startPelitaServe()]);
 });
 
 after(async () => {

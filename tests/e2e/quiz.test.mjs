@@ -9,7 +9,7 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLrs } from '../support/lrs.mjs';
+import { startReferenceLrs } from '../support/lrs.mjs';
 import { startProxy } from '../support/proxy.mjs';
 import { serveStatic } from '../support/serve.mjs';
 import { startPelitaServe } from '../support/pelita-serve.mjs';
@@ -25,7 +25,7 @@ const ACTOR = { objectType: 'Agent', name: 'Siti Rahma', mbox: 'mailto:siti.rahm
 /** Where the player comes from and where it sends: each starter gives both. */
 const TARGETS = {
   'the reference LRS (Learning Locker)': async () => {
-    const lrs = await startLrs({ username: 'pelita', password: 'e2e-secret' });
+    const lrs = await startReferenceLrs({ username: 'pelita', password: 'e2e-secret' });
     // The reference LRS has no State API; the harness's proxy adds one, as a real LRS has.
     const proxy = await startProxy({ target: lrs.endpoint, stateApi: { auth: lrs.auth } });
     const server = await serveStatic({ root: DIST });

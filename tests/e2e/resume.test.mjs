@@ -2,7 +2,8 @@
 // and a learner who comes back (in this browser, or in a brand-new one with the same
 // actor) is offered to continue at the same page with the same answers; `suspended` and
 // `resumed` are reported under the attempt's one registration. The reference LRS has no
-// State API, so the harness's proxy serves one in memory in front of it.
+// State API, so the harness's proxy serves one in memory in front of it; the embedded LRS
+// (PELITA_E2E_LRS=embedded) has its own, which then holds the attempt.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,11 +15,13 @@ import { validateStatements } from '../support/validate.mjs';
 import { DIST, requireDist, playerUrl, chooseByMouse, expectHeading, waitForDelivery } from './helpers.mjs';
 
 let lrs, proxy, server;
+const EMBEDDED = process.env.PELITA_E2E_LRS === 'embedded';
+const MODULE_ID = 'https://pelita.example.org/modules/phishing';
 
 before(async () => {
   requireDist();
   lrs = await startLrs({ username: 'pelita', password: 'resume-secret' });
-  proxy = await startProxy({ target: lrs.endpoint, stateApi: { auth: lrs.auth } });
+  proxy = await startProxy({ target: lrs.endpoint, stateApi: EMBEDDED ? null : { auth: lrs.auth } });
   server = await serveStatic({ root: DIST });
 });
 
@@ -39,7 +42,16 @@ async function storedFor(name) {
 }
 
 /** The saved attempt the State API holds for `name`, parsed. */
-function savedAttempt(name) {
+async function savedAttempt(name) {
+  if (EMBEDDED) {
+    const query = new URLSearchParams({
+      stateId: 'pelita.session.v1', activityId: MODULE_ID, agent: JSON.stringify({ mbox: actor(name).mbox }),
+    });
+    const res = await lrs.request(`activities/state?${query}`);
+    if (res.status === 404) return undefined;
+    assert.equal(res.status, 200, `GET state answered ${res.status}`);
+    return res.json();
+  }
   const doc = [...proxy.states.values()].find((d) => JSON.parse(d.query.agent).mbox === actor(name).mbox);
   return doc && JSON.parse(doc.text);
 }
@@ -56,8 +68,8 @@ test('answer half, close the browser, open a new one with the same actor: contin
   await mouse.choice('q-url', ['b']);
   // Saved to the LRS after the answer: page 3 of 5, two answers.
   const deadline = Date.now() + 10_000;
-  while (!savedAttempt('Eka')?.attempt?.answers?.['q-url'] && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  const saved = savedAttempt('Eka');
+  while (!(await savedAttempt('Eka'))?.attempt?.answers?.['q-url'] && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const saved = await savedAttempt('Eka');
   // The seed of the attempt's pools and shuffles (from its registration) is kept as text.
   const { seed, ...attempt } = saved.attempt;
   assert.match(seed, /^\d+$/);
@@ -105,7 +117,7 @@ test('answer half, close the browser, open a new one with the same actor: contin
     assert.deepEqual(passed.result.score, { scaled: 1, raw: 6, min: 0, max: 6 });
     assert.deepEqual(validateStatements(stored), []);
     // Finished: nothing left to continue.
-    assert.equal(savedAttempt('Eka').attempt, null);
+    assert.equal((await savedAttempt('Eka')).attempt, null);
   } finally {
     await second.close();
   }

@@ -26,13 +26,31 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startPelitaServe } from './pelita-serve.mjs';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lrs-child.cjs');
 export const XAPI_VERSION = '1.0.3';
 const MAX_LOG_CHARS = 200_000;
 
 /**
- * Starts the LRS and resolves once it answers GET /xAPI/about.
+ * Starts the LRS the tests run against and resolves once it answers: Learning Locker's
+ * `xapi-statements` (the reference), or, when the environment variable PELITA_E2E_LRS is
+ * `embedded`, `pelita serve` with the same face (tests/support/pelita-serve.mjs).
+ * The options are startReferenceLrs's; the embedded LRS takes the user name and password.
+ */
+export async function startLrs(options = {}) {
+  if (process.env.PELITA_E2E_LRS === 'embedded') {
+    // The second pass of scripts/test.sh: the same tests against Pelita's own LRS. The
+    // player is served from another origin by the tests, so any origin may call it.
+    const { username = 'pelita', password = 'pelita-secret' } = options;
+    return startPelitaServe({ username, password, cors: ['*'] });
+  }
+  return startReferenceLrs(options);
+}
+
+/**
+ * Starts Learning Locker's `xapi-statements`, whatever PELITA_E2E_LRS says, and resolves
+ * once it answers GET /xAPI/about.
  *
  * @param {object} [options]
  * @param {string} [options.username] Basic auth user name the LRS accepts.
@@ -40,7 +58,7 @@ const MAX_LOG_CHARS = 200_000;
  * @param {boolean} [options.verbose] Also print the service's log to this process's stderr.
  * @param {number} [options.startTimeoutMs] How long to wait for the service to answer.
  */
-export async function startLrs({
+export async function startReferenceLrs({
   username = 'pelita',
   password = 'pelita-secret',
   verbose = false,

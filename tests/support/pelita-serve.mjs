@@ -35,6 +35,7 @@ export function pelitaBinary() {
  * @param {string} [options.db] An SQLite file to use (kept); otherwise a temporary one.
  * @param {string} [options.player] The built player (default dist/).
  * @param {string} [options.modules] The modules folder (default www/modules).
+ * @param {string[]} [options.cors] Origins allowed to call the LRS (`*` for any).
  */
 export async function startPelitaServe({
   username = 'pelita',
@@ -42,6 +43,7 @@ export async function startPelitaServe({
   db,
   player = path.join(ROOT, 'dist'),
   modules = path.join(ROOT, 'www', 'modules'),
+  cors = [],
   startTimeoutMs = 60_000,
 } = {}) {
   const bin = pelitaBinary();
@@ -53,6 +55,7 @@ export async function startPelitaServe({
   const args = [
     'serve', modules, '--player', player, '--port', '0', '--db', database,
     '--credentials', credentials, '--launch-auth', `${username}:${password}`,
+    ...cors.flatMap((origin) => ['--cors', origin]),
   ];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

@@ -101,7 +101,8 @@ enum Command {
         /// `key:secret` to put into the launch links (must be in --credentials).
         #[arg(long, value_name = "KEY:SECRET")]
         launch_auth: Option<String>,
-        /// Another origin allowed to call the LRS (CORS), such as https://portal.example; repeatable.
+        /// Another origin allowed to call the LRS (CORS), such as https://portal.example, or `*`
+        /// for any origin (Basic auth is never a cookie, so a page needs the credential too); repeatable.
         #[arg(long, value_name = "ORIGIN")]
         cors: Vec<String>,
     },

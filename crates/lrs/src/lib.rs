@@ -61,8 +61,9 @@ pub struct Config {
     /// When set, every request needs Basic credentials from this file; when `None`, the
     /// LRS is open (fine on 127.0.0.1 for one person, not for a network).
     pub credentials: Option<Credentials>,
-    /// Origins allowed by CORS (exact, like `http://127.0.0.1:8765`); empty means no CORS
-    /// headers at all, so only pages of the LRS's own origin can call it.
+    /// Origins allowed by CORS (exact, like `http://127.0.0.1:8765`, or `*` for any
+    /// origin); empty means no CORS headers at all, so only pages of the LRS's own origin
+    /// can call it.
     pub cors_origins: Vec<String>,
     /// The largest request body accepted, in bytes (413 above it).
     pub max_body_bytes: usize,
@@ -158,13 +159,19 @@ impl Lrs {
         if self.cors_origins.is_empty() {
             return router;
         }
-        let origins: Vec<HeaderValue> = self
-            .cors_origins
-            .iter()
-            .filter_map(|o| HeaderValue::from_str(o).ok())
-            .collect();
+        // `*` lets any page call the LRS, as most LRSs do: a credential is sent only by a
+        // page that holds it (Basic auth, never cookies), so the wildcard gives nothing away.
+        let allow = if self.cors_origins.iter().any(|o| o == "*") {
+            AllowOrigin::any()
+        } else {
+            AllowOrigin::list(
+                self.cors_origins
+                    .iter()
+                    .filter_map(|o| HeaderValue::from_str(o).ok()),
+            )
+        };
         let cors = CorsLayer::new()
-            .allow_origin(AllowOrigin::list(origins))
+            .allow_origin(allow)
             .allow_methods([
                 Method::GET,
                 Method::HEAD,

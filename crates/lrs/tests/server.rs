@@ -59,6 +59,39 @@ async fn credentials_are_required_when_configured() {
 }
 
 #[tokio::test]
+async fn cors_wildcard_answers_every_origin_without_credentials_mode() {
+    let config = Config {
+        cors_origins: vec!["*".into()],
+        ..Config::default()
+    };
+    let c = Client::new(Location::Memory, config);
+    let ok = c
+        .send(
+            "OPTIONS",
+            "/xapi/statements",
+            &[
+                ("origin", "http://127.0.0.1:41234"),
+                ("access-control-request-method", "PUT"),
+                (
+                    "access-control-request-headers",
+                    "authorization,content-type,if-match,x-experience-api-version",
+                ),
+            ],
+            Body::empty(),
+        )
+        .await;
+    assert!(ok.status.is_success(), "{}", ok.status);
+    assert_eq!(
+        ok.header("access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+    assert_eq!(ok.header("access-control-allow-credentials"), None);
+    assert!(ok
+        .header("access-control-allow-headers")
+        .is_some_and(|h| h.contains("authorization") && h.contains("if-match")));
+}
+
+#[tokio::test]
 async fn cors_answers_configured_origins_only() {
     let config = Config {
         cors_origins: vec!["http://127.0.0.1:8765".into()],
