@@ -5,7 +5,9 @@
 // What it keeps, in two caches:
 // - "pelita-shell-<version>": the app shell (index.html and the content-hashed JS and
 //   wasm), downloaded at install. One cache per build, so a running page keeps the files
-//   it started with until the new version takes over.
+//   it started with until the new version takes over. The Markdown reader (a second JS
+//   and wasm, used only by `.md` modules) joins it at install when an open tab shows a
+//   Markdown module or the previous version had it, and otherwise when first used.
 // - "pelita-data-1": modules, their launch.json and their images, and the web app
 //   manifest and its icons. Modules are not tied to a build of the player, so this cache
 //   survives updates. Its number changes only if what it stores changes shape.
@@ -34,7 +36,7 @@
 
 // The build replaces the next line with this build's version (derived from the hashes of
 // index.html and its assets) and the list of shell files; it fails when the line is missing.
-const BUILD = /* pelita:build */ { version: 'dev', shell: [] };
+const BUILD = /* pelita:build */ { version: 'dev', shell: [], reader: [] };
 
 const SHELL_CACHE = 'pelita-shell-' + BUILD.version;
 const DATA_CACHE = 'pelita-data-1';
@@ -102,8 +104,33 @@ async function install() {
   await Promise.all(
     [...modules].flatMap((module) => [module, new URL('launch.json', module).href])
       .concat(MANIFEST_URL)
-      .map((url) => refresh(data, url).catch(() => {})),
+      .map((url) => (/\.md$/i.test(url) ? keepFile(data, url, 'no-cache') : refresh(data, url)).catch(() => {})),
   );
+  // A learner of Markdown modules needs the reader offline too: now, if a tab shows one,
+  // or if the version being replaced had the reader (it was used on this device).
+  if ([...modules].some((m) => /\.md$/i.test(m)) || (await readerWasUsed())) {
+    await Promise.all(
+      // Hashed names never change content, so the HTTP cache's copy (the page's own
+      // download a moment ago) is as good as a new one.
+      BUILD.reader.map((name) => keepFile(cache, new URL(name, SCOPE).href, 'default').catch(() => {})),
+    );
+  }
+}
+
+/** Whether an older shell cache holds a Markdown reader, so this device has used one. */
+async function readerWasUsed() {
+  for (const name of await caches.keys()) {
+    if (!name.startsWith('pelita-shell-') || name === SHELL_CACHE) continue;
+    const keys = await (await caches.open(name)).keys();
+    if (keys.some((r) => /\/convert(?:_bg)?-[0-9a-f]{16}\.(?:js|wasm)$/.test(new URL(r.url).pathname))) return true;
+  }
+  return false;
+}
+
+/** Fetches `url` into `cache` as it is (a Markdown module, a reader file). */
+async function keepFile(cache, url, mode) {
+  const response = await fetch(url, { cache: mode });
+  if (response.ok) await cache.put(url, response);
 }
 
 async function activate() {
@@ -267,7 +294,7 @@ function moduleOf(tabUrl) {
   const page = url.href.split('?')[0].split('#')[0];
   if (page !== SCOPE.href && page !== INDEX_URL) return null;
   const module = url.searchParams.get('module') || DEFAULT_MODULE;
-  if (!/^[^:/][^:]*\.json$/.test(module) || module.split('/').includes('..')) return null;
+  if (!/^[^:/][^:]*\.(?:json|md)$/i.test(module) || module.split('/').includes('..')) return null;
   return new URL(module, page).href;
 }
 

@@ -82,14 +82,69 @@ fn hash_of(bytes: &[u8]) -> String {
     format!("{:016x}", hasher.finish())
 }
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` when set, as cargo itself reads it.
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
+}
+
+/// Runs wasm-bindgen on `wasm_in` into `staging` (as `out_name.js` and `out_name_bg.wasm`,
+/// with `extra` arguments choosing the output kind), then wasm-opt -Oz unless `dev`.
+/// Returns the path of the final wasm.
+fn bindgen(
+    root: &Path,
+    wasm_in: &Path,
+    staging: &Path,
+    out_name: &str,
+    extra: &[&str],
+    dev: bool,
+) -> Result<PathBuf> {
+    run(Command::new("wasm-bindgen")
+        .arg(wasm_in)
+        .args(["--no-typescript", "--out-name", out_name])
+        .args(extra)
+        .arg("--out-dir")
+        .arg(staging))?;
+    let wasm = staging.join(format!("{out_name}_bg.wasm"));
+    if !dev {
+        let optimised = staging.join(format!("{out_name}_opt.wasm"));
+        run(Command::new(find_tool(root, "wasm-opt"))
+            .arg(&wasm)
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                "-o",
+            ])
+            .arg(&optimised))?;
+        fs::rename(&optimised, &wasm)?;
+    }
+    Ok(wasm)
+}
+
 fn dist(dev: bool) -> Result<()> {
     let root = root()?;
     let out = root.join("dist");
+    let target = target_dir(&root);
     let profile = if dev { "debug" } else { "release" };
+    // The player, and the Markdown reader the player loads only for a `.md` module
+    // (crates/convert), in one cargo run so that they share its work.
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cargo
-        .current_dir(&root)
-        .args(["build", "-p", "pelita-player", "--target", TARGET]);
+    cargo.current_dir(&root).args([
+        "build",
+        "-p",
+        "pelita-player",
+        "-p",
+        "pelita-convert",
+        "--target",
+        TARGET,
+    ]);
     if !dev {
         cargo.arg("--release");
     }
@@ -107,38 +162,32 @@ fn dist(dev: bool) -> Result<()> {
             version.trim()
         );
     }
-    let staging = root.join("target/pelita-bindgen");
+    let staging = target.join("pelita-bindgen");
     let _ = fs::remove_dir_all(&staging);
-    let wasm_in = root.join(format!("target/{TARGET}/{profile}/pelita_player.wasm"));
-    run(Command::new("wasm-bindgen")
-        .arg(&wasm_in)
-        .args([
+    let wasm = bindgen(
+        &root,
+        &target.join(format!("{TARGET}/{profile}/pelita_player.wasm")),
+        &staging,
+        "pelita",
+        &["--target", "web"],
+        dev,
+    )?;
+    // A classic script defining one global, `pelitaMarkdown`: the player adds it with a
+    // <script> element, which a strict Content-Security-Policy allows from 'self', where a
+    // dynamic import() would need a JavaScript file of its own in the player's download.
+    let convert_wasm = bindgen(
+        &root,
+        &target.join(format!("{TARGET}/{profile}/pelita_convert.wasm")),
+        &staging,
+        "convert",
+        &[
             "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            "pelita",
-            "--out-dir",
-        ])
-        .arg(&staging))?;
-    let wasm = staging.join("pelita_bg.wasm");
-    if !dev {
-        let optimised = staging.join("pelita_opt.wasm");
-        run(Command::new(find_tool(&root, "wasm-opt"))
-            .arg(&wasm)
-            .args([
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "--enable-reference-types",
-                "--enable-multivalue",
-                "-o",
-            ])
-            .arg(&optimised))?;
-        fs::rename(&optimised, &wasm)?;
-    }
+            "no-modules",
+            "--no-modules-global",
+            "pelitaMarkdown",
+        ],
+        dev,
+    )?;
 
     let _ = fs::remove_dir_all(&out);
     copy_dir(&root.join("www"), &out)?;
@@ -148,6 +197,19 @@ fn dist(dev: bool) -> Result<()> {
     let js = fs::read_to_string(staging.join("pelita.js"))?;
     let js_name = format!("pelita-{}.js", hash_of(js.as_bytes()));
     fs::write(out.join(&js_name), &js)?;
+    let convert_wasm_bytes = fs::read(&convert_wasm)?;
+    let convert_wasm_name = format!("convert_bg-{}.wasm", hash_of(&convert_wasm_bytes));
+    fs::write(out.join(&convert_wasm_name), &convert_wasm_bytes)?;
+    // wasm-bindgen declares the global with `let`, which a classic script keeps out of
+    // `window`; the player looks for it there.
+    let convert_js = fs::read_to_string(staging.join("convert.js"))?;
+    let declared = "let pelitaMarkdown = ";
+    if !convert_js.starts_with(declared) {
+        bail!("convert.js does not start with `{declared}`: wasm-bindgen's output changed");
+    }
+    let convert_js = format!("self.pelitaMarkdown = {}", &convert_js[declared.len()..]);
+    let convert_js_name = format!("convert-{}.js", hash_of(convert_js.as_bytes()));
+    fs::write(out.join(&convert_js_name), &convert_js)?;
 
     let style = fs::read_to_string(root.join("www/style.css"))?;
     let _ = fs::remove_file(out.join("style.css"));
@@ -159,6 +221,11 @@ fn dist(dev: bool) -> Result<()> {
     // languages instead of leaving the loading message up forever.
     let script = format!(
         "<script type=\"module\">import init from \"./{js_name}\";\n  init({{ module_or_path: \"./{wasm_name}\" }}).catch(function (e) {{\n    var app = document.getElementById(\"app\"), main = document.createElement(\"main\");\n    main.className = \"error-page\"; main.setAttribute(\"role\", \"alert\");\n    main.textContent = \"Pelita tidak dapat dimulai: periksa koneksi, lalu muat ulang halaman. / Pelita could not start: check the connection, then reload the page.\";\n    if (app) app.replaceChildren(main);\n    console.error(e);\n  }});\n</script>"
+    );
+    // The Markdown reader's two files, for the player (glue/markdown.rs) and for the
+    // preload script above, which fetches them early when the URL names a `.md` module.
+    let preload = format!(
+        "<meta name=\"pelita-markdown\" content=\"{convert_js_name} {convert_wasm_name}\">\n  {preload}"
     );
     let html = template
         .replace("<!-- pelita:preload -->", &preload)
@@ -176,6 +243,7 @@ fn dist(dev: bool) -> Result<()> {
         &out,
         &hash_of(html.as_bytes()),
         &["index.html", &js_name, &wasm_name],
+        &[&convert_js_name, &convert_wasm_name],
     )?;
 
     let modules_ok = check_modules(&out.join("modules"))?;
@@ -200,9 +268,10 @@ fn dist(dev: bool) -> Result<()> {
 }
 
 /// Fills in the service worker's build line: this build's version and its app-shell files,
-/// which the worker downloads at install. Without that line the worker would cache nothing
+/// which the worker downloads at install, and the Markdown reader's files, which it
+/// downloads only for a learner of Markdown modules. Without that line the worker would cache nothing
 /// (or another build's files), so a missing or repeated marker fails the build.
-fn write_service_worker(out: &Path, version: &str, shell: &[&str]) -> Result<()> {
+fn write_service_worker(out: &Path, version: &str, shell: &[&str], reader: &[&str]) -> Result<()> {
     const MARKER: &str = "/* pelita:build */";
     let path = out.join("sw.js");
     let text = fs::read_to_string(&path).context("reading sw.js (www/sw.js is missing?)")?;
@@ -210,10 +279,17 @@ fn write_service_worker(out: &Path, version: &str, shell: &[&str]) -> Result<()>
     if marked != 1 {
         bail!("www/sw.js must have exactly one line with the marker {MARKER}, found {marked}");
     }
-    let files: Vec<String> = shell.iter().map(|name| format!("\"{name}\"")).collect();
+    let quoted = |names: &[&str]| {
+        names
+            .iter()
+            .map(|name| format!("\"{name}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     let build = format!(
-        "const BUILD = {{\"version\":\"{version}\",\"shell\":[{}]}};",
-        files.join(",")
+        "const BUILD = {{\"version\":\"{version}\",\"shell\":[{}],\"reader\":[{}]}};",
+        quoted(shell),
+        quoted(reader)
     );
     let mut filled = String::with_capacity(text.len() + build.len());
     for line in text.lines() {

@@ -60,12 +60,44 @@ impl Compiled {
 /// Compiles Markdown and loads the result as a module. Problems and warnings found by the
 /// JSON loader are reported at the line and column of the Markdown they came from.
 pub fn load(src: &str) -> Result<Module, Vec<Problem>> {
+    load_with_json(src).map(|(module, _)| module)
+}
+
+/// What the player's Markdown reader (the `pelita-convert` wasm) hands back for a module
+/// that loads: the module JSON, which the player then reads with its own loader, and the
+/// warnings, already placed on the Markdown and prefixed with the file name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForPlayer {
+    /// The module JSON text.
+    pub json: String,
+    /// Each warning as `file:line:column: path: message`.
+    pub warnings: Vec<String>,
+}
+
+/// Compiles and checks a Markdown module for the player. Every problem, placed on the
+/// Markdown, comes back as a `file:line:column: path: message` line, the same lines
+/// `pelita check` prints, so the error page shows an author where to look.
+pub fn for_player(src: &str, file: &str) -> Result<ForPlayer, Vec<String>> {
+    let lines = |problems: Vec<Problem>| -> Vec<String> {
+        problems.iter().map(|p| format!("{file}:{p}")).collect()
+    };
+    match load_with_json(src) {
+        Ok((module, json)) => Ok(ForPlayer {
+            json,
+            warnings: lines(module.warnings),
+        }),
+        Err(problems) => Err(lines(problems)),
+    }
+}
+
+/// Compiles, then loads, keeping the JSON text that loaded.
+fn load_with_json(src: &str) -> Result<(Module, String), Vec<Problem>> {
     let (value, map) = compile(src)?;
     let json = value.to_string();
     match load_module(&json) {
         Ok(mut module) => {
             module.warnings = module.warnings.into_iter().map(|p| map.place(p)).collect();
-            Ok(module)
+            Ok((module, json))
         }
         Err(LoadError::Invalid(problems)) => {
             Err(problems.into_iter().map(|p| map.place(p)).collect())

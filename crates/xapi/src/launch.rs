@@ -250,11 +250,11 @@ impl LaunchReader {
                     let safe = !path.contains(':')
                         && !path.starts_with('/')
                         && !path.split('/').any(|s| s == "..")
-                        && path.ends_with(".json");
+                        && (path.ends_with(".json") || path.to_ascii_lowercase().ends_with(".md"));
                     if safe {
                         self.launch.module = Some(path);
                     } else {
-                        self.problem(name, format!("`{path}` must be a relative path to a .json module beside the player"));
+                        self.problem(name, format!("`{path}` must be a relative path to a .json or .md module beside the player"));
                     }
                 }
             }

@@ -87,6 +87,34 @@ fn every_bad_parameter_is_reported() {
 }
 
 #[test]
+fn a_module_is_a_relative_json_or_markdown_file() {
+    for good in [
+        "modules/phishing.json",
+        "kata-sandi.md",
+        "modules/Catatan.MD",
+    ] {
+        let launch =
+            Launch::from_query(&q(&[("module", good)])).unwrap_or_else(|p| panic!("{good}: {p:?}"));
+        assert_eq!(launch.module.as_deref(), Some(good));
+    }
+    for bad in [
+        "modules/notes.txt",
+        "https://elsewhere.example/m.md",
+        "/modules/m.md",
+        "../m.md",
+        "modules/md",
+    ] {
+        let problems = Launch::from_query(&q(&[("module", bad)])).unwrap_err();
+        assert_eq!(problems.len(), 1, "{bad}");
+        assert!(
+            problems[0].message.contains(".json or .md module"),
+            "{bad}: {}",
+            problems[0].message
+        );
+    }
+}
+
+#[test]
 fn bad_actors() {
     let cases = [
         (r#"{"name":"No id"}"#, "exactly one"),

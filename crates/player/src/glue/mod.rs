@@ -6,6 +6,7 @@ pub mod http;
 pub mod idb;
 pub mod intl;
 pub mod location;
+pub mod markdown;
 pub mod scorm;
 pub mod storage;
 pub mod tabs;

@@ -3,7 +3,7 @@
 
 use crate::glue::cmi5::{self, Cmi5Context};
 use crate::glue::scorm::{self, ScormContext};
-use crate::glue::{http, location};
+use crate::glue::{http, location, markdown};
 use pelita_lesson::{load_module, Module};
 use pelita_xapi::cmi5::Cmi5Launch;
 use pelita_xapi::Launch;
@@ -111,13 +111,38 @@ pub async fn load(pairs: Vec<(String, String)>) -> Loaded {
             Launch::default()
         }
     };
+    // A Markdown module is first read into JSON by the Markdown reader, loaded only now;
+    // its problems and warnings are placed on the Markdown's own lines.
+    let mut unreadable = false;
+    let module_text = match module_text {
+        Ok(Some(text)) if markdown::is_markdown(&module_path) => {
+            match markdown::convert(&text, &module_path).await {
+                Ok(converted) => {
+                    for warning in &converted.warnings {
+                        web_sys::console::warn_1(&format!("{warning} (warning)").into());
+                    }
+                    Ok(Some(converted.json))
+                }
+                Err(lines) => {
+                    problems.extend(lines);
+                    unreadable = true;
+                    Ok(None)
+                }
+            }
+        }
+        other => other,
+    };
     let module = match module_text {
         Ok(Some(text)) => match load_module(&text) {
             Ok(module) => {
                 // The module plays; what its author may want to fix (a missing translation,
                 // shown in the default language) goes to the console, as `pelita check`
-                // prints it.
-                for warning in &module.warnings {
+                // prints it. A Markdown module's warnings were printed with its own lines.
+                for warning in module
+                    .warnings
+                    .iter()
+                    .filter(|_| !markdown::is_markdown(&module_path))
+                {
                     let line = format!("{module_path}:{warning} (warning)");
                     web_sys::console::warn_1(&line.into());
                 }
@@ -128,6 +153,8 @@ pub async fn load(pairs: Vec<(String, String)>) -> Loaded {
                 None
             }
         },
+        // The Markdown reader has already said why it gave no module.
+        Ok(None) if unreadable => None,
         Ok(None) => {
             problems.push(format!("{module_path}: not found (HTTP 404); put the module file there or name another with ?module="));
             None
