@@ -52,6 +52,18 @@ fn good_snippets_compile_to_the_expected_json() {
             ]}}]),
         ),
         (
+            // A tight list's items may start with emphasis, strong or a link (they were
+            // once refused as "not text" because no paragraph comes before them).
+            "::: id\n- **tidak** menyalahkan\n- *miring* saja\n- [BSSN](https://bssn.go.id) dan `kode`\n:::\n",
+            json!([{ "type": "text", "content": { "id": [
+                { "type": "list", "ordered": false, "items": [
+                    [{ "type": "strong", "content": ["tidak"] }, " menyalahkan"],
+                    [{ "type": "emphasis", "content": ["miring"] }, " saja"],
+                    [{ "type": "link", "href": "https://bssn.go.id", "content": ["BSSN"] }, " dan ", { "type": "code", "text": "kode" }]
+                ]}
+            ]}}]),
+        ),
+        (
             "::: id\nSatu.\n:::\n::: en\nOne.\n:::\n::: id\nDua.\n:::\n",
             json!([
                 { "type": "text", "content": { "id": [{ "type": "paragraph", "content": ["Satu."] }], "en": [{ "type": "paragraph", "content": ["One."] }] } },
@@ -208,6 +220,8 @@ fn bad_snippets_give_the_located_problem() {
         ("::: callout\ntitle: T\nanswer: 3\n::: id\nA\n:::\n:::\n", "11:1: $.lessons[0].pages[0].blocks[0]: `answer:` does not belong in `::: callout`: expected `title:`"),
         ("::: flashcards {#f}\n- a => b\n:::\n", "9:1: $.lessons[0].pages[0].blocks[0]: `::: flashcards` takes no `{#id}`"),
         ("::: id {#x}\nA\n:::\n", "9:1: $: a language section takes no attributes: expected a line `::: id` alone"),
+        ("::: en\n- ![a](b.png) x\n:::\n", "10:3: $.lessons[0].pages[0].blocks[0].content.en: expected no image inside text: an image is a block of its own, `![alt | alt](src)` on its own line outside the language sections"),
+        ("::: en\n- > quoted\n:::\n", "10:3: $.lessons[0].pages[0].blocks[0].content.en[0]: expected only text in a list item"),
         ("::: trueFalse {#t}\nX\nanswer: true\nanswer: false\n:::\n", "12:1: $.lessons[0].pages[0].blocks[0]: `answer:` is given twice"),
     ];
     for (snippet, expected) in cases {
