@@ -386,7 +386,10 @@ fn the_four_example_modules_use_every_question_type_and_the_pool_settings() {
         "longFillIn",
         "hotspot",
     ] {
-        assert!(kinds.iter().any(|k| k == kind), "no example module has {kind}");
+        assert!(
+            kinds.iter().any(|k| k == kind),
+            "no example module has {kind}"
+        );
     }
     assert!(pools >= 1, "no example module has a question pool");
 }
