@@ -107,9 +107,15 @@ fn dist(dev: bool) -> Result<()> {
             version.trim()
         );
     }
-    let staging = root.join("target/pelita-bindgen");
+    // Cargo writes where CARGO_TARGET_DIR says (relative to the root, where it ran), so
+    // the wasm is looked for there too; without it, in the root's `target/`.
+    let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    };
+    let staging = target_dir.join("pelita-bindgen");
     let _ = fs::remove_dir_all(&staging);
-    let wasm_in = root.join(format!("target/{TARGET}/{profile}/pelita_player.wasm"));
+    let wasm_in = target_dir.join(format!("{TARGET}/{profile}/pelita_player.wasm"));
     run(Command::new("wasm-bindgen")
         .arg(&wasm_in)
         .args([
