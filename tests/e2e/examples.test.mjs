@@ -127,7 +127,15 @@ test('analitik-data by keyboard alone, every answer right, pool and shuffled cho
   await tabTo(page, '#q-q-median .hint-box summary', 80);
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('#q-q-median .hint-box').open);
-  await typeInto('#q-q-median-number', '7,5');
+  // Typed a key at a time, the field keeps what is typed: an emptied field stays empty (and
+  // cannot be checked), and `7,` is not turned into `7` before the `5` comes.
+  await typeInto('#q-q-median-number', '8');
+  await page.waitForSelector('#q-q-median button.primary:not([disabled])');
+  await page.keyboard.press('Backspace');
+  await page.waitForSelector('#q-q-median button.primary[disabled]');
+  assert.equal(await page.$eval('#q-q-median-number', (i) => i.value), '');
+  await page.keyboard.type('7,5');
+  assert.equal(await page.$eval('#q-q-median-number', (i) => i.value), '7,5');
   await checkByKeyboard('q-median');
   assert.match(await page.textContent('#q-q-median .feedback'), /is correct/);
   await violations('mean and median, answered');
