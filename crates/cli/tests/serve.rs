@@ -290,8 +290,14 @@ fn serve_lists_every_example_module_of_www_modules_without_a_problem() {
         ),
     ] {
         assert!(body.contains(title), "{title} is not listed: {body}");
-        assert!(body.contains(&format!("module=modules/{file}")), "{file}: {body}");
+        assert!(
+            body.contains(&format!("?module=modules%2F{file}&amp;endpoint=")),
+            "{file}: {body}"
+        );
     }
     assert_eq!(body.matches("<li><a href=").count(), 4, "{body}");
-    assert!(!body.contains("class=\"bad\""), "a module has a problem: {body}");
+    assert!(
+        !body.contains("class=\"bad\""),
+        "a module has a problem: {body}"
+    );
 }
