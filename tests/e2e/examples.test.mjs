@@ -150,6 +150,20 @@ test('analitik-data by keyboard alone, every answer right, pool and shuffled cho
 
   // Honest charts: the picture, a true/false and a multiple choice by Space.
   assert.match(await page.getAttribute('main.page figure img', 'alt'), /Chart A: the vertical axis starts at 90/);
+  // The animation: it loads and decodes, its English captions are on and say what it shows,
+  // and its description opens by keyboard.
+  const tracks = await page.$$eval('video track', (ts) => ts.map((t) => [t.kind, t.srclang, t.default]));
+  assert.deepEqual(tracks, [['captions', 'id', false], ['captions', 'en', true]]);
+  await page.waitForFunction(() => {
+    const v = document.querySelector('video');
+    return v.readyState >= 2 && v.videoWidth === 480 && document.querySelector('video track[srclang="en"]').readyState === 2;
+  }, null, { timeout: 15_000 });
+  assert.ok(await page.evaluate(() => document.querySelector('video').duration > 8), 'the whole animation is there');
+  assert.match(await page.evaluate(() => [...document.querySelector('video').textTracks].find((t) => t.language === 'en').cues[2].text),
+    /only 3 percentage points/);
+  await tabTo(page, 'main.page .transcript summary', 80);
+  await page.keyboard.press('Enter');
+  assert.match(await page.textContent('main.page .transcript'), /the start of the axis moves down to 0/);
   await keys.trueFalse('q-sumbu', false);
   await keys.choice('q-periksa-grafik', ['sumbu', 'sumber', 'rentang']);
   assert.match(await page.textContent('#q-q-periksa-grafik .feedback'), /is correct/);
@@ -319,8 +333,16 @@ test('pemecahan-masalah by mouse in Indonesian: partial credit, the scenario\'s 
   await page.waitForSelector('#q-q-pdca .feedback .verdict');
   await mouse.next();
 
-  // The scenario: a quick fix, back, the data, a budget request, and on to the trial.
+  // The scenario: the district head's voice message (it loads and plays; its transcript
+  // has the words), then a quick fix, back, the data, a budget request, and the trial.
   await page.waitForSelector('#b-b-langkah-awal');
+  await page.waitForFunction(() => document.querySelector('audio').readyState >= 1, null, { timeout: 15_000 });
+  assert.ok(await page.evaluate(() => document.querySelector('audio').duration > 20), 'the voice message loads');
+  await page.evaluate(() => { const a = document.querySelector('audio'); a.muted = true; return a.play(); });
+  await page.waitForFunction(() => document.querySelector('audio').currentTime > 0.2, null, { timeout: 15_000 });
+  await page.evaluate(() => document.querySelector('audio').pause());
+  await page.click('main.page .transcript summary');
+  assert.match(await page.textContent('main.page .transcript'), /Saya ingin tahu penyebabnya, dengan data\./);
   await page.click('#b-b-langkah-awal-tambah-loket');
   await page.waitForFunction(() => /Antrean berpindah tempat/.test(document.querySelector('h1').textContent));
   assert.match(await page.textContent('.callout'), /4 dari 10 warga/);

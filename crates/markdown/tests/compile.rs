@@ -343,9 +343,9 @@ fn the_analitik_data_and_pemecahan_masalah_examples_compile_to_their_json_module
 }
 
 #[test]
-fn the_four_example_modules_use_every_question_type_and_the_pool_settings() {
-    // Issue 7: together the example modules of www/modules use every question type, and
-    // one of them has a question pool (draw and shuffle) and shuffled choices.
+fn the_four_example_modules_use_every_block_and_question_type_and_a_pool() {
+    // Issue 7: together the example modules of www/modules use every block and question
+    // type, and one of them has a question pool (draw and shuffle).
     let modules = [
         include_str!("../../../www/modules/phishing.json"),
         include_str!("../../../www/modules/kata-sandi.json"),
@@ -376,6 +376,8 @@ fn the_four_example_modules_use_every_question_type_and_the_pool_settings() {
         "accordion",
         "flashcards",
         "branch",
+        "audio",
+        "video",
         "choice",
         "trueFalse",
         "fillIn",
