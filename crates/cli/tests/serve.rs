@@ -257,11 +257,12 @@ fn serve_with_credentials_guards_the_lrs_and_the_records() {
 
 #[test]
 fn serve_lists_every_example_module_of_www_modules_without_a_problem() {
-    // The project's own examples folder, copied as it is (modules and their images): the
+    // The project's own examples folder, copied as it is (modules, images, recordings): the
     // index links all four example modules of issue 7, and finds nothing wrong with any.
     let dir = setup();
     let www = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/modules");
-    for sub in ["", "img"] {
+    for sub in ["", "img", "media"] {
+        std::fs::create_dir_all(dir.path().join("modules").join(sub)).expect("mkdir");
         for entry in std::fs::read_dir(www.join(sub)).expect("www/modules") {
             let path = entry.expect("entry").path();
             if path.is_file() {
