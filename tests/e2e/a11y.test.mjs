@@ -67,26 +67,32 @@ test('no WCAG A/AA violations on any screen, in both languages, at 320 px', asyn
   assert.deepEqual(await violations(page), [], 'error page');
 });
 
-test('no WCAG A/AA violations on any page of the second example module, in both languages', async () => {
-  const page = browser.page;
-  for (const lang of ['id', 'en']) {
-    await page.goto(playerUrl(server.url, { module: 'modules/kata-sandi.json', lang }));
-    await page.waitForSelector('main.page h1, main.resume');
-    if (await page.$('main.resume')) await page.click('main.resume button.secondary');
-    await page.waitForSelector('main.page h1');
-    // Every page in reading order, with everything that opens opened.
-    for (let i = 0; i < 12; i++) {
-      for (const summary of await page.$$('main.page details:not([open]) > summary')) await summary.click();
-      const title = await page.textContent('main.page h1');
-      assert.deepEqual(await violations(page), [], `${title} (${lang})`);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 0, `at 320 px "${title}" scrolls sideways by ${overflow}px (${lang})`);
-      if (await page.$('.nav .finish button')) break;
-      await page.click('.nav button.primary');
-      await page.waitForFunction((t) => document.querySelector('main.page h1')?.textContent !== t, title);
+for (const [name, pages] of [['kata-sandi', 8], ['analitik-data', 8], ['pemecahan-masalah', 13]]) {
+  test(`no WCAG A/AA violations on any page of the example module ${name}, in both languages`, async () => {
+    const page = browser.page;
+    for (const lang of ['id', 'en']) {
+      await page.goto(playerUrl(server.url, { module: `modules/${name}.json`, lang }));
+      await page.waitForSelector('main.page h1, main.resume');
+      if (await page.$('main.resume')) await page.click('main.resume button.secondary');
+      await page.waitForSelector('main.page h1');
+      // Every page in reading order, with everything that opens opened and every card turned.
+      const seen = [];
+      for (let i = 0; i < 20; i++) {
+        for (const summary of await page.$$('main.page details:not([open]) > summary')) await summary.click();
+        for (const card of await page.$$('main.page .card button[aria-pressed="false"]')) await card.click();
+        const title = await page.textContent('main.page h1');
+        seen.push(title);
+        assert.deepEqual(await violations(page), [], `${title} (${lang})`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `at 320 px "${title}" scrolls sideways by ${overflow}px (${lang})`);
+        if (await page.$('.nav .finish button')) break;
+        await page.click('.nav button.primary');
+        await page.waitForFunction((t) => document.querySelector('main.page h1')?.textContent !== t, title);
+      }
+      assert.equal(seen.length, pages, `every page of ${name} was judged (${lang}): ${seen.join(' / ')}`);
+      await page.click('.nav .finish button');
+      await page.waitForSelector('.result');
+      assert.deepEqual(await violations(page), [], `result (${lang})`);
     }
-    await page.click('.nav .finish button');
-    await page.waitForSelector('.result');
-    assert.deepEqual(await violations(page), [], `result (${lang})`);
-  }
-});
+  });
+}

@@ -33,7 +33,7 @@ before(async () => {
   site = await mkdtemp(path.join(tmpdir(), 'pelita-blocks-'));
   await cp(DIST, site, { recursive: true });
   await writeFile(path.join(site, 'modules/blocks.json'), await readFile(path.join(ROOT, 'crates/xapi/tests/blocks.json')));
-  await mkdir(path.join(site, 'modules/media'));
+  await mkdir(path.join(site, 'modules/media'), { recursive: true }); // dist has the examples' media/ already
   await writeFile(path.join(site, 'modules/media/klip.wav'), wav());
   await writeFile(path.join(site, 'modules/media/klip.id.vtt'), 'WEBVTT\n\n00:00.000 --> 00:01.000\nBunyi nada.\n');
   await writeFile(path.join(site, 'modules/media/klip.en.vtt'), 'WEBVTT\n\n00:00.000 --> 00:01.000\nA tone.\n');

@@ -254,3 +254,51 @@ fn serve_with_credentials_guards_the_lrs_and_the_records() {
         .expect("runs");
     assert!(!out.status.success());
 }
+
+#[test]
+fn serve_lists_every_example_module_of_www_modules_without_a_problem() {
+    // The project's own examples folder, copied as it is (modules, images, recordings): the
+    // index links all four example modules of issue 7, and finds nothing wrong with any.
+    let dir = setup();
+    let www = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/modules");
+    for sub in ["", "img", "media"] {
+        std::fs::create_dir_all(dir.path().join("modules").join(sub)).expect("mkdir");
+        for entry in std::fs::read_dir(www.join(sub)).expect("www/modules") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                let name = path.file_name().expect("a file name");
+                std::fs::copy(&path, dir.path().join("modules").join(sub).join(name))
+                    .expect("copy");
+            }
+        }
+    }
+    let server = start(dir.path(), &[]);
+    let (status, _, body) = http(server.addr.as_str(), "GET", "/pelita/", &[], "");
+    assert_eq!(status, 200);
+    for (file, title) in [
+        ("phishing.json", "Mengenali Phishing / Recognising Phishing"),
+        (
+            "kata-sandi.json",
+            "Kata Sandi dan Verifikasi Dua Langkah / Passwords and Two-Step Verification",
+        ),
+        (
+            "analitik-data.json",
+            "Membaca Data Layanan Publik / Reading Public-Service Data",
+        ),
+        (
+            "pemecahan-masalah.json",
+            "Memecahkan Masalah di Tempat Kerja / Solving Problems at Work",
+        ),
+    ] {
+        assert!(body.contains(title), "{title} is not listed: {body}");
+        assert!(
+            body.contains(&format!("?module=modules%2F{file}&amp;endpoint=")),
+            "{file}: {body}"
+        );
+    }
+    assert_eq!(body.matches("<li><a href=").count(), 4, "{body}");
+    assert!(
+        !body.contains("class=\"bad\""),
+        "a module has a problem: {body}"
+    );
+}

@@ -105,7 +105,19 @@ pub(crate) fn blocks(c: &mut Compiler, text: &str, base: usize, path: &str) -> V
                                         let (e, _) = r.next().unwrap_or((Event::SoftBreak, 0..0));
                                         r.skip_to_end_of(&e);
                                     }
-                                    Event::Start(_) => {
+                                    // In a tight list an item's text comes without a
+                                    // paragraph, so an item may start with emphasis, strong,
+                                    // a link (or an image, refused as in any text): those are
+                                    // inline text, read below like plain text.
+                                    Event::Start(t)
+                                        if !matches!(
+                                            t,
+                                            Tag::Emphasis
+                                                | Tag::Strong
+                                                | Tag::Link { .. }
+                                                | Tag::Image { .. }
+                                        ) =>
+                                    {
                                         let start = rg.start;
                                         c.problem(
                                             base + start,

@@ -52,6 +52,18 @@ fn good_snippets_compile_to_the_expected_json() {
             ]}}]),
         ),
         (
+            // A tight list's items may start with emphasis, strong or a link (they were
+            // once refused as "not text" because no paragraph comes before them).
+            "::: id\n- **tidak** menyalahkan\n- *miring* saja\n- [BSSN](https://bssn.go.id) dan `kode`\n:::\n",
+            json!([{ "type": "text", "content": { "id": [
+                { "type": "list", "ordered": false, "items": [
+                    [{ "type": "strong", "content": ["tidak"] }, " menyalahkan"],
+                    [{ "type": "emphasis", "content": ["miring"] }, " saja"],
+                    [{ "type": "link", "href": "https://bssn.go.id", "content": ["BSSN"] }, " dan ", { "type": "code", "text": "kode" }]
+                ]}
+            ]}}]),
+        ),
+        (
             "::: id\nSatu.\n:::\n::: en\nOne.\n:::\n::: id\nDua.\n:::\n",
             json!([
                 { "type": "text", "content": { "id": [{ "type": "paragraph", "content": ["Satu."] }], "en": [{ "type": "paragraph", "content": ["One."] }] } },
@@ -208,6 +220,8 @@ fn bad_snippets_give_the_located_problem() {
         ("::: callout\ntitle: T\nanswer: 3\n::: id\nA\n:::\n:::\n", "11:1: $.lessons[0].pages[0].blocks[0]: `answer:` does not belong in `::: callout`: expected `title:`"),
         ("::: flashcards {#f}\n- a => b\n:::\n", "9:1: $.lessons[0].pages[0].blocks[0]: `::: flashcards` takes no `{#id}`"),
         ("::: id {#x}\nA\n:::\n", "9:1: $: a language section takes no attributes: expected a line `::: id` alone"),
+        ("::: en\n- ![a](b.png) x\n:::\n", "10:3: $.lessons[0].pages[0].blocks[0].content.en: expected no image inside text: an image is a block of its own, `![alt | alt](src)` on its own line outside the language sections"),
+        ("::: en\n- > quoted\n:::\n", "10:3: $.lessons[0].pages[0].blocks[0].content.en[0]: expected only text in a list item"),
         ("::: trueFalse {#t}\nX\nanswer: true\nanswer: false\n:::\n", "12:1: $.lessons[0].pages[0].blocks[0]: `answer:` is given twice"),
     ];
     for (snippet, expected) in cases {
@@ -302,6 +316,84 @@ fn the_kata_sandi_example_loads_and_matches_the_json_module() {
     }
     let file: Value = serde_json::from_str(json).expect("JSON");
     assert_eq!(compiled, file);
+}
+
+#[test]
+fn the_analitik_data_and_pemecahan_masalah_examples_compile_to_their_json_modules() {
+    // These two are authored in Markdown only: the JSON files are `pelita convert`'s output,
+    // and must stay exactly that, with no warning (every text in both languages).
+    let examples = [
+        (
+            include_str!("../../../docs/examples/analitik-data.md"),
+            include_str!("../../../www/modules/analitik-data.json"),
+        ),
+        (
+            include_str!("../../../docs/examples/pemecahan-masalah.md"),
+            include_str!("../../../www/modules/pemecahan-masalah.json"),
+        ),
+    ];
+    for (md, json) in examples {
+        let from_md = load(md).unwrap_or_else(|p| panic!("{p:#?}"));
+        assert!(from_md.warnings.is_empty(), "{:#?}", from_md.warnings);
+        let from_json = pelita_lesson::load_module(json).expect("the JSON example loads");
+        assert_eq!(from_md, from_json);
+        let file: Value = serde_json::from_str(json).expect("JSON");
+        assert_eq!(to_json(md).expect("compiles"), file, "{}", file["id"]);
+    }
+}
+
+#[test]
+fn the_four_example_modules_use_every_block_and_question_type_and_a_pool() {
+    // Issue 7: together the example modules of www/modules use every block and question
+    // type, and one of them has a question pool (draw and shuffle).
+    let modules = [
+        include_str!("../../../www/modules/phishing.json"),
+        include_str!("../../../www/modules/kata-sandi.json"),
+        include_str!("../../../www/modules/analitik-data.json"),
+        include_str!("../../../www/modules/pemecahan-masalah.json"),
+    ];
+    let mut kinds: Vec<String> = Vec::new();
+    let mut pools = 0;
+    for json in modules {
+        let module: Value = serde_json::from_str(json).expect("JSON");
+        for lesson in module["lessons"].as_array().into_iter().flatten() {
+            for page in lesson["pages"].as_array().into_iter().flatten() {
+                if page["draw"].is_number() && page["shuffle"] == json!(true) {
+                    pools += 1;
+                }
+                for block in page["blocks"].as_array().into_iter().flatten() {
+                    if let Some(kind) = block["type"].as_str() {
+                        kinds.push(kind.to_string());
+                    }
+                }
+            }
+        }
+    }
+    for kind in [
+        "text",
+        "image",
+        "callout",
+        "accordion",
+        "flashcards",
+        "branch",
+        "audio",
+        "video",
+        "choice",
+        "trueFalse",
+        "fillIn",
+        "matching",
+        "sequencing",
+        "numeric",
+        "likert",
+        "longFillIn",
+        "hotspot",
+    ] {
+        assert!(
+            kinds.iter().any(|k| k == kind),
+            "no example module has {kind}"
+        );
+    }
+    assert!(pools >= 1, "no example module has a question pool");
 }
 
 #[test]

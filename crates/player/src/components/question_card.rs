@@ -107,6 +107,10 @@ pub fn QuestionCard(props: &Props) -> Html {
     // What is typed into a number field that is not (yet) a number: kept here, since the
     // session only ever holds numbers.
     let number_problem = use_state(|| false);
+    // The number field's text as typed. The field shows it rather than the number it stands
+    // for: showing the number re-set the field on every keystroke, so `7,` became `7` and
+    // typing `7,5` gave 75, and an emptied field filled itself in again.
+    let number_text = use_state(|| None::<String>);
     let q = &props.question;
     let lang = &props.lang;
     let fb = &props.fallback;
@@ -276,22 +280,31 @@ pub fn QuestionCard(props: &Props) -> Html {
             ))
         }
         QuestionKind::Numeric { .. } => {
-            let initial = match shown {
-                Some(Response::Number(n)) => pelita_lesson::format_decimal(*n),
+            // The typed text while it still stands for the number held (or for none: an
+            // empty field, or text that is not a number yet); otherwise, as after a retry
+            // or on resuming, the number itself.
+            let initial = match (&*number_text, shown) {
+                (Some(text), Some(Response::Number(n)))
+                    if pelita_lesson::parse_decimal(text) == Some(*n) =>
+                {
+                    text.clone()
+                }
+                (Some(text), _) if pelita_lesson::parse_decimal(text).is_none() => text.clone(),
+                (_, Some(Response::Number(n))) => pelita_lesson::format_decimal(*n),
                 _ => String::new(),
             };
             let ontext = {
                 let onnumber = props.onnumber.clone();
                 let number_problem = number_problem.clone();
-                Callback::from(
-                    move |text: String| match pelita_lesson::parse_decimal(&text) {
-                        Some(n) => {
-                            number_problem.set(false);
-                            onnumber.emit(n);
-                        }
-                        None => number_problem.set(!text.trim().is_empty()),
-                    },
-                )
+                let number_text = number_text.clone();
+                Callback::from(move |text: String| {
+                    let parsed = pelita_lesson::parse_decimal(&text);
+                    number_problem.set(parsed.is_none() && !text.trim().is_empty());
+                    number_text.set(Some(text));
+                    if let Some(n) = parsed {
+                        onnumber.emit(n);
+                    }
+                })
             };
             Some((
                 Key::NumberHint,
@@ -382,8 +395,11 @@ pub fn QuestionCard(props: &Props) -> Html {
             QuestionKind::Matching { sources, .. } => {
                 matches!(shown, Some(Response::Pairs(p)) if p.len() == sources.len())
             }
+            // An emptied field holds no answer, whatever number it held before.
             QuestionKind::Numeric { .. } => {
-                !*number_problem && matches!(shown, Some(Response::Number(_)))
+                !*number_problem
+                    && !number_text.as_deref().is_some_and(|t| t.trim().is_empty())
+                    && matches!(shown, Some(Response::Number(_)))
             }
             _ => shown.is_some_and(|r| !r.is_empty()),
         };
