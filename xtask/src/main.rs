@@ -107,9 +107,14 @@ fn dist(dev: bool) -> Result<()> {
             version.trim()
         );
     }
-    let staging = root.join("target/pelita-bindgen");
+    // Cargo's own target folder: CARGO_TARGET_DIR when set (several worktrees may share a
+    // machine, each with its own), else `target` in the workspace.
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|d| root.join(d))
+        .unwrap_or_else(|| root.join("target"));
+    let staging = target_dir.join("pelita-bindgen");
     let _ = fs::remove_dir_all(&staging);
-    let wasm_in = root.join(format!("target/{TARGET}/{profile}/pelita_player.wasm"));
+    let wasm_in = target_dir.join(format!("{TARGET}/{profile}/pelita_player.wasm"));
     run(Command::new("wasm-bindgen")
         .arg(&wasm_in)
         .args([
