@@ -904,15 +904,32 @@ fn performance_steps_are_each_checked_with_partial_credit_and_survive_a_resume()
     };
     assert!(!case_sensitive);
     assert_eq!(form.len(), 3);
-    assert!(matches!(&form[0].check, StepCheck::Text { accept } if accept == &["198501012010011001"]));
+    assert!(
+        matches!(&form[0].check, StepCheck::Text { accept } if accept == &["198501012010011001"])
+    );
     assert!(form[2].is_number());
     // Each case: the steps typed, whether all is right, the points (3 points, partial
     // credit: a third per right step, rounded down), and the parts right.
     for (given, right, points, parts) in [
-        (steps(&["198501012010011001", "Biro Umum", "12"]), true, 3, 3),
+        (
+            steps(&["198501012010011001", "Biro Umum", "12"]),
+            true,
+            3,
+            3,
+        ),
         // Case and spacing ignored in text steps; any accepted answer; a comma decimal.
-        (steps(&[" 198501012010011001 ", "general   BUREAU", "63,5"]), true, 3, 3),
-        (steps(&["198501012010011001", "Biro Umum", "11"]), false, 2, 2),
+        (
+            steps(&[" 198501012010011001 ", "general   BUREAU", "63,5"]),
+            true,
+            3,
+            3,
+        ),
+        (
+            steps(&["198501012010011001", "Biro Umum", "11"]),
+            false,
+            2,
+            2,
+        ),
         (steps(&["198501012010011001", "Biro", "65"]), false, 1, 1),
         (steps(&["", "", "abc"]), false, 0, 0),
         (steps(&["x", "y", "64"]), false, 1, 1),
@@ -932,7 +949,11 @@ fn performance_steps_are_each_checked_with_partial_credit_and_survive_a_resume()
     assert!(otp.judge(&steps(&["AbC123", "2,9"])).correct);
     assert!(!otp.judge(&steps(&["abc123", "2.5"])).correct);
     assert!(!otp.judge(&steps(&["AbC123", "3.01"])).correct);
-    assert_eq!(otp.judge(&steps(&["abc123", "2.5"])).points, 0, "all or nothing");
+    assert_eq!(
+        otp.judge(&steps(&["abc123", "2.5"])).points,
+        0,
+        "all or nothing"
+    );
     assert_eq!(
         account.correct_response(),
         steps(&["198501012010011001", "Biro Umum", "12"])
@@ -946,7 +967,10 @@ fn performance_steps_are_each_checked_with_partial_credit_and_survive_a_resume()
     s.apply(&module, Command::Start).expect("start");
     for (bad, why) in [
         (steps(&["1", "2"]), "one text per step"),
-        (steps(&["1", "2", &"9".repeat(201)]), "at most 200 characters"),
+        (
+            steps(&["1", "2", &"9".repeat(201)]),
+            "at most 200 characters",
+        ),
         (Response::Texts(vec!["1".into(); 3]), "steps, not texts"),
         (Response::Number(3), "not a number"),
     ] {
@@ -958,7 +982,10 @@ fn performance_steps_are_each_checked_with_partial_credit_and_survive_a_resume()
     }
     s.apply(
         &module,
-        Command::SetResponse("account".into(), steps(&["198501012010011001", "x", "1,5e"])),
+        Command::SetResponse(
+            "account".into(),
+            steps(&["198501012010011001", "x", "1,5e"]),
+        ),
     )
     .expect("a number step may hold text while it is typed");
     s.apply(

@@ -809,14 +809,19 @@ fn performance_questions_report_every_problem_at_its_path() {
         ),
         (
             |m| {
-                m["lessons"][0]["pages"][0]["blocks"][0]["steps"] =
-                    serde_json::json!(vec![serde_json::json!({"id": "x", "label": {"id": "x", "en": "x"}, "accept": ["x"]}); 11])
+                m["lessons"][0]["pages"][0]["blocks"][0]["steps"] = serde_json::json!(vec![
+                    serde_json::json!({"id": "x", "label": {"id": "x", "en": "x"}, "accept": ["x"]});
+                    11
+                ])
             },
             vec![(format!("{b}[0].steps"), "needs 1 to 10 steps, found 11")],
         ),
         (
             |m| m["lessons"][0]["pages"][0]["blocks"][0]["steps"][1]["id"] = "work unit".into(),
-            vec![(format!("{b}[0].steps[1].id"), "`work unit` is not a valid id")],
+            vec![(
+                format!("{b}[0].steps[1].id"),
+                "`work unit` is not a valid id",
+            )],
         ),
         (
             |m| m["lessons"][0]["pages"][0]["blocks"][0]["steps"][1]["id"] = "".into(),

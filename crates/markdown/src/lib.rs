@@ -1372,12 +1372,19 @@ impl<'a> Compiler<'a> {
             };
             let (label, a) = attrs(left);
             let mut m = Map::new();
-            m.insert("id".into(), json!(a.id.unwrap_or_else(|| format!("s{}", i + 1))));
+            m.insert(
+                "id".into(),
+                json!(a.id.unwrap_or_else(|| format!("s{}", i + 1))),
+            );
             let v = self.langmap(label.trim(), item.at, &format!("{p}.label"));
             m.insert("label".into(), v);
             if let Some(inner) = right.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
                 self.record(&format!("{p}.accept"), right_at);
-                let accept: Vec<&str> = inner.split('|').map(str::trim).filter(|a| !a.is_empty()).collect();
+                let accept: Vec<&str> = inner
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .collect();
                 for (j, _) in accept.iter().enumerate() {
                     self.record(&format!("{p}.accept[{j}]"), right_at);
                 }

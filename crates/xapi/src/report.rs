@@ -226,12 +226,9 @@ impl Reporter {
                     _ => None,
                 };
                 let steps = match &q.kind {
-                    QuestionKind::Performance { steps, .. } => Some(
-                        steps
-                            .iter()
-                            .map(|s| component(&s.id, &s.label))
-                            .collect(),
-                    ),
+                    QuestionKind::Performance { steps, .. } => {
+                        Some(steps.iter().map(|s| component(&s.id, &s.label)).collect())
+                    }
                     _ => None,
                 };
                 let object = Activity {

@@ -332,7 +332,10 @@ pub fn QuestionCard(props: &Props) -> Html {
                     .iter()
                     .enumerate()
                     .map(|(i, step)| {
-                        step.accepts(texts.get(i).map(String::as_str).unwrap_or(""), *case_sensitive)
+                        step.accepts(
+                            texts.get(i).map(String::as_str).unwrap_or(""),
+                            *case_sensitive,
+                        )
                     })
                     .collect()
             });
