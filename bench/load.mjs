@@ -531,9 +531,9 @@ async function run() {
   lines.push(`- This run took ${seconds} s in total.`);
   lines.push('');
   // Keep the sections this script does not measure: bench/flush.mjs's and the embedded
-  // LRS benchmark's (crates/lrs/examples/bench.rs).
+  // LRS benchmark's (crates/lrs/examples/bench.rs), and bench/pool.mjs's.
   const previous = existsSync(OUTPUT) ? readFileSync(OUTPUT, 'utf8') : '';
-  const kept = ['flush', 'lrs']
+  const kept = ['flush', 'lrs', 'pool']
     .map((name) => previous.match(new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->\\n?`)))
     .filter(Boolean)
     .map((m) => '\n' + m[0]);
