@@ -187,9 +187,11 @@ async function measureOnce(url, profile = false) {
       }),
     ]).finally(() => clearTimeout(timer));
     const heap = await cdp.send('Runtime.getHeapUsage');
+    let top = null;
     if (profile) {
       const { profile: p } = await cdp.send('Profiler.stop');
-      for (const [name, ms] of topFunctions(p)) console.log(`${ms.toFixed(1).padStart(8)} ms  ${name}`);
+      top = topFunctions(p);
+      for (const [name, ms] of top) console.log(`${ms.toFixed(1).padStart(8)} ms  ${name}`);
     }
     const nav = await page.evaluate(() => {
       const n = performance.getEntriesByType('navigation')[0];
@@ -200,7 +202,7 @@ async function measureOnce(url, profile = false) {
     await cdp.send('HeapProfiler.collectGarbage');
     const heapAfterGc = await cdp.send('Runtime.getHeapUsage');
     const questions = await page.$$eval('#app section.question', (s) => s.length);
-    return { ...found, ...nav, heap, heapAfterGc, questions, problems: problems.slice() };
+    return { ...found, ...nav, heap, heapAfterGc, questions, top, problems: problems.slice() };
   } finally {
     await browser.close();
   }
@@ -237,6 +239,7 @@ async function main() {
   const baselineUrl = new URL('?module=modules/phishing.json&lang=en', server.url).href;
   const runs = [];
   const baseline = [];
+  let profiled;
   if (o.profile) {
     try {
       const r = await measureOnce(url, true);
@@ -258,6 +261,8 @@ async function main() {
       baseline.push(b);
       console.log(`  baseline (phishing.json, 5 questions): ${b.t.toFixed(0)} ms, JS heap ${mb(b.heap.usedSize)} MB`);
     }
+    // One more load of the pool with a V8 CPU profile (not counted: profiling slows it).
+    profiled = await measureOnce(url, true);
   } finally {
     await server.close();
     rmSync(served, { recursive: true, force: true });
@@ -288,6 +293,10 @@ async function main() {
   L.push('');
   L.push(`The small example module (\`phishing.json\`, 5 questions) loaded between those runs, under the same conditions: first question at ${baseline.map((r) => r.t.toFixed(0)).join(', ')} ms, median **${tb.toFixed(0)} ms**. ` +
     `The pool costs ${(t - tb).toFixed(0)} ms more than the player's own start-up.`);
+  L.push('');
+  L.push(`Where the time goes: one more load of the pool with a V8 CPU profile (100 µs sampling; first question at ${profiled.t.toFixed(0)} ms with the profiler on), self time until the first question, largest first: ` +
+    profiled.top.slice(0, 10).map(([name, ms]) => `${name.replace(/-[0-9a-f]{16}/, '')} ${ms.toFixed(0)} ms`).join('; ') +
+    '. `(program)` is the browser\'s own work outside JS and wasm (HTML, style, layout, wasm compilation on the main thread); `wasm-function[n]` are the player\'s functions (names are stripped from the release build).');
   L.push('');
   L.push(`- ${t < BUDGET_MS ? 'PASS' : 'FAIL'}: first question of the 1,000-question pool in ${t.toFixed(0)} ms (budget: under ${BUDGET_MS} ms, median of ${o.runs}).`);
   L.push(`- ${heap <= BUDGET_HEAP ? 'PASS' : 'FAIL'}: JS heap ${mb(heap)} MB at the first question (budget: at most 30 MB).`);
