@@ -1371,6 +1371,9 @@ impl<'a> Compiler<'a> {
                 continue;
             };
             let (label, a) = attrs(left);
+            if !a.pairs.is_empty() || !a.flags.is_empty() {
+                self.problem(item.at, &p, "a step takes only `{#id}`");
+            }
             let mut m = Map::new();
             m.insert(
                 "id".into(),

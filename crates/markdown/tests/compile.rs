@@ -224,6 +224,7 @@ fn bad_snippets_give_the_located_problem() {
         ("::: performance {#f}\nX\n- Nama | Name => Siti\n:::\n", "11:18: $.lessons[0].pages[0].blocks[0].steps[0]: expected `[[answer|alternative]]` for a text step, or `3.5`, `3.5 ± 0.05` or `12..64` for a number step, found `Siti`"),
         ("::: performance {#f}\nX\n- Nama | Name\n:::\n", "11:3: $.lessons[0].pages[0].blocks[0].steps[0]: expected `- label | label => [[answer|alternative]]` for a text step or `- label | label => 12..64` for a number step"),
         ("::: performance {#f}\nX\n:::\n", "10:1: $.lessons[0].pages[0].blocks[0].steps: expected the steps as `- label | label => [[answer]]` or `- label | label => 12..64` lines"),
+        ("::: performance {#f}\nX\n- A {#a points=2} => 1\n:::\n", "11:3: $.lessons[0].pages[0].blocks[0].steps[0]: a step takes only `{#id}`"),
         ("::: performance {#f multiple}\nX\n- A => 1\n:::\n", "9:1: $.lessons[0].pages[0].blocks[0]: unknown attribute `multiple` on `::: performance`: expected {#id}, points=, competencies=, caseSensitive, partialCredit"),
     ];
     for (snippet, expected) in cases {
