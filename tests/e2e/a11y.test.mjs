@@ -77,12 +77,26 @@ for (const [name, pages] of [['kata-sandi', 8], ['analitik-data', 8], ['pemecaha
       await page.waitForSelector('main.page h1');
       // Every page in reading order, with everything that opens opened and every card turned.
       const seen = [];
+      let performanceChecked = false;
       for (let i = 0; i < 20; i++) {
         for (const summary of await page.$$('main.page details:not([open]) > summary')) await summary.click();
         for (const card of await page.$$('main.page .card button[aria-pressed="false"]')) await card.click();
         const title = await page.textContent('main.page h1');
         seen.push(title);
         assert.deepEqual(await violations(page), [], `${title} (${lang})`);
+        if (await page.$('#q-q-lapor button.primary')) {
+          // The performance form answered partly wrong: per-step marks and the right answers,
+          // and a number step holding text (its problem said next to it) before that.
+          await page.fill('#q-q-lapor-step-email', 'siti@instansi.go.id');
+          await page.fill('#q-q-lapor-step-hari', 'x');
+          await page.waitForSelector('#q-q-lapor-step-hari[aria-invalid="true"]');
+          assert.deepEqual(await violations(page), [], `${title}, a number step holding text (${lang})`);
+          await page.fill('#q-q-lapor-step-hari', '5');
+          await page.click('#q-q-lapor button.primary');
+          await page.waitForSelector('#q-q-lapor .step.wrong .step-note');
+          assert.deepEqual(await violations(page), [], `${title}, performance answered (${lang})`);
+          performanceChecked = true;
+        }
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `at 320 px "${title}" scrolls sideways by ${overflow}px (${lang})`);
         if (await page.$('.nav .finish button')) break;
@@ -90,6 +104,7 @@ for (const [name, pages] of [['kata-sandi', 8], ['analitik-data', 8], ['pemecaha
         await page.waitForFunction((t) => document.querySelector('main.page h1')?.textContent !== t, title);
       }
       assert.equal(seen.length, pages, `every page of ${name} was judged (${lang}): ${seen.join(' / ')}`);
+      if (name === 'kata-sandi') assert.ok(performanceChecked, `the performance question was reached and answered (${lang})`);
       await page.click('.nav .finish button');
       await page.waitForSelector('.result');
       assert.deepEqual(await violations(page), [], `result (${lang})`);

@@ -17,7 +17,7 @@ const modulesDir = path.join(ROOT, 'www/modules');
 test('every module in www/modules, and every fixture module of the native tests, passes the schema', async () => {
   const names = (await readdir(modulesDir)).filter((n) => n.endsWith('.json') && n !== 'launch.json');
   assert.ok(names.length > 0);
-  const fixtures = ['small', 'types', 'text-types', 'blocks'].map((n) => path.join(ROOT, `crates/xapi/tests/${n}.json`));
+  const fixtures = ['small', 'types', 'text-types', 'blocks', 'performance'].map((n) => path.join(ROOT, `crates/xapi/tests/${n}.json`));
   for (const file of [...names.map((n) => path.join(modulesDir, n)), ...fixtures]) {
     const ok = validate(JSON.parse(await readFile(file, 'utf8')));
     assert.ok(ok, `${file}: ${JSON.stringify(validate.errors, null, 2)}`);
@@ -92,6 +92,14 @@ test('the schema rejects what the loader rejects in the typed-answer and survey 
     'minKeywords without keywords': (m) => { block(m, 'q-rencana').minKeywords = 1; },
     'points on a survey': (m) => { block(m, 'q-yakin').points = 1; },
     'a one-point scale': (m) => { const q = block(m, 'q-yakin'); q.scale = q.scale.slice(0, 1); },
+    'a performance question without steps': (m) => { block(m, 'q-lapor').steps = []; },
+    'a step with both accept and answer': (m) => { block(m, 'q-lapor').steps[0].answer = { exact: 1 }; },
+    'a step with neither accept nor answer': (m) => { delete block(m, 'q-lapor').steps[0].accept; },
+    'a step without a label': (m) => { delete block(m, 'q-lapor').steps[1].label; },
+    'a step id with a space': (m) => { block(m, 'q-lapor').steps[1].id = 'two words'; },
+    'a step answer holding a pattern separator': (m) => { block(m, 'q-lapor').steps[0].accept = ['a[,]b']; },
+    'a number step answer as text': (m) => { block(m, 'q-lapor').steps[1].answer = { exact: '2' }; },
+    'eleven steps': (m) => { const q = block(m, 'q-lapor'); q.steps = Array.from({ length: 11 }, (_, i) => ({ ...q.steps[0], id: `s${i}` })); },
   };
   for (const [name, edit] of Object.entries(cases)) {
     const broken = structuredClone(good);

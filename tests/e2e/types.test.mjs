@@ -1,6 +1,6 @@
 // The second example module (modules/kata-sandi.json) uses the newer kinds of content:
-// flashcards and sequencing, matching, hotspot, fill-in, numeric, long fill-in and likert
-// questions. It is played twice into
+// flashcards and sequencing, matching, hotspot, fill-in, numeric, performance, long
+// fill-in and likert questions. It is played twice into
 // the real LRS: once by keyboard alone (Tab, Shift-Tab, arrows, Space, Enter), right
 // answers throughout, and once by mouse and touch-sized clicks, wrong. Every screen is
 // judged by axe-core, and the stored statements by @learninglocker/xapi-validation, with
@@ -162,6 +162,26 @@ test('flashcards and every newer question kind by keyboard alone, all right, int
   await page.keyboard.type('1.000.000');
   await checkAnswer('q-jumlah-kode');
   assert.match(await page.textContent('#q-q-jumlah-kode .feedback'), /is correct/);
+  // Performance: a small form, one labelled field per step, typed by keyboard (case and
+  // spaces do not matter in text steps; the number step asks for a decimal keypad).
+  await moveTo('#q-q-lapor-step-email');
+  assert.equal(await page.textContent('label[for="q-q-lapor-step-email"]'), 'Account email address');
+  await page.keyboard.type(' SITI@instansi.go.id ');
+  await moveTo('#q-q-lapor-step-hari');
+  assert.equal(await page.getAttribute('#q-q-lapor-step-hari', 'inputmode'), 'decimal');
+  await page.keyboard.type('2');
+  await moveTo('#q-q-lapor-step-tim');
+  await page.keyboard.type('Tim  Keamanan');
+  await violations('performance, typed');
+  await checkAnswer('q-lapor');
+  assert.match(await page.textContent('#q-q-lapor .feedback'), /is correct/);
+  assert.match(await page.textContent('#q-q-lapor .feedback'), /3 of 3 steps right/);
+  for (const step of ['email', 'hari', 'tim']) {
+    assert.match(await page.textContent(`#q-q-lapor-step-${step}-note`), /✓ Right/, step);
+    assert.equal(await page.isDisabled(`#q-q-lapor-step-${step}`), true);
+  }
+  assert.match(await page.textContent('#q-q-lapor .explanation'), /complete report/);
+  await violations('performance, answered');
   // A free answer, with its character count, and a survey scale: recorded, not judged.
   await moveTo('#q-q-rencana-text');
   await page.keyboard.type('Email kantor, karena akun itu membuka semua sistem lain.');
@@ -185,10 +205,10 @@ test('flashcards and every newer question kind by keyboard alone, all right, int
   await moveTo('.nav .finish button');
   await page.keyboard.press('Enter');
   await page.waitForSelector('.result');
-  assert.match(await page.textContent('.score'), /9 of 9 points \(100%\)/);
+  assert.match(await page.textContent('.score'), /12 of 12 points \(100%\)/);
   await violations('result');
 
-  await waitForDelivery(page, 19, 20_000, MODULE);
+  await waitForDelivery(page, 20, 20_000, MODULE);
   const stored = (await lrs.statements()).filter((s) => s.object.id.startsWith(MODULE) || s.context?.contextActivities?.grouping?.some((g) => g.id === MODULE));
   assert.deepEqual(validateStatements(stored), []);
   const answers = Object.fromEntries(stored.filter((s) => s.verb.id.endsWith('/answered')).map((s) => [s.object.id.split('/').pop(), s]));
@@ -220,6 +240,18 @@ test('flashcards and every newer question kind by keyboard alone, all right, int
   assert.equal(num.object.definition.interactionType, 'numeric');
   assert.deepEqual(num.object.definition.correctResponsesPattern, ['1000000']);
   assert.equal(num.result.response, '1000000');
+  const perf = answers['q-lapor'];
+  assert.equal(perf.object.definition.interactionType, 'performance');
+  assert.deepEqual(perf.object.definition.steps, [
+    { id: 'email', description: { id: 'Alamat email akun', en: 'Account email address' } },
+    { id: 'hari', description: { id: 'Berapa hari yang lalu?', en: 'How many days ago?' } },
+    { id: 'tim', description: { id: 'Tim yang dihubungi', en: 'Team to contact' } },
+  ]);
+  assert.deepEqual(perf.object.definition.correctResponsesPattern, ['tim keamanan', 'keamanan', 'security team', 'security']
+    .map((t) => `email[.]siti@instansi.go.id[,]hari[.]2[,]tim[.]${t}`));
+  assert.equal(perf.result.response, 'email[.]SITI@instansi.go.id[,]hari[.]2[,]tim[.]Tim Keamanan');
+  assert.equal(perf.result.success, true);
+  assert.deepEqual(perf.result.score, { scaled: 1, raw: 3, min: 0, max: 3 });
   const essay = answers['q-rencana'];
   assert.equal(essay.object.definition.interactionType, 'long-fill-in');
   assert.equal(essay.object.definition.correctResponsesPattern, undefined, 'a free answer has no pattern');
@@ -297,6 +329,22 @@ test('wrong answers by mouse are marked, explained, and reported as given', asyn
   await page.waitForSelector('#q-q-jumlah-kode .feedback .verdict');
   // The right number is written the Indonesian way.
   assert.match(await page.textContent('#q-q-jumlah-kode .feedback'), /Jawaban yang benar: 1\.000\.000/);
+  // Performance by mouse: a number step holding text is pointed out and blocks the check;
+  // then one step of three is wrong, which is said under that field, with the right answer.
+  await page.fill('#q-q-lapor-step-email', 'siti@instansi.go.id');
+  await page.fill('#q-q-lapor-step-hari', 'dua');
+  await page.waitForSelector('#q-q-lapor-step-hari[aria-invalid="true"]');
+  assert.match(await page.textContent('#q-q-lapor-step-hari-note'), /belum angka/);
+  await page.fill('#q-q-lapor-step-tim', 'keamanan');
+  assert.equal(await page.isDisabled('#q-q-lapor button.primary'), true);
+  await page.fill('#q-q-lapor-step-hari', '3');
+  await page.click('#q-q-lapor button.primary');
+  await page.waitForSelector('#q-q-lapor .feedback .verdict');
+  assert.match(await page.textContent('#q-q-lapor .feedback .verdict'), /Sebagian benar: 2 dari 3 poin/);
+  assert.match(await page.textContent('#q-q-lapor .feedback'), /2 dari 3 langkah benar/);
+  assert.match(await page.textContent('#q-q-lapor-step-hari-note'), /✗ Salah — Jawaban yang benar: 2/);
+  assert.match(await page.textContent('#q-q-lapor-step-email-note'), /✓ Benar/);
+  assert.deepEqual(await page.$$eval('#q-q-lapor .step', (steps) => steps.map((s) => s.className)), ['step right', 'step wrong', 'step right']);
   await violations('typed answers, wrong, in Indonesian');
   // The scenario the wrong way, back, and the right way.
   await page.click('.nav button.primary');
@@ -309,13 +357,13 @@ test('wrong answers by mouse are marked, explained, and reported as given', asyn
   await page.waitForFunction(() => /Langkah yang tepat/.test(document.querySelector('h1').textContent));
   await page.click('.nav .finish button');
   await page.waitForSelector('.result');
-  assert.match(await page.textContent('.score'), /2 dari 9 poin/);
+  assert.match(await page.textContent('.score'), /4 dari 12 poin/);
   assert.equal((await page.textContent('.attempts')).trim(), 'Percobaan 1 dari 3');
 
-  await waitForDelivery(page, 21, 20_000, MODULE);
+  await waitForDelivery(page, 22, 20_000, MODULE);
   const all = await lrs.statements();
   const answers = all.filter((s) => s.verb.id.endsWith('/answered') && s.object.id.startsWith(`${MODULE}/question/`))
-    .slice(0, 6); // newest first
+    .slice(0, 7); // newest first
   const byQ = Object.fromEntries(answers.map((s) => [s.object.id.split('/').pop(), s]));
   assert.equal(byQ['q-langkah-otp'].result.response, shown.join('[,]'));
   assert.equal(byQ['q-langkah-otp'].result.success, false);
@@ -326,6 +374,9 @@ test('wrong answers by mouse are marked, explained, and reported as given', asyn
   assert.equal(byQ['q-isian-otp'].result.response, 'orang lain[,]palsu');
   assert.equal(byQ['q-jumlah-kode'].result.response, '600000');
   assert.equal(byQ['q-jumlah-kode'].result.success, false);
+  assert.equal(byQ['q-lapor'].result.response, 'email[.]siti@instansi.go.id[,]hari[.]3[,]tim[.]keamanan');
+  assert.deepEqual(byQ['q-lapor'].result.score, { scaled: 0.6667, raw: 2, min: 0, max: 3 });
+  assert.equal(byQ['q-lapor'].result.success, false);
   // Every decision is reported, in order: the path taken.
   const path = all.filter((s) => s.object.id.includes('/branch/')).slice(0, 3).reverse()
     .map((s) => `${s.object.id.split('/').pop()}:${s.result.response}`);

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 /// The block types of format v1, as error messages list them.
 const BLOCK_TYPES: &str =
-    "text, image, callout, accordion, audio, video, flashcards, branch, trueFalse, choice, sequencing, matching, hotspot, fillIn, longFillIn, numeric, likert";
+    "text, image, callout, accordion, audio, video, flashcards, branch, trueFalse, choice, sequencing, matching, hotspot, fillIn, longFillIn, numeric, performance, likert";
 
 /// The order a sequencing question first shows its items: sorted by a hash of the
 /// question and item ids (FNV-1a), so it is the same on every device and never depends on
@@ -720,7 +720,7 @@ impl Reader {
             "audio" | "video" => self.media(v, path, kind == "video").map(Block::Media),
             "branch" => self.branch(v, path).map(Block::Branch),
             "trueFalse" | "choice" | "sequencing" | "matching" | "hotspot" | "fillIn"
-            | "longFillIn" | "numeric" | "likert" => {
+            | "longFillIn" | "numeric" | "performance" | "likert" => {
                 self.question(v, path, kind).map(Block::Question)
             }
             other => {
@@ -786,6 +786,7 @@ impl Reader {
             "fillIn" => &["blanks", "caseSensitive"],
             "longFillIn" => &["maxLength", "keywords", "minKeywords"],
             "numeric" => &["answer"],
+            "performance" => &["steps", "caseSensitive"],
             "likert" => &["scale"],
             _ => &["image", "regions"],
         };
@@ -839,6 +840,7 @@ impl Reader {
             "fillIn" => self.fill_in(map, path),
             "longFillIn" => self.long_fill_in(map, path),
             "numeric" => self.numeric(map, path),
+            "performance" => self.performance(map, path),
             "likert" => {
                 if map.contains_key("points") {
                     self.problem(
@@ -874,12 +876,13 @@ impl Reader {
             Some(QuestionKind::Choice { multiple, .. }) => *multiple,
             Some(QuestionKind::Matching { .. } | QuestionKind::Sequencing { .. }) => true,
             Some(QuestionKind::FillIn { blanks, .. }) => blanks.len() > 1,
+            Some(QuestionKind::Performance { steps, .. }) => steps.len() > 1,
             _ => false,
         };
         if partial_credit && question_kind.is_some() && !partial_kinds {
             self.problem(
                 child_key(path, "partialCredit"),
-                "partial credit needs parts to count: a multiple choice, matching or sequencing question, or a fill-in with several blanks",
+                "partial credit needs parts to count: a multiple choice, matching or sequencing question, a fill-in with several blanks or a performance question with several steps",
             );
         }
         Some(Question {
@@ -1255,11 +1258,19 @@ impl Reader {
         })
     }
 
-    /// `answer`: `{"exact": n}`, `{"min": a, "max": b}` (either bound may be left out), or
-    /// `{"value": n, "tolerance": t}`.
+    /// `answer`: see [`Reader::numeric_answer`].
     fn numeric(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
         let apath = child_key(path, "answer");
         let answer = self.required(map, path, "answer")?;
+        let range = self.numeric_answer(answer, &apath)?;
+        Some(QuestionKind::Numeric { answer: range })
+    }
+
+    /// The right numbers of a numeric question or a number step: `{"exact": n}`,
+    /// `{"min": a, "max": b}` (either bound may be left out), or `{"value": n,
+    /// "tolerance": t}`.
+    fn numeric_answer(&mut self, answer: &Value, apath: &str) -> Option<NumericRange> {
+        let apath = apath.to_string();
         let a = self.object(
             answer,
             &apath,
@@ -1310,7 +1321,104 @@ impl Reader {
                 return None;
             }
         };
-        Some(QuestionKind::Numeric { answer: range })
+        Some(range)
+    }
+
+    /// `steps` of `{"id", "label", "accept": [texts]}` or `{"id", "label", "answer":
+    /// {numeric answer}}`, 1 to 10 of them with ids unique in the question, and
+    /// `caseSensitive` for the text steps.
+    fn performance(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
+        let spath = child_key(path, "steps");
+        let list = self.required(map, path, "steps")?;
+        let items = self.array(list, &spath, "step")?;
+        let mut ok = true;
+        if items.len() > 10 {
+            self.problem(
+                &spath,
+                format!("needs 1 to 10 steps, found {}", items.len()),
+            );
+            ok = false;
+        }
+        let mut steps: Vec<Step> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let p = child_index(&spath, i);
+            let Some(m) = self.object(item, &p, &["id", "label", "accept", "answer"]) else {
+                ok = false;
+                continue;
+            };
+            let id = self.id(m, &p);
+            if let Some(id) = &id {
+                if steps.iter().any(|s| s.id == *id) {
+                    self.problem(
+                        child_key(&p, "id"),
+                        format!("step id `{id}` is used twice in this question"),
+                    );
+                    ok = false;
+                }
+            }
+            let label = self.required_text(m, &p, "label");
+            let check = match (m.get("accept"), m.get("answer")) {
+                (Some(v), None) => {
+                    let apath = child_key(&p, "accept");
+                    self.accepted_answers(v, &apath)
+                        .map(|accept| StepCheck::Text { accept })
+                }
+                (None, Some(v)) => self
+                    .numeric_answer(v, &child_key(&p, "answer"))
+                    .map(StepCheck::Number),
+                (Some(_), Some(_)) => {
+                    self.problem(
+                        &p,
+                        "a step is checked either by `accept` (texts) or by `answer` (a number), not both",
+                    );
+                    None
+                }
+                (None, None) => {
+                    self.problem(
+                        &p,
+                        "a step needs `accept` (accepted texts) or `answer` (a number such as {\"exact\": 3})",
+                    );
+                    None
+                }
+            };
+            match (id, label, check) {
+                (Some(id), Some(label), Some(check)) => steps.push(Step { id, label, check }),
+                _ => ok = false,
+            }
+        }
+        let case_sensitive = self.boolean(map, path, "caseSensitive", false);
+        ok.then_some(QuestionKind::Performance {
+            steps,
+            case_sensitive,
+        })
+    }
+
+    /// A non-empty list of accepted answers, each at most 200 characters and without the
+    /// xAPI pattern delimiters `[,]`, `[.]` and `[:]` (a response pattern could not be read
+    /// back otherwise).
+    fn accepted_answers(&mut self, v: &Value, apath: &str) -> Option<Vec<String>> {
+        let list = self.array(v, apath, "accepted answer")?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (j, a) in list.iter().enumerate() {
+            let p = child_index(apath, j);
+            let Some(answer) = self.string(a, &p) else {
+                ok = false;
+                continue;
+            };
+            if answer.chars().count() > 200 {
+                self.problem(&p, "an accepted answer holds at most 200 characters");
+                ok = false;
+            } else if ["[,]", "[.]", "[:]"].iter().any(|d| answer.contains(d)) {
+                self.problem(
+                    &p,
+                    "must not contain `[,]`, `[.]` or `[:]`, the separators of xAPI response patterns",
+                );
+                ok = false;
+            }
+            out.push(answer);
+        }
+        ok.then_some(out)
     }
 
     /// Rich content: a language map of rich blocks.

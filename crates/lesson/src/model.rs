@@ -288,6 +288,52 @@ pub fn normalise_answer(text: &str, case_sensitive: bool) -> String {
     }
 }
 
+/// One step of a performance question: a labelled field the learner fills in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// Unique within its question; no whitespace (it is an xAPI `steps` component id).
+    pub id: String,
+    /// The field's label, what the step asks for.
+    pub label: LangMap<String>,
+    /// How the step's answer is checked.
+    pub check: StepCheck,
+}
+
+/// How a step of a performance question is checked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepCheck {
+    /// Text compared like a fill-in blank (see [`normalise_answer`]) with the accepted
+    /// answers.
+    Text {
+        /// The accepted answers.
+        accept: Vec<String>,
+    },
+    /// A number read like a numeric question's answer (see [`parse_decimal`]), right when
+    /// it lies in the range.
+    Number(NumericRange),
+}
+
+impl Step {
+    /// Whether `given` (what the learner typed) is right; `case_sensitive` is the
+    /// question's.
+    pub fn accepts(&self, given: &str, case_sensitive: bool) -> bool {
+        match &self.check {
+            StepCheck::Text { accept } => {
+                let given = normalise_answer(given, case_sensitive);
+                accept
+                    .iter()
+                    .any(|a| normalise_answer(a, case_sensitive) == given)
+            }
+            StepCheck::Number(range) => parse_decimal(given).is_some_and(|n| range.contains(n)),
+        }
+    }
+
+    /// Whether the step takes a number.
+    pub fn is_number(&self) -> bool {
+        matches!(self.check, StepCheck::Number(_))
+    }
+}
+
 /// A labelled thing of a question: an item to order, a source or target to match.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -397,7 +443,7 @@ pub struct Question {
     /// Points earned by a correct answer (all or nothing, unless `partial_credit`).
     pub points: u32,
     /// Whether a partly right answer earns its share of the points (rounded down):
-    /// right blanks, pairs, positions, or right minus wrong choices.
+    /// right blanks, steps, pairs, positions, or right minus wrong choices.
     pub partial_credit: bool,
     /// Feedback after a correct or an incorrect answer.
     pub feedback: Feedback,
@@ -464,6 +510,13 @@ pub enum QuestionKind {
     Numeric {
         /// The right answers.
         answer: NumericRange,
+    },
+    /// A multi-step task (xAPI `performance`): a small form whose every field is checked.
+    Performance {
+        /// The steps (the form's fields), in order.
+        steps: Vec<Step>,
+        /// Whether text steps tell `Kata` from `kata` (by default they do not).
+        case_sensitive: bool,
     },
     /// A survey scale with no right answer and no score (xAPI `likert`).
     Likert {
@@ -659,6 +712,19 @@ impl Question {
                 keywords.is_empty() || found >= *min_keywords as usize
             }
             (QuestionKind::Numeric { answer }, crate::Response::Number(n)) => answer.contains(*n),
+            (
+                QuestionKind::Performance {
+                    steps,
+                    case_sensitive,
+                },
+                crate::Response::Steps(given),
+            ) => {
+                given.len() == steps.len()
+                    && steps
+                        .iter()
+                        .zip(given)
+                        .all(|(step, text)| step.accepts(text, *case_sensitive))
+            }
             // A survey answer is never wrong.
             (QuestionKind::Likert { .. }, _) => true,
             _ => *response == self.correct_response(),
@@ -728,6 +794,20 @@ impl Question {
                     .count(),
                 blanks.len(),
             ),
+            (
+                QuestionKind::Performance {
+                    steps,
+                    case_sensitive,
+                },
+                crate::Response::Steps(given),
+            ) => (
+                steps
+                    .iter()
+                    .zip(given)
+                    .filter(|(step, text)| step.accepts(text, *case_sensitive))
+                    .count(),
+                steps.len(),
+            ),
             _ => (0, 0),
         }
     }
@@ -758,6 +838,15 @@ impl Question {
             QuestionKind::Numeric { answer } => {
                 crate::Response::Number(answer.min.or(answer.max).unwrap_or(0))
             }
+            QuestionKind::Performance { steps, .. } => crate::Response::Steps(
+                steps
+                    .iter()
+                    .map(|s| match &s.check {
+                        StepCheck::Text { accept } => accept.first().cloned().unwrap_or_default(),
+                        StepCheck::Number(r) => format_decimal(r.min.or(r.max).unwrap_or(0)),
+                    })
+                    .collect(),
+            ),
             QuestionKind::Likert { .. } => crate::Response::Choices(Vec::new()),
         }
     }

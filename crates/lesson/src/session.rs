@@ -28,6 +28,9 @@ pub enum Response {
     Texts(Vec<String>),
     /// A number, in millionths (see [`crate::parse_decimal`]).
     Number(i64),
+    /// What was typed into each step of a performance question, in step order (a number
+    /// step's text as typed, read when judged).
+    Steps(Vec<String>),
 }
 
 impl Response {
@@ -57,7 +60,7 @@ impl Response {
         match self {
             Response::Choices(c) | Response::Order(c) => c.is_empty(),
             Response::Pairs(p) => p.is_empty(),
-            Response::Texts(t) => t.iter().all(|t| t.trim().is_empty()),
+            Response::Texts(t) | Response::Steps(t) => t.iter().all(|t| t.trim().is_empty()),
             Response::TrueFalse(_) | Response::Number(_) => false,
         }
     }
@@ -688,6 +691,7 @@ impl Snapshot {
                     }
                     Response::Texts(texts) => serde_json::json!({ "texts": texts }),
                     Response::Number(n) => serde_json::json!({ "number": n }),
+                    Response::Steps(steps) => serde_json::json!({ "steps": steps }),
                 };
                 map.insert(q.clone(), value);
             }
@@ -769,9 +773,21 @@ impl Snapshot {
                                 o.get("number").and_then(serde_json::Value::as_i64)
                             {
                                 Response::Number(n)
+                            } else if let Some(steps) =
+                                o.get("steps").and_then(serde_json::Value::as_array)
+                            {
+                                Response::Steps(
+                                    steps
+                                        .iter()
+                                        .map(|t| t.as_str().map(str::to_string))
+                                        .collect::<Option<Vec<_>>>()
+                                        .ok_or_else(|| {
+                                            format!("`{key}.{q}.steps` must list texts")
+                                        })?,
+                                )
                             } else {
                                 return Err(format!(
-                                    "`{key}.{q}` must hold `order`, `pairs`, `texts` or `number`"
+                                    "`{key}.{q}` must hold `order`, `pairs`, `texts`, `number` or `steps`"
                                 ));
                             }
                         }
@@ -892,6 +908,18 @@ fn check_response(
             }
         }
         (QuestionKind::Numeric { .. }, Response::Number(_)) => Ok(()),
+        (QuestionKind::Performance { steps, .. }, Response::Steps(given)) => {
+            if given.len() != steps.len() {
+                return Err(invalid(&format!("expected {} steps", steps.len())));
+            }
+            if given.iter().any(|t| t.chars().count() > 200) {
+                return Err(invalid("a step holds at most 200 characters"));
+            }
+            // A number step's text that is not a number is kept as typed (a draft is what
+            // the learner sees) and judged wrong; the player asks for a number before it
+            // lets the answer be checked.
+            Ok(())
+        }
         (QuestionKind::Likert { scale }, Response::Choices(chosen)) => match chosen.as_slice() {
             [one] if scale.iter().any(|s| s.id == *one) => Ok(()),
             [] => Ok(()),
@@ -901,6 +929,7 @@ fn check_response(
             Err(invalid("expected text"))
         }
         (QuestionKind::Numeric { .. }, _) => Err(invalid("expected a number")),
+        (QuestionKind::Performance { .. }, _) => Err(invalid("expected the answers of the steps")),
         (QuestionKind::Likert { .. }, _) => Err(invalid("expected a point of the scale")),
         (QuestionKind::TrueFalse { .. }, _) => Err(invalid("expected true or false")),
         (QuestionKind::Choice { .. }, _) => Err(invalid("expected choice ids")),

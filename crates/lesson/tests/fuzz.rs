@@ -19,6 +19,7 @@ const MODULES: &[&str] = &[
     include_str!("../../xapi/tests/types.json"),
     include_str!("../../xapi/tests/text-types.json"),
     include_str!("../../xapi/tests/blocks.json"),
+    include_str!("../../xapi/tests/performance.json"),
 ];
 
 fn any_json() -> impl Strategy<Value = Value> {
@@ -42,6 +43,8 @@ fn any_json() -> impl Strategy<Value = Value> {
             Just("1.000,5"),
             Just("https://example.org/x"),
             Just("likert_1"),
+            Just("performance"),
+            Just("[,]"),
         ]
         .prop_map(|s| Value::String(s.to_string())),
     ];
@@ -143,7 +146,14 @@ fn check_located(src: &str) {
 fn command(module_questions: &[String], pages: usize) -> impl Strategy<Value = Command> {
     let q = module_questions.to_vec();
     let pick = move |i: usize| q[i % q.len()].clone();
-    let (p1, p2, p3, p4, p5) = (pick.clone(), pick.clone(), pick.clone(), pick.clone(), pick);
+    let (p1, p2, p3, p4, p5, p6) = (
+        pick.clone(),
+        pick.clone(),
+        pick.clone(),
+        pick.clone(),
+        pick.clone(),
+        pick,
+    );
     prop_oneof![
         Just(Command::Start),
         Just(Command::Retry),
@@ -158,7 +168,27 @@ fn command(module_questions: &[String], pages: usize) -> impl Strategy<Value = C
             .prop_map(move |(i, t)| Command::SetResponse(p4(i), Response::Texts(t))),
         (any::<usize>(), any::<i64>())
             .prop_map(move |(i, n)| Command::SetResponse(p5(i), Response::Number(n))),
+        (any::<usize>(), prop::collection::vec(step_text(), 0..5))
+            .prop_map(move |(i, t)| Command::SetResponse(p6(i), Response::Steps(t))),
         ("[a-z-]{0,10}", "[a-z-]{0,10}").prop_map(|(b, o)| Command::Choose(b, o)),
+    ]
+}
+
+/// What a learner may type into a step: anything, numbers in every form, the right
+/// answers of the performance fixture, and the pattern delimiters.
+fn step_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        ".{0,8}",
+        "-?[0-9]{1,4}([.,][0-9]{1,3})?",
+        prop_oneof![
+            Just("198501012010011001"),
+            Just("Biro Umum"),
+            Just("AbC123"),
+            Just("2,5"),
+            Just("[,]"),
+            Just("1.000,5"),
+        ]
+        .prop_map(str::to_string),
     ]
 }
 
@@ -189,6 +219,41 @@ proptest! {
             for p in e.problems() {
                 prop_assert!(p.path.starts_with('$'), "unlocated: {:?}", p);
             }
+        }
+    }
+
+    #[test]
+    fn performance_answers_earn_within_their_points(
+        texts in prop::collection::vec(step_text(), 0..5),
+    ) {
+        let module = load_module(MODULES[5]).expect("valid");
+        for (_, _, q) in module.questions() {
+            let response = Response::Steps(texts.clone());
+            let answer = q.judge(&response);
+            let (right, of) = q.parts_right(&response);
+            prop_assert!(answer.points <= answer.max_points);
+            prop_assert!(right <= of);
+            prop_assert!(!answer.correct || answer.points == answer.max_points);
+            prop_assert!(answer.correct || answer.points < answer.max_points);
+        }
+    }
+
+    #[test]
+    fn random_commands_on_performance_questions_keep_the_session_consistent(
+        script in (0..1usize).prop_flat_map(|_| {
+            let module = load_module(MODULES[5]).expect("valid");
+            let ids: Vec<String> = module.questions().map(|(_, _, q)| q.id.clone()).collect();
+            prop::collection::vec(command(&ids, 1), 0..30)
+        }),
+    ) {
+        let module = load_module(MODULES[5]).expect("valid");
+        let mut session = Session::new(&module);
+        for command in script {
+            let before = session.clone();
+            if session.apply(&module, command).is_err() {
+                prop_assert_eq!(&session, &before, "a refused command changes nothing");
+            }
+            prop_assert!(session.answered_count() <= module.questions().count());
         }
     }
 

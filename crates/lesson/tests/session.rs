@@ -886,3 +886,129 @@ fn pools_and_shuffles_follow_the_seed_and_survive_a_resume() {
         );
     }
 }
+
+const PERFORMANCE: &str = include_str!("../../xapi/tests/performance.json");
+
+#[test]
+fn performance_steps_are_each_checked_with_partial_credit_and_survive_a_resume() {
+    use pelita_lesson::{load_module, QuestionKind, StepCheck};
+    let module = load_module(PERFORMANCE).expect("the performance fixture is valid");
+    let steps = |t: &[&str]| Response::Steps(t.iter().map(|s| s.to_string()).collect());
+    let account = module.question("account").expect("account");
+    let QuestionKind::Performance {
+        steps: form,
+        case_sensitive,
+    } = &account.kind
+    else {
+        panic!("account is a performance question")
+    };
+    assert!(!case_sensitive);
+    assert_eq!(form.len(), 3);
+    assert!(
+        matches!(&form[0].check, StepCheck::Text { accept } if accept == &["198501012010011001"])
+    );
+    assert!(form[2].is_number());
+    // Each case: the steps typed, whether all is right, the points (3 points, partial
+    // credit: a third per right step, rounded down), and the parts right.
+    for (given, right, points, parts) in [
+        (
+            steps(&["198501012010011001", "Biro Umum", "12"]),
+            true,
+            3,
+            3,
+        ),
+        // Case and spacing ignored in text steps; any accepted answer; a comma decimal.
+        (
+            steps(&[" 198501012010011001 ", "general   BUREAU", "63,5"]),
+            true,
+            3,
+            3,
+        ),
+        (
+            steps(&["198501012010011001", "Biro Umum", "11"]),
+            false,
+            2,
+            2,
+        ),
+        (steps(&["198501012010011001", "Biro", "65"]), false, 1, 1),
+        (steps(&["", "", "abc"]), false, 0, 0),
+        (steps(&["x", "y", "64"]), false, 1, 1),
+        // The wrong number of steps is never right.
+        (steps(&["198501012010011001", "Biro Umum"]), false, 2, 2),
+    ] {
+        let answer = account.judge(&given);
+        assert_eq!(
+            (answer.correct, answer.points, account.parts_right(&given).0),
+            (right, points, parts),
+            "{given:?}"
+        );
+        assert_eq!(answer.max_points, 3);
+    }
+    // Case matters where the question says so; a tolerance around 2.5.
+    let otp = module.question("otp").expect("otp");
+    assert!(otp.judge(&steps(&["AbC123", "2,9"])).correct);
+    assert!(!otp.judge(&steps(&["abc123", "2.5"])).correct);
+    assert!(!otp.judge(&steps(&["AbC123", "3.01"])).correct);
+    assert_eq!(
+        otp.judge(&steps(&["abc123", "2.5"])).points,
+        0,
+        "all or nothing"
+    );
+    assert_eq!(
+        account.correct_response(),
+        steps(&["198501012010011001", "Biro Umum", "12"])
+    );
+    assert!(account.judge(&account.correct_response()).correct);
+    assert!(otp.judge(&otp.correct_response()).correct);
+    assert_eq!(module.max_points(), 4);
+
+    // In a session: drafts are checked, kept as typed, saved and resumed.
+    let mut s = Session::new(&module);
+    s.apply(&module, Command::Start).expect("start");
+    for (bad, why) in [
+        (steps(&["1", "2"]), "one text per step"),
+        (
+            steps(&["1", "2", &"9".repeat(201)]),
+            "at most 200 characters",
+        ),
+        (Response::Texts(vec!["1".into(); 3]), "steps, not texts"),
+        (Response::Number(3), "not a number"),
+    ] {
+        assert!(
+            s.apply(&module, Command::SetResponse("account".into(), bad))
+                .is_err(),
+            "{why}"
+        );
+    }
+    s.apply(
+        &module,
+        Command::SetResponse(
+            "account".into(),
+            steps(&["198501012010011001", "x", "1,5e"]),
+        ),
+    )
+    .expect("a number step may hold text while it is typed");
+    s.apply(
+        &module,
+        Command::SetResponse("otp".into(), steps(&["AbC123", "2.5"])),
+    )
+    .expect("steps");
+    let saved =
+        Snapshot::from_json(&s.snapshot().expect("in progress").to_json()).expect("reads back");
+    let (mut s, _) = Session::resume(&module, &saved).expect("fits");
+    assert_eq!(
+        s.draft("account"),
+        Some(&steps(&["198501012010011001", "x", "1,5e"]))
+    );
+    for q in ["account", "otp"] {
+        s.apply(&module, Command::Submit(q.into())).expect("submit");
+    }
+    assert_eq!(s.answer("account").map(|a| a.points), Some(1));
+    assert_eq!(s.answer("otp").map(|a| a.correct), Some(true));
+    let events = s.apply(&module, Command::Finish).expect("finish");
+    let Some(Event::Finished { outcome, .. }) = events.last() else {
+        panic!("finished")
+    };
+    assert_eq!((outcome.score.raw, outcome.score.max), (2, 4));
+    assert!(outcome.passed);
+}

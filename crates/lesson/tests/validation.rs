@@ -778,6 +778,161 @@ fn typed_answer_questions_report_every_problem_at_its_path() {
     }
 }
 
+const PERFORMANCE: &str = include_str!("../../xapi/tests/performance.json");
+
+#[test]
+fn performance_questions_report_every_problem_at_its_path() {
+    let good: Value = serde_json::from_str(PERFORMANCE).expect("fixture is JSON");
+    assert!(load_module(PERFORMANCE).expect("valid").warnings.is_empty());
+    type Edit = fn(&mut Value);
+    let b = "$.lessons[0].pages[0].blocks";
+    let cases: Vec<(Edit, Vec<(String, &str)>)> = vec![
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][0]["steps"][2]["id"] = "nip".into(),
+            vec![(
+                format!("{b}[0].steps[2].id"),
+                "step id `nip` is used twice in this question",
+            )],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][0]["steps"] = serde_json::json!([]),
+            vec![(format!("{b}[0].steps"), "needs at least one step")],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]
+                    .as_object_mut()
+                    .expect("object")
+                    .remove("steps");
+            },
+            vec![(format!("{b}[0].steps"), "missing required field `steps`")],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["steps"] = serde_json::json!(vec![
+                    serde_json::json!({"id": "x", "label": {"id": "x", "en": "x"}, "accept": ["x"]});
+                    11
+                ])
+            },
+            vec![(format!("{b}[0].steps"), "needs 1 to 10 steps, found 11")],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][0]["steps"][1]["id"] = "work unit".into(),
+            vec![(
+                format!("{b}[0].steps[1].id"),
+                "`work unit` is not a valid id",
+            )],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][0]["steps"][1]["id"] = "".into(),
+            vec![(format!("{b}[0].steps[1].id"), "must not be empty")],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["steps"][1]["accept"] =
+                    serde_json::json!(["Biro[,]Umum"])
+            },
+            vec![(
+                format!("{b}[0].steps[1].accept[0]"),
+                "must not contain `[,]`, `[.]` or `[:]`",
+            )],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["steps"][1]["accept"] =
+                    serde_json::json!([])
+            },
+            vec![(
+                format!("{b}[0].steps[1].accept"),
+                "needs at least one accepted answer",
+            )],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["steps"][2]["answer"] =
+                    serde_json::json!({"min": 64, "max": 12})
+            },
+            vec![(
+                format!("{b}[0].steps[2].answer"),
+                "`min` must not be larger than `max`",
+            )],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["steps"][2]["accept"] =
+                    serde_json::json!(["12"])
+            },
+            vec![(format!("{b}[0].steps[2]"), "either by `accept`")],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["steps"][0]
+                    .as_object_mut()
+                    .expect("object")
+                    .remove("accept");
+            },
+            vec![(format!("{b}[0].steps[0]"), "a step needs `accept`")],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][0]["steps"][0]["label"] =
+                    serde_json::json!({"en": "Number"})
+            },
+            vec![(
+                format!("{b}[0].steps[0].label.id"),
+                "missing text for language \"id\"",
+            )],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][0]["steps"][0]["hint"] = "x".into(),
+            vec![(format!("{b}[0].steps[0].hint"), "unknown field `hint`")],
+        ),
+        (
+            |m| {
+                m["lessons"][0]["pages"][0]["blocks"][1]["steps"] = serde_json::json!([
+                    {"id": "code", "label": {"id": "Kode", "en": "Code"}, "accept": ["x"]}
+                ]);
+                m["lessons"][0]["pages"][0]["blocks"][1]["partialCredit"] = true.into();
+            },
+            vec![(
+                format!("{b}[1].partialCredit"),
+                "a performance question with several steps",
+            )],
+        ),
+        (
+            |m| m["lessons"][0]["pages"][0]["blocks"][1]["caseSensitive"] = "yes".into(),
+            vec![(format!("{b}[1].caseSensitive"), "expected true or false")],
+        ),
+    ];
+    for (i, (edit, expected)) in cases.into_iter().enumerate() {
+        let mut bad = good.clone();
+        edit(&mut bad);
+        let got = problems_of(&bad);
+        assert!(!got.is_empty(), "case {i}: refused");
+        for (path, fragment) in &expected {
+            assert!(
+                got.iter().any(|(p, m)| p == path && m.contains(fragment)),
+                "case {i}: expected `{path}: …{fragment}…` among {got:#?}"
+            );
+        }
+    }
+    // Problems are located on the line of the source.
+    let mut bad = good.clone();
+    bad["lessons"][0]["pages"][0]["blocks"][0]["steps"][2]["id"] = "nip".into();
+    let src = serde_json::to_string_pretty(&bad).expect("serialises");
+    let err = load_module(&src).expect_err("refused");
+    let problem = err
+        .problems()
+        .into_iter()
+        .find(|p| p.path.ends_with("steps[2].id"))
+        .expect("located");
+    let line = src
+        .lines()
+        .nth(problem.line.expect("a line") - 1)
+        .expect("line");
+    assert!(line.contains("\"id\": \"nip\""), "{line}");
+}
+
 const BLOCKS: &str = include_str!("../../xapi/tests/blocks.json");
 
 #[test]

@@ -982,6 +982,7 @@ impl<'a> Compiler<'a> {
                 | "fillIn"
                 | "longFillIn"
                 | "numeric"
+                | "performance"
                 | "likert"
         );
         if question {
@@ -1028,7 +1029,7 @@ impl<'a> Compiler<'a> {
                     f.at,
                     path,
                     format!(
-                        "unknown block `::: {other}`: expected a language section ({}) or one of callout, accordion, flashcards, branch, audio, video, image, choice, trueFalse, fillIn, matching, sequencing, numeric, likert, longFillIn, hotspot",
+                        "unknown block `::: {other}`: expected a language section ({}) or one of callout, accordion, flashcards, branch, audio, video, image, choice, trueFalse, fillIn, matching, sequencing, numeric, performance, likert, longFillIn, hotspot",
                         self.langs.join(", ")
                     ),
                 );
@@ -1234,7 +1235,7 @@ impl<'a> Compiler<'a> {
                 &["id", "points", "competencies"],
                 &["multiple", "partialCredit"],
             ),
-            "fillIn" => (
+            "fillIn" | "performance" => (
                 &["id", "points", "competencies"],
                 &["caseSensitive", "partialCredit"],
             ),
@@ -1379,9 +1380,67 @@ impl<'a> Compiler<'a> {
                     self.fill_in(p, *at, path, &mut m);
                 }
             }
+            "performance" => {
+                let steps = self.steps(&body, path);
+                m.insert("steps".into(), Value::Array(steps));
+            }
             _ => {}
         }
         Value::Object(m)
+    }
+
+    /// The steps of a performance question, one a line: `- label | label {#id} =>
+    /// [[answer|alternative]]` for a text step (the blank syntax of fill-in), or `- label
+    /// | label {#id} => 12..64` for a number step (the `answer:` syntax of numeric).
+    fn steps(&mut self, body: &Body, path: &str) -> Vec<Value> {
+        let mut out = Vec::new();
+        for (i, item) in body.items.iter().enumerate() {
+            let p = format!("{path}.steps[{i}]");
+            self.record(&p, item.at);
+            self.no_feedback(item, &p);
+            let Some((left, right, right_at)) = arrow(&item.text, item.at) else {
+                self.problem(item.at, &p, "expected `- label | label => [[answer|alternative]]` for a text step or `- label | label => 12..64` for a number step");
+                continue;
+            };
+            let (label, a) = attrs(left);
+            if !a.pairs.is_empty() || !a.flags.is_empty() {
+                self.problem(item.at, &p, "a step takes only `{#id}`");
+            }
+            let mut m = Map::new();
+            m.insert(
+                "id".into(),
+                json!(a.id.unwrap_or_else(|| format!("s{}", i + 1))),
+            );
+            let v = self.langmap(label.trim(), item.at, &format!("{p}.label"));
+            m.insert("label".into(), v);
+            if let Some(inner) = right.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
+                self.record(&format!("{p}.accept"), right_at);
+                let accept: Vec<&str> = inner
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .collect();
+                for (j, _) in accept.iter().enumerate() {
+                    self.record(&format!("{p}.accept[{j}]"), right_at);
+                }
+                m.insert("accept".into(), json!(accept));
+            } else if let Some(answer) = numeric(right) {
+                self.record(&format!("{p}.answer"), right_at);
+                m.insert("answer".into(), answer);
+            } else {
+                self.problem(right_at, &p, format!("expected `[[answer|alternative]]` for a text step, or `3.5`, `3.5 ± 0.05` or `12..64` for a number step, found `{right}`"));
+                continue;
+            }
+            out.push(Value::Object(m));
+        }
+        if body.items.is_empty() {
+            self.problem(
+                body.prompt.as_ref().map_or(0, |p| p.1),
+                &format!("{path}.steps"),
+                "expected the steps as `- label | label => [[answer]]` or `- label | label => 12..64` lines",
+            );
+        }
+        out
     }
 
     fn no_feedback(&mut self, item: &ListItem, path: &str) {

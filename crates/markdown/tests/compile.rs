@@ -129,6 +129,18 @@ fn good_snippets_compile_to_the_expected_json() {
             ]),
         ),
         (
+            "::: performance {#pf points=3 partialCredit caseSensitive}\nIsi formulir. | Fill in the form.\n- NIP | Staff number {#nip} => [[1985|01985]]\n- Unit | Unit => [[Biro Umum | General Bureau]]\n- Panjang | Length {#len} => 12..64\n- Suhu | Temperature => 36.5 ± 0.7\nhint: Lihat kartu. | See your card.\n:::\n",
+            json!([{ "type": "performance", "id": "pf", "points": 3, "partialCredit": true, "caseSensitive": true,
+                "prompt": { "id": "Isi formulir.", "en": "Fill in the form." },
+                "hint": { "id": "Lihat kartu.", "en": "See your card." },
+                "steps": [
+                    { "id": "nip", "label": { "id": "NIP", "en": "Staff number" }, "accept": ["1985", "01985"] },
+                    { "id": "s2", "label": { "id": "Unit", "en": "Unit" }, "accept": ["Biro Umum", "General Bureau"] },
+                    { "id": "len", "label": { "id": "Panjang", "en": "Length" }, "answer": { "min": 12, "max": 64 } },
+                    { "id": "s4", "label": { "id": "Suhu", "en": "Temperature" }, "answer": { "value": 36.5, "tolerance": 0.7 } }
+                ] }]),
+        ),
+        (
             "::: likert {#lk}\nSetuju? | Agree?\n- Tidak | No\n- Ya | Yes\n:::\n",
             json!([{ "type": "likert", "id": "lk", "prompt": { "id": "Setuju?", "en": "Agree?" },
                 "scale": [{ "id": "likert_1", "text": { "id": "Tidak", "en": "No" } }, { "id": "likert_2", "text": { "id": "Ya", "en": "Yes" } }] }]),
@@ -200,7 +212,7 @@ fn front_matter_lessons_and_pages_compile_to_the_expected_json() {
 #[test]
 fn bad_snippets_give_the_located_problem() {
     let cases: Vec<(&str, &str)> = vec![
-        ("::: quiz {#q}\nX\n:::\n", "9:1: $.lessons[0].pages[0].blocks[0]: unknown block `::: quiz`: expected a language section (id, en) or one of callout, accordion, flashcards, branch, audio, video, image, choice, trueFalse, fillIn, matching, sequencing, numeric, likert, longFillIn, hotspot"),
+        ("::: quiz {#q}\nX\n:::\n", "9:1: $.lessons[0].pages[0].blocks[0]: unknown block `::: quiz`: expected a language section (id, en) or one of callout, accordion, flashcards, branch, audio, video, image, choice, trueFalse, fillIn, matching, sequencing, numeric, performance, likert, longFillIn, hotspot"),
         ("::: choice {#q}\nX\n- [ ] a\n- [ ] b\n:::\n", "9:1: $.lessons[0].pages[0].blocks[0].choices: expected at least one right choice marked `- [x]`"),
         ("::: choice {#q}\nX\n- [x] a\n- b\n:::\n", "12:3: $.lessons[0].pages[0].blocks[0].choices[1]: expected `- [x] …` for a right choice or `- [ ] …` for a wrong one"),
         ("::: hotspot {#h}\nX\nimage: ![a](b.svg){width=9 height=9}\n- [x] L (1,2,3)\n- [ ] M (0,0,1,1)\n:::\n", "12:9: $.lessons[0].pages[0].blocks[0].regions[0]: expected `(x,y,w,h)`: four whole numbers of pixels separated by commas, found `(1,2,3)`"),
@@ -223,6 +235,11 @@ fn bad_snippets_give_the_located_problem() {
         ("::: en\n- ![a](b.png) x\n:::\n", "10:3: $.lessons[0].pages[0].blocks[0].content.en: expected no image inside text: an image is a block of its own, `![alt | alt](src)` on its own line outside the language sections"),
         ("::: en\n- > quoted\n:::\n", "10:3: $.lessons[0].pages[0].blocks[0].content.en[0]: expected only text in a list item"),
         ("::: trueFalse {#t}\nX\nanswer: true\nanswer: false\n:::\n", "12:1: $.lessons[0].pages[0].blocks[0]: `answer:` is given twice"),
+        ("::: performance {#f}\nX\n- Nama | Name => Siti\n:::\n", "11:18: $.lessons[0].pages[0].blocks[0].steps[0]: expected `[[answer|alternative]]` for a text step, or `3.5`, `3.5 ± 0.05` or `12..64` for a number step, found `Siti`"),
+        ("::: performance {#f}\nX\n- Nama | Name\n:::\n", "11:3: $.lessons[0].pages[0].blocks[0].steps[0]: expected `- label | label => [[answer|alternative]]` for a text step or `- label | label => 12..64` for a number step"),
+        ("::: performance {#f}\nX\n:::\n", "10:1: $.lessons[0].pages[0].blocks[0].steps: expected the steps as `- label | label => [[answer]]` or `- label | label => 12..64` lines"),
+        ("::: performance {#f}\nX\n- A {#a points=2} => 1\n:::\n", "11:3: $.lessons[0].pages[0].blocks[0].steps[0]: a step takes only `{#id}`"),
+        ("::: performance {#f multiple}\nX\n- A => 1\n:::\n", "9:1: $.lessons[0].pages[0].blocks[0]: unknown attribute `multiple` on `::: performance`: expected {#id}, points=, competencies=, caseSensitive, partialCredit"),
     ];
     for (snippet, expected) in cases {
         assert_eq!(problems(snippet), vec![expected.to_string()], "\n{snippet}");
@@ -384,6 +401,7 @@ fn the_four_example_modules_use_every_block_and_question_type_and_a_pool() {
         "matching",
         "sequencing",
         "numeric",
+        "performance",
         "likert",
         "longFillIn",
         "hotspot",
@@ -425,6 +443,7 @@ fn the_appendix_uses_the_remaining_block_and_question_types() {
         "matching",
         "sequencing",
         "numeric",
+        "performance",
         "likert",
         "longFillIn",
         "hotspot",
@@ -511,4 +530,20 @@ fn pools_shuffles_and_choice_shuffling_are_written_as_attributes_and_front_matte
             .any(|p| p.line == Some(9) && p.path.ends_with(".draw")),
         "{too_many:#?}"
     );
+}
+
+#[test]
+fn performance_problems_found_by_the_loader_land_on_the_step_line() {
+    for (snippet, expected) in [
+        ("::: performance {#f}\nX | X\n- A | A {#a} => [[x]]\n- B | B {#a} => 3\n:::\n", "12:3: $.lessons[0].pages[0].blocks[0].steps[1].id: step id `a` is used twice in this question"),
+        ("::: performance {#f}\nX | X\n- A | A {#a} => [[x[,]y]]\n:::\n", "11:17: $.lessons[0].pages[0].blocks[0].steps[0].accept[0]: must not contain `[,]`, `[.]` or `[:]`, the separators of xAPI response patterns"),
+        ("::: performance {#f}\nX | X\n- A | A => 64..12\n:::\n", "11:12: $.lessons[0].pages[0].blocks[0].steps[0].answer: `min` must not be larger than `max`"),
+    ] {
+        let src = format!("{HEAD}{snippet}");
+        let problems: Vec<String> = match load(&src) {
+            Ok(_) => panic!("{snippet}\nloaded"),
+            Err(p) => p.iter().map(ToString::to_string).collect(),
+        };
+        assert_eq!(problems, vec![expected.to_string()], "\n{snippet}");
+    }
 }

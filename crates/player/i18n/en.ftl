@@ -57,6 +57,13 @@ right-number = The right answer: { $answer }
 right-range = The right answer: from { $min } to { $max }
 right-at-least = The right answer: { $min } or more
 right-at-most = The right answer: { $max } or less
+performance-hint = Fill in every field, then check your answer.
+step-right = Right
+step-wrong = Wrong
+steps-right = { $right } of { $count ->
+    [one] { $count } step
+   *[other] { $count } steps
+} right.
 likert-hint = Choose the point of the scale that fits your view; there is no wrong answer.
 recorded = Thank you, your answer is recorded.
 hint = Hint

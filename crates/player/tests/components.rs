@@ -740,3 +740,134 @@ fn a_portal_colour_is_adjusted_until_it_reads_in_both_schemes() {
         assert!(theme_entry("accent", bad).is_err(), "{bad}");
     }
 }
+
+#[derive(Properties, PartialEq)]
+struct PerformanceHarness {
+    question: Question,
+    draft: Option<pelita_lesson::Response>,
+    answer: Option<pelita_lesson::Answer>,
+    log: Rc<RefCell<Vec<Vec<String>>>>,
+}
+
+#[component]
+fn PerformanceCard(props: &PerformanceHarness) -> Html {
+    let log = props.log.clone();
+    let onsteps = Callback::from(move |texts: Vec<String>| log.borrow_mut().push(texts));
+    html! {
+        <QuestionCard
+            question={props.question.clone()}
+            lang="en"
+            fallback="id"
+            draft={props.draft.clone()}
+            answer={props.answer.clone()}
+            ontoggle={Callback::noop()}
+            onanswer={Callback::noop()}
+            onsubmit={Callback::noop()}
+            {onsteps}
+        />
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_performance_form_has_a_labelled_field_per_step_and_marks_each_step() {
+    let m = load_module(include_str!("../../xapi/tests/performance.json")).expect("valid");
+    let question = m.question("account").expect("account").clone();
+    let steps =
+        |t: &[&str]| pelita_lesson::Response::Steps(t.iter().map(|s| s.to_string()).collect());
+    let mount = |draft, answer, log: &Rc<RefCell<Vec<Vec<String>>>>| {
+        let root = fresh_root();
+        yew::Renderer::<PerformanceCard>::with_root_and_props(
+            root.clone(),
+            PerformanceHarness {
+                question: question.clone(),
+                draft,
+                answer,
+                log: log.clone(),
+            },
+        )
+        .render();
+        root
+    };
+
+    // Empty: one labelled text field per step, a decimal keypad for the number step,
+    // nothing to check yet; typing reports every step's text.
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let root = mount(None, None, &log);
+    settle().await;
+    let inputs = all(&root, "ol.steps input");
+    assert_eq!(inputs.len(), 3);
+    for (input, label) in inputs.iter().zip([
+        "Civil servant number (18 digits)",
+        "Work unit",
+        "Password length (characters)",
+    ]) {
+        assert_eq!(text(&root, &format!("label[for='{}']", input.id())), label);
+    }
+    assert_eq!(
+        inputs[2].get_attribute("inputmode").as_deref(),
+        Some("decimal")
+    );
+    assert_eq!(inputs[0].get_attribute("inputmode"), None);
+    assert!(find(&root, "button.primary")
+        .unchecked_into::<web_sys::HtmlButtonElement>()
+        .disabled());
+    let unit: HtmlInputElement = find(&root, "#q-account-step-unit").unchecked_into();
+    unit.set_value("Biro Umum");
+    // Yew listens at the root, so the event bubbles, as a typed key's does.
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).expect("an event");
+    unit.dispatch_event(&event).expect("dispatched");
+    settle().await;
+    assert_eq!(
+        *log.borrow(),
+        vec![vec![String::new(), "Biro Umum".to_string(), String::new()]]
+    );
+
+    // A number step holding text: said next to it, and the answer cannot be checked.
+    let root = mount(Some(steps(&["1985", "Biro Umum", "dua belas"])), None, &log);
+    settle().await;
+    let length = find(&root, "#q-account-step-length");
+    assert_eq!(
+        length.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        length.get_attribute("aria-describedby").as_deref(),
+        Some("q-account-step-length-note")
+    );
+    assert!(text(&root, "#q-account-step-length-note").starts_with("That is not a number yet"));
+    assert!(find(&root, "button.primary")
+        .unchecked_into::<web_sys::HtmlButtonElement>()
+        .disabled());
+
+    // Answered: each step says whether it was right, in words, with the right answer.
+    let given = steps(&["198501012010011001", "biro umum", "8"]);
+    let answer = question.judge(&given);
+    let root = mount(Some(given), Some(answer), &log);
+    settle().await;
+    let classes: Vec<String> = all(&root, "ol.steps li")
+        .iter()
+        .map(|li| li.class_name())
+        .collect();
+    assert_eq!(classes, ["step right", "step right", "step wrong"]);
+    assert_eq!(text(&root, "#q-account-step-nip-note"), "✓ Right");
+    assert_eq!(
+        text(&root, "#q-account-step-length-note"),
+        "✗ Wrong — The right answer: from 12 to 64"
+    );
+    assert!(all(&root, "ol.steps input")
+        .iter()
+        .all(|i| i.clone().unchecked_into::<HtmlInputElement>().disabled()));
+    let feedback = text(&root, ".feedback");
+    assert!(
+        feedback.contains("Partly right: 2 of 3 points."),
+        "{feedback}"
+    );
+    assert!(feedback.contains("2 of 3 steps right."), "{feedback}");
+    assert!(
+        feedback.contains("A password of 12 characters"),
+        "{feedback}"
+    );
+    assert!(root.query_selector("button.primary").expect("ok").is_none());
+}

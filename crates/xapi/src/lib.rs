@@ -25,7 +25,9 @@ pub use outbox::{
     backoff_ms, parse_retry_after, sort_by_seq, Batch, Delivery, Entry, Outbox, Policy,
     SendOutcome, Verdict, DEFAULT_BATCH, MAX_RETRY_AFTER_MS,
 };
-pub use pattern::{correct_responses_pattern, interaction_type, response_pattern, MAX_PATTERNS};
+pub use pattern::{
+    correct_responses_pattern, interaction_type, response_pattern, step_text, MAX_PATTERNS,
+};
 pub use report::{Env, Reporter};
 pub use resume::{state_url, SavedAttempt, STATE_ID};
 pub use statement::*;

@@ -2,7 +2,7 @@
 //! exact syntax of xAPI 1.0.3 (see the digest): `[,]` between entries, `[.]` between a
 //! source and its target.
 
-use pelita_lesson::{Question, QuestionKind, Response};
+use pelita_lesson::{format_decimal, NumericRange, Question, QuestionKind, Response, StepCheck};
 
 /// The cmi.interaction `interactionType` of a question.
 pub fn interaction_type(question: &Question) -> &'static str {
@@ -15,11 +15,12 @@ pub fn interaction_type(question: &Question) -> &'static str {
         QuestionKind::FillIn { .. } => "fill-in",
         QuestionKind::LongFillIn { .. } => "long-fill-in",
         QuestionKind::Numeric { .. } => "numeric",
+        QuestionKind::Performance { .. } => "performance",
         QuestionKind::Likert { .. } => "likert",
     }
 }
 
-/// The most alternatives a fill-in question's `correctResponsesPattern` lists: one per
+/// The most alternatives a fill-in or performance question's `correctResponsesPattern` lists: one per
 /// combination of accepted answers, so that a statement stays small; past it, only the
 /// combinations with each blank's first answers (then the second, ...) are listed.
 pub const MAX_PATTERNS: usize = 32;
@@ -27,7 +28,8 @@ pub const MAX_PATTERNS: usize = 32;
 /// A response in pattern form: `true`/`false`; choice ids joined by `[,]` in the
 /// question's display order (so equal sets always give equal strings); item ids in the
 /// learner's order; `source[.]target` pairs in the question's source order; or the id of
-/// the chosen region.
+/// the chosen region; `step[.]answer` for every step of a performance question, in step
+/// order (a number step's answer written as a plain decimal, see [`step_text`]).
 pub fn response_pattern(question: &Question, response: &Response) -> String {
     match (response, &question.kind) {
         (Response::TrueFalse(b), _) => b.to_string(),
@@ -51,13 +53,51 @@ pub fn response_pattern(question: &Question, response: &Response) -> String {
             .join("[,]"),
         (Response::Texts(texts), _) => texts.join("[,]"),
         (Response::Number(n), _) => pelita_lesson::format_decimal(*n),
+        (Response::Steps(given), QuestionKind::Performance { steps, .. }) => steps
+            .iter()
+            .zip(given)
+            .map(|(step, text)| {
+                let answer = match (&step.check, pelita_lesson::parse_decimal(text)) {
+                    (StepCheck::Number(_), Some(n)) => format_decimal(n),
+                    _ => step_text(text),
+                };
+                format!("{}[.]{answer}", step.id)
+            })
+            .collect::<Vec<_>>()
+            .join("[,]"),
+        (Response::Steps(given), _) => given.join("[,]"),
+    }
+}
+
+/// A learner's text as one answer of a performance response: trimmed, inner runs of
+/// white space made one, and the pattern delimiters `[,]`, `[.]` and `[:]` written with a
+/// space inside (`[ ,]`), so that the response string splits back into exactly its
+/// steps. xAPI has no escape for them; authors cannot use them in accepted answers.
+pub fn step_text(text: &str) -> String {
+    let mut out = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (delimiter, spaced) in [("[,]", "[ ,]"), ("[.]", "[ .]"), ("[:]", "[ :]")] {
+        out = out.replace(delimiter, spaced);
+    }
+    out
+}
+
+/// A numeric range in pattern form: `n` when it holds one number, else `min[:]max` with
+/// an open bound left empty.
+fn range_pattern(range: &NumericRange) -> String {
+    let f = |n: Option<i64>| n.map(format_decimal).unwrap_or_default();
+    if range.min == range.max {
+        f(range.min)
+    } else {
+        format!("{}[:]{}", f(range.min), f(range.max))
     }
 }
 
 /// The `correctResponsesPattern`, or `None` where it must be left out: a likert scale has
 /// no right answer, and a long answer's keywords are not a pattern. Fill-in lists every
 /// combination of accepted answers (up to [`MAX_PATTERNS`]) with `{case_matters=…}`;
-/// numeric gives `n`, `min[:]max`, `min[:]` or `[:]max`.
+/// numeric gives `n`, `min[:]max`, `min[:]` or `[:]max`; performance gives
+/// `step[.]answer[,]step[.]answer` with a number step's range in the numeric form (every
+/// combination of accepted texts, up to [`MAX_PATTERNS`]).
 pub fn correct_responses_pattern(question: &Question) -> Option<Vec<String>> {
     match &question.kind {
         QuestionKind::Likert { .. } | QuestionKind::LongFillIn { .. } => None,
@@ -89,13 +129,28 @@ pub fn correct_responses_pattern(question: &Question) -> Option<Vec<String>> {
                     .collect(),
             )
         }
-        QuestionKind::Numeric { answer } => {
-            let f = |n: Option<i64>| n.map(pelita_lesson::format_decimal).unwrap_or_default();
-            Some(vec![if answer.min == answer.max {
-                f(answer.min)
-            } else {
-                format!("{}[:]{}", f(answer.min), f(answer.max))
-            }])
+        QuestionKind::Numeric { answer } => Some(vec![range_pattern(answer)]),
+        QuestionKind::Performance { steps, .. } => {
+            // One alternative per combination of the text steps' accepted answers, capped
+            // like fill-in; a number step is its range in every alternative.
+            let mut combos: Vec<Vec<String>> = vec![Vec::new()];
+            for step in steps {
+                let answers: Vec<String> = match &step.check {
+                    StepCheck::Text { accept } => accept.iter().map(|a| step_text(a)).collect(),
+                    StepCheck::Number(range) => vec![range_pattern(range)],
+                };
+                let mut next = Vec::new();
+                for combo in &combos {
+                    for answer in &answers {
+                        let mut c = combo.clone();
+                        c.push(format!("{}[.]{answer}", step.id));
+                        next.push(c);
+                    }
+                }
+                next.truncate(MAX_PATTERNS);
+                combos = next;
+            }
+            Some(combos.into_iter().map(|c| c.join("[,]")).collect())
         }
         _ => Some(vec![response_pattern(
             question,

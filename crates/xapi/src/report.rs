@@ -225,6 +225,12 @@ impl Reporter {
                     QuestionKind::Likert { scale } => components(scale),
                     _ => None,
                 };
+                let steps = match &q.kind {
+                    QuestionKind::Performance { steps, .. } => {
+                        Some(steps.iter().map(|s| component(&s.id, &s.label)).collect())
+                    }
+                    _ => None,
+                };
                 let object = Activity {
                     object_type: "Activity".into(),
                     id: module.question_iri(q),
@@ -238,6 +244,7 @@ impl Reporter {
                         source,
                         target,
                         scale,
+                        steps,
                     }),
                 };
                 // An unscored question (a survey, a free answer) has no score; its

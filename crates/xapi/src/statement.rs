@@ -161,6 +161,9 @@ pub struct ActivityDefinition {
     /// The points of a likert scale.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub scale: Option<Vec<InteractionComponent>>,
+    /// The steps of a performance interaction.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub steps: Option<Vec<InteractionComponent>>,
 }
 
 /// One component (choice) of an interaction.

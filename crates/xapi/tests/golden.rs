@@ -434,6 +434,41 @@ fn typed_answers_and_a_survey_match_the_golden_statements() {
 }
 
 #[test]
+fn performance_answers_match_the_golden_statements() {
+    let m = load_module(include_str!("performance.json")).expect("valid");
+    let steps = |t: &[&str]| Response::Steps(t.iter().map(|s| s.to_string()).collect());
+    let statements = run_module(
+        &m,
+        vec![
+            Command::Start,
+            // Two of three steps right, partial credit: 2 of 3 points.
+            Command::SetResponse(
+                "account".into(),
+                steps(&["198501012010011001", "biro umum", "8"]),
+            ),
+            Command::Submit("account".into()),
+            Command::SetResponse("otp".into(), steps(&["AbC123", "2,5"])),
+            Command::Submit("otp".into()),
+        ],
+    );
+    let answered: Vec<&Statement> = statements
+        .iter()
+        .filter(|s| s.verb.id.ends_with("/answered"))
+        .collect();
+    let names = ["answered-performance-partial", "answered-performance"];
+    assert_eq!(answered.len(), names.len());
+    for (name, statement) in names.iter().zip(&answered) {
+        check(name, statement);
+    }
+    let partial = answered[0].result.as_ref().expect("a result");
+    assert_eq!(partial.success, Some(false));
+    assert_eq!(
+        partial.response.as_deref(),
+        Some("nip[.]198501012010011001[,]unit[.]biro umum[,]length[.]8")
+    );
+}
+
+#[test]
 fn a_decision_in_a_scenario_matches_its_golden_statement() {
     let m = load_module(include_str!("blocks.json")).expect("valid");
     let statements = run_module(

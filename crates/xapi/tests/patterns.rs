@@ -139,3 +139,66 @@ fn fill_in_patterns_are_capped() {
     assert_eq!(patterns.len(), pelita_xapi::MAX_PATTERNS);
     assert_eq!(patterns[0], "{case_matters=false}a0[,]a0");
 }
+
+#[test]
+fn performance_patterns_follow_the_digest() {
+    let m = load_module(include_str!("performance.json")).expect("valid");
+    let q = |id: &str| m.question(id).expect("question");
+    let steps = |t: &[&str]| Response::Steps(t.iter().map(|s| s.to_string()).collect());
+    assert_eq!(interaction_type(q("account")), "performance");
+    // `step[.]answer` joined by `[,]`, one alternative per combination of accepted texts,
+    // a number step as its range.
+    assert_eq!(
+        correct_responses_pattern(q("account")).expect("a pattern"),
+        [
+            "nip[.]198501012010011001[,]unit[.]Biro Umum[,]length[.]12[:]64",
+            "nip[.]198501012010011001[,]unit[.]General Bureau[,]length[.]12[:]64",
+        ]
+    );
+    assert_eq!(
+        correct_responses_pattern(q("otp")).expect("a pattern"),
+        ["code[.]AbC123[,]wait[.]2[:]3"]
+    );
+    // The response: every step in step order, numbers written plainly, text trimmed.
+    assert_eq!(
+        response_pattern(q("account"), &steps(&[" 1985 ", "biro  umum", "12,50"])),
+        "nip[.]1985[,]unit[.]biro umum[,]length[.]12.5"
+    );
+    assert_eq!(
+        response_pattern(q("otp"), &steps(&["", "1.000,5"])),
+        "code[.][,]wait[.]1000.5"
+    );
+    // Text in a number step is kept as typed; delimiters typed by a learner are broken
+    // up, so the response splits back into exactly its steps.
+    let tricky = response_pattern(q("account"), &steps(&["a[,]b[.]c", "d[:]e", "12x"]));
+    assert_eq!(tricky, "nip[.]a[ ,]b[ .]c[,]unit[.]d[ :]e[,]length[.]12x");
+    let parts: Vec<&str> = tricky.split("[,]").collect();
+    assert_eq!(parts.len(), 3);
+    assert!(parts.iter().all(|p| p.split("[.]").count() == 2));
+    // Open ranges and exact numbers.
+    let mut v: serde_json::Value =
+        serde_json::from_str(include_str!("performance.json")).expect("JSON");
+    for (answer, pattern) in [
+        (serde_json::json!({"min": 2}), "wait[.]2[:]"),
+        (serde_json::json!({"max": -1.5}), "wait[.][:]-1.5"),
+        (serde_json::json!({"exact": 30}), "wait[.]30"),
+    ] {
+        v["lessons"][0]["pages"][0]["blocks"][1]["steps"][1]["answer"] = answer;
+        let m = load_module(&v.to_string()).expect("valid");
+        let p = correct_responses_pattern(m.question("otp").expect("otp")).expect("a pattern");
+        assert_eq!(p, [format!("code[.]AbC123[,]{pattern}")]);
+    }
+}
+
+#[test]
+fn performance_patterns_are_capped() {
+    let mut v: serde_json::Value =
+        serde_json::from_str(include_str!("performance.json")).expect("JSON");
+    let many: Vec<String> = (0..10).map(|i| format!("a{i}")).collect();
+    v["lessons"][0]["pages"][0]["blocks"][0]["steps"][0]["accept"] = serde_json::json!(many);
+    v["lessons"][0]["pages"][0]["blocks"][0]["steps"][1]["accept"] = serde_json::json!(many);
+    let m = load_module(&v.to_string()).expect("valid");
+    let patterns = correct_responses_pattern(m.question("account").expect("q")).expect("some");
+    assert_eq!(patterns.len(), pelita_xapi::MAX_PATTERNS);
+    assert_eq!(patterns[0], "nip[.]a0[,]unit[.]a0[,]length[.]12[:]64");
+}

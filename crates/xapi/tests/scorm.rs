@@ -173,6 +173,9 @@ fn largest_attempt(module: &Module) -> SavedAttempt {
                     Response::Texts(vec!["x".repeat(*max_length as usize)])
                 }
                 QuestionKind::Numeric { .. } => Response::Number(-999_999_999_999_999_999),
+                QuestionKind::Performance { steps, .. } => {
+                    Response::Steps(steps.iter().map(|_| "x".repeat(200)).collect())
+                }
                 QuestionKind::Likert { scale } => {
                     Response::choices(scale.iter().take(1).map(|s| s.id.clone()))
                 }

@@ -4,8 +4,9 @@
 //! reports the learner's clicks; the session decides what they mean.
 
 use crate::components::{
-    fill_in_sentence, long_answer, match_list, number_answer, prompt_with_gaps, sequence_list,
-    FillInView, HotspotImage, LongView, MatchView, Move, NumberView, SequenceView,
+    fill_in_sentence, long_answer, match_list, number_answer, performance_form, prompt_with_gaps,
+    right_numbers, sequence_list, step_problem, FillInView, HotspotImage, LongView, MatchView,
+    Move, NumberView, PerformanceView, SequenceView,
 };
 use crate::i18n::{t, tf, Arg, Key, Msg};
 use pelita_lesson::{Answer, Question, QuestionKind, Response};
@@ -46,6 +47,9 @@ pub struct Props {
     /// A numeric question now holds this number (in millionths).
     #[prop_or_default]
     pub onnumber: Callback<i64>,
+    /// The fields of a performance question now hold these texts (one per step).
+    #[prop_or_default]
+    pub onsteps: Callback<Vec<String>>,
     /// The image of a hotspot question, resolved against the module's address.
     #[prop_or_default]
     pub image_src: Option<AttrValue>,
@@ -317,6 +321,50 @@ pub fn QuestionCard(props: &Props) -> Html {
                 }),
             ))
         }
+        QuestionKind::Performance {
+            steps,
+            case_sensitive,
+        } => {
+            let texts: Vec<String> = match shown {
+                Some(Response::Steps(t)) => t.clone(),
+                _ => vec![String::new(); steps.len()],
+            };
+            let ontext = {
+                let texts = texts.clone();
+                let onsteps = props.onsteps.clone();
+                Callback::from(move |(i, text): (usize, String)| {
+                    let mut next = texts.clone();
+                    if let Some(slot) = next.get_mut(i) {
+                        *slot = text;
+                    }
+                    onsteps.emit(next);
+                })
+            };
+            let verdicts = answered.then(|| {
+                steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, step)| {
+                        step.accepts(
+                            texts.get(i).map(String::as_str).unwrap_or(""),
+                            *case_sensitive,
+                        )
+                    })
+                    .collect()
+            });
+            Some((
+                Key::PerformanceHint,
+                performance_form(PerformanceView {
+                    base: &base,
+                    lang,
+                    fallback: fb,
+                    steps,
+                    texts: &texts,
+                    verdicts,
+                    ontext,
+                }),
+            ))
+        }
         QuestionKind::TrueFalse { .. }
         | QuestionKind::Choice { .. }
         | QuestionKind::Likert { .. } => None,
@@ -401,6 +449,13 @@ pub fn QuestionCard(props: &Props) -> Html {
                     && !number_text.as_deref().is_some_and(|t| t.trim().is_empty())
                     && matches!(shown, Some(Response::Number(_)))
             }
+            // Something typed, and every number step holding a number or nothing.
+            QuestionKind::Performance { steps, .. } => match shown {
+                Some(r @ Response::Steps(texts)) => {
+                    !r.is_empty() && !steps.iter().zip(texts).any(|(s, t)| step_problem(s, t))
+                }
+                _ => false,
+            },
             _ => shown.is_some_and(|r| !r.is_empty()),
         };
     let input_type = if multiple { "checkbox" } else { "radio" };
@@ -481,15 +536,14 @@ pub fn QuestionCard(props: &Props) -> Html {
                 </ul>
             }),
             QuestionKind::Numeric { answer } if !a.correct => {
-                let n = |v: i64| Arg::Num(v as f64 / 1_000_000.0);
-                let line = match (answer.min, answer.max) {
-                    (Some(lo), Some(hi)) if lo == hi => tf(lang, Msg::RightNumber, &[("answer", n(lo))]),
-                    (Some(lo), Some(hi)) => tf(lang, Msg::RightRange, &[("min", n(lo)), ("max", n(hi))]),
-                    (Some(lo), None) => tf(lang, Msg::RightAtLeast, &[("min", n(lo))]),
-                    (None, Some(hi)) => tf(lang, Msg::RightAtMost, &[("max", n(hi))]),
-                    (None, None) => String::new(),
-                };
-                Some(html! { <p>{ line }</p> })
+                Some(html! { <p>{ right_numbers(lang, answer) }</p> })
+            }
+            // Which step was right is said under each field; this counts them.
+            QuestionKind::Performance { .. } => {
+                let (right, count) = q.parts_right(&a.response);
+                Some(html! {
+                    <p>{ tf(lang, Msg::StepsRight, &[("right", Arg::Num(right as f64)), ("count", Arg::Num(count as f64))]) }</p>
+                })
             }
             _ => None,
         };

@@ -56,10 +56,23 @@ pub async fn text_of(pending: PendingGet) -> Result<Option<String>, PlayerError>
     match response.status() {
         404 => Ok(None),
         200..=299 => {
-            let text = JsFuture::from(response.text().map_err(&fetch_error)?)
+            // The body comes in as bytes, copied into wasm memory in one go: `text()` would
+            // decode it into a JS string that wasm-bindgen then walks character by
+            // character to encode it again (about 50 ms for a module of 1,000 questions,
+            // see BENCHMARKS.md). Decoded as `text()` does: UTF-8, bad bytes replaced,
+            // a byte order mark dropped.
+            let buffer = JsFuture::from(response.array_buffer().map_err(&fetch_error)?)
                 .await
                 .map_err(&fetch_error)?;
-            Ok(text.as_string())
+            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            };
+            Ok(Some(match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            }))
         }
         status => Err(PlayerError::Status {
             url: url.clone(),

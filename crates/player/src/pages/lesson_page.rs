@@ -249,6 +249,14 @@ pub fn LessonPage() -> Html {
                     Response::Number(n),
                 )))
             });
+            let id = question.id.clone();
+            let dispatcher = ctx.dispatcher();
+            let onsteps = Callback::from(move |texts: Vec<String>| {
+                dispatcher.dispatch(Action::Learner(Command::SetResponse(
+                    id.clone(),
+                    Response::Steps(texts),
+                )))
+            });
             let image_src = match &question.kind {
                 QuestionKind::Hotspot { image, .. } => Some(AttrValue::from(location::resolve(
                     &ctx.module_path,
@@ -270,6 +278,7 @@ pub fn LessonPage() -> Html {
                     {onpair}
                     {ontexts}
                     {onnumber}
+                    {onsteps}
                     {image_src}
                 />
             }
