@@ -1,0 +1,143 @@
+//! The small statistics the report is made of. Each answers `None` where there is not
+//! enough data for a meaningful number, so that nothing downstream divides by zero or
+//! shows NaN.
+
+/// The median: the middle value, or the mean of the two middle values of an even count;
+/// `None` for no values. NaN values are ignored.
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    Some(if v.len() % 2 == 0 {
+        (v[mid - 1] + v[mid]) / 2.0
+    } else {
+        v[mid]
+    })
+}
+
+/// `part / whole`, or `None` when `whole` is 0.
+pub fn share(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// The fewest pairs a correlation is computed from: with two points every correlation is
+/// +1 or -1, which says nothing.
+pub const MIN_PAIRS: usize = 3;
+
+/// Pearson's correlation of the pairs; `None` with fewer than [`MIN_PAIRS`] pairs or when
+/// either side does not vary (an item everyone got right has no discrimination to measure).
+pub fn correlation(pairs: &[(f64, f64)]) -> Option<f64> {
+    if pairs.len() < MIN_PAIRS {
+        return None;
+    }
+    let n = pairs.len() as f64;
+    let mx = pairs.iter().map(|p| p.0).sum::<f64>() / n;
+    let my = pairs.iter().map(|p| p.1).sum::<f64>() / n;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (x, y) in pairs {
+        sxy += (x - mx) * (y - my);
+        sxx += (x - mx) * (x - mx);
+        syy += (y - my) * (y - my);
+    }
+    // Sums of squares of values that do not vary are 0, or within rounding of it.
+    if sxx <= 1e-12 || syy <= 1e-12 {
+        return None;
+    }
+    let r = sxy / (sxx.sqrt() * syy.sqrt());
+    r.is_finite().then_some(r.clamp(-1.0, 1.0))
+}
+
+/// Reads an ISO 8601 duration (`PT1H2M3.5S`, `P1DT2H`, `P2W`) as milliseconds. Years and
+/// months have no fixed length, so a duration with them gives `None`.
+pub fn parse_duration_ms(text: &str) -> Option<f64> {
+    let rest = text.strip_prefix('P')?;
+    let mut total = 0.0;
+    let mut in_time = false;
+    let mut number = String::new();
+    let mut any = false;
+    for c in rest.chars() {
+        match c {
+            'T' if number.is_empty() && !in_time => in_time = true,
+            '0'..='9' | '.' | ',' => number.push(if c == ',' { '.' } else { c }),
+            unit => {
+                let value: f64 = number.parse().ok()?;
+                number.clear();
+                let ms = match (unit, in_time) {
+                    ('W', false) => 7.0 * 86_400_000.0,
+                    ('D', false) => 86_400_000.0,
+                    ('H', true) => 3_600_000.0,
+                    ('M', true) => 60_000.0,
+                    ('S', true) => 1000.0,
+                    _ => return None,
+                };
+                total += value * ms;
+                any = true;
+            }
+        }
+    }
+    (any && number.is_empty()).then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_even_and_empty() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[4.0]), Some(4.0));
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&[f64::NAN]), None);
+    }
+
+    #[test]
+    fn share_never_divides_by_zero() {
+        assert_eq!(share(0, 0), None);
+        assert_eq!(share(1, 4), Some(0.25));
+    }
+
+    #[test]
+    fn correlation_by_hand() {
+        // x = 1,2,3; y = 2,4,7: mx 2, my 13/3; sxy = (-1)(-7/3)+0+(1)(8/3) = 5;
+        // sxx = 2; syy = 49/9+1/9+64/9 = 114/9; r = 5 / sqrt(2 * 114/9) = 0.99339...
+        let r = correlation(&[(1.0, 2.0), (2.0, 4.0), (3.0, 7.0)]).unwrap();
+        assert!((r - 0.993_399_267_798_783).abs() < 1e-12, "{r}");
+        assert_eq!(
+            correlation(&[(1.0, 1.0), (2.0, 1.0), (3.0, 1.0)]),
+            None,
+            "no variance"
+        );
+        assert_eq!(
+            correlation(&[(1.0, 1.0), (1.0, 2.0), (1.0, 3.0)]),
+            None,
+            "item all one value"
+        );
+        assert_eq!(correlation(&[(0.0, 1.0), (1.0, 2.0)]), None, "two pairs");
+        assert_eq!(correlation(&[]), None);
+        let perfect_negative = correlation(&[(0.0, 3.0), (1.0, 2.0), (2.0, 1.0)]).unwrap();
+        assert!((perfect_negative + 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("PT12.34S"), Some(12_340.0));
+        assert_eq!(parse_duration_ms("PT1H2M3S"), Some(3_723_000.0));
+        assert_eq!(parse_duration_ms("P1DT1S"), Some(86_401_000.0));
+        assert_eq!(parse_duration_ms("P2W"), Some(1_209_600_000.0));
+        assert_eq!(parse_duration_ms("PT0S"), Some(0.0));
+        assert_eq!(
+            parse_duration_ms("P1M"),
+            None,
+            "months have no fixed length"
+        );
+        assert_eq!(parse_duration_ms("PT"), None);
+        assert_eq!(parse_duration_ms("P"), None);
+        assert_eq!(parse_duration_ms("12S"), None);
+        assert_eq!(parse_duration_ms("PT5"), None);
+        assert_eq!(parse_duration_ms("PTxS"), None);
+    }
+}
