@@ -107,9 +107,14 @@ fn dist(dev: bool) -> Result<()> {
             version.trim()
         );
     }
-    let staging = root.join("target/pelita-bindgen");
+    // Cargo builds into CARGO_TARGET_DIR when it is set (several worktrees sharing one
+    // machine each keep their own), else into `target/`.
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"));
+    let staging = target_dir.join("pelita-bindgen");
     let _ = fs::remove_dir_all(&staging);
-    let wasm_in = root.join(format!("target/{TARGET}/{profile}/pelita_player.wasm"));
+    let wasm_in = target_dir.join(format!("{TARGET}/{profile}/pelita_player.wasm"));
     run(Command::new("wasm-bindgen")
         .arg(&wasm_in)
         .args([

@@ -9,7 +9,7 @@
 use crate::error::StatsError;
 use crate::numbers::parse_duration_ms;
 use pelita_xapi::parse_timestamp;
-use serde::Deserialize;
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 const VERBS: &str = "http://adlnet.gov/expapi/verbs/";
@@ -116,134 +116,36 @@ pub fn pick<'a>(names: &'a Names, lang: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-#[derive(Deserialize)]
-struct RawPage {
-    statements: Vec<RawStatement>,
-    #[serde(default)]
-    more: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawStatement {
-    id: Option<String>,
-    actor: Option<RawActor>,
-    verb: Option<RawId>,
-    object: Option<RawObject>,
-    result: Option<RawResult>,
-    context: Option<RawContext>,
-    timestamp: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawId {
-    id: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawActor {
-    mbox: Option<String>,
-    mbox_sha1sum: Option<String>,
-    openid: Option<String>,
-    account: Option<RawAccount>,
-    name: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawAccount {
-    #[serde(rename = "homePage")]
-    home_page: Option<String>,
-    name: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawObject {
-    #[serde(rename = "objectType")]
-    object_type: Option<String>,
-    id: Option<String>,
-    definition: Option<RawDefinition>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawDefinition {
-    name: Option<HashMap<String, String>>,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    #[serde(rename = "interactionType")]
-    interaction_type: Option<String>,
-    #[serde(rename = "correctResponsesPattern")]
-    correct_responses_pattern: Option<Vec<String>>,
-    choices: Option<Vec<RawComponent>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawComponent {
-    id: String,
-    description: Option<HashMap<String, String>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawResult {
-    score: Option<RawScore>,
-    success: Option<bool>,
-    response: Option<String>,
-    duration: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawScore {
-    scaled: Option<f64>,
-    raw: Option<f64>,
-    max: Option<f64>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawContext {
-    registration: Option<String>,
-    #[serde(rename = "contextActivities")]
-    context_activities: Option<RawContextActivities>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawContextActivities {
-    category: Option<OneOrMany>,
-    grouping: Option<OneOrMany>,
+/// A language map's pairs, sorted (a JSON object's order is not meaningful), so that the
+/// fallback choice in [`pick`] is stable.
+fn names(map: Option<&Value>) -> Names {
+    let mut pairs: Names = map
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    pairs.sort();
+    pairs
 }
 
 /// Context activities may be one object or a list (xAPI 1.0.3 section 2.4.6.2).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(RawObject),
-    Many(Vec<RawObject>),
-}
-
-impl OneOrMany {
-    fn items(&self) -> &[RawObject] {
-        match self {
-            OneOrMany::One(o) => std::slice::from_ref(o),
-            OneOrMany::Many(v) => v,
-        }
+fn items(value: Option<&Value>) -> &[Value] {
+    match value {
+        Some(Value::Array(list)) => list,
+        Some(one @ Value::Object(_)) => std::slice::from_ref(one),
+        _ => &[],
     }
 }
 
-fn names(map: Option<&HashMap<String, String>>) -> Names {
-    let mut pairs: Names = map
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default();
-    // A map's order is arbitrary; sorted, the fallback choice in `pick` is stable.
-    pairs.sort();
-    pairs
+fn str_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
+    path.iter().try_fold(value, |v, k| v.get(k))?.as_str()
+}
+
+fn f64_at(value: &Value, path: &[&str]) -> Option<f64> {
+    path.iter().try_fold(value, |v, k| v.get(k))?.as_f64()
 }
 
 /// Statements read so far, as facts about one module (and about the competencies it
@@ -284,16 +186,29 @@ impl Collector {
     /// Reads one page of an LRS's `GET /statements` answer (a StatementResult) and returns
     /// its `more` link, if there is a further page.
     pub fn add_page(&mut self, text: &str) -> Result<Option<String>, StatsError> {
-        let page: RawPage =
+        // Parsed as a `Value` (code the player has anyway, unlike typed deserialisers),
+        // read into facts and dropped: one page at a time is in memory, never all.
+        let page: Value =
             serde_json::from_str(text).map_err(|e| StatsError::NotAStatementResult {
                 line: e.line(),
                 column: e.column(),
                 message: e.to_string(),
             })?;
-        for statement in page.statements {
+        let Some(statements) = page.get("statements").and_then(Value::as_array) else {
+            return Err(StatsError::NotAStatementResult {
+                line: 0,
+                column: 0,
+                message: "expected an object with a `statements` list".into(),
+            });
+        };
+        for statement in statements {
             self.add(statement);
         }
-        Ok(page.more.filter(|m| !m.is_empty()))
+        Ok(page
+            .get("more")
+            .and_then(Value::as_str)
+            .filter(|m| !m.is_empty())
+            .map(str::to_string))
     }
 
     /// The interned number of `s`.
@@ -327,29 +242,32 @@ impl Collector {
         &self.prefix
     }
 
-    fn add(&mut self, s: RawStatement) {
+    fn add(&mut self, s: &Value) {
         self.read += 1;
-        let Some(id) = s.id else {
+        let Some(id) = s.get("id").and_then(Value::as_str) else {
             self.unusable += 1;
             return;
         };
-        if self.ids.contains_key(id.as_str()) {
+        if self.ids.contains_key(id) {
             self.duplicates += 1;
             return;
         }
-        let verb_id = s.verb.and_then(|v| v.id).unwrap_or_default();
-        let (Some(object), Some(at_ms)) =
-            (s.object, s.timestamp.as_deref().and_then(parse_timestamp))
-        else {
+        let verb_id = str_at(s, &["verb", "id"]).unwrap_or_default();
+        let (Some(object), Some(at_ms)) = (
+            s.get("object"),
+            s.get("timestamp")
+                .and_then(Value::as_str)
+                .and_then(parse_timestamp),
+        ) else {
             self.unusable += 1;
             self.ids.insert(id.into(), None);
             return;
         };
-        if verb_id == "http://adlnet.gov/expapi/verbs/voided"
-            && object.object_type.as_deref() == Some("StatementRef")
+        let object_type = object.get("objectType").and_then(Value::as_str);
+        if verb_id == "http://adlnet.gov/expapi/verbs/voided" && object_type == Some("StatementRef")
         {
-            if let Some(target) = object.id {
-                match self.ids.get(target.as_str()) {
+            if let Some(target) = object.get("id").and_then(Value::as_str) {
+                match self.ids.get(target) {
                     Some(Some(index)) => {
                         if let Some(fact) = self.facts.get_mut(*index) {
                             fact.voided = true;
@@ -364,37 +282,35 @@ impl Collector {
             return;
         }
         let Some(object_id) = object
-            .id
-            .filter(|_| object.object_type.as_deref().unwrap_or("Activity") == "Activity")
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|_| object_type.unwrap_or("Activity") == "Activity")
         else {
             self.ids.insert(id.into(), None);
             return;
         };
-        let context = s.context.unwrap_or_default();
-        let activities = context.context_activities.unwrap_or_default();
+        let context = s.get("context");
+        let activities = context.and_then(|c| c.get("contextActivities"));
         let in_module = object_id == self.activity_id
             || object_id.starts_with(&self.prefix)
-            || activities.grouping.as_ref().is_some_and(|g| {
-                g.items()
-                    .iter()
-                    .any(|a| a.id.as_deref() == Some(self.activity_id.as_str()))
-            });
+            || items(activities.and_then(|a| a.get("grouping")))
+                .iter()
+                .any(|a| a.get("id").and_then(Value::as_str) == Some(self.activity_id.as_str()));
         let mut competencies = Vec::new();
-        for tag in activities
-            .category
-            .as_ref()
-            .map(OneOrMany::items)
-            .unwrap_or_default()
-        {
-            let definition = tag.definition.as_ref();
-            if definition.and_then(|d| d.kind.as_deref()) != Some(TYPE_COMPETENCY) {
+        for tag in items(activities.and_then(|a| a.get("category"))) {
+            let definition = tag.get("definition");
+            if definition
+                .and_then(|d| d.get("type"))
+                .and_then(Value::as_str)
+                != Some(TYPE_COMPETENCY)
+            {
                 continue;
             }
-            if let Some(tag_id) = &tag.id {
+            if let Some(tag_id) = tag.get("id").and_then(Value::as_str) {
                 let n = self.sym(tag_id);
                 competencies.push(n);
                 if !self.names.contains_key(&n) {
-                    let found = names(definition.and_then(|d| d.name.as_ref()));
+                    let found = names(definition.and_then(|d| d.get("name")));
                     if !found.is_empty() {
                         self.names.insert(n, found);
                     }
@@ -406,56 +322,81 @@ impl Collector {
             self.ids.insert(id.into(), None);
             return;
         }
-        let learner = learner_key(s.actor.as_ref());
+        let learner = learner_key(s.get("actor"));
         let learner = self.sym(&learner);
-        let attempt = match context.registration {
-            Some(r) => self.sym(&r),
+        let attempt = match context
+            .and_then(|c| c.get("registration"))
+            .and_then(Value::as_str)
+        {
+            Some(r) => self.sym(r),
             None => learner,
         };
-        let object_sym = self.sym(&object_id);
-        if let Some(definition) = &object.definition {
+        let object_sym = self.sym(object_id);
+        if let Some(definition) = object.get("definition") {
             if !self.names.contains_key(&object_sym) {
-                let found = names(definition.name.as_ref());
+                let found = names(definition.get("name"));
                 if !found.is_empty() {
                     self.names.insert(object_sym, found);
                 }
             }
-            if definition.interaction_type.is_some() && !self.definitions.contains_key(&object_sym)
-            {
+            let kind = definition.get("interactionType").and_then(Value::as_str);
+            if let (Some(kind), false) = (kind, self.definitions.contains_key(&object_sym)) {
+                let strings = |key: &str| -> Vec<String> {
+                    definition
+                        .get(key)
+                        .and_then(Value::as_array)
+                        .map(|l| {
+                            l.iter()
+                                .filter_map(|v| v.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let choices = definition
+                    .get("choices")
+                    .and_then(Value::as_array)
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(|c| {
+                                Some((
+                                    c.get("id")?.as_str()?.to_string(),
+                                    names(c.get("description")),
+                                ))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 self.definitions.insert(
                     object_sym,
                     Definition {
-                        kind: definition.interaction_type.clone().unwrap_or_default(),
-                        choices: definition
-                            .choices
-                            .iter()
-                            .flatten()
-                            .map(|c| (c.id.clone(), names(c.description.as_ref())))
-                            .collect(),
-                        correct: definition
-                            .correct_responses_pattern
-                            .clone()
-                            .unwrap_or_default(),
+                        kind: kind.to_string(),
+                        choices,
+                        correct: strings("correctResponsesPattern"),
                     },
                 );
             }
         }
-        let result = s.result.unwrap_or_default();
-        let score = result.score.unwrap_or_default();
-        let voided = self.voided_early.remove(id.as_str());
+        let result = s.get("result").unwrap_or(&Value::Null);
+        let voided = self.voided_early.remove(id);
         self.ids.insert(id.into(), Some(self.facts.len()));
         self.facts.push(Fact {
-            verb: Verb::of(&verb_id),
+            verb: Verb::of(verb_id),
             object: object_sym,
             attempt,
             learner,
             at_ms,
-            success: result.success,
-            raw: score.raw,
-            max: score.max,
-            scaled: score.scaled,
-            response: result.response.map(String::into_boxed_str),
-            duration_ms: result.duration.as_deref().and_then(parse_duration_ms),
+            success: result.get("success").and_then(Value::as_bool),
+            raw: f64_at(result, &["score", "raw"]),
+            max: f64_at(result, &["score", "max"]),
+            scaled: f64_at(result, &["score", "scaled"]),
+            response: result
+                .get("response")
+                .and_then(Value::as_str)
+                .map(Into::into),
+            duration_ms: result
+                .get("duration")
+                .and_then(Value::as_str)
+                .and_then(parse_duration_ms),
             competencies: competencies.into_boxed_slice(),
             in_module,
             voided,
@@ -474,26 +415,27 @@ impl Collector {
 }
 
 /// A learner's key: the actor's inverse functional identifier, whichever it has.
-fn learner_key(actor: Option<&RawActor>) -> String {
+fn learner_key(actor: Option<&Value>) -> String {
     let Some(a) = actor else {
         return "?".into();
     };
-    if let Some(m) = &a.mbox {
-        return m.clone();
+    let get = |k: &str| a.get(k).and_then(Value::as_str);
+    if let Some(m) = get("mbox") {
+        return m.to_string();
     }
-    if let Some(m) = &a.mbox_sha1sum {
+    if let Some(m) = get("mbox_sha1sum") {
         return format!("sha1:{m}");
     }
-    if let Some(o) = &a.openid {
-        return o.clone();
+    if let Some(o) = get("openid") {
+        return o.to_string();
     }
-    if let Some(acc) = &a.account {
+    if let Some(acc) = a.get("account") {
         return format!(
             "{}|{}",
-            acc.home_page.as_deref().unwrap_or(""),
-            acc.name.as_deref().unwrap_or("")
+            str_at(acc, &["homePage"]).unwrap_or(""),
+            str_at(acc, &["name"]).unwrap_or("")
         );
     }
     // An anonymous group has no identifier; its name is the best left.
-    format!("name:{}", a.name.as_deref().unwrap_or(""))
+    format!("name:{}", get("name").unwrap_or(""))
 }

@@ -26,18 +26,36 @@ pub fn field(text: &str) -> String {
 }
 
 /// A number with at most four decimals and no trailing zeros; empty when there is none.
+/// Written with integer arithmetic: float formatting would add much to the download.
 fn number(value: Option<f64>) -> String {
     match value {
         Some(v) if v.is_finite() => {
-            let text = format!("{v:.4}");
-            let text = text.trim_end_matches('0').trim_end_matches('.');
-            if text == "-0" {
-                "0".into()
+            let n = (v * 10_000.0).round() as i64;
+            let sign = if n < 0 { "-" } else { "" };
+            let (whole, frac) = (n.unsigned_abs() / 10_000, n.unsigned_abs() % 10_000);
+            if frac == 0 {
+                format!("{sign}{whole}")
             } else {
-                text.to_string()
+                let frac = format!("{frac:04}");
+                format!("{sign}{whole}.{}", frac.trim_end_matches('0'))
             }
         }
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers() {
+        use super::number;
+        assert_eq!(number(Some(0.6)), "0.6");
+        assert_eq!(number(Some(1.0 / 6.0)), "0.1667");
+        assert_eq!(number(Some(-0.25)), "-0.25");
+        assert_eq!(number(Some(-0.00001)), "0");
+        assert_eq!(number(Some(12.0)), "12");
+        assert_eq!(number(Some(f64::NAN)), "");
+        assert_eq!(number(None), "");
     }
 }
 

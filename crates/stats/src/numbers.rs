@@ -51,20 +51,35 @@ pub fn correlation(pairs: &[(f64, f64)]) -> Option<f64> {
 }
 
 /// Reads an ISO 8601 duration (`PT1H2M3.5S`, `P1DT2H`, `P2W`) as milliseconds. Years and
-/// months have no fixed length, so a duration with them gives `None`.
+/// months have no fixed length, so a duration with them gives `None`. Numbers are read
+/// digit by digit: the float parser would be the largest part of this in the download.
 pub fn parse_duration_ms(text: &str) -> Option<f64> {
     let rest = text.strip_prefix('P')?;
     let mut total = 0.0;
     let mut in_time = false;
-    let mut number = String::new();
+    // The number being read: its value, how many digits, and the scale of the next
+    // fraction digit once a decimal mark has been seen.
+    let (mut value, mut digits, mut scale): (f64, usize, Option<f64>) = (0.0, 0, None);
     let mut any = false;
     for c in rest.chars() {
         match c {
-            'T' if number.is_empty() && !in_time => in_time = true,
-            '0'..='9' | '.' | ',' => number.push(if c == ',' { '.' } else { c }),
+            'T' if digits == 0 && scale.is_none() && !in_time => in_time = true,
+            '0'..='9' => {
+                let d = f64::from(c as u8 - b'0');
+                match scale.as_mut() {
+                    Some(s) => {
+                        value += d * *s;
+                        *s /= 10.0;
+                    }
+                    None => value = value * 10.0 + d,
+                }
+                digits += 1;
+            }
+            '.' | ',' if scale.is_none() && digits > 0 => scale = Some(0.1),
             unit => {
-                let value: f64 = number.parse().ok()?;
-                number.clear();
+                if digits == 0 {
+                    return None;
+                }
                 let ms = match (unit, in_time) {
                     ('W', false) => 7.0 * 86_400_000.0,
                     ('D', false) => 86_400_000.0,
@@ -74,11 +89,12 @@ pub fn parse_duration_ms(text: &str) -> Option<f64> {
                     _ => return None,
                 };
                 total += value * ms;
+                (value, digits, scale) = (0.0, 0, None);
                 any = true;
             }
         }
     }
-    (any && number.is_empty()).then_some(total)
+    (any && digits == 0 && scale.is_none()).then_some(total)
 }
 
 #[cfg(test)]
@@ -139,5 +155,8 @@ mod tests {
         assert_eq!(parse_duration_ms("12S"), None);
         assert_eq!(parse_duration_ms("PT5"), None);
         assert_eq!(parse_duration_ms("PTxS"), None);
+        assert_eq!(parse_duration_ms("PT.5S"), None);
+        assert_eq!(parse_duration_ms("PT1.5.2S"), None);
+        assert_eq!(parse_duration_ms("PT0,5S"), Some(500.0));
     }
 }

@@ -275,3 +275,54 @@ pub async fn post_empty(url: &str) -> Result<(u16, String), String> {
     let text = body_text(&response).await.unwrap_or_default();
     Ok((status, text))
 }
+
+/// GETs an xAPI resource (a page of statements for the report) with the version header
+/// and the launch's authorization, giving up after `timeout_ms`: its text on 2xx, else
+/// the status or what went wrong.
+pub async fn get_xapi(
+    url: &str,
+    auth: Option<&str>,
+    timeout_ms: u32,
+) -> Result<String, PlayerError> {
+    let fetch_error = |e: JsValue| PlayerError::Fetch {
+        url: url.to_string(),
+        reason: describe(e),
+    };
+    let window = web_sys::window().ok_or_else(|| fetch_error("no window".into()))?;
+    let headers = web_sys::Headers::new().map_err(fetch_error)?;
+    headers
+        .set("X-Experience-API-Version", XAPI_VERSION)
+        .map_err(fetch_error)?;
+    if let Some(auth) = auth {
+        headers.set("Authorization", auth).map_err(fetch_error)?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_headers(&headers);
+    let controller = web_sys::AbortController::new().ok();
+    if let Some(c) = &controller {
+        init.set_signal(Some(&c.signal()));
+    }
+    let timer = controller.clone().map(|c| {
+        gloo::timers::callback::Timeout::new(timeout_ms, move || {
+            c.abort_with_reason(&"timeout".into())
+        })
+    });
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(fetch_error)?
+        .dyn_into()
+        .map_err(fetch_error)?;
+    let status = response.status();
+    let text = body_text(&response).await;
+    drop(timer);
+    match (status, text) {
+        (200..=299, Some(text)) => Ok(text),
+        (200..=299, None) => Err(fetch_error("the answer could not be read".into())),
+        (status, _) => Err(PlayerError::Status {
+            url: url.to_string(),
+            status,
+            status_text: response.status_text(),
+        }),
+    }
+}

@@ -1,0 +1,200 @@
+//! Reading a module's statements from the LRS for the report, a page at a time.
+//!
+//! One query asks for the module's statements (`activity` = the module's activity id,
+//! `related_activities=true`, so every statement with the module in its context comes
+//! too); one more per competency the module declares asks for the `answered` statements
+//! tagged with it in any module, which the competency figures read. Each page is folded
+//! into a [`Collector`] and dropped, and `more` links are followed to the end.
+
+use crate::error::PlayerError;
+use crate::glue::http;
+use pelita_stats::{resolve_more, statements_url, Collector, Outline, Report};
+use pelita_xapi::Launch;
+use std::rc::Rc;
+use yew::prelude::*;
+
+const ANSWERED: &str = "http://adlnet.gov/expapi/verbs/answered";
+/// How long one page may take before the report gives up (a large page on a slow link).
+const PAGE_TIMEOUT_MS: u32 = 60_000;
+
+/// The period asked for: `since` and `until` as the LRS takes them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Period {
+    /// Statements stored from this moment.
+    pub since: Option<String>,
+    /// Statements stored before this moment.
+    pub until: Option<String>,
+}
+
+/// Why the report could not be made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportFailure {
+    /// The LRS refused the credentials (401 or 403).
+    Auth(u16),
+    /// The LRS answered with another error status.
+    Status {
+        /// The URL asked for.
+        url: String,
+        /// The status.
+        status: u16,
+        /// Its text.
+        reason: String,
+    },
+    /// The LRS could not be reached.
+    Network {
+        /// The URL asked for.
+        url: String,
+        /// The browser's reason.
+        reason: String,
+    },
+    /// The LRS's answer is not a statement result.
+    Answer {
+        /// The URL asked for.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Where the report is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportState {
+    /// The launch names no LRS.
+    NoLrs,
+    /// Reading: statements read so far, and which query of how many is running.
+    Reading {
+        /// Statements read so far.
+        statements: usize,
+        /// The running query, from 1.
+        query: usize,
+        /// How many queries there are.
+        queries: usize,
+    },
+    /// It could not be made.
+    Failed(ReportFailure),
+    /// The report.
+    Ready(Rc<Report>),
+}
+
+/// Reads the statements again whenever `period`, `lang` or `attempt` changes (a
+/// newer read wins over one still running).
+#[hook]
+pub fn use_report(
+    outline: Rc<Outline>,
+    launch: Rc<Launch>,
+    period: Period,
+    lang: String,
+    attempt: u32,
+) -> ReportState {
+    let state = use_state(|| ReportState::Reading {
+        statements: 0,
+        query: 1,
+        queries: 1,
+    });
+    let generation = use_mut_ref(|| 0u32);
+    {
+        let state = state.clone();
+        use_effect_with((period, lang, attempt), move |(period, lang, _)| {
+            *generation.borrow_mut() += 1;
+            let mine = *generation.borrow();
+            let current = move || *generation.borrow() == mine;
+            match launch.endpoint.clone() {
+                None => state.set(ReportState::NoLrs),
+                Some(endpoint) => {
+                    let (period, lang) = (period.clone(), lang.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let progress = |statements, query, queries| {
+                            if current() {
+                                state.set(ReportState::Reading {
+                                    statements,
+                                    query,
+                                    queries,
+                                });
+                            }
+                        };
+                        let auth = launch.auth.as_deref();
+                        let result = read(&endpoint, auth, &outline, &period, &progress).await;
+                        if current() {
+                            state.set(match result {
+                                Ok(collector) => {
+                                    ReportState::Ready(Rc::new(collector.report(&outline, &lang)))
+                                }
+                                Err(failure) => ReportState::Failed(failure),
+                            });
+                        }
+                    });
+                }
+            }
+        });
+    }
+    (*state).clone()
+}
+
+async fn read(
+    endpoint: &str,
+    auth: Option<&str>,
+    outline: &Outline,
+    period: &Period,
+    progress: &dyn Fn(usize, usize, usize),
+) -> Result<Collector, ReportFailure> {
+    let mut collector = Collector::new(&outline.activity_id, &outline.module_iri);
+    let mut queries = vec![(outline.activity_id.as_str(), None)];
+    queries.extend(
+        outline
+            .competencies
+            .iter()
+            .map(|c| (c.id.as_str(), Some(ANSWERED))),
+    );
+    let total = queries.len();
+    for (i, (activity, verb)) in queries.into_iter().enumerate() {
+        let mut url = statements_url(
+            endpoint,
+            activity,
+            verb,
+            period.since.as_deref(),
+            period.until.as_deref(),
+        );
+        loop {
+            progress(collector.read, i + 1, total);
+            let text = http::get_xapi(&url, auth, PAGE_TIMEOUT_MS)
+                .await
+                .map_err(|e| match e {
+                    PlayerError::Status { status, .. } if matches!(status, 401 | 403) => {
+                        ReportFailure::Auth(status)
+                    }
+                    PlayerError::Status {
+                        url,
+                        status,
+                        status_text,
+                    } => ReportFailure::Status {
+                        url,
+                        status,
+                        reason: status_text,
+                    },
+                    PlayerError::Fetch { url, reason } => ReportFailure::Network { url, reason },
+                    PlayerError::Storage(reason) => ReportFailure::Network {
+                        url: url.clone(),
+                        reason,
+                    },
+                })?;
+            match collector.add_page(&text) {
+                Ok(Some(more)) => {
+                    let next = resolve_more(endpoint, &more);
+                    // A `more` link to the page just read would never end.
+                    if next == url {
+                        break;
+                    }
+                    url = next;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(ReportFailure::Answer {
+                        url,
+                        reason: e.to_string(),
+                    })
+                }
+            }
+        }
+    }
+    Ok(collector)
+}
