@@ -19,16 +19,17 @@ pub const PAGE_SIZE: usize = 500;
 
 /// A `GET /statements` query for the statements about `activity` or with it in their
 /// context (`related_activities`), optionally only `verb`, stored from `since` and before
-/// `until` (timestamps as the LRS expects them).
+/// `until` (timestamps as the LRS expects them), `limit` per page.
 pub fn statements_url(
     endpoint: &str,
     activity: &str,
     verb: Option<&str>,
     since: Option<&str>,
     until: Option<&str>,
+    limit: usize,
 ) -> String {
     let mut url = format!(
-        "{}statements?activity={}&related_activities=true&limit={PAGE_SIZE}",
+        "{}statements?activity={}&related_activities=true&limit={limit}",
         endpoint,
         encode(activity)
     );
@@ -90,11 +91,11 @@ mod tests {
     #[test]
     fn urls() {
         assert_eq!(
-            statements_url("http://h:1/xAPI/", "https://e.org/m?x=1", None, Some("2026-01-05T00:00:00.000Z"), None),
+            statements_url("http://h:1/xAPI/", "https://e.org/m?x=1", None, Some("2026-01-05T00:00:00.000Z"), None, PAGE_SIZE),
             "http://h:1/xAPI/statements?activity=https%3A%2F%2Fe.org%2Fm%3Fx%3D1&related_activities=true&limit=500&since=2026-01-05T00%3A00%3A00.000Z"
         );
         assert!(
-            statements_url("http://h/x/", "a", Some("v"), None, Some("u"))
+            statements_url("http://h/x/", "a", Some("v"), None, Some("u"), 7)
                 .ends_with("&verb=v&until=u")
         );
     }

@@ -69,11 +69,15 @@ pub fn bar_chart(id: &str, title: &str, headers: [&str; 2], bars: &[Bar]) -> Htm
                 <title id={title_id}>{ title }</title>
                 { for rows }
             </svg>
-            <table class="visually-hidden">
-                <caption>{ title }</caption>
-                <thead><tr><th scope="col">{ headers[0] }</th><th scope="col">{ headers[1] }</th></tr></thead>
-                <tbody>{ for table_rows }</tbody>
-            </table>
+            // In a hidden box: a table is never narrower than its content, whatever its
+            // width says, so hidden by itself it would widen the page.
+            <div class="visually-hidden">
+                <table>
+                    <caption>{ title }</caption>
+                    <thead><tr><th scope="col">{ headers[0] }</th><th scope="col">{ headers[1] }</th></tr></thead>
+                    <tbody>{ for table_rows }</tbody>
+                </table>
+            </div>
         </figure>
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::error::PlayerError;
 use crate::glue::http;
-use pelita_stats::{resolve_more, statements_url, Collector, Outline, Report};
+use pelita_stats::{resolve_more, statements_url, Collector, Outline, Report, PAGE_SIZE};
 use pelita_xapi::Launch;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -17,13 +17,15 @@ const ANSWERED: &str = "http://adlnet.gov/expapi/verbs/answered";
 /// How long one page may take before the report gives up (a large page on a slow link).
 const PAGE_TIMEOUT_MS: u32 = 60_000;
 
-/// The period asked for: `since` and `until` as the LRS takes them.
+/// The period asked for: `since` and `until` as the LRS takes them; and the page size.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Period {
     /// Statements stored from this moment.
     pub since: Option<String>,
     /// Statements stored before this moment.
     pub until: Option<String>,
+    /// Statements per page (the `limit` parameter); by default [`PAGE_SIZE`].
+    pub limit: Option<usize>,
 }
 
 /// Why the report could not be made.
@@ -153,6 +155,7 @@ async fn read(
             verb,
             period.since.as_deref(),
             period.until.as_deref(),
+            period.limit.unwrap_or(PAGE_SIZE),
         );
         loop {
             progress(collector.read, i + 1, total);

@@ -33,10 +33,16 @@ fn query_value(name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The period from the date fields, with the page size the address asks for (`limit`,
+/// 1 to 500; for an LRS that wants small pages).
 fn period_of(since: &str, until: &str) -> Period {
     Period {
         since: day_bound(since, false),
         until: day_bound(until, true),
+        limit: query_value("limit")
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=pelita_stats::PAGE_SIZE).contains(n)),
     }
 }
 
