@@ -309,12 +309,7 @@ impl Collector {
             if let Some(tag_id) = tag.get("id").and_then(Value::as_str) {
                 let n = self.sym(tag_id);
                 competencies.push(n);
-                if !self.names.contains_key(&n) {
-                    let found = names(definition.and_then(|d| d.get("name")));
-                    if !found.is_empty() {
-                        self.names.insert(n, found);
-                    }
-                }
+                self.name_once(n, definition.and_then(|d| d.get("name")));
             }
         }
         if !in_module && competencies.is_empty() {
@@ -333,12 +328,7 @@ impl Collector {
         };
         let object_sym = self.sym(object_id);
         if let Some(definition) = object.get("definition") {
-            if !self.names.contains_key(&object_sym) {
-                let found = names(definition.get("name"));
-                if !found.is_empty() {
-                    self.names.insert(object_sym, found);
-                }
-            }
+            self.name_once(object_sym, definition.get("name"));
             let kind = definition.get("interactionType").and_then(Value::as_str);
             if let (Some(kind), false) = (kind, self.definitions.contains_key(&object_sym)) {
                 let strings = |key: &str| -> Vec<String> {
@@ -401,6 +391,17 @@ impl Collector {
             in_module,
             voided,
         });
+    }
+
+    /// Keeps the first non-empty name seen for `n` (pages come newest first, so it is the
+    /// newest wording).
+    fn name_once(&mut self, n: Sym, map: Option<&Value>) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.names.entry(n) {
+            let found = names(map);
+            if !found.is_empty() {
+                slot.insert(found);
+            }
+        }
     }
 
     /// The facts that count: neither voided nor unusable.

@@ -44,21 +44,6 @@ fn number(value: Option<f64>) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn numbers() {
-        use super::number;
-        assert_eq!(number(Some(0.6)), "0.6");
-        assert_eq!(number(Some(1.0 / 6.0)), "0.1667");
-        assert_eq!(number(Some(-0.25)), "-0.25");
-        assert_eq!(number(Some(-0.00001)), "0");
-        assert_eq!(number(Some(12.0)), "12");
-        assert_eq!(number(Some(f64::NAN)), "");
-        assert_eq!(number(None), "");
-    }
-}
-
 /// The per-question table: a header line, then one line per question. Numbers use a
 /// point for decimals (for spreadsheets in any language); the responses column lists
 /// each option as `id: count`, with `(correct)` and any flag.
@@ -97,4 +82,19 @@ pub fn questions_csv(report: &Report) -> String {
         out.push_str("\r\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers() {
+        use super::number;
+        assert_eq!(number(Some(0.6)), "0.6");
+        assert_eq!(number(Some(1.0 / 6.0)), "0.1667");
+        assert_eq!(number(Some(-0.25)), "-0.25");
+        assert_eq!(number(Some(-0.00001)), "0");
+        assert_eq!(number(Some(12.0)), "12");
+        assert_eq!(number(Some(f64::NAN)), "");
+        assert_eq!(number(None), "");
+    }
 }

@@ -448,7 +448,8 @@ fn item_analysis() {
     // Totals 2,1,1,0,2: the groups have round(5 x 27%) = 1 attempt; the upper one is A1
     // (a tie with A5, broken by registration order), the lower A4. 1 - 0 = 1.
     assert_eq!(q1.upper_lower, Some(1.0));
-    let options: Vec<(&str, Option<&str>, usize, bool, Option<Flag>)> = q1
+    type Shown<'a> = (&'a str, Option<&'a str>, usize, bool, Option<Flag>);
+    let options: Vec<Shown> = q1
         .options
         .iter()
         .map(|o| {
