@@ -16,7 +16,9 @@ pub struct Bar {
     pub value: f64,
     /// The value as shown (formatted for the reader's language).
     pub text: String,
-    /// Drawn in the "right answer" colour (the label also says so in words).
+    /// Words after the label that are never cut short, such as "(correct)" or a flag.
+    pub note: String,
+    /// Drawn in the "right answer" colour (the note also says so in words).
     pub marked: bool,
     /// An id for the table row (`data-key`), for tests and links.
     pub key: String,
@@ -28,8 +30,8 @@ const ROW: usize = 36;
 const BAR_SPACE: f64 = 250.0;
 const MAX_LABEL: usize = 46;
 
-/// The chart `title` (also its accessible name and the table's caption) of `bars`; the
-/// table's column headers are `headers`.
+/// The chart `title` (shown above it, and its accessible name and the table's caption)
+/// of `bars`; the table's column headers are `headers`.
 pub fn bar_chart(id: &str, title: &str, headers: [&str; 2], bars: &[Bar]) -> Html {
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
     let height = (bars.len() * ROW).max(ROW);
@@ -41,11 +43,17 @@ pub fn bar_chart(id: &str, title: &str, headers: [&str; 2], bars: &[Bar]) -> Htm
         } else {
             0
         };
-        let label: String = if bar.label.chars().count() > MAX_LABEL {
-            bar.label.chars().take(MAX_LABEL - 1).chain(['…']).collect()
+        // A long label is cut, its note never: "(correct)" or a flag must stay visible.
+        let room = MAX_LABEL.saturating_sub(bar.note.chars().count()).max(12);
+        let mut label: String = if bar.label.chars().count() > room {
+            bar.label.chars().take(room - 1).chain(['…']).collect()
         } else {
             bar.label.clone()
         };
+        if !bar.note.is_empty() {
+            label.push(' ');
+            label.push_str(&bar.note);
+        }
         html! {
             <g class={classes!("bar", bar.marked.then_some("marked"))}>
                 <text x="0" y={(y + 12).to_string()} class="label">{ label }</text>
@@ -57,16 +65,17 @@ pub fn bar_chart(id: &str, title: &str, headers: [&str; 2], bars: &[Bar]) -> Htm
     let table_rows = bars.iter().map(|bar| {
         html! {
             <tr data-key={bar.key.clone()}>
-                <th scope="row">{ &bar.label }</th>
+                <th scope="row">{ format!("{} {}", bar.label, bar.note).trim_end() }</th>
                 <td>{ &bar.text }</td>
             </tr>
         }
     });
     html! {
         <figure class="chart" id={id.to_string()}>
-            <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img" aria-labelledby={title_id.clone()}
+            <figcaption id={title_id.clone()}>{ title }</figcaption>
+            <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img" aria-labelledby={title_id}
                 preserveAspectRatio="xMinYMin meet">
-                <title id={title_id}>{ title }</title>
+                <title>{ title }</title>
                 { for rows }
             </svg>
             // In a hidden box: a table is never narrower than its content, whatever its

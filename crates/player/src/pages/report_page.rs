@@ -246,6 +246,7 @@ fn figures(lang: &str, r: &Report) -> Html {
             label: intl::utc_day(lang, d.day_ms as f64),
             value: d.attempts as f64,
             text: num(lang, d.attempts),
+            note: String::new(),
             marked: false,
             key: d.day_ms.to_string(),
         })
@@ -295,6 +296,7 @@ fn figures(lang: &str, r: &Report) -> Html {
             ),
             value: b.count as f64,
             text: num(lang, b.count),
+            note: String::new(),
             marked: false,
             key: b.from.to_string(),
         })
@@ -330,7 +332,7 @@ fn figures(lang: &str, r: &Report) -> Html {
                 .options
                 .iter()
                 .map(|o| {
-                    let mut label = match (o.id.as_str(), &o.label) {
+                    let label = match (o.id.as_str(), &o.label) {
                         (_, Some(label)) => format!("{} · {label}", o.id),
                         ("true", None) if q.kind == "true-false" => {
                             t(lang, Key::ReportTrue).to_string()
@@ -340,20 +342,22 @@ fn figures(lang: &str, r: &Report) -> Html {
                         }
                         (id, None) => id.to_string(),
                     };
+                    let mut note = String::new();
                     if o.correct {
-                        label = format!("{label} {}", t(lang, Key::ReportCorrectMark));
+                        note.push_str(t(lang, Key::ReportCorrectMark));
                     }
-                    match o.flag {
-                        Some(Flag::NobodyPicks) => {
-                            label = format!("{label} ⚠ {}", t(lang, Key::ReportFlagNobody))
-                        }
-                        Some(Flag::StrongPick) => {
-                            label = format!("{label} ⚠ {}", t(lang, Key::ReportFlagStrong))
-                        }
-                        None => {}
+                    let flag = match o.flag {
+                        Some(Flag::NobodyPicks) => Some(Key::ReportFlagNobody),
+                        Some(Flag::StrongPick) => Some(Key::ReportFlagStrong),
+                        None => None,
+                    };
+                    if let Some(flag) = flag {
+                        note.push_str("⚠ ");
+                        note.push_str(t(lang, flag));
                     }
                     Bar {
                         label,
+                        note,
                         value: o.count as f64,
                         text: num(lang, o.count),
                         marked: o.correct,
@@ -400,6 +404,7 @@ fn figures(lang: &str, r: &Report) -> Html {
             label: p.title.clone(),
             value: p.reached as f64,
             text: num(lang, p.reached),
+            note: String::new(),
             marked: false,
             key: p.id.clone(),
         })
