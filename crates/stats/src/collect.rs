@@ -160,6 +160,9 @@ pub struct Collector {
     ids: HashMap<Box<str>, Option<usize>>,
     /// Ids voided before their statement was read.
     voided_early: HashSet<Box<str>>,
+    /// Competencies known from the module: a category with one of these ids and no
+    /// definition (the `ids` format) is taken as that competency.
+    known_competencies: HashSet<String>,
     pub(crate) facts: Vec<Fact>,
     pub(crate) definitions: HashMap<Sym, Definition>,
     pub(crate) names: HashMap<Sym, Names>,
@@ -181,6 +184,13 @@ impl Collector {
             prefix: format!("{}/", module_iri.trim_end_matches('/')),
             ..Collector::default()
         }
+    }
+
+    /// Takes categories with these ids as competency tags even when they come without
+    /// their definition (`format=ids`).
+    pub fn know_competencies<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
+        self.known_competencies
+            .extend(ids.into_iter().map(str::to_string));
     }
 
     /// Reads one page of an LRS's `GET /statements` answer (a StatementResult) and returns
@@ -299,14 +309,18 @@ impl Collector {
         let mut competencies = Vec::new();
         for tag in items(activities.and_then(|a| a.get("category"))) {
             let definition = tag.get("definition");
-            if definition
+            let tag_id = tag.get("id").and_then(Value::as_str);
+            let typed = match definition
                 .and_then(|d| d.get("type"))
                 .and_then(Value::as_str)
-                != Some(TYPE_COMPETENCY)
             {
+                Some(kind) => kind == TYPE_COMPETENCY,
+                None => tag_id.is_some_and(|t| self.known_competencies.contains(t)),
+            };
+            if !typed {
                 continue;
             }
-            if let Some(tag_id) = tag.get("id").and_then(Value::as_str) {
+            if let Some(tag_id) = tag_id {
                 let n = self.sym(tag_id);
                 competencies.push(n);
                 self.name_once(n, definition.and_then(|d| d.get("name")));

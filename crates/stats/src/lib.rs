@@ -22,7 +22,9 @@ pub use collect::{pick, Collector, Definition, Fact, Names, Sym, Verb, TYPE_COMP
 pub use csv::{field as csv_field, questions_csv, HEADER as CSV_HEADER};
 pub use error::StatsError;
 pub use numbers::{correlation, median, parse_duration_ms, share, MIN_PAIRS};
-pub use query::{day_bound, encode, resolve_more, statements_url, PAGE_SIZE};
+pub use query::{
+    activity_url, day_bound, encode, guess_more, resolve_more, statements_url, PAGE_SIZE,
+};
 pub use report::{
     Bin, CompetencyStats, Day, Entry, Flag, OptionCount, Outline, PageStats, QuestionStats, Report,
     Weak, GROUP_SHARE, MIN_FOR_FLAGS, MIN_FOR_GROUPS,

@@ -19,7 +19,9 @@ pub const PAGE_SIZE: usize = 500;
 
 /// A `GET /statements` query for the statements about `activity` or with it in their
 /// context (`related_activities`), optionally only `verb`, stored from `since` and before
-/// `until` (timestamps as the LRS expects them), `limit` per page.
+/// `until` (timestamps as the LRS expects them), `limit` per page, in the `ids` format:
+/// activities without their definitions, which the report takes from the module (a
+/// page of the player's statements is then less than half as large).
 pub fn statements_url(
     endpoint: &str,
     activity: &str,
@@ -29,7 +31,7 @@ pub fn statements_url(
     limit: usize,
 ) -> String {
     let mut url = format!(
-        "{}statements?activity={}&related_activities=true&limit={limit}",
+        "{}statements?activity={}&related_activities=true&format=ids&limit={limit}",
         endpoint,
         encode(activity)
     );
@@ -92,7 +94,7 @@ mod tests {
     fn urls() {
         assert_eq!(
             statements_url("http://h:1/xAPI/", "https://e.org/m?x=1", None, Some("2026-01-05T00:00:00.000Z"), None, PAGE_SIZE),
-            "http://h:1/xAPI/statements?activity=https%3A%2F%2Fe.org%2Fm%3Fx%3D1&related_activities=true&limit=500&since=2026-01-05T00%3A00%3A00.000Z"
+            "http://h:1/xAPI/statements?activity=https%3A%2F%2Fe.org%2Fm%3Fx%3D1&related_activities=true&format=ids&limit=500&since=2026-01-05T00%3A00%3A00.000Z"
         );
         assert!(
             statements_url("http://h/x/", "a", Some("v"), None, Some("u"), 7)
@@ -137,5 +139,47 @@ mod tests {
             Some("2026-01-05T08:00:00Z")
         );
         assert_eq!(day_bound("2026-13-45", false), None, "not a real day");
+    }
+}
+
+/// The Activities resource for `activity` (its definition, as the LRS knows it), for the
+/// name of a question of another module.
+pub fn activity_url(endpoint: &str, activity: &str) -> String {
+    format!("{endpoint}activities?activityId={}", encode(activity))
+}
+
+/// The `more` link of a StatementResult read from its text without parsing it, so that
+/// the next page can be asked for while this one is being read. Only a guess (a
+/// statement could hold the same characters): the caller checks it against the parsed
+/// result.
+pub fn guess_more(text: &str) -> Option<&str> {
+    let at = text.rfind("\"more\"")?;
+    let rest = text[at + 6..].trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let end = rest.find(['"', '\\'])?;
+    Some(&rest[..end]).filter(|m| !m.is_empty())
+}
+
+#[cfg(test)]
+mod guess_tests {
+    use super::guess_more;
+
+    #[test]
+    fn guesses() {
+        assert_eq!(
+            guess_more(r#"{"statements":[],"more":"/x?c=1"}"#),
+            Some("/x?c=1")
+        );
+        assert_eq!(
+            guess_more(r#"{"more" : "/x?c=2", "statements":[]}"#),
+            Some("/x?c=2")
+        );
+        assert_eq!(guess_more(r#"{"statements":[],"more":""}"#), None);
+        assert_eq!(guess_more(r#"{"statements":[]}"#), None);
+        assert_eq!(
+            guess_more(r#"{"more":"a\"b"}"#),
+            Some("a"),
+            "an escape ends the guess"
+        );
     }
 }

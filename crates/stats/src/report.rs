@@ -1,6 +1,6 @@
 //! The report: every figure the report view shows, computed from collected facts.
 
-use crate::collect::{pick, Collector, Fact, Sym, Verb};
+use crate::collect::{pick, Collector, Definition, Fact, Sym, Verb};
 use crate::numbers::{correlation, median, share};
 use std::collections::{HashMap, HashSet};
 
@@ -25,6 +25,10 @@ pub struct Outline {
     pub pages: Vec<Entry>,
     /// The questions in reading order.
     pub questions: Vec<Entry>,
+    /// The questions' interaction definitions (type, choices, correct responses), as the
+    /// player reports them: what the report uses when statements come without
+    /// definitions (`format=ids`, which makes the LRS's answers less than half as large).
+    pub definitions: Vec<(String, Definition)>,
     /// The competencies the module declares.
     pub competencies: Vec<Entry>,
     /// The share of points that counts as mastery (the module's mastery score).
@@ -54,6 +58,27 @@ impl Outline {
                 .map(|(_, _, q)| Entry {
                     id: module.question_iri(q),
                     title: q.prompt.text(lang, fallback).to_string(),
+                })
+                .collect(),
+            definitions: module
+                .questions()
+                .map(|(_, _, q)| {
+                    let choices = match &q.kind {
+                        pelita_lesson::QuestionKind::Choice { choices, .. } => choices
+                            .iter()
+                            .map(|c| {
+                                let names = c.text.iter().map(|(k, v)| (k.clone(), v.clone()));
+                                (c.id.clone(), names.collect())
+                            })
+                            .collect(),
+                        _ => vec![],
+                    };
+                    let definition = Definition {
+                        kind: pelita_xapi::interaction_type(q).to_string(),
+                        choices,
+                        correct: pelita_xapi::correct_responses_pattern(q).unwrap_or_default(),
+                    };
+                    (module.question_iri(q), definition)
                 })
                 .collect(),
             competencies: module
@@ -454,7 +479,14 @@ impl Collector {
                 (Some(u), Some(l)) => Some(u - l),
                 _ => None,
             };
-            let definition = sym.and_then(|s| self.definitions.get(&s));
+            // The statements' own definition (what learners were shown), else the module's.
+            let definition = sym.and_then(|s| self.definitions.get(&s)).or_else(|| {
+                outline
+                    .definitions
+                    .iter()
+                    .find(|(q, _)| q == id)
+                    .map(|(_, d)| d)
+            });
             let kind = definition.map(|d| d.kind.clone()).unwrap_or_default();
             let correct_ids: Vec<&str> = definition
                 .and_then(|d| d.correct.first())

@@ -34,6 +34,7 @@ fn outline() -> Outline {
             entry(question_iri("q1"), "Which one?"),
             entry(question_iri("q2"), "True, or \"not\"?"),
         ],
+        definitions: vec![],
         competencies: vec![entry(X.into(), "Ex"), entry(Y.into(), "Why")],
         mastery: 0.8,
     }
@@ -811,5 +812,127 @@ fn outline_of_the_example_module() {
     assert_eq!(
         Outline::of(&module, Some("urn:x"), "en").activity_id,
         "urn:x"
+    );
+}
+
+#[test]
+fn statements_without_definitions_take_the_modules() {
+    // format=ids: the LRS sends activity ids only; choices and the right answer come from
+    // the outline.
+    let mut m = Maker { n: 0 };
+    let mut a = attempt(
+        &mut m,
+        "l1",
+        "r1",
+        DAY1,
+        ("b", false),
+        ("true", true),
+        5,
+        true,
+        40,
+        false,
+        0.5,
+    );
+    for s in &mut a {
+        s["object"].as_object_mut().unwrap().remove("definition");
+    }
+    let mut o = outline();
+    o.definitions = vec![(
+        question_iri("q1"),
+        Definition {
+            kind: "choice".into(),
+            choices: vec![
+                ("a".into(), vec![("en".into(), "Alpha".into())]),
+                ("b".into(), vec![]),
+            ],
+            correct: vec!["a".into()],
+        },
+    )];
+    let r = collect(&[page(&a, "")]).report(&o, "en");
+    let q1 = &r.questions[0];
+    assert_eq!(q1.kind, "choice");
+    assert_eq!(
+        q1.options
+            .iter()
+            .map(|o| (o.id.as_str(), o.label.as_deref(), o.count, o.correct))
+            .collect::<Vec<_>>(),
+        vec![("a", Some("Alpha"), 0, true), ("b", None, 1, false)]
+    );
+    // No definition anywhere: the responses as given, none known to be right.
+    let q2 = &r.questions[1];
+    assert_eq!(
+        (q2.kind.as_str(), q2.options.len(), q2.options[0].correct),
+        ("", 1, false)
+    );
+}
+
+#[test]
+fn outline_definitions_are_the_players() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../www/modules/phishing.json"
+    ))
+    .unwrap();
+    let module = pelita_lesson::load_module(&text).unwrap();
+    let o = Outline::of(&module, None, "en");
+    let (id, signs) = &o.definitions[2];
+    assert!(id.ends_with("/question/q-signs"));
+    assert_eq!(signs.kind, "choice");
+    assert_eq!(signs.correct, vec!["a[,]c[,]d".to_string()]);
+    assert_eq!(
+        signs
+            .choices
+            .iter()
+            .map(|c| c.0.as_str())
+            .collect::<Vec<_>>(),
+        vec!["a", "b", "c", "d", "e"]
+    );
+    assert_eq!(o.definitions[0].1.kind, "true-false");
+    assert_eq!(o.definitions[0].1.correct, vec!["false".to_string()]);
+}
+
+#[test]
+fn competencies_without_definitions_are_known_from_the_module() {
+    let (pages, _) = five_attempts();
+    // The same statements as `format=ids` gives them: no definitions anywhere.
+    let stripped: Vec<String> = pages
+        .iter()
+        .map(|p| {
+            let mut v: Value = serde_json::from_str(p).unwrap();
+            for s in v["statements"].as_array_mut().unwrap() {
+                if let Some(o) = s["object"].as_object_mut() {
+                    o.remove("definition");
+                }
+                if let Some(list) = s["context"]["contextActivities"]["category"].as_array_mut() {
+                    for c in list {
+                        c.as_object_mut().unwrap().remove("definition");
+                    }
+                }
+            }
+            v.to_string()
+        })
+        .collect();
+    let mut unknown = Collector::new(M, M);
+    for p in &stripped {
+        unknown.add_page(p).unwrap();
+    }
+    assert_eq!(
+        unknown.report(&outline(), "en").competencies[0].learners,
+        0,
+        "an untyped category is not a competency"
+    );
+    let mut c = Collector::new(M, M);
+    c.know_competencies([X, Y]);
+    for p in &stripped {
+        c.add_page(p).unwrap();
+    }
+    let r = c.report(&outline(), "en");
+    assert_eq!(
+        (r.competencies[0].learners, r.competencies[0].mastered),
+        (5, 3)
+    );
+    assert_eq!(
+        r.competencies[0].weakest[1].title, "https://ex.org/other/question/oq",
+        "no name: the IRI"
     );
 }

@@ -8,7 +8,10 @@
 
 use crate::error::PlayerError;
 use crate::glue::http;
-use pelita_stats::{resolve_more, statements_url, Collector, Outline, Report, PAGE_SIZE};
+use pelita_stats::{
+    activity_url, guess_more, pick, resolve_more, statements_url, Collector, Outline, Report,
+    PAGE_SIZE,
+};
 use pelita_xapi::Launch;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -116,11 +119,18 @@ pub fn use_report(
                         };
                         let auth = launch.auth.as_deref();
                         let result = read(&endpoint, auth, &outline, &period, &progress).await;
+                        let result = match result {
+                            Ok(collector) => {
+                                let mut report = collector.report(&outline, &lang);
+                                drop(collector);
+                                name_other_questions(&endpoint, auth, &lang, &mut report).await;
+                                Ok(report)
+                            }
+                            Err(failure) => Err(failure),
+                        };
                         if current() {
                             state.set(match result {
-                                Ok(collector) => {
-                                    ReportState::Ready(Rc::new(collector.report(&outline, &lang)))
-                                }
+                                Ok(report) => ReportState::Ready(Rc::new(report)),
                                 Err(failure) => ReportState::Failed(failure),
                             });
                         }
@@ -132,6 +142,28 @@ pub fn use_report(
     (*state).clone()
 }
 
+fn failure(e: PlayerError) -> ReportFailure {
+    match e {
+        PlayerError::Status { status, .. } if matches!(status, 401 | 403) => {
+            ReportFailure::Auth(status)
+        }
+        PlayerError::Status {
+            url,
+            status,
+            status_text,
+        } => ReportFailure::Status {
+            url,
+            status,
+            reason: status_text,
+        },
+        PlayerError::Fetch { url, reason } => ReportFailure::Network { url, reason },
+        PlayerError::Storage(reason) => ReportFailure::Network {
+            url: String::new(),
+            reason,
+        },
+    }
+}
+
 async fn read(
     endpoint: &str,
     auth: Option<&str>,
@@ -140,6 +172,7 @@ async fn read(
     progress: &dyn Fn(usize, usize, usize),
 ) -> Result<Collector, ReportFailure> {
     let mut collector = Collector::new(&outline.activity_id, &outline.module_iri);
+    collector.know_competencies(outline.competencies.iter().map(|c| c.id.as_str()));
     let mut queries = vec![(outline.activity_id.as_str(), None)];
     queries.extend(
         outline
@@ -149,7 +182,7 @@ async fn read(
     );
     let total = queries.len();
     for (i, (activity, verb)) in queries.into_iter().enumerate() {
-        let mut url = statements_url(
+        let first = statements_url(
             endpoint,
             activity,
             verb,
@@ -157,47 +190,63 @@ async fn read(
             period.until.as_deref(),
             period.limit.unwrap_or(PAGE_SIZE),
         );
-        loop {
+        let mut pending = Some(http::start_xapi_get(&first, auth, PAGE_TIMEOUT_MS));
+        while let Some(this) = pending.take() {
             progress(collector.read, i + 1, total);
-            let text = http::get_xapi(&url, auth, PAGE_TIMEOUT_MS)
-                .await
-                .map_err(|e| match e {
-                    PlayerError::Status { status, .. } if matches!(status, 401 | 403) => {
-                        ReportFailure::Auth(status)
-                    }
-                    PlayerError::Status {
-                        url,
-                        status,
-                        status_text,
-                    } => ReportFailure::Status {
-                        url,
-                        status,
-                        reason: status_text,
-                    },
-                    PlayerError::Fetch { url, reason } => ReportFailure::Network { url, reason },
-                    PlayerError::Storage(reason) => ReportFailure::Network {
-                        url: url.clone(),
-                        reason,
-                    },
+            let url = this.url().to_string();
+            let text = this.text().await.map_err(failure)?;
+            // The next page is asked for before this one is read, so the LRS and the
+            // page work side by side; the guess is checked against the parsed result.
+            let guess = guess_more(&text).map(|m| resolve_more(endpoint, m));
+            let mut next = guess
+                .as_deref()
+                .filter(|g| *g != url)
+                .map(|g| http::start_xapi_get(g, auth, PAGE_TIMEOUT_MS));
+            let more = collector
+                .add_page(&text)
+                .map_err(|e| ReportFailure::Answer {
+                    url: url.clone(),
+                    reason: e.to_string(),
                 })?;
-            match collector.add_page(&text) {
-                Ok(Some(more)) => {
-                    let next = resolve_more(endpoint, &more);
-                    // A `more` link to the page just read would never end.
-                    if next == url {
-                        break;
-                    }
-                    url = next;
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    return Err(ReportFailure::Answer {
-                        url,
-                        reason: e.to_string(),
-                    })
-                }
+            drop(text);
+            let more = more.map(|m| resolve_more(endpoint, &m));
+            // A `more` link to the page just read would never end.
+            let more = more.filter(|m| *m != url);
+            if more != guess || more.is_none() {
+                next = more.map(|m| http::start_xapi_get(&m, auth, PAGE_TIMEOUT_MS));
             }
+            pending = next;
         }
     }
     Ok(collector)
+}
+
+/// Questions of other modules among the weakest of a competency are named by their IRI
+/// until the LRS says their names (`GET /activities`, one request per question); a
+/// question the LRS does not know keeps its IRI.
+async fn name_other_questions(endpoint: &str, auth: Option<&str>, lang: &str, report: &mut Report) {
+    for competency in &mut report.competencies {
+        for weak in competency.weakest.iter_mut().filter(|w| w.title == w.id) {
+            let url = activity_url(endpoint, &weak.id);
+            let Ok(text) = http::start_xapi_get(&url, auth, PAGE_TIMEOUT_MS)
+                .text()
+                .await
+            else {
+                continue;
+            };
+            let names = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|a| {
+                    let map = a.get("definition")?.get("name")?.as_object()?.clone();
+                    Some(
+                        map.into_iter()
+                            .filter_map(|(k, v)| Some((k, v.as_str()?.to_string())))
+                            .collect::<Vec<_>>(),
+                    )
+                });
+            if let Some(name) = names.as_ref().and_then(|n| pick(n, lang)) {
+                weak.title = name.to_string();
+            }
+        }
+    }
 }
