@@ -3,8 +3,10 @@
 //! One query asks for the module's statements (`activity` = the module's activity id,
 //! `related_activities=true`, so every statement with the module in its context comes
 //! too); one more per competency the module declares asks for the `answered` statements
-//! tagged with it in any module, which the competency figures read. Each page is folded
-//! into a [`Collector`] and dropped, and `more` links are followed to the end.
+//! tagged with it in any module, which the competency figures read. The queries run side
+//! by side, each asks for its next page while reading one (`format=ids`: definitions come
+//! from the module), each page is folded into one [`Collector`] and dropped, and `more`
+//! links are followed to the end.
 
 use crate::error::PlayerError;
 use crate::glue::http;
@@ -13,6 +15,7 @@ use pelita_stats::{
     PAGE_SIZE,
 };
 use pelita_xapi::Launch;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -66,11 +69,12 @@ pub enum ReportFailure {
 pub enum ReportState {
     /// The launch names no LRS.
     NoLrs,
-    /// Reading: statements read so far, and which query of how many is running.
+    /// Reading: statements read so far, and how many of the queries (which run side by
+    /// side) are done.
     Reading {
         /// Statements read so far.
         statements: usize,
-        /// The running query, from 1.
+        /// The queries finished, plus one (the one being waited for), at most `queries`.
         query: usize,
         /// How many queries there are.
         queries: usize,
@@ -173,6 +177,7 @@ async fn read(
 ) -> Result<Collector, ReportFailure> {
     let mut collector = Collector::new(&outline.activity_id, &outline.module_iri);
     collector.know_competencies(outline.competencies.iter().map(|c| c.id.as_str()));
+    let collector = RefCell::new(collector);
     let mut queries = vec![(outline.activity_id.as_str(), None)];
     queries.extend(
         outline
@@ -181,7 +186,10 @@ async fn read(
             .map(|c| (c.id.as_str(), Some(ANSWERED))),
     );
     let total = queries.len();
-    for (i, (activity, verb)) in queries.into_iter().enumerate() {
+    let done = Cell::new(0);
+    // The queries run side by side (the LRS answers them in parallel); each page is
+    // folded into the one collector between awaits, so no borrow spans a request.
+    let chains = queries.into_iter().map(|(activity, verb)| {
         let first = statements_url(
             endpoint,
             activity,
@@ -190,35 +198,54 @@ async fn read(
             period.until.as_deref(),
             period.limit.unwrap_or(PAGE_SIZE),
         );
-        let mut pending = Some(http::start_xapi_get(&first, auth, PAGE_TIMEOUT_MS));
-        while let Some(this) = pending.take() {
-            progress(collector.read, i + 1, total);
-            let url = this.url().to_string();
-            let text = this.text().await.map_err(failure)?;
-            // The next page is asked for before this one is read, so the LRS and the
-            // page work side by side; the guess is checked against the parsed result.
-            let guess = guess_more(&text).map(|m| resolve_more(endpoint, m));
-            let mut next = guess
-                .as_deref()
-                .filter(|g| *g != url)
-                .map(|g| http::start_xapi_get(g, auth, PAGE_TIMEOUT_MS));
-            let more = collector
-                .add_page(&text)
-                .map_err(|e| ReportFailure::Answer {
-                    url: url.clone(),
-                    reason: e.to_string(),
-                })?;
-            drop(text);
-            let more = more.map(|m| resolve_more(endpoint, &m));
-            // A `more` link to the page just read would never end.
-            let more = more.filter(|m| *m != url);
-            if more != guess || more.is_none() {
-                next = more.map(|m| http::start_xapi_get(&m, auth, PAGE_TIMEOUT_MS));
-            }
-            pending = next;
+        chain(endpoint, auth, first, &collector, &done, total, progress)
+    });
+    futures::future::try_join_all(chains).await?;
+    Ok(collector.into_inner())
+}
+
+/// Reads one query to its last page, asking for the next page before reading one.
+async fn chain(
+    endpoint: &str,
+    auth: Option<&str>,
+    first: String,
+    collector: &RefCell<Collector>,
+    done: &Cell<usize>,
+    total: usize,
+    progress: &dyn Fn(usize, usize, usize),
+) -> Result<(), ReportFailure> {
+    let report_progress = || progress(collector.borrow().read, (done.get() + 1).min(total), total);
+    let mut pending = Some(http::start_xapi_get(&first, auth, PAGE_TIMEOUT_MS));
+    while let Some(this) = pending.take() {
+        report_progress();
+        let url = this.url().to_string();
+        let text = this.text().await.map_err(failure)?;
+        // The next page is asked for before this one is read, so the LRS and the page
+        // work side by side; the guess is checked against the parsed result.
+        let guess = guess_more(&text).map(|m| resolve_more(endpoint, m));
+        let mut next = guess
+            .as_deref()
+            .filter(|g| *g != url)
+            .map(|g| http::start_xapi_get(g, auth, PAGE_TIMEOUT_MS));
+        let more = collector
+            .borrow_mut()
+            .add_page(&text)
+            .map_err(|e| ReportFailure::Answer {
+                url: url.clone(),
+                reason: e.to_string(),
+            })?;
+        drop(text);
+        let more = more.map(|m| resolve_more(endpoint, &m));
+        // A `more` link to the page just read would never end.
+        let more = more.filter(|m| *m != url);
+        if more != guess || more.is_none() {
+            next = more.map(|m| http::start_xapi_get(&m, auth, PAGE_TIMEOUT_MS));
         }
+        pending = next;
     }
-    Ok(collector)
+    done.set(done.get() + 1);
+    report_progress();
+    Ok(())
 }
 
 /// Questions of other modules among the weakest of a competency are named by their IRI
