@@ -199,4 +199,3 @@ report-true = True
 report-false = False
 report-seconds = { $s } s
 report-minutes = { $m } min { $s } s
-report-table = Numbers of the chart

@@ -191,4 +191,3 @@ report-true = Benar
 report-false = Salah
 report-seconds = { $s } dtk
 report-minutes = { $m } mnt { $s } dtk
-report-table = Angka grafik

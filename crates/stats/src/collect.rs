@@ -127,7 +127,7 @@ fn names(map: Option<&Value>) -> Names {
                 .collect()
         })
         .unwrap_or_default();
-    pairs.sort();
+    crate::numbers::sort_by(&mut pairs, |a, b| a < b);
     pairs
 }
 

@@ -9,7 +9,7 @@ pub fn median(values: &[f64]) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
-    v.sort_by(f64::total_cmp);
+    sort_by(&mut v, |a, b| a.total_cmp(b).is_lt());
     let mid = v.len() / 2;
     Some(if v.len() % 2 == 0 {
         (v[mid - 1] + v[mid]) / 2.0
@@ -97,6 +97,35 @@ pub fn parse_duration_ms(text: &str) -> Option<f64> {
     (any && digits == 0 && scale.is_none()).then_some(total)
 }
 
+/// Sorts `v` so that no element is `less` than one before it (a heap sort: not stable;
+/// callers that need an order among equals say so in `less`). The crate sorts with this
+/// one small function rather than the standard library's sorts, whose code is large and
+/// repeated for every element type in the player's download.
+pub fn sort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
+    let mut sift = |v: &mut [T], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && less(&v[child], &v[child + 1]) {
+            child += 1;
+        }
+        if !less(&v[root], &v[child]) {
+            break;
+        }
+        v.swap(root, child);
+        root = child;
+    };
+    let n = v.len();
+    for i in (0..n / 2).rev() {
+        sift(v, i, n);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift(v, 0, end);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +137,26 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
         assert_eq!(median(&[f64::NAN]), None);
+    }
+
+    #[test]
+    fn heap_sort_agrees_with_the_standard_sort() {
+        let mut seed = 7u64;
+        for len in [0usize, 1, 2, 3, 10, 101, 1000] {
+            let mut v: Vec<u64> = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    (seed >> 33) % 50
+                })
+                .collect();
+            let mut expected = v.clone();
+            expected.sort();
+            sort_by(&mut v, |a, b| a < b);
+            assert_eq!(v, expected, "length {len}");
+        }
+        let mut words = vec!["b", "a", "c", "a"];
+        sort_by(&mut words, |x, y| x > y);
+        assert_eq!(words, vec!["c", "b", "a", "a"]);
     }
 
     #[test]

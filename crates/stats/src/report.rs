@@ -1,7 +1,7 @@
 //! The report: every figure the report view shows, computed from collected facts.
 
 use crate::collect::{pick, Collector, Definition, Fact, Sym, Verb};
-use crate::numbers::{correlation, median, share};
+use crate::numbers::{correlation, median, share, sort_by};
 use std::collections::{HashMap, HashSet};
 
 /// A page, question or competency as the report lists it: its IRI and its title.
@@ -316,9 +316,11 @@ impl Collector {
                 .push(f);
         }
         let mut order: Vec<Sym> = attempts.keys().copied().collect();
-        order.sort_unstable();
+        sort_by(&mut order, |a, b| a < b);
         for a in attempts.values_mut() {
-            a.facts.sort_by_key(|f| f.at_ms);
+            // By time; equal times keep the order the LRS gave (the facts' order in memory).
+            let key = |f: &&Fact| (f.at_ms, *f as *const Fact as usize);
+            sort_by(&mut a.facts, |x, y| key(x) < key(y));
         }
 
         // Attempts, completions, judgements, by day.
@@ -396,7 +398,7 @@ impl Collector {
                 d
             })
             .collect();
-        days.sort_by_key(|d| d.day_ms);
+        sort_by(&mut days, |a, b| a.day_ms < b.day_ms);
         report.days = days;
 
         // Each attempt's last answer per question, and the time it took.
@@ -422,7 +424,7 @@ impl Collector {
                 answers.entry(*key).or_default().insert(f.object, (f, time));
             }
         }
-        extra.sort();
+        sort_by(&mut extra, |a, b| a < b);
         questions.extend(extra);
 
         // Attempts ranked by total score, for the upper and lower groups.
@@ -431,7 +433,9 @@ impl Collector {
             .map(|(a, qs)| (*a, qs.values().filter_map(|(f, _)| item_score(f)).sum()))
             .collect();
         let mut ranked: Vec<(Sym, f64)> = totals.iter().map(|(a, t)| (*a, *t)).collect();
-        ranked.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        sort_by(&mut ranked, |x, y| {
+            y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)).is_lt()
+        });
         let (upper, lower): (HashSet<Sym>, HashSet<Sym>) = if ranked.len() >= MIN_FOR_GROUPS {
             let size = ((ranked.len() as f64 * GROUP_SHARE).round() as usize).max(1);
             (
@@ -555,7 +559,9 @@ impl Collector {
             }
             if !by_option {
                 // Whole responses: the most frequent first.
-                options.sort_by(|x, y| y.count.cmp(&x.count).then(x.id.cmp(&y.id)));
+                sort_by(&mut options, |x, y| {
+                    y.count.cmp(&x.count).then(x.id.cmp(&y.id)).is_lt()
+                });
             }
             if by_option && answered >= MIN_FOR_FLAGS {
                 for o in options.iter_mut().filter(|o| !o.correct) {
@@ -604,7 +610,7 @@ impl Collector {
             entry.0 += 1;
             entry.1.insert(f.attempt);
         }
-        extra.sort();
+        sort_by(&mut extra, |a, b| a < b);
         pages.extend(extra);
         let mut previous: Option<usize> = None;
         for id in &pages {
@@ -633,7 +639,7 @@ impl Collector {
                 .collect::<HashSet<_>>()
                 .into_iter()
                 .collect();
-            found.sort();
+            sort_by(&mut found, |a, b| a < b);
             tags = found;
         }
         for tag in &tags {
@@ -685,10 +691,11 @@ impl Collector {
                     }
                 })
                 .collect();
-            weakest.sort_by(|x, y| {
+            sort_by(&mut weakest, |x, y| {
                 x.share_correct
                     .total_cmp(&y.share_correct)
                     .then(x.id.cmp(&y.id))
+                    .is_lt()
             });
             weakest.truncate(3);
             report.competencies.push(CompetencyStats {
