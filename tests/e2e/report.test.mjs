@@ -6,8 +6,9 @@
 // progress bar) and every number it shows is checked against what the script implies:
 // attempts, completions, pass rate, share correct per question, the responses per
 // choice with the flags, the page funnel, the competencies across both modules, and the
-// CSV download. Also: an empty LRS, a period with no statements, refused credentials and
-// an unreachable LRS each give a clear message, and axe finds no violations.
+// CSV download. Also: an empty LRS, a period with no statements, refused credentials, an
+// unreachable LRS and no LRS at all each give a clear message, and axe finds no
+// violations.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -113,7 +114,7 @@ test('an empty LRS gives a clear empty state, not a blank page or zeros', async 
   assert.deepEqual(await violations(), [], 'axe on the empty report');
 });
 
-test('refused credentials and an unreachable LRS are named, with a way to try again', async () => {
+test('refused credentials, an unreachable LRS and no LRS at all are named', async () => {
   const wrong = 'Basic ' + Buffer.from('pelita:wrong').toString('base64');
   await page.goto(reportUrl({ auth: wrong }));
   await page.waitForSelector('.report-error');
@@ -128,6 +129,11 @@ test('refused credentials and an unreachable LRS are named, with a way to try ag
   await page.waitForSelector('.report-error');
   assert.match(await text('.report-error'), new RegExp(`cannot be reached \\(http://127.0.0.1:${port}/xAPI/statements\\?activity=`));
   assert.deepEqual(await violations(), [], 'axe on the error');
+
+  // No LRS at all: the report says how to name one.
+  await page.goto(playerUrl(server.url, { module: 'modules/phishing.json', view: 'report', lang: 'en' }));
+  await page.waitForSelector('.report-error');
+  assert.match(await text('.report-error'), /No LRS is configured: open the report with endpoint= and auth=/);
 });
 
 test('six learners play the phishing module, one the second module, and the report shows what they did', async () => {
