@@ -143,3 +143,66 @@ storage-problem = Storage problem
 
 ## Settings
 language = Language
+
+## The report (?view=report): module analytics for content teams
+report-title = Module report
+report-intro = What learners did in this module, from the statements in the LRS.
+report-reading = Reading statements from the LRS
+report-progress = { $n ->
+    [one] 1 statement read, query { $query } of { $queries }
+   *[other] { $n } statements read, query { $query } of { $queries }
+}
+report-empty = The LRS has no statements about this module yet (in this period). When learners take the module, their results appear here.
+report-no-lrs = No LRS is configured: open the report with endpoint= and auth= in the address, or put them in launch.json beside the module.
+report-error-auth = The LRS refused the credentials (HTTP { $status }). Check auth= in the address or launch.json.
+report-error-status = The LRS answered { $url } with HTTP { $status } { $reason }.
+report-error-network = The LRS cannot be reached ({ $url }): { $reason }
+report-error-answer = The LRS's answer cannot be read ({ $url }): { $reason }
+report-retry = Try again
+report-period = Period
+report-since = From
+report-until = To
+report-apply = Show
+report-overview = Overview
+report-attempts = Attempts
+report-learners = Learners
+report-completions = Completions
+report-pass-rate = Pass rate
+report-median-time = Median time to complete
+report-statements-used = Statements
+report-none = not enough data
+report-over-time = Over time
+report-attempts-per-day = Attempts per day
+report-day = Day (UTC)
+report-scores = Score distribution
+report-score-range = Score
+report-score-bin = { $from }–{ $to }%
+report-questions = Questions
+report-questions-help = Share correct: higher is easier. Discrimination: how well the question separates learners who do well overall from those who do not (the correlation of the question with the rest of the score; below 0.2 deserves a look).
+report-question = Question
+report-answered = Answered
+report-share-correct = Share correct
+report-discrimination = Discrimination
+report-upper-lower = Upper–lower 27% index
+report-median-answer = Median time to answer
+report-responses-of = Responses: { $question }
+report-response = Response
+report-correct-mark = (correct)
+report-flag-nobody = nobody picks it
+report-flag-strong = most strong learners pick it
+report-download-csv = Download the question table (CSV)
+report-pages = Pages
+report-funnel = Attempts reaching each page
+report-page = Page
+report-views = Views
+report-reached = Attempts reaching it
+report-drop-off = Drop-off
+report-competencies = Competencies
+report-competencies-help = Across every module that tags the competency. Mastered: at least the mastery score's share of the points of its questions, on each learner's latest answers.
+report-competency = Competency
+report-mastered = Mastered
+report-weakest = Weakest questions
+report-true = True
+report-false = False
+report-seconds = { $s } s
+report-minutes = { $m } min { $s } s

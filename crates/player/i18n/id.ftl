@@ -133,3 +133,65 @@ storage-problem = Masalah penyimpanan
 
 ## Pengaturan
 language = Bahasa
+
+## Laporan (?view=report): analitik modul untuk tim konten
+report-title = Laporan modul
+report-intro = Apa yang dilakukan peserta di modul ini, dari pernyataan di LRS.
+report-reading = Membaca pernyataan dari LRS
+report-progress = { $n ->
+   *[other] { $n } pernyataan dibaca, kueri { $query } dari { $queries }
+}
+report-empty = LRS belum memiliki pernyataan tentang modul ini (pada periode ini). Setelah peserta mengikuti modul, hasilnya tampil di sini.
+report-no-lrs = Belum ada LRS: buka laporan dengan endpoint= dan auth= di alamat, atau taruh keduanya di launch.json di samping modul.
+report-error-auth = LRS menolak kredensial (HTTP { $status }). Periksa auth= di alamat atau launch.json.
+report-error-status = LRS menjawab { $url } dengan HTTP { $status } { $reason }.
+report-error-network = LRS tidak dapat dihubungi ({ $url }): { $reason }
+report-error-answer = Jawaban LRS tidak dapat dibaca ({ $url }): { $reason }
+report-retry = Coba lagi
+report-period = Periode
+report-since = Dari
+report-until = Sampai
+report-apply = Tampilkan
+report-overview = Ringkasan
+report-attempts = Percobaan
+report-learners = Peserta
+report-completions = Selesai
+report-pass-rate = Tingkat kelulusan
+report-median-time = Median waktu penyelesaian
+report-statements-used = Pernyataan
+report-none = data belum cukup
+report-over-time = Dari waktu ke waktu
+report-attempts-per-day = Percobaan per hari
+report-day = Hari (UTC)
+report-scores = Sebaran skor
+report-score-range = Skor
+report-score-bin = { $from }–{ $to }%
+report-questions = Pertanyaan
+report-questions-help = Bagian benar: makin tinggi makin mudah. Daya beda: seberapa baik pertanyaan membedakan peserta yang secara keseluruhan baik dari yang tidak (korelasi pertanyaan dengan sisa skor; di bawah 0,2 perlu ditinjau).
+report-question = Pertanyaan
+report-answered = Dijawab
+report-share-correct = Bagian benar
+report-discrimination = Daya beda
+report-upper-lower = Indeks kelompok atas–bawah 27%
+report-median-answer = Median waktu menjawab
+report-responses-of = Jawaban: { $question }
+report-response = Jawaban
+report-correct-mark = (benar)
+report-flag-nobody = tidak ada yang memilih
+report-flag-strong = sebagian besar peserta terbaik memilihnya
+report-download-csv = Unduh tabel pertanyaan (CSV)
+report-pages = Halaman
+report-funnel = Percobaan yang mencapai tiap halaman
+report-page = Halaman
+report-views = Dilihat
+report-reached = Percobaan yang mencapainya
+report-drop-off = Berhenti
+report-competencies = Kompetensi
+report-competencies-help = Dari semua modul yang menandai kompetensi itu. Menguasai: paling sedikit bagian poin sebesar skor kelulusan pada pertanyaannya, dari jawaban terakhir tiap peserta.
+report-competency = Kompetensi
+report-mastered = Menguasai
+report-weakest = Pertanyaan terlemah
+report-true = Benar
+report-false = Salah
+report-seconds = { $s } dtk
+report-minutes = { $m } mnt { $s } dtk

@@ -765,6 +765,18 @@ fn PerformanceCard(props: &PerformanceHarness) -> Html {
             onsubmit={Callback::noop()}
             {onsteps}
         />
+struct ChartProps {
+    bars: Vec<pelita_player::components::Bar>,
+    csv: Rc<str>,
+}
+
+#[component]
+fn Chart(props: &ChartProps) -> Html {
+    html! {
+        <>
+            { pelita_player::components::bar_chart("test-chart", "Responses", ["Response", "Answered"], &props.bars) }
+            <pelita_player::components::CsvLink csv={props.csv.clone()} filename="q.csv" label="Download" />
+        </>
     }
 }
 
@@ -870,4 +882,97 @@ async fn a_performance_form_has_a_labelled_field_per_step_and_marks_each_step() 
         "{feedback}"
     );
     assert!(root.query_selector("button.primary").expect("ok").is_none());
+async fn a_bar_chart_is_labelled_scaled_and_tabled_and_the_csv_link_downloads() {
+    use pelita_player::components::Bar;
+    let bar = |label: &str, value: f64, note: &str, marked: bool| Bar {
+        label: label.into(),
+        value,
+        text: format!("{value}"),
+        note: note.into(),
+        marked,
+        key: label.chars().next().map(String::from).unwrap_or_default(),
+    };
+    let long = "a · an option whose text is far too long to fit beside its bar on a phone";
+    let bars = vec![
+        bar(long, 4.0, "(correct)", true),
+        bar("b · short", 2.0, "", false),
+        bar("c · nobody", 0.0, "⚠ nobody picks it", false),
+    ];
+    let csv: Rc<str> = "question_id,answered\r\n\"q,1\",3\r\n".into();
+    let root = fresh_root();
+    yew::Renderer::<Chart>::with_root_and_props(
+        root.clone(),
+        ChartProps {
+            bars,
+            csv: csv.clone(),
+        },
+    )
+    .render();
+    settle().await;
+
+    // Labelled: a caption, an SVG named by it, with a title; it scales by its viewBox.
+    assert_eq!(text(&root, "#test-chart figcaption"), "Responses");
+    let svg = find(&root, "#test-chart svg");
+    assert_eq!(
+        svg.get_attribute("viewBox").as_deref(),
+        Some("0 0 320 108"),
+        "three rows of 36"
+    );
+    assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+    assert_eq!(
+        svg.get_attribute("aria-labelledby").as_deref(),
+        Some("test-chart-title")
+    );
+    assert_eq!(text(&root, "#test-chart svg title"), "Responses");
+    // Scaled to the longest bar (250 units), and the marked one drawn as right.
+    let widths: Vec<String> = all(&root, "#test-chart rect")
+        .iter()
+        .map(|r| r.get_attribute("width").unwrap_or_default())
+        .collect();
+    assert_eq!(widths, vec!["250", "125", "0"]);
+    assert_eq!(all(&root, "#test-chart g.marked").len(), 1);
+    // A long label is cut, its note never.
+    let first = text(&root, "#test-chart g.bar text.label");
+    assert!(first.ends_with("… (correct)"), "{first}");
+    // The numbers in a table for screen readers, with the whole labels.
+    let rows: Vec<(String, String)> = all(&root, "#test-chart tbody tr")
+        .iter()
+        .map(|r| {
+            let cell = |s: &str| {
+                r.query_selector(s)
+                    .ok()
+                    .flatten()
+                    .and_then(|c| c.text_content())
+                    .unwrap_or_default()
+            };
+            (cell("th"), cell("td"))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (format!("{long} (correct)"), "4".to_string()),
+            ("b · short".to_string(), "2".to_string()),
+            ("c · nobody ⚠ nobody picks it".to_string(), "0".to_string()),
+        ]
+    );
+    assert_eq!(text(&root, "#test-chart caption"), "Responses");
+
+    // The CSV link points at a Blob holding exactly the CSV.
+    let link = find(&root, "a.csv");
+    assert_eq!(link.get_attribute("download").as_deref(), Some("q.csv"));
+    let href = link.get_attribute("href").unwrap_or_default();
+    assert!(href.starts_with("blob:"), "{href}");
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(gloo::utils::window().fetch_with_str(&href))
+            .await
+            .expect("the blob URL answers")
+            .dyn_into()
+            .expect("a response");
+    let body = wasm_bindgen_futures::JsFuture::from(response.text().expect("text"))
+        .await
+        .expect("read")
+        .as_string()
+        .unwrap_or_default();
+    assert_eq!(body, &*csv);
 }

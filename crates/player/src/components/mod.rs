@@ -1,6 +1,8 @@
 //! The pieces pages are made of, one per file. Pieces with state or hooks are Yew
 //! components; stateless ones are view functions (see ARCHITECTURE.md for why).
 
+mod bar_chart;
+mod csv_link;
 mod flashcards;
 mod hotspot_image;
 mod image_block;
@@ -15,6 +17,8 @@ mod sequence_list;
 mod sync_status;
 mod text_answer;
 
+pub use bar_chart::{bar_chart, Bar};
+pub use csv_link::{CsvLink, Props as CsvLinkProps};
 pub use flashcards::{Flashcards, Props as FlashcardsProps};
 pub use hotspot_image::{HotspotImage, Props as HotspotImageProps};
 pub use image_block::{image_block, ImageView};

@@ -288,3 +288,79 @@ pub async fn post_empty(url: &str) -> Result<(u16, String), String> {
     let text = body_text(&response).await.unwrap_or_default();
     Ok((status, text))
 }
+
+/// An xAPI GET on its way (see [`start_xapi_get`]); dropping it cancels its timer only.
+pub struct PendingXapi {
+    url: String,
+    response: Result<js_sys::Promise, PlayerError>,
+    _timer: Option<gloo::timers::callback::Timeout>,
+}
+
+/// Starts GETting an xAPI resource (a page of statements for the report) with the version
+/// header and the launch's authorization, to give up after `timeout_ms`. Starting it
+/// before awaiting it lets the report read one page while the next is on its way.
+pub fn start_xapi_get(url: &str, auth: Option<&str>, timeout_ms: u32) -> PendingXapi {
+    let fetch_error = |e: JsValue| PlayerError::Fetch {
+        url: url.to_string(),
+        reason: describe(e),
+    };
+    let controller = web_sys::AbortController::new().ok();
+    let start = || -> Result<js_sys::Promise, JsValue> {
+        let window = web_sys::window().ok_or_else(|| JsValue::from("no window"))?;
+        let headers = web_sys::Headers::new()?;
+        headers.set("X-Experience-API-Version", XAPI_VERSION)?;
+        if let Some(auth) = auth {
+            headers.set("Authorization", auth)?;
+        }
+        let init = web_sys::RequestInit::new();
+        init.set_method("GET");
+        init.set_headers(&headers);
+        if let Some(c) = &controller {
+            init.set_signal(Some(&c.signal()));
+        }
+        Ok(window.fetch_with_str_and_init(url, &init))
+    };
+    let response = start().map_err(fetch_error);
+    let timer = controller.map(|c| {
+        gloo::timers::callback::Timeout::new(timeout_ms, move || {
+            c.abort_with_reason(&"timeout".into())
+        })
+    });
+    PendingXapi {
+        url: url.to_string(),
+        response,
+        _timer: timer,
+    }
+}
+
+impl PendingXapi {
+    /// The URL asked for.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The answer's text on 2xx, else the status or what went wrong.
+    pub async fn text(self) -> Result<String, PlayerError> {
+        let url = self.url;
+        let fetch_error = |e: JsValue| PlayerError::Fetch {
+            url: url.clone(),
+            reason: describe(e),
+        };
+        let response: web_sys::Response = JsFuture::from(self.response?)
+            .await
+            .map_err(fetch_error)?
+            .dyn_into()
+            .map_err(fetch_error)?;
+        let status = response.status();
+        let text = body_text(&response).await;
+        match (status, text) {
+            (200..=299, Some(text)) => Ok(text),
+            (200..=299, None) => Err(fetch_error("the answer could not be read".into())),
+            (status, _) => Err(PlayerError::Status {
+                url: url.clone(),
+                status,
+                status_text: response.status_text(),
+            }),
+        }
+    }
+}

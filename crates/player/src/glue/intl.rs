@@ -22,6 +22,8 @@ extern "C" {
     fn new(locales: &str) -> Result<NumberFormat, JsValue>;
     #[wasm_bindgen(method, js_name = format)]
     fn format_number(this: &NumberFormat, n: f64) -> String;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "NumberFormat", catch)]
+    fn with_options(locales: &str, options: &JsValue) -> Result<NumberFormat, JsValue>;
 
     #[wasm_bindgen(js_namespace = Intl, js_name = DisplayNames)]
     type DisplayNames;
@@ -81,5 +83,48 @@ pub fn date_time(lang: &str, epoch_ms: f64) -> String {
     match DateTimeFormat::new(lang, &options) {
         Ok(format) => format.format_date(&date),
         Err(_) => String::from(date.to_iso_string()),
+    }
+}
+
+fn options(pairs: &[(&str, JsValue)]) -> js_sys::Object {
+    let options = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&options, &(*k).into(), v);
+    }
+    options
+}
+
+/// A share (0..=1) as a whole percentage the way `lang` writes it (`60%`, `60 %`).
+pub fn percent(lang: &str, share: f64) -> String {
+    let o = options(&[
+        ("style", "percent".into()),
+        ("maximumFractionDigits", 0.into()),
+    ]);
+    match NumberFormat::with_options(lang, &o) {
+        Ok(format) => format.format_number(share),
+        Err(_) => format!("{}%", (share * 100.0).round() as i64),
+    }
+}
+
+/// `n` with at most `digits` decimals, the way `lang` writes numbers (`0.17`, `0,17`).
+pub fn decimal(lang: &str, n: f64, digits: u32) -> String {
+    let o = options(&[("maximumFractionDigits", digits.into())]);
+    match NumberFormat::with_options(lang, &o) {
+        Ok(format) => format.format_number(n),
+        Err(_) => number(lang, n),
+    }
+}
+
+/// A UTC day (its first moment, in milliseconds since the epoch) as a date in `lang`.
+/// The report counts days in UTC, so the date is written in UTC too.
+pub fn utc_day(lang: &str, epoch_ms: f64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms));
+    let o = options(&[("dateStyle", "medium".into()), ("timeZone", "UTC".into())]);
+    match DateTimeFormat::new(lang, &o) {
+        Ok(format) => format.format_date(&date),
+        Err(_) => String::from(date.to_iso_string())
+            .chars()
+            .take(10)
+            .collect(),
     }
 }

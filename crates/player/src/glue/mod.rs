@@ -1,5 +1,6 @@
 //! The browser edge: everything that touches fetch, storage, the clock or the URL.
 
+pub mod blob;
 pub mod browser_env;
 pub mod cmi5;
 pub mod http;

@@ -1,9 +1,11 @@
-//! Hooks: loading a module, delivering its statements, and resuming an attempt.
+//! Hooks: loading a module, delivering its statements, resuming an attempt, and reading
+//! a module's statements for the report.
 
 mod use_delivery;
 mod use_embed;
 mod use_exit;
 mod use_loader;
+mod use_report;
 mod use_resume;
 mod use_scorm;
 
@@ -11,5 +13,6 @@ pub use use_delivery::use_delivery;
 pub use use_embed::use_embed;
 pub use use_exit::use_exit;
 pub use use_loader::{load, use_loader, Failure, Loaded, Ready};
+pub use use_report::{use_report, Period, ReportFailure, ReportState};
 pub use use_resume::{use_resume, Etag};
 pub use use_scorm::use_scorm;

@@ -4,7 +4,8 @@
 mod error_page;
 mod lesson_page;
 mod loading_page;
-mod player_page;
+pub(crate) mod player_page;
+mod report_page;
 mod result_page;
 mod resume_page;
 
@@ -12,5 +13,6 @@ pub use error_page::error_page;
 pub use lesson_page::LessonPage;
 pub use loading_page::loading_page;
 pub use player_page::{PlayerPage, Props as PlayerPageProps};
+pub use report_page::{Props as ReportPageProps, ReportPage};
 pub use result_page::{Props as ResultPageProps, ResultPage};
 pub use resume_page::ResumePage;

@@ -34,7 +34,7 @@ pub struct Props {
 /// a cmi5 launch without one, the learner's cmi5 preference), the learner's own earlier
 /// switch in this browser, the module's declared default, the browser's languages, and
 /// last the module's first language.
-fn choose_language(module: &Module, launch: &Launch) -> String {
+pub(crate) fn choose_language(module: &Module, launch: &Launch) -> String {
     let navigator = gloo::utils::window().navigator();
     let browser: Vec<String> = navigator
         .languages()

@@ -1,0 +1,279 @@
+//! Reading a module's statements from the LRS for the report, a page at a time.
+//!
+//! One query asks for the module's statements (`activity` = the module's activity id,
+//! `related_activities=true`, so every statement with the module in its context comes
+//! too); one more per competency the module declares asks for the `answered` statements
+//! tagged with it in any module, which the competency figures read. The queries run side
+//! by side, each asks for its next page while reading one (`format=ids`: definitions come
+//! from the module), each page is folded into one [`Collector`] and dropped, and `more`
+//! links are followed to the end.
+
+use crate::error::PlayerError;
+use crate::glue::http;
+use pelita_stats::{
+    activity_url, guess_more, pick, resolve_more, statements_url, Collector, Outline, Report,
+    PAGE_SIZE,
+};
+use pelita_xapi::Launch;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use yew::prelude::*;
+
+const ANSWERED: &str = "http://adlnet.gov/expapi/verbs/answered";
+/// How long one page may take before the report gives up (a large page on a slow link).
+const PAGE_TIMEOUT_MS: u32 = 60_000;
+
+/// The period asked for: `since` and `until` as the LRS takes them; and the page size.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Period {
+    /// Statements stored from this moment.
+    pub since: Option<String>,
+    /// Statements stored before this moment.
+    pub until: Option<String>,
+    /// Statements per page (the `limit` parameter); by default [`PAGE_SIZE`].
+    pub limit: Option<usize>,
+}
+
+/// Why the report could not be made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportFailure {
+    /// The LRS refused the credentials (401 or 403).
+    Auth(u16),
+    /// The LRS answered with another error status.
+    Status {
+        /// The URL asked for.
+        url: String,
+        /// The status.
+        status: u16,
+        /// Its text.
+        reason: String,
+    },
+    /// The LRS could not be reached.
+    Network {
+        /// The URL asked for.
+        url: String,
+        /// The browser's reason.
+        reason: String,
+    },
+    /// The LRS's answer is not a statement result.
+    Answer {
+        /// The URL asked for.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Where the report is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportState {
+    /// The launch names no LRS.
+    NoLrs,
+    /// Reading: statements read so far, and how many of the queries (which run side by
+    /// side) are done.
+    Reading {
+        /// Statements read so far.
+        statements: usize,
+        /// The queries finished, plus one (the one being waited for), at most `queries`.
+        query: usize,
+        /// How many queries there are.
+        queries: usize,
+    },
+    /// It could not be made.
+    Failed(ReportFailure),
+    /// The report.
+    Ready(Rc<Report>),
+}
+
+/// Reads the statements again whenever `period`, `lang` or `attempt` changes (a
+/// newer read wins over one still running).
+#[hook]
+pub fn use_report(
+    outline: Rc<Outline>,
+    launch: Rc<Launch>,
+    period: Period,
+    lang: String,
+    attempt: u32,
+) -> ReportState {
+    let state = use_state(|| ReportState::Reading {
+        statements: 0,
+        query: 1,
+        queries: 1,
+    });
+    let generation = use_mut_ref(|| 0u32);
+    {
+        let state = state.clone();
+        use_effect_with((period, lang, attempt), move |(period, lang, _)| {
+            *generation.borrow_mut() += 1;
+            let mine = *generation.borrow();
+            let current = move || *generation.borrow() == mine;
+            match launch.endpoint.clone() {
+                None => state.set(ReportState::NoLrs),
+                Some(endpoint) => {
+                    let (period, lang) = (period.clone(), lang.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let progress = |statements, query, queries| {
+                            if current() {
+                                state.set(ReportState::Reading {
+                                    statements,
+                                    query,
+                                    queries,
+                                });
+                            }
+                        };
+                        let auth = launch.auth.as_deref();
+                        let result = read(&endpoint, auth, &outline, &period, &progress).await;
+                        let result = match result {
+                            Ok(collector) => {
+                                let mut report = collector.report(&outline, &lang);
+                                drop(collector);
+                                name_other_questions(&endpoint, auth, &lang, &mut report).await;
+                                Ok(report)
+                            }
+                            Err(failure) => Err(failure),
+                        };
+                        if current() {
+                            state.set(match result {
+                                Ok(report) => ReportState::Ready(Rc::new(report)),
+                                Err(failure) => ReportState::Failed(failure),
+                            });
+                        }
+                    });
+                }
+            }
+        });
+    }
+    (*state).clone()
+}
+
+fn failure(e: PlayerError) -> ReportFailure {
+    match e {
+        PlayerError::Status { status, .. } if matches!(status, 401 | 403) => {
+            ReportFailure::Auth(status)
+        }
+        PlayerError::Status {
+            url,
+            status,
+            status_text,
+        } => ReportFailure::Status {
+            url,
+            status,
+            reason: status_text,
+        },
+        PlayerError::Fetch { url, reason } => ReportFailure::Network { url, reason },
+        PlayerError::Storage(reason) => ReportFailure::Network {
+            url: String::new(),
+            reason,
+        },
+    }
+}
+
+async fn read(
+    endpoint: &str,
+    auth: Option<&str>,
+    outline: &Outline,
+    period: &Period,
+    progress: &dyn Fn(usize, usize, usize),
+) -> Result<Collector, ReportFailure> {
+    let mut collector = Collector::new(&outline.activity_id, &outline.module_iri);
+    collector.know_competencies(outline.competencies.iter().map(|c| c.id.as_str()));
+    let collector = RefCell::new(collector);
+    let mut queries = vec![(outline.activity_id.as_str(), None)];
+    queries.extend(
+        outline
+            .competencies
+            .iter()
+            .map(|c| (c.id.as_str(), Some(ANSWERED))),
+    );
+    let total = queries.len();
+    let done = Cell::new(0);
+    // The queries run side by side (the LRS answers them in parallel); each page is
+    // folded into the one collector between awaits, so no borrow spans a request.
+    let chains = queries.into_iter().map(|(activity, verb)| {
+        let first = statements_url(
+            endpoint,
+            activity,
+            verb,
+            period.since.as_deref(),
+            period.until.as_deref(),
+            period.limit.unwrap_or(PAGE_SIZE),
+        );
+        chain(endpoint, auth, first, &collector, &done, total, progress)
+    });
+    futures::future::try_join_all(chains).await?;
+    Ok(collector.into_inner())
+}
+
+/// Reads one query to its last page, asking for the next page before reading one.
+async fn chain(
+    endpoint: &str,
+    auth: Option<&str>,
+    first: String,
+    collector: &RefCell<Collector>,
+    done: &Cell<usize>,
+    total: usize,
+    progress: &dyn Fn(usize, usize, usize),
+) -> Result<(), ReportFailure> {
+    let report_progress = || progress(collector.borrow().read, (done.get() + 1).min(total), total);
+    let mut pending = Some(http::start_xapi_get(&first, auth, PAGE_TIMEOUT_MS));
+    while let Some(this) = pending.take() {
+        report_progress();
+        let url = this.url().to_string();
+        let text = this.text().await.map_err(failure)?;
+        // The next page is asked for before this one is read, so the LRS and the page
+        // work side by side; the guess is checked against the parsed result.
+        let guess = guess_more(&text).map(|m| resolve_more(endpoint, m));
+        let mut next = guess
+            .as_deref()
+            .filter(|g| *g != url)
+            .map(|g| http::start_xapi_get(g, auth, PAGE_TIMEOUT_MS));
+        let more = collector
+            .borrow_mut()
+            .add_page(&text)
+            .map_err(|e| ReportFailure::Answer {
+                url: url.clone(),
+                reason: e.to_string(),
+            })?;
+        drop(text);
+        let more = more.map(|m| resolve_more(endpoint, &m));
+        // A `more` link to the page just read would never end.
+        let more = more.filter(|m| *m != url);
+        if more != guess || more.is_none() {
+            next = more.map(|m| http::start_xapi_get(&m, auth, PAGE_TIMEOUT_MS));
+        }
+        pending = next;
+    }
+    done.set(done.get() + 1);
+    report_progress();
+    Ok(())
+}
+
+/// Questions of other modules among the weakest of a competency are named by their IRI
+/// until the LRS says their names (`GET /activities`, one request per question); a
+/// question the LRS does not know keeps its IRI.
+async fn name_other_questions(endpoint: &str, auth: Option<&str>, lang: &str, report: &mut Report) {
+    for competency in &mut report.competencies {
+        for weak in competency.weakest.iter_mut().filter(|w| w.title == w.id) {
+            let url = activity_url(endpoint, &weak.id);
+            let Ok(text) = http::start_xapi_get(&url, auth, PAGE_TIMEOUT_MS)
+                .text()
+                .await
+            else {
+                continue;
+            };
+            let names = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|a| {
+                    let map = a.get("definition")?.get("name")?.as_object()?.clone();
+                    Some(
+                        map.into_iter()
+                            .filter_map(|(k, v)| Some((k, v.as_str()?.to_string())))
+                            .collect::<Vec<_>>(),
+                    )
+                });
+            if let Some(name) = names.as_ref().and_then(|n| pick(n, lang)) {
+                weak.title = name.to_string();
+            }
+        }
+    }
+}

@@ -1,0 +1,456 @@
+//! Reading pages of statements into compact facts.
+//!
+//! A page of an LRS's answer is parsed into typed structs that keep only what the report
+//! reads, turned into [`Fact`]s (ids interned as numbers) and dropped, so that a report
+//! over 100,000 statements holds facts, not JSON. Duplicates (the same id twice, as pages
+//! of several queries overlap) are kept once; voided statements are left out whichever
+//! comes first, the voiding statement or its target.
+
+use crate::error::StatsError;
+use crate::numbers::parse_duration_ms;
+use pelita_xapi::parse_timestamp;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+const VERBS: &str = "http://adlnet.gov/expapi/verbs/";
+/// The activity type of a competency tag (the one `pelita_xapi`'s reporter writes).
+pub const TYPE_COMPETENCY: &str = "https://pelita.example.org/xapi/activity-types/competency";
+
+/// An interned string (an activity id, a registration, a learner).
+pub type Sym = u32;
+
+/// The verbs the report reads; every other verb is [`Verb::Other`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    /// An attempt began.
+    Initialized,
+    /// A page was viewed.
+    Experienced,
+    /// A question was answered.
+    Answered,
+    /// The module was completed.
+    Completed,
+    /// The module was passed.
+    Passed,
+    /// The module was failed.
+    Failed,
+    /// Anything else (terminated, suspended, resumed, ...).
+    Other,
+}
+
+impl Verb {
+    fn of(id: &str) -> Verb {
+        match id.strip_prefix(VERBS) {
+            Some("initialized") => Verb::Initialized,
+            Some("experienced") => Verb::Experienced,
+            Some("answered") => Verb::Answered,
+            Some("completed") => Verb::Completed,
+            Some("passed") => Verb::Passed,
+            Some("failed") => Verb::Failed,
+            _ => Verb::Other,
+        }
+    }
+}
+
+/// One statement as the report needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// The verb.
+    pub verb: Verb,
+    /// The object's activity id.
+    pub object: Sym,
+    /// The attempt: the registration, or the learner for a statement without one.
+    pub attempt: Sym,
+    /// The learner (their inverse functional identifier).
+    pub learner: Sym,
+    /// The statement's timestamp, in milliseconds since the epoch.
+    pub at_ms: i64,
+    /// `result.success`.
+    pub success: Option<bool>,
+    /// `result.score.raw`.
+    pub raw: Option<f64>,
+    /// `result.score.max`.
+    pub max: Option<f64>,
+    /// `result.score.scaled`.
+    pub scaled: Option<f64>,
+    /// `result.response`.
+    pub response: Option<Box<str>>,
+    /// `result.duration` in milliseconds.
+    pub duration_ms: Option<f64>,
+    /// The competency tags in `contextActivities.category`.
+    pub competencies: Box<[Sym]>,
+    /// Whether the statement is about the report's module.
+    pub in_module: bool,
+    /// Whether a voiding statement voided it.
+    pub voided: bool,
+}
+
+/// What a statement's interaction definition says: kind, choices, correct answers.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Definition {
+    /// `interactionType`.
+    pub kind: String,
+    /// The choices' ids and names (`choices`).
+    pub choices: Vec<(String, Names)>,
+    /// `correctResponsesPattern`.
+    pub correct: Vec<String>,
+}
+
+/// A language map as pairs, in the order given.
+pub type Names = Vec<(String, String)>;
+
+/// Picks the text for `lang` from a language map: the exact tag, its primary language,
+/// English, then the first.
+pub fn pick<'a>(names: &'a Names, lang: &str) -> Option<&'a str> {
+    let primary = lang.split('-').next().unwrap_or(lang);
+    names
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(lang))
+        .or_else(|| {
+            names
+                .iter()
+                .find(|(k, _)| k.split('-').next() == Some(primary))
+        })
+        .or_else(|| names.iter().find(|(k, _)| k.starts_with("en")))
+        .or_else(|| names.first())
+        .map(|(_, v)| v.as_str())
+}
+
+/// A language map's pairs, sorted (a JSON object's order is not meaningful), so that the
+/// fallback choice in [`pick`] is stable.
+fn names(map: Option<&Value>) -> Names {
+    let mut pairs: Names = map
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    crate::numbers::sort_by(&mut pairs, |a, b| a < b);
+    pairs
+}
+
+/// Context activities may be one object or a list (xAPI 1.0.3 section 2.4.6.2).
+fn items(value: Option<&Value>) -> &[Value] {
+    match value {
+        Some(Value::Array(list)) => list,
+        Some(one @ Value::Object(_)) => std::slice::from_ref(one),
+        _ => &[],
+    }
+}
+
+fn str_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
+    path.iter().try_fold(value, |v, k| v.get(k))?.as_str()
+}
+
+fn f64_at(value: &Value, path: &[&str]) -> Option<f64> {
+    path.iter().try_fold(value, |v, k| v.get(k))?.as_f64()
+}
+
+/// Statements read so far, as facts about one module (and about the competencies it
+/// shares with other modules).
+#[derive(Debug, Default)]
+pub struct Collector {
+    activity_id: String,
+    prefix: String,
+    symbols: HashMap<Box<str>, Sym>,
+    strings: Vec<Box<str>>,
+    /// Each statement id seen, with the index of its fact (`None`: read but not kept).
+    ids: HashMap<Box<str>, Option<usize>>,
+    /// Ids voided before their statement was read.
+    voided_early: HashSet<Box<str>>,
+    /// Competencies known from the module: a category with one of these ids and no
+    /// definition (the `ids` format) is taken as that competency.
+    known_competencies: HashSet<String>,
+    pub(crate) facts: Vec<Fact>,
+    pub(crate) definitions: HashMap<Sym, Definition>,
+    pub(crate) names: HashMap<Sym, Names>,
+    /// Statements read, duplicates included.
+    pub read: usize,
+    /// Statements read twice (same id).
+    pub duplicates: usize,
+    /// Statements without the id, verb, object or timestamp the report needs.
+    pub unusable: usize,
+}
+
+impl Collector {
+    /// A collector for the module whose activity id is `activity_id` and whose pages and
+    /// questions have IRIs under `module_iri` (the module's id; the two differ only when a
+    /// launcher gave another activity id).
+    pub fn new(activity_id: &str, module_iri: &str) -> Collector {
+        Collector {
+            activity_id: activity_id.to_string(),
+            prefix: format!("{}/", module_iri.trim_end_matches('/')),
+            ..Collector::default()
+        }
+    }
+
+    /// Takes categories with these ids as competency tags even when they come without
+    /// their definition (`format=ids`).
+    pub fn know_competencies<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
+        self.known_competencies
+            .extend(ids.into_iter().map(str::to_string));
+    }
+
+    /// Reads one page of an LRS's `GET /statements` answer (a StatementResult) and returns
+    /// its `more` link, if there is a further page.
+    pub fn add_page(&mut self, text: &str) -> Result<Option<String>, StatsError> {
+        // Parsed as a `Value` (code the player has anyway, unlike typed deserialisers),
+        // read into facts and dropped: one page at a time is in memory, never all.
+        let page: Value =
+            serde_json::from_str(text).map_err(|e| StatsError::NotAStatementResult {
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+        let Some(statements) = page.get("statements").and_then(Value::as_array) else {
+            return Err(StatsError::NotAStatementResult {
+                line: 0,
+                column: 0,
+                message: "expected an object with a `statements` list".into(),
+            });
+        };
+        for statement in statements {
+            self.add(statement);
+        }
+        Ok(page
+            .get("more")
+            .and_then(Value::as_str)
+            .filter(|m| !m.is_empty())
+            .map(str::to_string))
+    }
+
+    /// The interned number of `s`.
+    pub fn sym(&mut self, s: &str) -> Sym {
+        if let Some(&n) = self.symbols.get(s) {
+            return n;
+        }
+        let n = self.strings.len() as Sym;
+        self.strings.push(s.into());
+        self.symbols.insert(s.into(), n);
+        n
+    }
+
+    /// The string interned as `n`.
+    pub fn text(&self, n: Sym) -> &str {
+        self.strings.get(n as usize).map_or("", |s| s)
+    }
+
+    /// The interned number of `s`, if it was seen.
+    pub fn find(&self, s: &str) -> Option<Sym> {
+        self.symbols.get(s).copied()
+    }
+
+    /// The module's activity id.
+    pub fn activity_id(&self) -> &str {
+        &self.activity_id
+    }
+
+    /// The prefix of the module's page and question IRIs (`<module IRI>/`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    fn add(&mut self, s: &Value) {
+        self.read += 1;
+        let Some(id) = s.get("id").and_then(Value::as_str) else {
+            self.unusable += 1;
+            return;
+        };
+        if self.ids.contains_key(id) {
+            self.duplicates += 1;
+            return;
+        }
+        let verb_id = str_at(s, &["verb", "id"]).unwrap_or_default();
+        let (Some(object), Some(at_ms)) = (
+            s.get("object"),
+            s.get("timestamp")
+                .and_then(Value::as_str)
+                .and_then(parse_timestamp),
+        ) else {
+            self.unusable += 1;
+            self.ids.insert(id.into(), None);
+            return;
+        };
+        let object_type = object.get("objectType").and_then(Value::as_str);
+        if verb_id == "http://adlnet.gov/expapi/verbs/voided" && object_type == Some("StatementRef")
+        {
+            if let Some(target) = object.get("id").and_then(Value::as_str) {
+                match self.ids.get(target) {
+                    Some(Some(index)) => {
+                        if let Some(fact) = self.facts.get_mut(*index) {
+                            fact.voided = true;
+                        }
+                    }
+                    _ => {
+                        self.voided_early.insert(target.into());
+                    }
+                }
+            }
+            self.ids.insert(id.into(), None);
+            return;
+        }
+        let Some(object_id) = object
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|_| object_type.unwrap_or("Activity") == "Activity")
+        else {
+            self.ids.insert(id.into(), None);
+            return;
+        };
+        let context = s.get("context");
+        let activities = context.and_then(|c| c.get("contextActivities"));
+        let in_module = object_id == self.activity_id
+            || object_id.starts_with(&self.prefix)
+            || items(activities.and_then(|a| a.get("grouping")))
+                .iter()
+                .any(|a| a.get("id").and_then(Value::as_str) == Some(self.activity_id.as_str()));
+        let mut competencies = Vec::new();
+        for tag in items(activities.and_then(|a| a.get("category"))) {
+            let definition = tag.get("definition");
+            let tag_id = tag.get("id").and_then(Value::as_str);
+            let typed = match definition
+                .and_then(|d| d.get("type"))
+                .and_then(Value::as_str)
+            {
+                Some(kind) => kind == TYPE_COMPETENCY,
+                None => tag_id.is_some_and(|t| self.known_competencies.contains(t)),
+            };
+            if !typed {
+                continue;
+            }
+            if let Some(tag_id) = tag_id {
+                let n = self.sym(tag_id);
+                competencies.push(n);
+                self.name_once(n, definition.and_then(|d| d.get("name")));
+            }
+        }
+        if !in_module && competencies.is_empty() {
+            // About another module and no competency: nothing in the report reads it.
+            self.ids.insert(id.into(), None);
+            return;
+        }
+        let learner = learner_key(s.get("actor"));
+        let learner = self.sym(&learner);
+        let attempt = match context
+            .and_then(|c| c.get("registration"))
+            .and_then(Value::as_str)
+        {
+            Some(r) => self.sym(r),
+            None => learner,
+        };
+        let object_sym = self.sym(object_id);
+        if let Some(definition) = object.get("definition") {
+            self.name_once(object_sym, definition.get("name"));
+            let kind = definition.get("interactionType").and_then(Value::as_str);
+            if let (Some(kind), false) = (kind, self.definitions.contains_key(&object_sym)) {
+                let strings = |key: &str| -> Vec<String> {
+                    definition
+                        .get(key)
+                        .and_then(Value::as_array)
+                        .map(|l| {
+                            l.iter()
+                                .filter_map(|v| v.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let choices = definition
+                    .get("choices")
+                    .and_then(Value::as_array)
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(|c| {
+                                Some((
+                                    c.get("id")?.as_str()?.to_string(),
+                                    names(c.get("description")),
+                                ))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.definitions.insert(
+                    object_sym,
+                    Definition {
+                        kind: kind.to_string(),
+                        choices,
+                        correct: strings("correctResponsesPattern"),
+                    },
+                );
+            }
+        }
+        let result = s.get("result").unwrap_or(&Value::Null);
+        let voided = self.voided_early.remove(id);
+        self.ids.insert(id.into(), Some(self.facts.len()));
+        self.facts.push(Fact {
+            verb: Verb::of(verb_id),
+            object: object_sym,
+            attempt,
+            learner,
+            at_ms,
+            success: result.get("success").and_then(Value::as_bool),
+            raw: f64_at(result, &["score", "raw"]),
+            max: f64_at(result, &["score", "max"]),
+            scaled: f64_at(result, &["score", "scaled"]),
+            response: result
+                .get("response")
+                .and_then(Value::as_str)
+                .map(Into::into),
+            duration_ms: result
+                .get("duration")
+                .and_then(Value::as_str)
+                .and_then(parse_duration_ms),
+            competencies: competencies.into_boxed_slice(),
+            in_module,
+            voided,
+        });
+    }
+
+    /// Keeps the first non-empty name seen for `n` (pages come newest first, so it is the
+    /// newest wording).
+    fn name_once(&mut self, n: Sym, map: Option<&Value>) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.names.entry(n) {
+            let found = names(map);
+            if !found.is_empty() {
+                slot.insert(found);
+            }
+        }
+    }
+
+    /// The facts that count: neither voided nor unusable.
+    pub fn facts(&self) -> impl Iterator<Item = (usize, &Fact)> {
+        self.facts.iter().enumerate().filter(|(_, f)| !f.voided)
+    }
+
+    /// How many statements are kept as facts (voided ones left out).
+    pub fn kept(&self) -> usize {
+        self.facts().count()
+    }
+}
+
+/// A learner's key: the actor's inverse functional identifier, whichever it has.
+fn learner_key(actor: Option<&Value>) -> String {
+    let Some(a) = actor else {
+        return "?".into();
+    };
+    let get = |k: &str| a.get(k).and_then(Value::as_str);
+    if let Some(m) = get("mbox") {
+        return m.to_string();
+    }
+    if let Some(m) = get("mbox_sha1sum") {
+        return format!("sha1:{m}");
+    }
+    if let Some(o) = get("openid") {
+        return o.to_string();
+    }
+    if let Some(acc) = a.get("account") {
+        return format!(
+            "{}|{}",
+            str_at(acc, &["homePage"]).unwrap_or(""),
+            str_at(acc, &["name"]).unwrap_or("")
+        );
+    }
+    // An anonymous group has no identifier; its name is the best left.
+    format!("name:{}", get("name").unwrap_or(""))
+}
