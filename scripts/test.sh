@@ -25,6 +25,8 @@ step() {
 step fmt cargo fmt --all -- --check
 step clippy-host cargo clippy --workspace --all-targets -- -D warnings
 step clippy-wasm cargo clippy -p pelita-player --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The report view's build of the player (`cargo xtask dist` makes both).
+step clippy-wasm-report cargo clippy -p pelita-player --features report --target wasm32-unknown-unknown --all-targets -- -D warnings
 step unit cargo test --workspace --exclude pelita-player
 # ChromeDriver sometimes fails to bind its port when it starts on a busy machine; that is
 # the harness, not a test result, so the component tests start over once in that case only.

@@ -50,7 +50,7 @@ function lineOf(text, prefix) {
   return text.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
 }
 
-test('a JSON module never downloads the Markdown reader', async () => {
+test('a JSON module downloads neither the Markdown reader nor the report view', async () => {
   const browser = await launchBrowser();
   try {
     seen.length = 0;
@@ -58,6 +58,8 @@ test('a JSON module never downloads the Markdown reader', async () => {
     await browser.page.waitForSelector('.flashcards');
     assert.ok(seen.some((u) => u.includes('pelita_bg-')), `the player was fetched: ${seen.join(' ')}`);
     assert.deepEqual(seen.filter((u) => READER.test(u.split('?')[0])), []);
+    // The report view is a second build of the app (`?view=report`), for content teams.
+    assert.deepEqual(seen.filter((u) => /\/report(?:_bg)?-[0-9a-f]{16}\./.test(u)), []);
   } finally {
     await browser.close();
   }

@@ -1,7 +1,9 @@
 //! `cargo xtask`: builds the player into `dist/` without Trunk.
 //!
-//! `cargo xtask dist` runs cargo for wasm32, wasm-bindgen (the CLI pinned to the crate's
-//! exact version), and wasm-opt -Oz from the npm `binaryen` package, then writes
+//! `cargo xtask dist` runs cargo for wasm32 (the player; the player again with its
+//! `report` feature, for the report view; the Markdown reader), wasm-bindgen (the CLI
+//! pinned to the crate's exact version), and wasm-opt -Oz from the npm `binaryen`
+//! package, then writes
 //! content-hashed assets, inlines the style sheet into `index.html`, copies `www/`, checks
 //! every module in `www/modules/`, and precompresses everything with brotli and gzip. See
 //! ARCHITECTURE.md for why this replaces Trunk here.
@@ -188,6 +190,30 @@ fn dist(dev: bool) -> Result<()> {
         ],
         dev,
     )?;
+    // The report view: the same app built again with its `report` feature, started by
+    // index.html only for `view=report`, so that learners never download the statistics.
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo.current_dir(&root).args([
+        "build",
+        "-p",
+        "pelita-player",
+        "--features",
+        "report",
+        "--target",
+        TARGET,
+    ]);
+    if !dev {
+        cargo.arg("--release");
+    }
+    run(&mut cargo)?;
+    let report_wasm = bindgen(
+        &root,
+        &target.join(format!("{TARGET}/{profile}/pelita_player.wasm")),
+        &staging,
+        "report",
+        &["--target", "web"],
+        dev,
+    )?;
 
     let _ = fs::remove_dir_all(&out);
     copy_dir(&root.join("www"), &out)?;
@@ -197,6 +223,12 @@ fn dist(dev: bool) -> Result<()> {
     let js = fs::read_to_string(staging.join("pelita.js"))?;
     let js_name = format!("pelita-{}.js", hash_of(js.as_bytes()));
     fs::write(out.join(&js_name), &js)?;
+    let report_wasm_bytes = fs::read(&report_wasm)?;
+    let report_wasm_name = format!("report_bg-{}.wasm", hash_of(&report_wasm_bytes));
+    fs::write(out.join(&report_wasm_name), &report_wasm_bytes)?;
+    let report_js = fs::read_to_string(staging.join("report.js"))?;
+    let report_js_name = format!("report-{}.js", hash_of(report_js.as_bytes()));
+    fs::write(out.join(&report_js_name), &report_js)?;
     let convert_wasm_bytes = fs::read(&convert_wasm)?;
     let convert_wasm_name = format!("convert_bg-{}.wasm", hash_of(&convert_wasm_bytes));
     fs::write(out.join(&convert_wasm_name), &convert_wasm_bytes)?;
@@ -217,10 +249,11 @@ fn dist(dev: bool) -> Result<()> {
     let preload = format!(
         "<link rel=\"modulepreload\" href=\"{js_name}\">\n  <link rel=\"preload\" href=\"{wasm_name}\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
     );
-    // If the player cannot start (no WebAssembly, or the download failed), say so in both
-    // languages instead of leaving the loading message up forever.
+    // The learners' build, or for `view=report` the report's. If the player cannot start
+    // (no WebAssembly, or the download failed), say so in both languages instead of
+    // leaving the loading message up forever.
     let script = format!(
-        "<script type=\"module\">import init from \"./{js_name}\";\n  init({{ module_or_path: \"./{wasm_name}\" }}).catch(function (e) {{\n    var app = document.getElementById(\"app\"), main = document.createElement(\"main\");\n    main.className = \"error-page\"; main.setAttribute(\"role\", \"alert\");\n    main.textContent = \"Pelita tidak dapat dimulai: periksa koneksi, lalu muat ulang halaman. / Pelita could not start: check the connection, then reload the page.\";\n    if (app) app.replaceChildren(main);\n    console.error(e);\n  }});\n</script>"
+        "<script type=\"module\">var report = new URLSearchParams(location.search).get(\"view\") === \"report\";\n  import(report ? \"./{report_js_name}\" : \"./{js_name}\").then(function (m) {{\n    return m.default({{ module_or_path: report ? \"./{report_wasm_name}\" : \"./{wasm_name}\" }});\n  }}).catch(function (e) {{\n    var app = document.getElementById(\"app\"), main = document.createElement(\"main\");\n    main.className = \"error-page\"; main.setAttribute(\"role\", \"alert\");\n    main.textContent = \"Pelita tidak dapat dimulai: periksa koneksi, lalu muat ulang halaman. / Pelita could not start: check the connection, then reload the page.\";\n    if (app) app.replaceChildren(main);\n    console.error(e);\n  }});\n</script>"
     );
     // The Markdown reader's two files, for the player (glue/markdown.rs) and for the
     // preload script above, which fetches them early when the URL names a `.md` module.

@@ -212,9 +212,9 @@ pub fn describe(packed: &Packed, options: &Options) -> String {
 /// The built player's files, by their path inside the player folder.
 ///
 /// Left out: the `.br`/`.gz` siblings the build writes for a server that negotiates
-/// encodings (an LMS serves files as they are, so they would only double the upload), and
-/// the whole `modules/` folder, whose example modules do not belong in someone else's
-/// package.
+/// encodings (an LMS serves files as they are, so they would only double the upload), the
+/// Markdown reader and the report view's build, and the whole `modules/` folder, whose
+/// example modules do not belong in someone else's package.
 fn player_files(dir: &Path, output: &Path) -> Result<Vec<(String, PathBuf)>> {
     let shown = dir.display();
     if !dir.is_dir() {
@@ -278,7 +278,14 @@ fn walk(
             name.strip_suffix(ext)
                 .is_some_and(|base| names.iter().any(|n| n == base))
         });
-        if sibling || skip.is_some() && fs::canonicalize(&path).ok() == *skip {
+        // A package holds its module as JSON and reports to the LMS, so the Markdown reader
+        // and the report view's build (hashed `convert-*` and `report-*` files at the top)
+        // would only make the upload bigger.
+        let unused = prefix.is_empty()
+            && ["convert-", "convert_bg-", "report-", "report_bg-"]
+                .iter()
+                .any(|p| name.starts_with(p));
+        if sibling || unused || skip.is_some() && fs::canonicalize(&path).ok() == *skip {
             continue;
         }
         files.push((inside, path));

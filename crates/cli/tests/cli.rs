@@ -45,8 +45,9 @@ fn small_module() -> tempfile::TempDir {
     dir
 }
 
-/// A built player as `cargo xtask dist` lays it out, with compressed siblings and an
-/// example module that must not be packed.
+/// A built player as `cargo xtask dist` lays it out, with compressed siblings, the
+/// Markdown reader, the report view's build and an example module, none of which may be
+/// packed.
 fn fake_player(root: &Path) -> PathBuf {
     let dist = root.join("dist");
     for (name, text) in [
@@ -61,6 +62,11 @@ fn fake_player(root: &Path) -> PathBuf {
         ("pelita-abc.js.gz", "gz"),
         ("pelita_bg-def.wasm", "\0asm"),
         ("pelita_bg-def.wasm.br", "br"),
+        ("convert-0123.js", "self.pelitaMarkdown = 1;"),
+        ("convert_bg-4567.wasm", "\0asm"),
+        ("report-89ab.js", "export default function init() {}"),
+        ("report_bg-cdef.wasm", "\0asm"),
+        ("report_bg-cdef.wasm.br", "br"),
         ("sw.js", "self.addEventListener('fetch', () => {});"),
         ("sw.js.gz", "gz"),
         ("manifest.webmanifest", "{}"),

@@ -3,7 +3,9 @@
 
 use crate::glue::location;
 use crate::hooks::{use_loader, Loaded};
-use crate::pages::{error_page, loading_page, PlayerPage, ReportPage};
+#[cfg(feature = "report")]
+use crate::pages::ReportPage;
+use crate::pages::{error_page, loading_page, PlayerPage};
 use yew::prelude::*;
 
 /// The whole player.
@@ -19,9 +21,16 @@ pub fn App() -> Html {
     match use_loader() {
         Loaded::Loading => loading_page(),
         Loaded::Failed(failure) => error_page(&failure.problems),
+        #[cfg(feature = "report")]
         Loaded::Ready(ready) if *report => html! {
             <ReportPage module={ready.module.clone()} launch={ready.launch.clone()} />
         },
+        // The learners' build has no report: `index.html` starts the report's own build
+        // for `view=report`, so only a page that bypasses it gets here.
+        #[cfg(not(feature = "report"))]
+        Loaded::Ready(_) if *report => error_page(&[
+            "query: view: `report` needs the report build of the player (dist/report-*.js, made by `cargo xtask dist`)".to_string(),
+        ]),
         Loaded::Ready(ready) => html! {
             <PlayerPage
                 module={ready.module.clone()}

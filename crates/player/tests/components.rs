@@ -765,18 +765,6 @@ fn PerformanceCard(props: &PerformanceHarness) -> Html {
             onsubmit={Callback::noop()}
             {onsteps}
         />
-struct ChartProps {
-    bars: Vec<pelita_player::components::Bar>,
-    csv: Rc<str>,
-}
-
-#[component]
-fn Chart(props: &ChartProps) -> Html {
-    html! {
-        <>
-            { pelita_player::components::bar_chart("test-chart", "Responses", ["Response", "Answered"], &props.bars) }
-            <pelita_player::components::CsvLink csv={props.csv.clone()} filename="q.csv" label="Download" />
-        </>
     }
 }
 
@@ -882,6 +870,25 @@ async fn a_performance_form_has_a_labelled_field_per_step_and_marks_each_step() 
         "{feedback}"
     );
     assert!(root.query_selector("button.primary").expect("ok").is_none());
+}
+
+#[derive(Properties, PartialEq)]
+struct ChartProps {
+    bars: Vec<pelita_player::components::Bar>,
+    csv: Rc<str>,
+}
+
+#[component]
+fn Chart(props: &ChartProps) -> Html {
+    html! {
+        <>
+            { pelita_player::components::bar_chart("test-chart", "Responses", ["Response", "Answered"], &props.bars) }
+            <pelita_player::components::CsvLink csv={props.csv.clone()} filename="q.csv" label="Download" />
+        </>
+    }
+}
+
+#[wasm_bindgen_test]
 async fn a_bar_chart_is_labelled_scaled_and_tabled_and_the_csv_link_downloads() {
     use pelita_player::components::Bar;
     let bar = |label: &str, value: f64, note: &str, marked: bool| Bar {

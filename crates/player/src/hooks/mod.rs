@@ -5,6 +5,7 @@ mod use_delivery;
 mod use_embed;
 mod use_exit;
 mod use_loader;
+#[cfg(feature = "report")]
 mod use_report;
 mod use_resume;
 mod use_scorm;
@@ -13,6 +14,7 @@ pub use use_delivery::use_delivery;
 pub use use_embed::use_embed;
 pub use use_exit::use_exit;
 pub use use_loader::{load, use_loader, Failure, Loaded, Ready};
+#[cfg(feature = "report")]
 pub use use_report::{use_report, Period, ReportFailure, ReportState};
 pub use use_resume::{use_resume, Etag};
 pub use use_scorm::use_scorm;

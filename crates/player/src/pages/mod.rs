@@ -5,6 +5,7 @@ mod error_page;
 mod lesson_page;
 mod loading_page;
 pub(crate) mod player_page;
+#[cfg(feature = "report")]
 mod report_page;
 mod result_page;
 mod resume_page;
@@ -13,6 +14,7 @@ pub use error_page::error_page;
 pub use lesson_page::LessonPage;
 pub use loading_page::loading_page;
 pub use player_page::{PlayerPage, Props as PlayerPageProps};
+#[cfg(feature = "report")]
 pub use report_page::{Props as ReportPageProps, ReportPage};
 pub use result_page::{Props as ResultPageProps, ResultPage};
 pub use resume_page::ResumePage;
