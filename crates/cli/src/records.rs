@@ -52,6 +52,8 @@ pub struct ModuleLink {
     pub with_lrs: String,
     /// The player URL that keeps records in the browser.
     pub browser_only: String,
+    /// The module's report (`view=report`) over this server's LRS.
+    pub report: String,
 }
 
 /// The index page: every module with its launch links.
@@ -70,11 +72,12 @@ pub fn index(modules: &[ModuleLink], learner: &str, note: Option<&str>) -> Strin
     body.push_str("<ul>");
     for m in modules {
         body.push_str(&format!(
-            "<li><a href=\"{}\"><b>{}</b></a> <span class=\"muted\">({})</span> &middot; <a href=\"{}\">records kept in the browser only</a>",
+            "<li><a href=\"{}\"><b>{}</b></a> <span class=\"muted\">({})</span> &middot; <a href=\"{}\">records kept in the browser only</a> &middot; <a href=\"{}\">report</a>",
             esc(&m.with_lrs),
             esc(&m.title),
             esc(&m.served),
-            esc(&m.browser_only)
+            esc(&m.browser_only),
+            esc(&m.report)
         ));
         if !m.problems.is_empty() {
             body.push_str("<ul class=\"bad\">");
@@ -361,6 +364,7 @@ mod tests {
                 problems: vec!["a.json:1:2: $: bad <x>".into()],
                 with_lrs: "/?module=modules/a.json&endpoint=x".into(),
                 browser_only: "/?module=modules/a.json".into(),
+                report: "/?view=report&module=modules/a.json&endpoint=x".into(),
             }],
             "Peserta",
             None,
@@ -368,6 +372,9 @@ mod tests {
         assert!(html.contains("A &amp; B"));
         assert!(html.contains("bad &lt;x&gt;"));
         assert!(html.contains("href=\"/?module=modules/a.json&amp;endpoint=x\""));
+        assert!(html.contains(
+            "href=\"/?view=report&amp;module=modules/a.json&amp;endpoint=x\">report</a>"
+        ));
         assert!(index(&[], "x", None).contains("No module found"));
     }
 }

@@ -439,8 +439,14 @@ async fn index_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
             q.append_pair("module", &module)
                 .append_pair("endpoint", &format!("{origin}/xapi/"))
                 .append_pair("actor", &learner_actor());
+            // The report reads every learner's statements from the same LRS.
+            let mut r = form_urlencoded::Serializer::new(String::new());
+            r.append_pair("view", "report")
+                .append_pair("module", &module)
+                .append_pair("endpoint", &format!("{origin}/xapi/"));
             if let Some(auth) = &app.launch_auth {
                 q.append_pair("auth", auth);
+                r.append_pair("auth", auth);
             }
             records::ModuleLink {
                 served: e.served,
@@ -448,6 +454,7 @@ async fn index_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
                 problems: e.problems,
                 with_lrs: format!("/?{}", q.finish()),
                 browser_only,
+                report: format!("/?{}", r.finish()),
             }
         })
         .collect();

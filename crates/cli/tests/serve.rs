@@ -28,6 +28,13 @@ fn serve_shows_modules_serves_player_and_lrs_and_records() {
         form_urlencoded::byte_serialize(format!("http://{a}/xapi/").as_bytes()).collect();
     assert!(body.contains(&format!("endpoint={endpoint}")), "{body}");
     assert!(body.contains("actor=%7B"), "{body}");
+    // And a link to the module's report over the same LRS.
+    assert!(
+        body.contains(&format!(
+            "/?view=report&amp;module=modules%2Fphishing.json&amp;endpoint={endpoint}\">report</a>"
+        )),
+        "{body}"
+    );
     let csp = header(&headers, "content-security-policy")
         .expect("CSP on the index")
         .to_string();
@@ -234,6 +241,11 @@ fn serve_with_credentials_guards_the_lrs_and_the_records() {
     let (_, _, body) = http(a, "GET", "/pelita/", &[], "");
     let encoded: String = form_urlencoded::byte_serialize(auth.as_bytes()).collect();
     assert!(body.contains(&format!("auth={encoded}")), "{body}");
+    assert_eq!(
+        body.matches(&format!("auth={encoded}")).count(),
+        2,
+        "launch and report links: {body}"
+    );
 
     // A launch secret the file does not accept is refused at start.
     let out = Command::new(env!("CARGO_BIN_EXE_pelita"))
