@@ -56,8 +56,12 @@ async function savedAttempt(name) {
   return doc && JSON.parse(doc.text);
 }
 
-test('answer half, close the browser, open a new one with the same actor: continue at the same question', async () => {
+test('answer half, close the browser, open a new one with the same actor: continue at the same question', async (t) => {
   const first = await launchBrowser({ viewport: { width: 360, height: 740 } });
+  // A failure before the first browser is closed below must not leave it running: the
+  // test file would never end.
+  let firstOpen = true;
+  t.after(() => (firstOpen ? first.close() : undefined));
   let page = first.page;
   await page.goto(launch('Eka'));
   let mouse = chooseByMouse(page);
@@ -77,6 +81,7 @@ test('answer half, close the browser, open a new one with the same actor: contin
   assert.equal(saved.module, 'https://pelita.example.org/modules/phishing');
   const heading = await page.textContent('h1');
   await waitForDelivery(page, 6);
+  firstOpen = false;
   await first.close();
 
   // A new browser (another device): nothing in its storage, only the LRS knows.

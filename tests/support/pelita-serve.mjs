@@ -62,7 +62,13 @@ export async function startPelitaServe({
   child.stderr.on('data', (c) => { log += c; });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let alive = true;
-  exited.then(() => { alive = false; });
+  let stopping = false;
+  exited.then(({ code, signal }) => {
+    alive = false;
+    // A server that goes away in the middle of a test shows up there only as "fetch
+    // failed"; say why here.
+    if (!stopping) console.error(`pelita serve exited unexpectedly (code ${code}, signal ${signal})\n${log.slice(-4000)}`);
+  });
 
   const origin = await new Promise((resolve, reject) => {
     let out = '';
@@ -106,6 +112,7 @@ export async function startPelitaServe({
   }
 
   async function stop() {
+    stopping = true;
     if (alive) {
       child.kill('SIGINT');
       const timer = setTimeout(() => { if (alive) child.kill('SIGKILL'); }, 5000);
