@@ -466,6 +466,8 @@ pub async fn get_statements(
         }
         if format == Format::Exact {
             statements::append_exact(&mut page, body, *stored_ms)?;
+        } else if format == Format::Ids {
+            statements::append_ids(&mut page, body, *stored_ms)?;
         } else {
             let mut value = statements::hydrate(body, *stored_ms)?;
             statements::format(&mut value, format, &langs);

@@ -704,6 +704,126 @@ fn referring(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A JSON object's members as borrowed raw text, in key order (the last of duplicate
+/// keys wins, as in a `Value`). Keys with escapes do not borrow and fail the parse.
+type RawObject<'a> = std::collections::BTreeMap<&'a str, &'a serde_json::value::RawValue>;
+
+fn push_member(out: &mut String, first: &mut bool, key: &str, raw: &str) {
+    if !std::mem::take(first) {
+        out.push(',');
+    }
+    out.push('"');
+    out.push_str(key);
+    out.push_str("\":");
+    out.push_str(raw);
+}
+
+/// Writes the members of `object` named in `keep` as an object.
+fn push_kept(out: &mut String, object: &RawObject<'_>, keep: &[&str]) {
+    out.push('{');
+    let mut first = true;
+    for (k, v) in object {
+        if keep.contains(k) {
+            push_member(out, &mut first, k, v.get());
+        }
+    }
+    out.push('}');
+}
+
+/// Appends a stored body to `out` as [`hydrate`] then [`format`] with [`Format::Ids`]
+/// would give it, copying the raw text of every member the format leaves alone. It
+/// covers the common shapes (an activity object, agents that are not groups, no
+/// instructor or team); anything else goes through the `Value` path, so the result is
+/// always the same statement.
+pub fn append_ids(out: &mut String, body: &str, stored_ms: i64) -> Result<(), LrsError> {
+    let start = out.len();
+    if ids_fast(out, body, stored_ms).is_none() {
+        out.truncate(start);
+        let mut value = hydrate(body, stored_ms)?;
+        ids(&mut value);
+        out.push_str(&value.to_string());
+    }
+    Ok(())
+}
+
+fn ids_fast(out: &mut String, body: &str, stored_ms: i64) -> Option<()> {
+    const AGENT: &[&str] = &["objectType", "mbox", "mbox_sha1sum", "openid", "account"];
+    const ACTIVITY: &[&str] = &["objectType", "id"];
+    let top: RawObject<'_> = serde_json::from_str(body).ok()?;
+    let stamp = pelita_xapi::format_timestamp(stored_ms);
+    let quoted = format!("\"{stamp}\"");
+    out.push('{');
+    let mut first = true;
+    push_member(out, &mut first, "stored", &quoted);
+    if !top.contains_key("timestamp") {
+        push_member(out, &mut first, "timestamp", &quoted);
+    }
+    for (&key, raw) in &top {
+        match key {
+            "stored" => {}
+            "actor" | "authority" => {
+                let agent: RawObject<'_> = serde_json::from_str(raw.get()).ok()?;
+                if agent.get("objectType").map(|t| t.get()) == Some("\"Group\"") {
+                    return None;
+                }
+                push_member(out, &mut first, key, "");
+                push_kept(out, &agent, AGENT);
+            }
+            "verb" => {
+                let verb: RawObject<'_> = serde_json::from_str(raw.get()).ok()?;
+                push_member(out, &mut first, key, "");
+                push_kept(out, &verb, &["id"]);
+            }
+            "object" => {
+                let object: RawObject<'_> = serde_json::from_str(raw.get()).ok()?;
+                match object.get("objectType").map(|t| t.get()) {
+                    None | Some("\"Activity\"") => {
+                        push_member(out, &mut first, key, "");
+                        push_kept(out, &object, ACTIVITY);
+                    }
+                    Some("\"StatementRef\"") => push_member(out, &mut first, key, raw.get()),
+                    _ => return None,
+                }
+            }
+            "context" => {
+                let context: RawObject<'_> = serde_json::from_str(raw.get()).ok()?;
+                if context.contains_key("instructor") || context.contains_key("team") {
+                    return None;
+                }
+                push_member(out, &mut first, key, "");
+                out.push('{');
+                let mut first_in = true;
+                for (&k, v) in &context {
+                    if k != "contextActivities" {
+                        push_member(out, &mut first_in, k, v.get());
+                        continue;
+                    }
+                    let lists: RawObject<'_> = serde_json::from_str(v.get()).ok()?;
+                    push_member(out, &mut first_in, k, "");
+                    out.push('{');
+                    let mut first_list = true;
+                    for (&name, list) in &lists {
+                        let items: Vec<RawObject<'_>> = serde_json::from_str(list.get()).ok()?;
+                        push_member(out, &mut first_list, name, "[");
+                        for (i, item) in items.iter().enumerate() {
+                            if i > 0 {
+                                out.push(',');
+                            }
+                            push_kept(out, item, ACTIVITY);
+                        }
+                        out.push(']');
+                    }
+                    out.push('}');
+                }
+                out.push('}');
+            }
+            _ => push_member(out, &mut first, key, raw.get()),
+        }
+    }
+    out.push('}');
+    Some(())
+}
+
 /// The requested response format of GET /statements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
@@ -862,5 +982,40 @@ mod tests {
             assert_eq!(spliced, hydrate(body, at).unwrap(), "{body}");
         }
         assert!(append_exact(&mut String::new(), "[1]", at).is_err());
+    }
+
+    /// The `ids` text written from the raw members is the statement `format` gives.
+    #[test]
+    fn ids_text_is_the_formatted_statement() {
+        let at = 1_780_000_000_123;
+        let activity = r#"{"objectType":"Activity","id":"https://e.org/m/q","definition":{"name":{"en":"Q \"1\""},"type":"t"}}"#;
+        let context = r#"{"registration":"r","contextActivities":{"category":[{"id":"https://e.org/c","definition":{"type":"k"}}],"grouping":[{"id":"https://e.org/m","objectType":"Activity"}]},"extensions":{"https://e.org/x":{"definition":1}}}"#;
+        let bodies = [
+            format!(r#"{{"id":"a","actor":{{"objectType":"Agent","name":"N","mbox":"mailto:a@e.org"}},"verb":{{"id":"v","display":{{"en":"did"}}}},"object":{activity},"context":{context},"result":{{"response":"a[,]b","success":true}},"timestamp":"2026-01-01T00:00:00.000Z","authority":{{"account":{{"homePage":"h","name":"n"}},"name":"A","objectType":"Agent"}},"version":"1.0.0"}}"#),
+            r#"{"id":"b","actor":{"mbox":"mailto:a@e.org"},"verb":{"id":"v"},"object":{"id":"x"},"stored":"1999-01-01T00:00:00Z"}"#.to_string(),
+            r#"{"id":"c","actor":{"mbox":"mailto:a@e.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"d"}}"#.to_string(),
+            // The `Value` path: a group, an agent as object, a sub-statement, a team,
+            // an escaped key, context activities that are not lists.
+            r#"{"id":"e","actor":{"objectType":"Group","name":"G","member":[{"mbox":"mailto:m@e.org","name":"M"}]},"verb":{"id":"v"},"object":{"id":"x"}}"#.to_string(),
+            r#"{"id":"f","actor":{"mbox":"mailto:a@e.org"},"verb":{"id":"v"},"object":{"objectType":"Agent","mbox":"mailto:b@e.org","name":"B"}}"#.to_string(),
+            format!(r#"{{"id":"g","actor":{{"mbox":"mailto:a@e.org"}},"verb":{{"id":"v"}},"object":{{"objectType":"SubStatement","actor":{{"mbox":"mailto:a@e.org","name":"A"}},"verb":{{"id":"v","display":{{"en":"x"}}}},"object":{activity}}}}}"#),
+            r#"{"id":"h","actor":{"mbox":"mailto:a@e.org"},"verb":{"id":"v"},"object":{"id":"x"},"context":{"team":{"objectType":"Group","name":"T","member":[]}}}"#.to_string(),
+            r#"{"id":"i","actor":{"mbox":"mailto:a@e.org","n\u0061me":"A"},"verb":{"id":"v"},"object":{"id":"x"}}"#.to_string(),
+            r#"{"id":"j","actor":{"mbox":"mailto:a@e.org"},"verb":{"id":"v"},"object":{"id":"x"},"context":{"contextActivities":{"parent":{"id":"p","definition":{}}}}}"#.to_string(),
+        ];
+        for body in &bodies {
+            let mut out = String::new();
+            append_ids(&mut out, body, at).unwrap();
+            let written: Value = serde_json::from_str(&out).unwrap();
+            let mut expected = hydrate(body, at).unwrap();
+            format(&mut expected, Format::Ids, &[]);
+            assert_eq!(written, expected, "{body}");
+        }
+        let mut out = String::new();
+        assert!(
+            ids_fast(&mut out, &bodies[0], at).is_some(),
+            "the common shape is the fast one"
+        );
+        assert!(!out.contains("definition\":{\"name"), "{out}");
     }
 }
