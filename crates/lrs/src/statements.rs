@@ -442,10 +442,13 @@ pub fn query_raw(
     let mut high: Option<i64> = None; // seq <= high
     if let Some(since) = filter.since_ms {
         let first: Option<i64> = conn.query_row(
-            "SELECT min(seq) FROM statements WHERE stored_ms > ?1",
+            // `seq` order is `stored` order (see the schema), so the first entry of the
+            // `stored` index past the bound is the lowest `seq`: one index seek, where
+            // `min(seq)` over the range read every entry of it.
+            "SELECT seq FROM statements INDEXED BY statements_stored WHERE stored_ms > ?1 ORDER BY stored_ms, seq LIMIT 1",
             [since],
             |r| r.get(0),
-        )?;
+        ).optional()?;
         match first {
             Some(s) => low = Some(s),
             None => return Ok((Vec::new(), None)),
@@ -453,10 +456,10 @@ pub fn query_raw(
     }
     if let Some(until) = filter.until_ms {
         let last: Option<i64> = conn.query_row(
-            "SELECT max(seq) FROM statements WHERE stored_ms <= ?1",
+            "SELECT seq FROM statements INDEXED BY statements_stored WHERE stored_ms <= ?1 ORDER BY stored_ms DESC, seq DESC LIMIT 1",
             [until],
             |r| r.get(0),
-        )?;
+        ).optional()?;
         match last {
             Some(s) => high = Some(s),
             None => return Ok((Vec::new(), None)),
