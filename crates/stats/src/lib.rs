@@ -23,7 +23,8 @@ pub use csv::{field as csv_field, questions_csv, HEADER as CSV_HEADER};
 pub use error::StatsError;
 pub use numbers::{correlation, median, parse_duration_ms, share, MIN_PAIRS};
 pub use query::{
-    activity_url, day_bound, encode, guess_more, resolve_more, statements_url, PAGE_SIZE,
+    activity_url, day_bound, encode, first_stored, guess_more, resolve_more, split_period,
+    statements_url, PAGE_SIZE, SLICES,
 };
 pub use report::{
     Bin, CompetencyStats, Day, Entry, Flag, OptionCount, Outline, PageStats, QuestionStats, Report,
