@@ -565,8 +565,9 @@ impl Collector {
         }
     }
 
-    /// Keeps the first non-empty name seen for `n` (pages come newest first, so it is the
-    /// newest wording).
+    /// Keeps the first non-empty name seen for `n` (each query's pages come newest first,
+    /// so within one query it is the newest wording; the queries and the time slices of
+    /// the module's run side by side, so across them it is whichever page came first).
     fn name_once(&mut self, n: Sym, map: Option<&Value>) {
         if let std::collections::hash_map::Entry::Vacant(slot) = self.names.entry(n) {
             let found = names(map);

@@ -6,7 +6,8 @@
 //! competencies travel as `contextActivities.category` activities of the competency type.
 //! The key design decision is that the crate is pure and incremental: pages of statements
 //! are read one at a time into compact facts ([`Collector::add_page`]), so a report over
-//! 100,000 statements never holds their JSON, and every figure is a plain function of the
+//! 100,000 statements never holds their JSON (a page is parsed through typed structs that
+//! borrow from its text and skip what no figure reads), and every figure is a plain function of the
 //! facts, tested natively on small hand-computed cases. Where data is too thin for a
 //! figure (no answers, one learner, an item everyone got right), the figure is `None`,
 //! never NaN or a division by zero.

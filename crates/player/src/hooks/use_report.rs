@@ -3,10 +3,10 @@
 //! One query asks for the module's statements (`activity` = the module's activity id,
 //! `related_activities=true`, so every statement with the module in its context comes
 //! too); one more per competency the module declares asks for the `answered` statements
-//! tagged with it in any module, which the competency figures read. The queries run side
-//! by side, each asks for its next page while reading one (`format=ids`: definitions come
-//! from the module), each page is folded into one [`Collector`] and dropped, and `more`
-//! links are followed to the end.
+//! tagged with it in any module, which the competency figures read. The module's query is
+//! split into time slices (see [`read`]); all run side by side, each asks for its next
+//! page while reading one (`format=ids`: definitions come from the module), each page is
+//! folded into one [`Collector`] and dropped, and `more` links are followed to the end.
 
 use crate::error::PlayerError;
 use crate::glue::http;
