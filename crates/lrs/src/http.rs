@@ -435,16 +435,13 @@ pub async fn get_statements(
             })
         })
         .transpose()?;
-    let (mut list, next) = {
+    let (rows, next) = {
         let filter = filter.clone();
         shared
             .db
-            .read(move |conn| statements::query(conn, &filter, limit, cursor))
+            .read(move |conn| statements::query_raw(conn, &filter, limit, cursor))
             .await?
     };
-    for s in &mut list {
-        statements::format(s, format, &langs);
-    }
     let more = match next {
         Some(seq) => {
             let mut pairs = form_urlencoded::Serializer::new(String::new());
@@ -458,9 +455,34 @@ pub async fn get_statements(
         }
         None => String::new(),
     };
-    Ok(consistent_through(
-        Json(json!({ "statements": list, "more": more })).into_response(),
-    ))
+    // The page is written as text: in the `exact` format each stored body is copied as it
+    // is (with `stored` spliced in), the others are parsed and rewritten.
+    let mut page =
+        String::with_capacity(rows.iter().map(|(b, _)| b.len() + 64).sum::<usize>() + 256);
+    page.push_str("{\"statements\":[");
+    for (i, (body, stored_ms)) in rows.iter().enumerate() {
+        if i > 0 {
+            page.push(',');
+        }
+        if format == Format::Exact {
+            statements::append_exact(&mut page, body, *stored_ms)?;
+        } else if format == Format::Ids {
+            statements::append_ids(&mut page, body, *stored_ms)?;
+        } else {
+            let mut value = statements::hydrate(body, *stored_ms)?;
+            statements::format(&mut value, format, &langs);
+            page.push_str(&value.to_string());
+        }
+    }
+    page.push_str("],\"more\":");
+    page.push_str(&Value::String(more).to_string());
+    page.push('}');
+    let mut response = page.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(consistent_through(response))
 }
 
 /// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`) for `Last-Modified`.

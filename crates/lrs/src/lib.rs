@@ -69,7 +69,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Where the router is nested, used to write `more` links (`/xapi`).
     pub base_path: String,
-    /// The most statements one GET returns (also the default `limit`).
+    /// The most statements one GET returns (also the default `limit`): 2,000, so that the
+    /// report reads 100,000 statements in about 50 pages rather than 200.
     pub max_limit: usize,
 }
 
@@ -80,7 +81,7 @@ impl Default for Config {
             cors_origins: Vec::new(),
             max_body_bytes: 4 * 1024 * 1024,
             base_path: "/xapi".into(),
-            max_limit: 500,
+            max_limit: 2000,
         }
     }
 }

@@ -430,21 +430,25 @@ pub struct Filter {
 }
 
 /// Runs a filtered query: at most `limit` statements after `cursor` (a `seq` from a
-/// previous page), and the cursor of the next page if there is one.
-pub fn query(
+/// previous page) as stored bodies with their `stored` time in ms, and the cursor of the
+/// next page if there is one.
+pub fn query_raw(
     conn: &Connection,
     filter: &Filter,
     limit: usize,
     cursor: Option<i64>,
-) -> Result<(Vec<Value>, Option<i64>), LrsError> {
+) -> Result<(Vec<StoredBody>, Option<i64>), LrsError> {
     let mut low: Option<i64> = None; // seq >= low
     let mut high: Option<i64> = None; // seq <= high
     if let Some(since) = filter.since_ms {
         let first: Option<i64> = conn.query_row(
-            "SELECT min(seq) FROM statements WHERE stored_ms > ?1",
+            // `seq` order is `stored` order (see the schema), so the first entry of the
+            // `stored` index past the bound is the lowest `seq`: one index seek, where
+            // `min(seq)` over the range read every entry of it.
+            "SELECT seq FROM statements INDEXED BY statements_stored WHERE stored_ms > ?1 ORDER BY stored_ms, seq LIMIT 1",
             [since],
             |r| r.get(0),
-        )?;
+        ).optional()?;
         match first {
             Some(s) => low = Some(s),
             None => return Ok((Vec::new(), None)),
@@ -452,10 +456,10 @@ pub fn query(
     }
     if let Some(until) = filter.until_ms {
         let last: Option<i64> = conn.query_row(
-            "SELECT max(seq) FROM statements WHERE stored_ms <= ?1",
+            "SELECT seq FROM statements INDEXED BY statements_stored WHERE stored_ms <= ?1 ORDER BY stored_ms DESC, seq DESC LIMIT 1",
             [until],
             |r| r.get(0),
-        )?;
+        ).optional()?;
         match last {
             Some(s) => high = Some(s),
             None => return Ok((Vec::new(), None)),
@@ -553,11 +557,65 @@ pub fn query(
         None
     };
     rows.truncate(limit);
+    Ok((rows.into_iter().map(|(_, b, s)| (b, s)).collect(), next))
+}
+
+/// [`query_raw`] with each statement parsed and `stored` put back ([`hydrate`]).
+pub fn query(
+    conn: &Connection,
+    filter: &Filter,
+    limit: usize,
+    cursor: Option<i64>,
+) -> Result<(Vec<Value>, Option<i64>), LrsError> {
+    let (rows, next) = query_raw(conn, filter, limit, cursor)?;
     let statements = rows
         .iter()
-        .map(|(_, body, stored_ms)| hydrate(body, *stored_ms))
+        .map(|(body, stored_ms)| hydrate(body, *stored_ms))
         .collect::<Result<_, _>>()?;
     Ok((statements, next))
+}
+
+/// A stored statement's body (JSON text without `stored`) and its `stored` time in ms.
+pub type StoredBody = (String, i64);
+
+/// The top-level keys of a stored body that [`hydrate`] adds when they are missing.
+#[derive(serde::Deserialize)]
+struct Added {
+    timestamp: Option<serde::de::IgnoredAny>,
+    stored: Option<serde::de::IgnoredAny>,
+}
+
+/// Appends a stored body to `out` as [`hydrate`] would give it, without building a
+/// `Value`: `stored` (and `timestamp` when the statement had none) spliced in as the
+/// first keys of the object. The statement is the same JSON as `hydrate`'s; only its key
+/// order differs, which JSON leaves free. Building and dropping a `Value` tree per
+/// statement was most of the cost of a page in the `exact` format.
+pub fn append_exact(out: &mut String, body: &str, stored_ms: i64) -> Result<(), LrsError> {
+    let added: Added = serde_json::from_str(body).map_err(|e| LrsError::Storage(e.to_string()))?;
+    let rest = body
+        .trim_start()
+        .strip_prefix('{')
+        .ok_or_else(|| LrsError::Storage("a stored statement is not a JSON object".into()))?;
+    if added.stored.is_some() {
+        // Not written by this LRS; the slow path replaces the key.
+        let value = hydrate(body, stored_ms)?;
+        out.push_str(&value.to_string());
+        return Ok(());
+    }
+    let stamp = pelita_xapi::format_timestamp(stored_ms);
+    out.push_str("{\"stored\":\"");
+    out.push_str(&stamp);
+    out.push('"');
+    if added.timestamp.is_none() {
+        out.push_str(",\"timestamp\":\"");
+        out.push_str(&stamp);
+        out.push('"');
+    }
+    if !rest.trim_start().starts_with('}') {
+        out.push(',');
+    }
+    out.push_str(rest);
+    Ok(())
 }
 
 /// A row of a statement query: `seq`, body, `stored` in ms.
@@ -647,6 +705,126 @@ fn referring(
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), row_of)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A JSON object's members as borrowed raw text, in key order (the last of duplicate
+/// keys wins, as in a `Value`). Keys with escapes do not borrow and fail the parse.
+type RawObject<'a> = std::collections::BTreeMap<&'a str, &'a serde_json::value::RawValue>;
+
+fn push_member(out: &mut String, first: &mut bool, key: &str, raw: &str) {
+    if !std::mem::take(first) {
+        out.push(',');
+    }
+    out.push('"');
+    out.push_str(key);
+    out.push_str("\":");
+    out.push_str(raw);
+}
+
+/// Writes the members of `object` named in `keep` as an object.
+fn push_kept(out: &mut String, object: &RawObject<'_>, keep: &[&str]) {
+    out.push('{');
+    let mut first = true;
+    for (k, v) in object {
+        if keep.contains(k) {
+            push_member(out, &mut first, k, v.get());
+        }
+    }
+    out.push('}');
+}
+
+/// Appends a stored body to `out` as [`hydrate`] then [`format`] with [`Format::Ids`]
+/// would give it, copying the raw text of every member the format leaves alone. It
+/// covers the common shapes (an activity object, agents that are not groups, no
+/// instructor or team); anything else goes through the `Value` path, so the result is
+/// always the same statement.
+pub fn append_ids(out: &mut String, body: &str, stored_ms: i64) -> Result<(), LrsError> {
+    let start = out.len();
+    if ids_fast(out, body, stored_ms).is_none() {
+        out.truncate(start);
+        let mut value = hydrate(body, stored_ms)?;
+        ids(&mut value);
+        out.push_str(&value.to_string());
+    }
+    Ok(())
+}
+
+fn ids_fast(out: &mut String, body: &str, stored_ms: i64) -> Option<()> {
+    const AGENT: &[&str] = &["objectType", "mbox", "mbox_sha1sum", "openid", "account"];
+    const ACTIVITY: &[&str] = &["objectType", "id"];
+    let top: RawObject<'_> = serde_json::from_str(body).ok()?;
+    let stamp = pelita_xapi::format_timestamp(stored_ms);
+    let quoted = format!("\"{stamp}\"");
+    out.push('{');
+    let mut first = true;
+    push_member(out, &mut first, "stored", &quoted);
+    if !top.contains_key("timestamp") {
+        push_member(out, &mut first, "timestamp", &quoted);
+    }
+    for (&key, raw) in &top {
+        match key {
+            "stored" => {}
+            "actor" | "authority" => {
+                let agent: RawObject<'_> = serde_json::from_str(raw.get()).ok()?;
+                if agent.get("objectType").map(|t| t.get()) == Some("\"Group\"") {
+                    return None;
+                }
+                push_member(out, &mut first, key, "");
+                push_kept(out, &agent, AGENT);
+            }
+            "verb" => {
+                let verb: RawObject<'_> = serde_json::from_str(raw.get()).ok()?;
+                push_member(out, &mut first, key, "");
+                push_kept(out, &verb, &["id"]);
+            }
+            "object" => {
+                let object: RawObject<'_> = serde_json::from_str(raw.get()).ok()?;
+                match object.get("objectType").map(|t| t.get()) {
+                    None | Some("\"Activity\"") => {
+                        push_member(out, &mut first, key, "");
+                        push_kept(out, &object, ACTIVITY);
+                    }
+                    Some("\"StatementRef\"") => push_member(out, &mut first, key, raw.get()),
+                    _ => return None,
+                }
+            }
+            "context" => {
+                let context: RawObject<'_> = serde_json::from_str(raw.get()).ok()?;
+                if context.contains_key("instructor") || context.contains_key("team") {
+                    return None;
+                }
+                push_member(out, &mut first, key, "");
+                out.push('{');
+                let mut first_in = true;
+                for (&k, v) in &context {
+                    if k != "contextActivities" {
+                        push_member(out, &mut first_in, k, v.get());
+                        continue;
+                    }
+                    let lists: RawObject<'_> = serde_json::from_str(v.get()).ok()?;
+                    push_member(out, &mut first_in, k, "");
+                    out.push('{');
+                    let mut first_list = true;
+                    for (&name, list) in &lists {
+                        let items: Vec<RawObject<'_>> = serde_json::from_str(list.get()).ok()?;
+                        push_member(out, &mut first_list, name, "[");
+                        for (i, item) in items.iter().enumerate() {
+                            if i > 0 {
+                                out.push(',');
+                            }
+                            push_kept(out, item, ACTIVITY);
+                        }
+                        out.push(']');
+                    }
+                    out.push('}');
+                }
+                out.push('}');
+            }
+            _ => push_member(out, &mut first, key, raw.get()),
+        }
+    }
+    out.push('}');
+    Some(())
 }
 
 /// The requested response format of GET /statements.
@@ -784,4 +962,63 @@ fn canonical(statement: &mut Value, languages: &[String]) {
         }
     }
     walk(statement, None, languages);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spliced text is the same statement as the parsed one, whatever keys it has.
+    #[test]
+    fn exact_text_is_the_hydrated_statement() {
+        let at = 1_780_000_000_123;
+        for body in [
+            r#"{"id":"a","timestamp":"2026-01-01T00:00:00.000Z","verb":{"id":"v"}}"#,
+            r#"{"id":"a","verb":{"id":"v","display":{"en":"say \"hi\""}}}"#,
+            r#"{"id":"a","stored":"2020-01-01T00:00:00.000Z"}"#,
+            "{}",
+            " { } ",
+        ] {
+            let mut out = String::new();
+            append_exact(&mut out, body, at).unwrap();
+            let spliced: Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(spliced, hydrate(body, at).unwrap(), "{body}");
+        }
+        assert!(append_exact(&mut String::new(), "[1]", at).is_err());
+    }
+
+    /// The `ids` text written from the raw members is the statement `format` gives.
+    #[test]
+    fn ids_text_is_the_formatted_statement() {
+        let at = 1_780_000_000_123;
+        let activity = r#"{"objectType":"Activity","id":"https://e.org/m/q","definition":{"name":{"en":"Q \"1\""},"type":"t"}}"#;
+        let context = r#"{"registration":"r","contextActivities":{"category":[{"id":"https://e.org/c","definition":{"type":"k"}}],"grouping":[{"id":"https://e.org/m","objectType":"Activity"}]},"extensions":{"https://e.org/x":{"definition":1}}}"#;
+        let bodies = [
+            format!(r#"{{"id":"a","actor":{{"objectType":"Agent","name":"N","mbox":"mailto:a@e.org"}},"verb":{{"id":"v","display":{{"en":"did"}}}},"object":{activity},"context":{context},"result":{{"response":"a[,]b","success":true}},"timestamp":"2026-01-01T00:00:00.000Z","authority":{{"account":{{"homePage":"h","name":"n"}},"name":"A","objectType":"Agent"}},"version":"1.0.0"}}"#),
+            r#"{"id":"b","actor":{"mbox":"mailto:a@e.org"},"verb":{"id":"v"},"object":{"id":"x"},"stored":"1999-01-01T00:00:00Z"}"#.to_string(),
+            r#"{"id":"c","actor":{"mbox":"mailto:a@e.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"d"}}"#.to_string(),
+            // The `Value` path: a group, an agent as object, a sub-statement, a team,
+            // an escaped key, context activities that are not lists.
+            r#"{"id":"e","actor":{"objectType":"Group","name":"G","member":[{"mbox":"mailto:m@e.org","name":"M"}]},"verb":{"id":"v"},"object":{"id":"x"}}"#.to_string(),
+            r#"{"id":"f","actor":{"mbox":"mailto:a@e.org"},"verb":{"id":"v"},"object":{"objectType":"Agent","mbox":"mailto:b@e.org","name":"B"}}"#.to_string(),
+            format!(r#"{{"id":"g","actor":{{"mbox":"mailto:a@e.org"}},"verb":{{"id":"v"}},"object":{{"objectType":"SubStatement","actor":{{"mbox":"mailto:a@e.org","name":"A"}},"verb":{{"id":"v","display":{{"en":"x"}}}},"object":{activity}}}}}"#),
+            r#"{"id":"h","actor":{"mbox":"mailto:a@e.org"},"verb":{"id":"v"},"object":{"id":"x"},"context":{"team":{"objectType":"Group","name":"T","member":[]}}}"#.to_string(),
+            r#"{"id":"i","actor":{"mbox":"mailto:a@e.org","n\u0061me":"A"},"verb":{"id":"v"},"object":{"id":"x"}}"#.to_string(),
+            r#"{"id":"j","actor":{"mbox":"mailto:a@e.org"},"verb":{"id":"v"},"object":{"id":"x"},"context":{"contextActivities":{"parent":{"id":"p","definition":{}}}}}"#.to_string(),
+        ];
+        for body in &bodies {
+            let mut out = String::new();
+            append_ids(&mut out, body, at).unwrap();
+            let written: Value = serde_json::from_str(&out).unwrap();
+            let mut expected = hydrate(body, at).unwrap();
+            format(&mut expected, Format::Ids, &[]);
+            assert_eq!(written, expected, "{body}");
+        }
+        let mut out = String::new();
+        assert!(
+            ids_fast(&mut out, &bodies[0], at).is_some(),
+            "the common shape is the fast one"
+        );
+        assert!(!out.contains("definition\":{\"name"), "{out}");
+    }
 }

@@ -6,7 +6,8 @@
 //! competencies travel as `contextActivities.category` activities of the competency type.
 //! The key design decision is that the crate is pure and incremental: pages of statements
 //! are read one at a time into compact facts ([`Collector::add_page`]), so a report over
-//! 100,000 statements never holds their JSON, and every figure is a plain function of the
+//! 100,000 statements never holds their JSON (a page is parsed through typed structs that
+//! borrow from its text and skip what no figure reads), and every figure is a plain function of the
 //! facts, tested natively on small hand-computed cases. Where data is too thin for a
 //! figure (no answers, one learner, an item everyone got right), the figure is `None`,
 //! never NaN or a division by zero.
@@ -23,7 +24,8 @@ pub use csv::{field as csv_field, questions_csv, HEADER as CSV_HEADER};
 pub use error::StatsError;
 pub use numbers::{correlation, median, parse_duration_ms, share, MIN_PAIRS};
 pub use query::{
-    activity_url, day_bound, encode, guess_more, resolve_more, statements_url, PAGE_SIZE,
+    activity_url, day_bound, encode, first_stored, guess_more, resolve_more, split_period,
+    statements_url, PAGE_SIZE, SLICES,
 };
 pub use report::{
     Bin, CompetencyStats, Day, Entry, Flag, OptionCount, Outline, PageStats, QuestionStats, Report,

@@ -13,9 +13,10 @@ pub fn encode(value: &str) -> String {
     out
 }
 
-/// The most statements asked for per page. The embedded LRS allows 500; an LRS that
+/// The most statements asked for per page. The embedded LRS allows 2,000 (fewer, larger
+/// pages cost the browser less per statement than many small ones); an LRS that
 /// allows fewer sends fewer and a `more` link, which the report follows.
-pub const PAGE_SIZE: usize = 500;
+pub const PAGE_SIZE: usize = 2000;
 
 /// A `GET /statements` query for the statements about `activity` or with it in their
 /// context (`related_activities`), optionally only `verb`, stored from `since` and before
@@ -41,6 +42,56 @@ pub fn statements_url(
         }
     }
     url
+}
+
+/// How many time slices the report reads the module's statements in, side by side.
+pub const SLICES: usize = 4;
+
+/// The `stored` time (ms) of the first statement of a StatementResult, if it has one: with
+/// `limit=1` and `ascending` true or false, where a query's statements begin and end.
+pub fn first_stored(text: &str) -> Option<i64> {
+    #[derive(serde::Deserialize)]
+    struct Page<'a> {
+        #[serde(borrow)]
+        statements: Vec<Stored<'a>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Stored<'a> {
+        #[serde(borrow, default)]
+        stored: Option<std::borrow::Cow<'a, str>>,
+    }
+    let page: Page<'_> = serde_json::from_str(text).ok()?;
+    pelita_xapi::parse_timestamp(page.statements.first()?.stored.as_deref()?)
+}
+
+/// Splits the period of a query (`since` exclusive, `until` inclusive, as xAPI has them)
+/// whose statements were stored from `oldest_ms` to `newest_ms` into at most `slices`
+/// periods that share no moment and leave none out: the first keeps `since`, the last
+/// `until`, and the split points lie between the two times (in ms, as timestamps).
+pub fn split_period(
+    since: Option<&str>,
+    until: Option<&str>,
+    oldest_ms: i64,
+    newest_ms: i64,
+    slices: usize,
+) -> Vec<(Option<String>, Option<String>)> {
+    let span = newest_ms.saturating_sub(oldest_ms);
+    let mut points: Vec<i64> = (1..slices.max(1) as i64)
+        .map(|i| oldest_ms + (i128::from(span) * i128::from(i) / slices as i128) as i64)
+        .filter(|p| *p >= oldest_ms && *p < newest_ms)
+        .collect();
+    points.dedup();
+    let mut bounds: Vec<Option<String>> = vec![since.map(str::to_string)];
+    bounds.extend(
+        points
+            .iter()
+            .map(|p| Some(pelita_xapi::format_timestamp(*p))),
+    );
+    bounds.push(until.map(str::to_string));
+    bounds
+        .windows(2)
+        .map(|w| (w[0].clone(), w[1].clone()))
+        .collect()
 }
 
 /// The URL of a `more` link. xAPI makes it relative to the LRS's origin (an absolute
@@ -94,12 +145,41 @@ mod tests {
     fn urls() {
         assert_eq!(
             statements_url("http://h:1/xAPI/", "https://e.org/m?x=1", None, Some("2026-01-05T00:00:00.000Z"), None, PAGE_SIZE),
-            "http://h:1/xAPI/statements?activity=https%3A%2F%2Fe.org%2Fm%3Fx%3D1&related_activities=true&format=ids&limit=500&since=2026-01-05T00%3A00%3A00.000Z"
+            "http://h:1/xAPI/statements?activity=https%3A%2F%2Fe.org%2Fm%3Fx%3D1&related_activities=true&format=ids&limit=2000&since=2026-01-05T00%3A00%3A00.000Z"
         );
         assert!(
             statements_url("http://h/x/", "a", Some("v"), None, Some("u"), 7)
                 .ends_with("&verb=v&until=u")
         );
+    }
+
+    #[test]
+    fn periods_split_without_gaps_or_overlaps() {
+        let t = |ms| Some(pelita_xapi::format_timestamp(ms));
+        assert_eq!(
+            split_period(Some("s"), None, 1_000, 1_400, 4),
+            vec![
+                (Some("s".to_string()), t(1_100)),
+                (t(1_100), t(1_200)),
+                (t(1_200), t(1_300)),
+                (t(1_300), None),
+            ]
+        );
+        assert_eq!(
+            split_period(None, Some("u"), 5, 5, 4),
+            vec![(None, Some("u".to_string()))]
+        );
+        assert_eq!(
+            split_period(None, None, 5, 7, 4),
+            vec![(None, t(5)), (t(5), t(6)), (t(6), None)]
+        );
+        assert_eq!(
+            first_stored(
+                r#"{"statements":[{"id":"a","stored":"2026-01-05T00:00:00.001Z"}],"more":""}"#
+            ),
+            pelita_xapi::parse_timestamp("2026-01-05T00:00:00.001Z")
+        );
+        assert_eq!(first_stored(r#"{"statements":[]}"#), None);
     }
 
     #[test]

@@ -352,15 +352,27 @@ impl PendingXapi {
             .dyn_into()
             .map_err(fetch_error)?;
         let status = response.status();
-        let text = body_text(&response).await;
-        match (status, text) {
-            (200..=299, Some(text)) => Ok(text),
-            (200..=299, None) => Err(fetch_error("the answer could not be read".into())),
-            (status, _) => Err(PlayerError::Status {
+        if !(200..=299).contains(&status) {
+            return Err(PlayerError::Status {
                 url: url.clone(),
                 status,
                 status_text: response.status_text(),
-            }),
+            });
+        }
+        // Read as bytes and copied into wasm memory in one piece: `Response.text()` would
+        // decode the UTF-8 into a JS string only for it to be encoded again on its way
+        // into Rust, which for the report's pages of statements cost as much as reading
+        // them.
+        let bytes = match response.array_buffer() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec()),
+            Err(e) => Err(e),
+        };
+        match bytes.map(String::from_utf8) {
+            Ok(Ok(text)) => Ok(text),
+            Ok(Err(_)) => Err(fetch_error("the answer is not UTF-8 text".into())),
+            Err(e) => Err(fetch_error(e)),
         }
     }
 }

@@ -3,16 +3,16 @@
 //! One query asks for the module's statements (`activity` = the module's activity id,
 //! `related_activities=true`, so every statement with the module in its context comes
 //! too); one more per competency the module declares asks for the `answered` statements
-//! tagged with it in any module, which the competency figures read. The queries run side
-//! by side, each asks for its next page while reading one (`format=ids`: definitions come
-//! from the module), each page is folded into one [`Collector`] and dropped, and `more`
-//! links are followed to the end.
+//! tagged with it in any module, which the competency figures read. The module's query is
+//! split into time slices (see [`read`]); all run side by side, each asks for its next
+//! page while reading one (`format=ids`: definitions come from the module), each page is
+//! folded into one [`Collector`] and dropped, and `more` links are followed to the end.
 
 use crate::error::PlayerError;
 use crate::glue::http;
 use pelita_stats::{
-    activity_url, guess_more, pick, resolve_more, statements_url, Collector, Outline, Report,
-    PAGE_SIZE,
+    activity_url, first_stored, guess_more, pick, resolve_more, split_period, statements_url,
+    Collector, Outline, Report, PAGE_SIZE, SLICES,
 };
 use pelita_xapi::Launch;
 use std::cell::{Cell, RefCell};
@@ -178,27 +178,64 @@ async fn read(
     let mut collector = Collector::new(&outline.activity_id, &outline.module_iri);
     collector.know_competencies(outline.competencies.iter().map(|c| c.id.as_str()));
     let collector = RefCell::new(collector);
-    let mut queries = vec![(outline.activity_id.as_str(), None)];
-    queries.extend(
-        outline
-            .competencies
-            .iter()
-            .map(|c| (c.id.as_str(), Some(ANSWERED))),
-    );
-    let total = queries.len();
+    let (since, until) = (period.since.as_deref(), period.until.as_deref());
+    let limit = period.limit.unwrap_or(PAGE_SIZE);
+    // The module's statements, the bulk of the work, are read in time slices side by
+    // side: the first and the last statement stored (two one-statement pages) give the
+    // span, split into periods that share no moment and leave none out (`since` is
+    // exclusive, `until` inclusive), each followed to its last page. The LRS works on
+    // several pages at once instead of one after another.
+    let activity = outline.activity_id.as_str();
+    let bound = |ascending: bool| {
+        let mut url = statements_url(endpoint, activity, None, since, until, 1);
+        if ascending {
+            url.push_str("&ascending=true");
+        }
+        http::start_xapi_get(&url, auth, PAGE_TIMEOUT_MS).text()
+    };
+    let (oldest, newest) = futures::future::try_join(bound(true), bound(false))
+        .await
+        .map_err(failure)?;
+    let slices = match (first_stored(&oldest), first_stored(&newest)) {
+        (Some(oldest), Some(newest)) => split_period(since, until, oldest, newest, SLICES),
+        _ => vec![(period.since.clone(), period.until.clone())],
+    };
+    // Each query counts as done when all its chains are.
+    let mut chains = slices
+        .iter()
+        .map(|(s, u)| {
+            (
+                0,
+                statements_url(endpoint, activity, None, s.as_deref(), u.as_deref(), limit),
+            )
+        })
+        .collect::<Vec<_>>();
+    chains.extend(outline.competencies.iter().enumerate().map(|(i, c)| {
+        (
+            i + 1,
+            statements_url(endpoint, &c.id, Some(ANSWERED), since, until, limit),
+        )
+    }));
+    let total = 1 + outline.competencies.len();
+    let remaining: Vec<Cell<usize>> = (0..total)
+        .map(|q| Cell::new(chains.iter().filter(|(c, _)| *c == q).count()))
+        .collect();
     let done = Cell::new(0);
-    // The queries run side by side (the LRS answers them in parallel); each page is
+    // The chains run side by side (the LRS answers them in parallel); each page is
     // folded into the one collector between awaits, so no borrow spans a request.
-    let chains = queries.into_iter().map(|(activity, verb)| {
-        let first = statements_url(
-            endpoint,
-            activity,
-            verb,
-            period.since.as_deref(),
-            period.until.as_deref(),
-            period.limit.unwrap_or(PAGE_SIZE),
-        );
-        chain(endpoint, auth, first, &collector, &done, total, progress)
+    let chains = chains.into_iter().map(|(query, first)| {
+        let finished = &remaining[query];
+        let done = &done;
+        let collector = &collector;
+        async move {
+            chain(endpoint, auth, first, collector, done, total, progress).await?;
+            finished.set(finished.get() - 1);
+            if finished.get() == 0 {
+                done.set(done.get() + 1);
+            }
+            progress(collector.borrow().read, (done.get() + 1).min(total), total);
+            Ok::<(), ReportFailure>(())
+        }
     });
     futures::future::try_join_all(chains).await?;
     Ok(collector.into_inner())
@@ -243,8 +280,6 @@ async fn chain(
         }
         pending = next;
     }
-    done.set(done.get() + 1);
-    report_progress();
     Ok(())
 }
 

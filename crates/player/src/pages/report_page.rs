@@ -34,7 +34,7 @@ fn query_value(name: &str) -> String {
 }
 
 /// The period from the date fields, with the page size the address asks for (`limit`,
-/// 1 to 500; for an LRS that wants small pages).
+/// 1 to 2,000; for an LRS that wants small pages).
 fn period_of(since: &str, until: &str) -> Period {
     Period {
         since: day_bound(since, false),
