@@ -386,26 +386,7 @@ fn the_four_example_modules_use_every_block_and_question_type_and_a_pool() {
             }
         }
     }
-    for kind in [
-        "text",
-        "image",
-        "callout",
-        "accordion",
-        "flashcards",
-        "branch",
-        "audio",
-        "video",
-        "choice",
-        "trueFalse",
-        "fillIn",
-        "matching",
-        "sequencing",
-        "numeric",
-        "performance",
-        "likert",
-        "longFillIn",
-        "hotspot",
-    ] {
+    for kind in EVERY_KIND {
         assert!(
             kinds.iter().any(|k| k == kind),
             "no example module has {kind}"
@@ -413,6 +394,28 @@ fn the_four_example_modules_use_every_block_and_question_type_and_a_pool() {
     }
     assert!(pools >= 1, "no example module has a question pool");
 }
+
+/// Every block and question type of the module format.
+const EVERY_KIND: [&str; 18] = [
+    "text",
+    "image",
+    "callout",
+    "accordion",
+    "flashcards",
+    "branch",
+    "audio",
+    "video",
+    "choice",
+    "trueFalse",
+    "fillIn",
+    "matching",
+    "sequencing",
+    "numeric",
+    "performance",
+    "likert",
+    "longFillIn",
+    "hotspot",
+];
 
 #[test]
 fn the_appendix_uses_the_remaining_block_and_question_types() {
@@ -428,26 +431,7 @@ fn the_appendix_uses_the_remaining_block_and_question_types() {
             }
         }
     }
-    for kind in [
-        "text",
-        "image",
-        "callout",
-        "accordion",
-        "flashcards",
-        "branch",
-        "audio",
-        "video",
-        "choice",
-        "trueFalse",
-        "fillIn",
-        "matching",
-        "sequencing",
-        "numeric",
-        "performance",
-        "likert",
-        "longFillIn",
-        "hotspot",
-    ] {
+    for kind in EVERY_KIND {
         assert!(kinds.iter().any(|k| k == kind), "the example has no {kind}");
     }
 }

@@ -13,6 +13,8 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 const VERBS: &str = "http://adlnet.gov/expapi/verbs/";
+/// The verb of a statement that voids another.
+const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
 /// The activity type of a competency tag (the one `pelita_xapi`'s reporter writes).
 pub const TYPE_COMPETENCY: &str = "https://pelita.example.org/xapi/activity-types/competency";
 
@@ -292,21 +294,8 @@ impl Collector {
             return;
         };
         let object_type = object.get("objectType").and_then(Value::as_str);
-        if verb_id == "http://adlnet.gov/expapi/verbs/voided" && object_type == Some("StatementRef")
-        {
-            if let Some(target) = object.get("id").and_then(Value::as_str) {
-                match self.ids.get(target) {
-                    Some(Some(index)) => {
-                        if let Some(fact) = self.facts.get_mut(*index) {
-                            fact.voided = true;
-                        }
-                    }
-                    _ => {
-                        self.voided_early.insert(target.into());
-                    }
-                }
-            }
-            self.ids.insert(id.into(), None);
+        if verb_id == VOIDED && object_type == Some("StatementRef") {
+            self.void(id, object.get("id").and_then(Value::as_str));
             return;
         }
         let Some(object_id) = object
@@ -328,14 +317,10 @@ impl Collector {
         for tag in items(activities.and_then(|a| a.get("category"))) {
             let definition = tag.get("definition");
             let tag_id = tag.get("id").and_then(Value::as_str);
-            let typed = match definition
+            let kind = definition
                 .and_then(|d| d.get("type"))
-                .and_then(Value::as_str)
-            {
-                Some(kind) => kind == TYPE_COMPETENCY,
-                None => tag_id.is_some_and(|t| self.known_competencies.contains(t)),
-            };
-            if !typed {
+                .and_then(Value::as_str);
+            if !self.is_competency(tag_id, kind) {
                 continue;
             }
             if let Some(tag_id) = tag_id {
@@ -363,30 +348,31 @@ impl Collector {
             self.read_definition(object_sym, definition);
         }
         let result = s.get("result").unwrap_or(&Value::Null);
-        let voided = self.voided_early.remove(id);
-        self.ids.insert(id.into(), Some(self.facts.len()));
-        self.facts.push(Fact {
-            verb: Verb::of(verb_id),
-            object: object_sym,
-            attempt,
-            learner,
-            at_ms,
-            success: result.get("success").and_then(Value::as_bool),
-            raw: f64_at(result, &["score", "raw"]),
-            max: f64_at(result, &["score", "max"]),
-            scaled: f64_at(result, &["score", "scaled"]),
-            response: result
-                .get("response")
-                .and_then(Value::as_str)
-                .map(Into::into),
-            duration_ms: result
-                .get("duration")
-                .and_then(Value::as_str)
-                .and_then(parse_duration_ms),
-            competencies: competencies.into_boxed_slice(),
-            in_module,
-            voided,
-        });
+        self.keep(
+            id,
+            Fact {
+                verb: Verb::of(verb_id),
+                object: object_sym,
+                attempt,
+                learner,
+                at_ms,
+                success: result.get("success").and_then(Value::as_bool),
+                raw: f64_at(result, &["score", "raw"]),
+                max: f64_at(result, &["score", "max"]),
+                scaled: f64_at(result, &["score", "scaled"]),
+                response: result
+                    .get("response")
+                    .and_then(Value::as_str)
+                    .map(Into::into),
+                duration_ms: result
+                    .get("duration")
+                    .and_then(Value::as_str)
+                    .and_then(parse_duration_ms),
+                competencies: competencies.into_boxed_slice(),
+                in_module,
+                voided: false,
+            },
+        );
     }
 
     /// [`Collector::add`] for a statement read by the fast path: the same rules, field
@@ -415,21 +401,8 @@ impl Collector {
             return;
         };
         let object_type = object.object_type.as_deref();
-        if verb_id == "http://adlnet.gov/expapi/verbs/voided" && object_type == Some("StatementRef")
-        {
-            if let Some(target) = object.id.as_deref() {
-                match self.ids.get(target) {
-                    Some(Some(index)) => {
-                        if let Some(fact) = self.facts.get_mut(*index) {
-                            fact.voided = true;
-                        }
-                    }
-                    _ => {
-                        self.voided_early.insert(target.into());
-                    }
-                }
-            }
-            self.ids.insert(id.into(), None);
+        if verb_id == VOIDED && object_type == Some("StatementRef") {
+            self.void(id, object.id.as_deref());
             return;
         }
         let Some(object_id) = object
@@ -456,11 +429,7 @@ impl Collector {
         for tag in activities.map_or(&[][..], |a| &a.category.0[..]) {
             let definition = tag.definition.as_ref();
             let tag_id = tag.id.as_deref();
-            let typed = match definition.and_then(|d| d.kind.as_deref()) {
-                Some(kind) => kind == TYPE_COMPETENCY,
-                None => tag_id.is_some_and(|t| self.known_competencies.contains(t)),
-            };
-            if !typed {
+            if !self.is_competency(tag_id, definition.and_then(|d| d.kind.as_deref())) {
                 continue;
             }
             if let Some(tag_id) = tag_id {
@@ -501,26 +470,61 @@ impl Collector {
         }
         let result = s.result.as_ref();
         let score = result.and_then(|r| r.score.as_ref());
-        let voided = self.voided_early.remove(id);
+        self.keep(
+            id,
+            Fact {
+                verb: Verb::of(verb_id),
+                object: object_sym,
+                attempt,
+                learner,
+                at_ms,
+                success: result.and_then(|r| r.success),
+                raw: score.and_then(|s| s.raw),
+                max: score.and_then(|s| s.max),
+                scaled: score.and_then(|s| s.scaled),
+                response: result.and_then(|r| r.response.as_deref()).map(Into::into),
+                duration_ms: result
+                    .and_then(|r| r.duration.as_deref())
+                    .and_then(parse_duration_ms),
+                competencies: competencies.into_boxed_slice(),
+                in_module,
+                voided: false,
+            },
+        );
+    }
+
+    /// A `voided` statement (`id`) about `target`: the target's fact is marked, or, when it
+    /// has not arrived yet, marked as it arrives.
+    fn void(&mut self, id: &str, target: Option<&str>) {
+        if let Some(target) = target {
+            match self.ids.get(target) {
+                Some(Some(index)) => {
+                    if let Some(fact) = self.facts.get_mut(*index) {
+                        fact.voided = true;
+                    }
+                }
+                _ => {
+                    self.voided_early.insert(target.into());
+                }
+            }
+        }
+        self.ids.insert(id.into(), None);
+    }
+
+    /// Whether a context category activity is a competency: by its definition's type, or,
+    /// in the `ids` format (no definitions), by being one the module declares.
+    fn is_competency(&self, tag_id: Option<&str>, kind: Option<&str>) -> bool {
+        match kind {
+            Some(kind) => kind == TYPE_COMPETENCY,
+            None => tag_id.is_some_and(|t| self.known_competencies.contains(t)),
+        }
+    }
+
+    /// Keeps the fact of statement `id`, voided if its voiding statement came first.
+    fn keep(&mut self, id: &str, mut fact: Fact) {
+        fact.voided = self.voided_early.remove(id);
         self.ids.insert(id.into(), Some(self.facts.len()));
-        self.facts.push(Fact {
-            verb: Verb::of(verb_id),
-            object: object_sym,
-            attempt,
-            learner,
-            at_ms,
-            success: result.and_then(|r| r.success),
-            raw: score.and_then(|s| s.raw),
-            max: score.and_then(|s| s.max),
-            scaled: score.and_then(|s| s.scaled),
-            response: result.and_then(|r| r.response.as_deref()).map(Into::into),
-            duration_ms: result
-                .and_then(|r| r.duration.as_deref())
-                .and_then(parse_duration_ms),
-            competencies: competencies.into_boxed_slice(),
-            in_module,
-            voided,
-        });
+        self.facts.push(fact);
     }
 
     /// Reads an activity's definition: its name (the first seen) and its interaction (the
