@@ -6,13 +6,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { serveStatic } from '../support/serve.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { DIST, ROOT, requireDist, playerUrl } from './helpers.mjs';
+import { axeViolations } from '../support/axe.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 let server, site, browser;
 
 /** A second of a 440 Hz tone as an 8 kHz, 8-bit mono WAV file. */
@@ -85,9 +84,7 @@ test('quote, code, table, callout, accordion, video with captions and audio with
   // Everything open, in both languages: no WCAG A/AA violation.
   for (const lang of ['en', 'id']) {
     if (lang === 'id') await page.click('.languages button[lang="id"]');
-    await page.addScriptTag({ path: AXE });
-    const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
-    assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], lang);
+    assert.deepEqual(await axeViolations(page), [], lang);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `at 360 px the page scrolls sideways by ${overflow}px (${lang})`);
   }

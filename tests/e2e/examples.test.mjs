@@ -8,14 +8,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { startLrs } from '../support/lrs.mjs';
 import { serveStatic } from '../support/serve.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { validateStatements } from '../support/validate.mjs';
 import { DIST, requireDist, playerUrl, tabTo, chooseByKeyboard, chooseByMouse, waitForDelivery } from './helpers.mjs';
+import { axeViolations } from '../support/axe.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const BASE = 'https://pelita.example.org/modules';
 const ACTOR = { objectType: 'Agent', name: 'Rina Wulandari', mbox: 'mailto:rina.wulandari@example.go.id' };
 let lrs, server, browser, page;
@@ -35,11 +34,7 @@ after(async () => {
 });
 
 async function violations(label) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
-  );
-  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], label);
+  assert.deepEqual(await axeViolations(page), [], label);
 }
 
 const focused = (selector) => page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);

@@ -12,7 +12,6 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -23,8 +22,8 @@ import { launchBrowser } from '../support/browser.mjs';
 import {
   DIST, ROOT, MODULE_ID, requireDist, playerUrl, chooseByMouse, expectHeading, storedOutbox,
 } from './helpers.mjs';
+import { axeViolations } from '../support/axe.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const KATA_ID = 'https://pelita.example.org/modules/kata-sandi';
 const COMPETENCY = (name) => `https://pelita.example.org/competencies/${name}`;
 const actor = (n) => ({ objectType: 'Agent', name: `Learner ${n}`, mbox: `mailto:learner${n}@example.go.id` });
@@ -85,13 +84,7 @@ function reportUrl(params = {}) {
   });
 }
 
-async function violations() {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
-  );
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
+const violations = () => axeViolations(page);
 
 async function waitForSent(count, activityId = MODULE_ID) {
   const deadline = Date.now() + 30_000;

@@ -8,13 +8,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { serveStatic } from '../support/serve.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { DIST, requireDist, playerUrl, chooseByMouse, playExample } from './helpers.mjs';
+import { axeViolations } from '../support/axe.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 let server, site, browser;
 
 /** Every language map `{id, en}` of the example becomes `{ar, en}`: a right-to-left module. */
@@ -55,13 +54,7 @@ after(async () => {
   if (site) await rm(site, { recursive: true, force: true });
 });
 
-async function violations(page) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
-  );
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
+const violations = axeViolations;
 
 const background = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor || getComputedStyle(document.documentElement).backgroundColor);
 const rootBackground = (page) => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
