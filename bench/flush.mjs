@@ -34,7 +34,7 @@
 // during the benchmark cannot mix two builds). FLUSH_DEBUG=1 prints progress.
 
 import { randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,7 @@ import { startProxy } from '../tests/support/proxy.mjs';
 import { serveStatic } from '../tests/support/serve.mjs';
 import { launchBrowser } from '../tests/support/browser.mjs';
 import { validateStatements } from '../tests/support/validate.mjs';
-import { distSnapshot, machine as describeMachine, sh } from './machine.mjs';
+import { distSnapshot, machine as describeMachine, sh, writeSection } from './machine.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
@@ -52,8 +52,6 @@ const OUTPUT = path.join(ROOT, 'BENCHMARKS.md');
 const MODULE = 'modules/phishing.json';
 const MODULE_ID = 'https://pelita.example.org/modules/phishing';
 const DEFAULT_BATCH = 50;
-const MARK_START = '<!-- flush:start -->';
-const MARK_END = '<!-- flush:end -->';
 /** A run longer than this (navigation start to all stored) is done once, not three times. */
 const LONG_RUN_MS = 60_000;
 /** Give up on a run when no statement reached the LRS for this long. */
@@ -932,16 +930,6 @@ function render({ all, scaling, profiled, alone }, m, opts, dist, distChanged, s
   return L.join('\n');
 }
 
-function writeSection(text) {
-  let doc = existsSync(OUTPUT) ? readFileSync(OUTPUT, 'utf8') : '';
-  const block = `${MARK_START}\n${text}\n${MARK_END}`;
-  const i = doc.indexOf(MARK_START);
-  const j = doc.indexOf(MARK_END);
-  if (i >= 0 && j > i) doc = doc.slice(0, i) + block + doc.slice(j + MARK_END.length);
-  else doc = doc.replace(/\s*$/, '\n\n') + block + '\n';
-  writeFileSync(OUTPUT, doc);
-}
-
 function describeRun(r) {
   const q = r.requests;
   return (
@@ -1030,7 +1018,7 @@ async function main() {
   m.date = sh('date', ['-u']);
   const text = render({ all, scaling, profiled, alone }, m, opts, { name: distName, built: distBuilt }, distChanged, seconds);
   if (opts.write) {
-    writeSection(text);
+    writeSection(OUTPUT, 'flush', text);
     console.log(`Wrote the flush section of ${path.relative(process.cwd(), OUTPUT) || OUTPUT} (${Math.round(seconds)} s).`);
   } else {
     console.log(text);

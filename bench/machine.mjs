@@ -1,8 +1,9 @@
-// What machine a benchmark ran on, for the record in BENCHMARKS.md, and a fingerprint of
-// the build it measured: shared by bench/load.mjs and bench/flush.mjs.
+// What machine a benchmark ran on, for the record in BENCHMARKS.md, a fingerprint of the
+// build it measured, and writing a benchmark's own section of that file: shared by the
+// scripts in bench/.
 
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 
@@ -47,4 +48,20 @@ export function distSnapshot(dir, prefix = '') {
     }
   }
   return out.sort().join('\n');
+}
+
+/**
+ * Replaces the section `name` of the file `output` (the text between `<!-- name:start -->`
+ * and `<!-- name:end -->`) with `text`, or appends it; the other sections stay as they are.
+ */
+export function writeSection(output, name, text) {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  let doc = existsSync(output) ? readFileSync(output, 'utf8') : '';
+  const block = `${start}\n${text}\n${end}`;
+  const i = doc.indexOf(start);
+  const j = doc.indexOf(end);
+  if (i >= 0 && j > i) doc = doc.slice(0, i) + block + doc.slice(j + end.length);
+  else doc = doc.replace(/\s*$/, '\n\n') + block + '\n';
+  writeFileSync(output, doc);
 }

@@ -16,7 +16,7 @@
 // Usage: `cargo xtask dist` once, then `node bench/pool.mjs` (`--no-write` prints only,
 // `--runs N`, `--questions N`, `--draw N`).
 
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,13 +24,11 @@ import { brotliCompressSync } from 'node:zlib';
 
 import { serveStatic } from '../tests/support/serve.mjs';
 import { launchBrowser } from '../tests/support/browser.mjs';
-import { machine } from './machine.mjs';
+import { machine, writeSection } from './machine.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 const OUTPUT = path.join(ROOT, 'BENCHMARKS.md');
-const MARK_START = '<!-- pool:start -->';
-const MARK_END = '<!-- pool:end -->';
 const RUN_TIMEOUT_MS = 60_000;
 const BUDGET_MS = 300;
 const BUDGET_HEAP = 30 * 1024 * 1024;
@@ -210,16 +208,6 @@ async function measureOnce(url, profile = false) {
 
 const mb = (b) => (b / 1024 / 1024).toFixed(1);
 
-function writeSection(text) {
-  let doc = existsSync(OUTPUT) ? readFileSync(OUTPUT, 'utf8') : '';
-  const block = `${MARK_START}\n${text}\n${MARK_END}`;
-  const i = doc.indexOf(MARK_START);
-  const j = doc.indexOf(MARK_END);
-  if (i >= 0 && j > i) doc = doc.slice(0, i) + block + doc.slice(j + MARK_END.length);
-  else doc = doc.replace(/\s*$/, '\n\n') + block + '\n';
-  writeFileSync(OUTPUT, doc);
-}
-
 async function main() {
   const o = options(process.argv.slice(2));
   if (!existsSync(path.join(DIST, 'index.html'))) throw new Error('dist/ is missing: run `cargo xtask dist` first');
@@ -303,7 +291,7 @@ async function main() {
   L.push('');
   L.push('Rerun: `node bench/pool.mjs` after `cargo xtask dist` (under a minute).');
   const text = L.join('\n');
-  if (o.write) writeSection(text);
+  if (o.write) writeSection(OUTPUT, 'pool', text);
   console.log(text);
 }
 

@@ -14,7 +14,7 @@
 // `node bench/report.mjs [--count N] [--runs N] [--no-write]`. The LRS binary is
 // $PELITA_BIN, else the native-release build, else the debug build tests use.
 
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,12 +22,10 @@ import { fileURLToPath } from 'node:url';
 import { startPelitaServe } from '../tests/support/pelita-serve.mjs';
 import { launchBrowser } from '../tests/support/browser.mjs';
 import { validateStatements } from '../tests/support/validate.mjs';
-import { machine } from './machine.mjs';
+import { machine, writeSection } from './machine.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUTPUT = path.join(ROOT, 'BENCHMARKS.md');
-const MARK_START = '<!-- report:start -->';
-const MARK_END = '<!-- report:end -->';
 const BUDGET_MS = 3000;
 const BATCH = 250;
 const PARALLEL = 4;
@@ -214,16 +212,6 @@ async function measure(served) {
   }
 }
 
-function writeSection(text) {
-  let doc = existsSync(OUTPUT) ? readFileSync(OUTPUT, 'utf8') : '';
-  const block = `${MARK_START}\n${text}\n${MARK_END}`;
-  const i = doc.indexOf(MARK_START);
-  const j = doc.indexOf(MARK_END);
-  if (i >= 0 && j > i) doc = doc.slice(0, i) + block + doc.slice(j + MARK_END.length);
-  else doc = doc.replace(/\s*$/, '\n\n') + block + '\n';
-  writeFileSync(OUTPUT, doc);
-}
-
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -267,7 +255,7 @@ async function main() {
       `${verdict}  report over ${COUNT.toLocaleString('en')} statements rendered ≤ ${BUDGET_MS.toLocaleString('en')} ms unthrottled: median ${Math.round(readyMedian).toLocaleString('en')} ms`,
     ].join('\n');
     console.log(`\n${text}`);
-    if (WRITE) writeSection(text);
+    if (WRITE) writeSection(OUTPUT, 'report', text);
   } finally {
     await served.stop();
   }
