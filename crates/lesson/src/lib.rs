@@ -9,6 +9,7 @@
 //! The player's reducer only delegates to [`Session`]; it never decides anything itself.
 
 mod error;
+mod json;
 mod lang;
 mod load;
 mod locate;

@@ -1,14 +1,16 @@
 //! Reading and validating a module file (format v1).
 //!
-//! The text is parsed into a `serde_json::Value`, then one walk over that tree builds the
-//! typed [`Module`] while collecting every problem with its JSON path. Only when no problem
-//! was found is the module returned; otherwise each problem is located in the source.
+//! The text is parsed into a light JSON tree (`crate::json`), then one walk over it builds
+//! the typed [`Module`] while collecting every problem with its JSON path. Only when no
+//! problem was found is the module returned; otherwise each problem is located in the
+//! source.
 
 use crate::error::{LoadError, Problem};
+use crate::json::{self, Map, Value};
 use crate::lang::LangMap;
 use crate::locate::{child_index, child_key, Positions};
 use crate::model::*;
-use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 
 /// The block types of format v1, as error messages list them.
 const BLOCK_TYPES: &str =
@@ -53,7 +55,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Parses and validates a module from its JSON text, reporting every problem at once.
 pub fn load_module(src: &str) -> Result<Module, LoadError> {
-    let value: Value = serde_json::from_str(src).map_err(|e| LoadError::Syntax {
+    let value: Value = json::from_str(src).map_err(|e| LoadError::Syntax {
         line: e.line(),
         column: e.column(),
         message: strip_position(&e.to_string()),
@@ -108,7 +110,8 @@ struct Reader {
     /// Branch targets to resolve once every page is read: the `goto` path, the lesson
     /// index the branch is in, and the target as written.
     gotos: Vec<(String, usize, String)>,
-    question_ids: Vec<String>,
+    /// Every question and branch id read so far: a set, since a pool may hold thousands.
+    question_ids: BTreeSet<String>,
     /// The competencies `$.competencies` declares, which lessons and questions may name.
     competency_ids: Vec<String>,
 }
@@ -159,18 +162,18 @@ impl Reader {
     }
 
     /// Checks that `v` is an object with only the `allowed` keys, reporting each stranger.
-    fn object<'v>(
+    fn object<'v, 's>(
         &mut self,
-        v: &'v Value,
+        v: &'v Value<'s>,
         path: &str,
         allowed: &[&str],
-    ) -> Option<&'v Map<String, Value>> {
+    ) -> Option<&'v Map<'s>> {
         let Value::Object(map) = v else {
             self.problem(path, format!("expected an object, found {}", kind_of(v)));
             return None;
         };
         for key in map.keys() {
-            if !allowed.contains(&key.as_str()) {
+            if !allowed.contains(&key) {
                 self.problem(
                     child_key(path, key),
                     format!(
@@ -183,12 +186,12 @@ impl Reader {
         Some(map)
     }
 
-    fn required<'v>(
+    fn required<'v, 's>(
         &mut self,
-        map: &'v Map<String, Value>,
+        map: &'v Map<'s>,
         path: &str,
         key: &str,
-    ) -> Option<&'v Value> {
+    ) -> Option<&'v Value<'s>> {
         let found = map.get(key);
         if found.is_none() {
             self.problem(
@@ -205,7 +208,7 @@ impl Reader {
                 self.problem(path, "must not be empty");
                 None
             }
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => Some(s.to_string()),
             other => {
                 self.problem(path, format!("expected a string, found {}", kind_of(other)));
                 None
@@ -213,7 +216,7 @@ impl Reader {
         }
     }
 
-    fn boolean(&mut self, map: &Map<String, Value>, path: &str, key: &str, default: bool) -> bool {
+    fn boolean(&mut self, map: &Map, path: &str, key: &str, default: bool) -> bool {
         match map.get(key) {
             None => default,
             Some(Value::Bool(b)) => *b,
@@ -237,7 +240,7 @@ impl Reader {
         }
     }
 
-    fn id(&mut self, map: &Map<String, Value>, path: &str) -> Option<String> {
+    fn id(&mut self, map: &Map, path: &str) -> Option<String> {
         let id_path = child_key(path, "id");
         let id = self
             .required(map, path, "id")
@@ -252,7 +255,12 @@ impl Reader {
         Some(id)
     }
 
-    fn array<'v>(&mut self, v: &'v Value, path: &str, what: &str) -> Option<&'v Vec<Value>> {
+    fn array<'v, 's>(
+        &mut self,
+        v: &'v Value<'s>,
+        path: &str,
+        what: &str,
+    ) -> Option<&'v Vec<Value<'s>>> {
         match v {
             Value::Array(items) if items.is_empty() => {
                 self.problem(path, format!("needs at least one {what}"));
@@ -290,7 +298,7 @@ impl Reader {
         let mut ok = true;
         for (tag, value) in map {
             let p = child_key(path, tag);
-            if !self.languages.contains(tag) {
+            if !self.languages.iter().any(|l| l == tag) {
                 let listed = self.languages.join(", ");
                 self.problem(
                     &p,
@@ -300,14 +308,15 @@ impl Reader {
                 continue;
             }
             match item(self, value, &p) {
-                Some(t) => out.push((tag.clone(), t)),
+                Some(t) => out.push((tag.to_string(), t)),
                 None => ok = false,
             }
         }
-        for tag in self.languages.clone() {
-            if map.contains_key(&tag) {
+        for index in 0..self.languages.len() {
+            if map.contains_key(&self.languages[index]) {
                 continue;
             }
+            let tag = self.languages[index].clone();
             let p = child_key(path, &tag);
             if tag == self.default_language {
                 // Nothing to fall back on: the default language must say everything.
@@ -331,22 +340,12 @@ impl Reader {
         self.lang_map(v, path, |r, v, p| r.string(v, p))
     }
 
-    fn optional_text(
-        &mut self,
-        map: &Map<String, Value>,
-        path: &str,
-        key: &str,
-    ) -> Option<LangMap<String>> {
+    fn optional_text(&mut self, map: &Map, path: &str, key: &str) -> Option<LangMap<String>> {
         map.get(key)
             .and_then(|v| self.text(v, &child_key(path, key)))
     }
 
-    fn required_text(
-        &mut self,
-        map: &Map<String, Value>,
-        path: &str,
-        key: &str,
-    ) -> Option<LangMap<String>> {
+    fn required_text(&mut self, map: &Map, path: &str, key: &str) -> Option<LangMap<String>> {
         self.required(map, path, key)
             .and_then(|v| self.text(v, &child_key(path, key)))
     }
@@ -461,7 +460,7 @@ impl Reader {
 
     /// `$.competencies`: `[{"id": IRI, "label": LangMap}]`, optional, ids unique. The ids
     /// are remembered so that lessons and questions can only name declared ones.
-    fn declared_competencies(&mut self, map: &Map<String, Value>) -> Option<Vec<Competency>> {
+    fn declared_competencies(&mut self, map: &Map) -> Option<Vec<Competency>> {
         let Some(v) = map.get("competencies") else {
             return Some(vec![]);
         };
@@ -504,7 +503,7 @@ impl Reader {
     }
 
     /// A lesson's or question's `competencies`: ids declared in `$.competencies`.
-    fn competency_refs(&mut self, map: &Map<String, Value>, path: &str) -> Option<Vec<String>> {
+    fn competency_refs(&mut self, map: &Map, path: &str) -> Option<Vec<String>> {
         let Some(v) = map.get("competencies") else {
             return Some(vec![]);
         };
@@ -515,9 +514,9 @@ impl Reader {
         for (i, item) in items.iter().enumerate() {
             let p = child_index(&list_path, i);
             match item {
-                Value::String(id) if self.competency_ids.contains(id) => {
-                    if !out.contains(id) {
-                        out.push(id.clone());
+                Value::String(id) if self.competency_ids.iter().any(|c| c == id) => {
+                    if !out.iter().any(|o: &String| o == id) {
+                        out.push(id.to_string());
                     }
                 }
                 Value::String(id) => {
@@ -538,7 +537,7 @@ impl Reader {
     }
 
     /// `$.defaultLanguage`: optional, one of `$.languages`.
-    fn default_language(&mut self, map: &Map<String, Value>) -> Option<String> {
+    fn default_language(&mut self, map: &Map) -> Option<String> {
         let v = map.get("defaultLanguage")?;
         let tag = self.string(v, "$.defaultLanguage")?;
         if self.languages.contains(&tag) {
@@ -553,7 +552,7 @@ impl Reader {
         }
     }
 
-    fn languages(&mut self, map: &Map<String, Value>) -> Option<Vec<String>> {
+    fn languages(&mut self, map: &Map) -> Option<Vec<String>> {
         let v = self.required(map, "$", "languages")?;
         let items = self.array(v, "$.languages", "language tag")?;
         let mut out: Vec<String> = Vec::new();
@@ -562,11 +561,11 @@ impl Reader {
             let p = child_index("$.languages", i);
             match item {
                 Value::String(tag) if is_language_tag(tag) => {
-                    if out.contains(tag) {
+                    if out.iter().any(|o| o == tag) {
                         self.problem(&p, format!("language `{tag}` is listed twice"));
                         ok = false;
                     } else {
-                        out.push(tag.clone());
+                        out.push(tag.to_string());
                     }
                 }
                 _ => {
@@ -578,7 +577,7 @@ impl Reader {
         ok.then_some(out)
     }
 
-    fn lessons(&mut self, map: &Map<String, Value>) -> Option<Vec<Lesson>> {
+    fn lessons(&mut self, map: &Map) -> Option<Vec<Lesson>> {
         let v = self.required(map, "$", "lessons")?;
         let items = self.array(v, "$.lessons", "lesson")?;
         let mut seen: Vec<String> = Vec::new();
@@ -696,7 +695,7 @@ impl Reader {
             return None;
         };
         let kind = match map.get("type") {
-            Some(Value::String(t)) => t.as_str(),
+            Some(Value::String(t)) => t.as_ref(),
             Some(_) | None => {
                 self.problem(
                     child_key(path, "type"),
@@ -805,13 +804,11 @@ impl Reader {
         let map = self.object(v, path, &allowed)?;
         let id = self.id(map, path);
         if let Some(id) = &id {
-            if self.question_ids.contains(id) {
+            if !self.question_ids.insert(id.clone()) {
                 self.problem(
                     child_key(path, "id"),
                     format!("question id `{id}` is used twice in the module"),
                 );
-            } else {
-                self.question_ids.push(id.clone());
             }
         }
         let prompt = self.required_text(map, path, "prompt");
@@ -902,7 +899,7 @@ impl Reader {
     /// `seen` (which it extends, so that sources and targets share one id space).
     fn items(
         &mut self,
-        map: &Map<String, Value>,
+        map: &Map,
         path: &str,
         key: &str,
         (min, max): (usize, usize),
@@ -951,12 +948,7 @@ impl Reader {
     }
 
     /// `items`, in their correct order; the first shown order is a fixed shuffle.
-    fn sequencing(
-        &mut self,
-        map: &Map<String, Value>,
-        path: &str,
-        question: &str,
-    ) -> Option<QuestionKind> {
+    fn sequencing(&mut self, map: &Map, path: &str, question: &str) -> Option<QuestionKind> {
         let items = self.items(map, path, "items", (2, 10), &mut Vec::new())?;
         let start = first_order(question, &items);
         Some(QuestionKind::Sequencing { items, start })
@@ -964,7 +956,7 @@ impl Reader {
 
     /// `pairs` of `{"source", "target"}` items, and optional `distractors` (targets that
     /// match nothing).
-    fn matching(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
+    fn matching(&mut self, map: &Map, path: &str) -> Option<QuestionKind> {
         let ppath = child_key(path, "pairs");
         let list = self.required(map, path, "pairs")?;
         let items = self.array(list, &ppath, "pair")?;
@@ -1013,7 +1005,7 @@ impl Reader {
 
     /// An `image` (with `width` and `height`) and its `regions`, exactly one correct, each
     /// inside the image.
-    fn hotspot(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
+    fn hotspot(&mut self, map: &Map, path: &str) -> Option<QuestionKind> {
         let ipath = child_key(path, "image");
         let image = self.required(map, path, "image").and_then(|v| {
             let mut with_type = v.clone();
@@ -1120,7 +1112,7 @@ impl Reader {
 
     /// `blanks` of `{"id", "accept": [texts]}`; each blank's marker `[[id]]` must appear
     /// exactly once in the prompt of every language, and no other marker may.
-    fn fill_in(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
+    fn fill_in(&mut self, map: &Map, path: &str) -> Option<QuestionKind> {
         let bpath = child_key(path, "blanks");
         let list = self.required(map, path, "blanks")?;
         let items = self.array(list, &bpath, "blank")?;
@@ -1206,7 +1198,7 @@ impl Reader {
 
     /// `maxLength` (default 1000), and optional `keywords` (groups of accepted words) with
     /// `minKeywords` (default all groups).
-    fn long_fill_in(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
+    fn long_fill_in(&mut self, map: &Map, path: &str) -> Option<QuestionKind> {
         let max_length = match map.get("maxLength") {
             None => Some(1000),
             Some(v) => self
@@ -1259,7 +1251,7 @@ impl Reader {
     }
 
     /// `answer`: see [`Reader::numeric_answer`].
-    fn numeric(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
+    fn numeric(&mut self, map: &Map, path: &str) -> Option<QuestionKind> {
         let apath = child_key(path, "answer");
         let answer = self.required(map, path, "answer")?;
         let range = self.numeric_answer(answer, &apath)?;
@@ -1327,7 +1319,7 @@ impl Reader {
     /// `steps` of `{"id", "label", "accept": [texts]}` or `{"id", "label", "answer":
     /// {numeric answer}}`, 1 to 10 of them with ids unique in the question, and
     /// `caseSensitive` for the text steps.
-    fn performance(&mut self, map: &Map<String, Value>, path: &str) -> Option<QuestionKind> {
+    fn performance(&mut self, map: &Map, path: &str) -> Option<QuestionKind> {
         let spath = child_key(path, "steps");
         let list = self.required(map, path, "steps")?;
         let items = self.array(list, &spath, "step")?;
@@ -1424,7 +1416,7 @@ impl Reader {
     /// Rich content: a language map of rich blocks.
     fn rich_content(
         &mut self,
-        map: &Map<String, Value>,
+        map: &Map,
         path: &str,
         key: &str,
     ) -> Option<LangMap<Vec<RichBlock>>> {
@@ -1544,7 +1536,7 @@ impl Reader {
     }
 
     /// A file path inside the module's folder (no `..`) or an https URL.
-    fn media_src(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<String> {
+    fn media_src(&mut self, map: &Map, path: &str, key: &str) -> Option<String> {
         let p = child_key(path, key);
         let src = self
             .required(map, path, key)
@@ -1569,15 +1561,13 @@ impl Reader {
         let map = self.object(v, path, &["type", "id", "prompt", "options"])?;
         let id = self.id(map, path);
         if let Some(id) = &id {
-            if self.question_ids.contains(id) {
+            if !self.question_ids.insert(id.clone()) {
                 self.problem(
                     child_key(path, "id"),
                     format!(
                         "id `{id}` is used twice in the module (questions and branches share ids)"
                     ),
                 );
-            } else {
-                self.question_ids.push(id.clone());
             }
         }
         let prompt = self.required_text(map, path, "prompt");
@@ -1714,12 +1704,7 @@ impl Reader {
         ok.then_some(out)
     }
 
-    fn choices(
-        &mut self,
-        map: &Map<String, Value>,
-        path: &str,
-        multiple: bool,
-    ) -> Option<Vec<Choice>> {
+    fn choices(&mut self, map: &Map, path: &str, multiple: bool) -> Option<Vec<Choice>> {
         let cpath = child_key(path, "choices");
         let items = self.required(map, path, "choices")?;
         let items = self.array(items, &cpath, "choice")?;
@@ -1909,7 +1894,7 @@ impl Reader {
         ok.then_some(out)
     }
 
-    fn inline_field(&mut self, map: &Map<String, Value>, path: &str) -> Option<Vec<Inline>> {
+    fn inline_field(&mut self, map: &Map, path: &str) -> Option<Vec<Inline>> {
         let content = self.required(map, path, "content")?;
         self.inlines(content, &child_key(path, "content"))
     }
@@ -1929,7 +1914,7 @@ impl Reader {
 
     fn inline(&mut self, v: &Value, path: &str) -> Option<Inline> {
         if let Value::String(s) = v {
-            return Some(Inline::Text(s.clone()));
+            return Some(Inline::Text(s.to_string()));
         }
         match v.get("type").and_then(Value::as_str) {
             Some("emphasis") => {

@@ -53,8 +53,14 @@ pub fn child_key(path: &str, key: &str) -> String {
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    // The loader builds a path for every value it reads, problems or not, so the common
+    // case is assembled by hand: `format!` costs several times as much in the player.
     if simple {
-        format!("{path}.{key}")
+        let mut out = String::with_capacity(path.len() + 1 + key.len());
+        out.push_str(path);
+        out.push('.');
+        out.push_str(key);
+        out
     } else {
         format!("{path}[{}]", serde_json::Value::String(key.to_string()))
     }
@@ -62,7 +68,25 @@ pub fn child_key(path: &str, key: &str) -> String {
 
 /// The JSON path of item `index` of the array at `path`.
 pub fn child_index(path: &str, index: usize) -> String {
-    format!("{path}[{index}]")
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = index;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(path.len() + 2 + digits.len() - at);
+    out.push_str(path);
+    out.push('[');
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+    out.push(']');
+    out
 }
 
 fn parent(path: &str) -> Option<&str> {
@@ -240,5 +264,19 @@ mod tests {
         assert_eq!(child_key("$", "a b"), "$[\"a b\"]");
         assert_eq!(parent("$[\"a.b\"]"), Some("$"));
         assert_eq!(parent("$.x[2]"), Some("$.x"));
+    }
+
+    #[test]
+    fn index_paths_write_every_digit() {
+        for (index, path) in [
+            (0, "$.a[0]"),
+            (7, "$.a[7]"),
+            (10, "$.a[10]"),
+            (999, "$.a[999]"),
+            (1_000_000, "$.a[1000000]"),
+            (usize::MAX, &*format!("$.a[{}]", usize::MAX)),
+        ] {
+            assert_eq!(child_index("$.a", index), path);
+        }
     }
 }

@@ -297,8 +297,8 @@ impl Session {
         }
         let mut questions = drawn.into_iter().map(|k| &page.blocks[slots[k]]);
         let mut out = Vec::new();
-        for (i, block) in page.blocks.iter().enumerate() {
-            if slots.contains(&i) {
+        for block in &page.blocks {
+            if matches!(block, crate::Block::Question(_)) {
                 if let Some(q) = questions.next() {
                     out.push(q);
                 }

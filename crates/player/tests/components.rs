@@ -133,6 +133,63 @@ fn recorded_verbs(root: &Element) -> Vec<String> {
         .collect()
 }
 
+/// Mounts the player for the small module with `launch` into a fresh root, and reports
+/// whether a loading screen was ever inserted before the first page's heading appeared.
+async fn loading_screen_shown_before_first_page(launch: Launch) -> bool {
+    LocalStorage::clear();
+    idb::clear(SMALL_ID)
+        .await
+        .expect("the test database clears");
+    let root = fresh_root();
+    // A MutationObserver records every loading screen added, however briefly.
+    let watch = js_sys::Function::new_with_args(
+        "root",
+        "const seen = [];
+         new MutationObserver((records) => {
+           for (const r of records) for (const n of r.addedNodes) {
+             if (n.nodeType === 1 && (n.matches('.loading') || n.querySelector('.loading'))) seen.push(true);
+           }
+         }).observe(root, { childList: true, subtree: true });
+         return seen;",
+    );
+    let seen: js_sys::Array = watch
+        .call1(&wasm_bindgen::JsValue::NULL, &root)
+        .expect("the observer starts")
+        .unchecked_into();
+    let props = pelita_player::pages::PlayerPageProps {
+        module: module(),
+        module_path: "modules/small.json".into(),
+        launch: Rc::new(Launch {
+            lang: Some("en".into()),
+            ..launch
+        }),
+        cmi5: None,
+        scorm: None,
+    };
+    yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
+    until("the first page is shown", || {
+        root.query_selector("main.page h1").ok().flatten().is_some()
+    })
+    .await;
+    seen.length() > 0
+}
+
+#[wasm_bindgen_test]
+async fn with_no_lrs_to_ask_the_first_render_shows_the_first_page() {
+    assert!(
+        !loading_screen_shown_before_first_page(Launch::default()).await,
+        "no loading screen between the module and its first page"
+    );
+    // With an LRS, whether a saved attempt waits there is known only from its answer
+    // (here: none, the address is closed), so the loading screen comes first.
+    let with_lrs = Launch {
+        endpoint: Some("http://127.0.0.1:9/xapi/".into()),
+        auth: Some("Basic dGVzdDp0ZXN0".into()),
+        ..Launch::default()
+    };
+    assert!(loading_screen_shown_before_first_page(with_lrs).await);
+}
+
 #[derive(Properties, PartialEq)]
 struct CardHarness {
     question: Question,
@@ -684,6 +741,52 @@ fn every_catalog_says_everything_and_plurals_follow_the_language() {
     assert!(id.contains("Sep") && id != en, "{id}");
     // An odd tag never throws.
     assert_eq!(pelita_player::glue::intl::number("x-not a tag", 3.5), "3.5");
+}
+
+#[wasm_bindgen_test]
+fn small_numbers_written_without_intl_are_exactly_what_intl_writes() {
+    use pelita_player::glue::intl::{number, LATIN_DIGITS};
+    use wasm_bindgen::JsValue;
+    let by_intl =
+        js_sys::Function::new_with_args("l, n", "return new Intl.NumberFormat(l).format(n)");
+    let intl = |lang: &str, n: f64| {
+        by_intl
+            .call2(&JsValue::NULL, &lang.into(), &n.into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    // The languages written without Intl, with region subtags, an extension asking for
+    // other digits, and languages that use other digits by default (which go to Intl).
+    let mut tags: Vec<String> = LATIN_DIGITS.iter().map(|t| t.to_string()).collect();
+    tags.extend(
+        [
+            "en-GB",
+            "id-ID",
+            "pt-BR",
+            "en-u-nu-arab",
+            "id-u-nu-deva",
+            "ar",
+            "ar-EG",
+            "fa",
+            "bn",
+            "mr",
+        ]
+        .map(String::from),
+    );
+    for tag in &tags {
+        for n in [
+            0.0, 1.0, 7.0, 10.0, 99.0, 100.0, 999.0, 1000.0, 1234.0, 12345.0, 2.5, 0.25,
+        ] {
+            assert_eq!(number(tag, n), intl(tag, n), "{tag} {n}");
+        }
+    }
+    assert_ne!(
+        number("en-u-nu-arab", 7.0),
+        "7",
+        "Intl is asked for the extension"
+    );
+    assert_ne!(number("ar-EG", 7.0), "7", "Arabic digits by default");
 }
 
 #[wasm_bindgen_test]

@@ -5,6 +5,7 @@
 //! language tag from a module or a launch link makes `Intl` throw, and the player then
 //! falls back to plain formatting instead of failing.
 
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -40,24 +41,85 @@ extern "C" {
     fn format_date(this: &DateTimeFormat, date: &js_sys::Date) -> String;
 }
 
+thread_local! {
+    /// The plural rules and number format of the language last asked for. Building either
+    /// costs the browser about a millisecond, and one page asks for dozens ("question 3
+    /// of 10" on every card), all in the learner's one language.
+    static RULES: Cache<PluralRules> = const { RefCell::new(None) };
+    static NUMBERS: Cache<NumberFormat> = const { RefCell::new(None) };
+}
+
+/// One language's `Intl` object, or `None` inside when `Intl` refused the tag.
+type Cache<T> = RefCell<Option<(String, Option<T>)>>;
+
+/// Runs `f` with the cached value for `lang` (built by `make` when the language changed;
+/// `None` when `Intl` refused the tag).
+fn with_cached<T, R>(
+    cache: &'static std::thread::LocalKey<Cache<T>>,
+    lang: &str,
+    make: impl FnOnce() -> Option<T>,
+    f: impl FnOnce(Option<&T>) -> R,
+) -> R {
+    cache.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_none_or(|(cached, _)| cached != lang) {
+            *slot = Some((lang.to_string(), make()));
+        }
+        f(slot.as_ref().and_then(|(_, value)| value.as_ref()))
+    })
+}
+
 /// The CLDR plural category of `n` in `lang` (`one`, `few`, `other`, ...).
 pub fn plural_category(lang: &str, n: f64) -> String {
-    match PluralRules::new(lang) {
-        Ok(rules) => rules.select(n),
-        Err(_) => if n == 1.0 { "one" } else { "other" }.to_string(),
-    }
+    with_cached(
+        &RULES,
+        lang,
+        || PluralRules::new(lang).ok(),
+        |rules| match rules {
+            Some(rules) => rules.select(n),
+            None => if n == 1.0 { "one" } else { "other" }.to_string(),
+        },
+    )
+}
+
+/// Languages whose numbers are written in the digits 0-9 (CLDR's `latn` numbering system
+/// is their default), by primary subtag.
+pub const LATIN_DIGITS: &[&str] = &[
+    "ace", "ban", "bug", "de", "en", "es", "fil", "fr", "id", "it", "jv", "min", "ms", "nl", "pt",
+    "su", "tl", "vi",
+];
+
+/// `n` as plain digits, when that is exactly what `Intl` would write: a whole number
+/// below 1,000 (so no group separator) in a language of [`LATIN_DIGITS`] that asks for no
+/// other numbering system (`-u-nu-`). The first `Intl.NumberFormat` of a page costs the
+/// browser some 20 ms of set-up, and the first question's "3 of 10" needs none of it.
+fn plain_digits(lang: &str, n: f64) -> Option<String> {
+    let primary = lang.split('-').next().unwrap_or(lang).to_ascii_lowercase();
+    let plain = (0.0..1000.0).contains(&n)
+        && n.fract() == 0.0
+        && LATIN_DIGITS.contains(&primary.as_str())
+        && !lang.to_ascii_lowercase().contains("-u-");
+    plain.then(|| (n as u32).to_string())
 }
 
 /// `n` written the way `lang` writes numbers (`1,234.5` in English, `1.234,5` in
 /// Indonesian).
 pub fn number(lang: &str, n: f64) -> String {
-    match NumberFormat::new(lang) {
-        Ok(format) => format.format_number(n),
-        Err(_) => js_sys::Number::from(n)
-            .to_string_with_radix(10)
-            .map(String::from)
-            .unwrap_or_default(),
+    if let Some(digits) = plain_digits(lang, n) {
+        return digits;
     }
+    with_cached(
+        &NUMBERS,
+        lang,
+        || NumberFormat::new(lang).ok(),
+        |format| match format {
+            Some(format) => format.format_number(n),
+            None => js_sys::Number::from(n)
+                .to_string_with_radix(10)
+                .map(String::from)
+                .unwrap_or_default(),
+        },
+    )
 }
 
 /// A language's name in that language itself (`العربية` for `ar`), when the browser

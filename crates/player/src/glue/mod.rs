@@ -12,3 +12,4 @@ pub mod scorm;
 pub mod storage;
 pub mod tabs;
 pub mod theme;
+pub mod timing;

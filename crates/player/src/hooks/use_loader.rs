@@ -3,7 +3,7 @@
 
 use crate::glue::cmi5::{self, Cmi5Context};
 use crate::glue::scorm::{self, ScormContext};
-use crate::glue::{http, location, markdown};
+use crate::glue::{http, location, markdown, timing};
 use pelita_lesson::{load_module, Module};
 use pelita_xapi::cmi5::Cmi5Launch;
 use pelita_xapi::Launch;
@@ -91,6 +91,7 @@ pub async fn load(pairs: Vec<(String, String)>) -> Loaded {
         None => None,
     };
     let module_text = http::text_of(module_request).await;
+    timing::mark("pelita:module-fetched");
     let config_text = http::text_of(config_request).await;
     let cmi5 = match cmi5 {
         Some(Ok(context)) => Some(Rc::new(context)),
@@ -135,6 +136,7 @@ pub async fn load(pairs: Vec<(String, String)>) -> Loaded {
     let module = match module_text {
         Ok(Some(text)) => match load_module(&text) {
             Ok(module) => {
+                timing::mark("pelita:module-read");
                 // The module plays; what its author may want to fix (a missing translation,
                 // shown in the default language) goes to the console, as `pelita check`
                 // prints it. A Markdown module's warnings were printed with its own lines.

@@ -4,7 +4,7 @@
 //! another one.
 
 use crate::glue::{browser_env::BrowserEnv, http, storage};
-use crate::state::{Action, PlayerContext};
+use crate::state::{Action, PlayerContext, PlayerState};
 use pelita_xapi::{state_url, Env, SavedAttempt};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,12 +28,31 @@ struct Writes {
     next: Option<String>,
 }
 
-/// Runs the resume check and the saving for the player state `ctx`.
+/// The resume check when no LRS is to be asked: the browser's copy and the SCORM LMS's
+/// are at hand, so the player's first render can show the first page (or the offer to
+/// continue) at once, instead of a loading screen and one more round of rendering.
+/// `None` when there is an LRS, whose answer only [`use_resume`] can wait for.
+pub fn check_at_hand(state: &PlayerState) -> Option<Option<Rc<SavedAttempt>>> {
+    let actor = state.reporter.actor();
+    if state_url(&state.launch, &state.activity_id(), actor).is_some() {
+        return None;
+    }
+    let local = storage::saved_attempt(&state.activity_id(), actor);
+    let from_lms = state.scorm.as_ref().and_then(|s| s.resume.clone());
+    // As in `use_resume`, with no answer from an LRS.
+    let offer = SavedAttempt::to_continue(&state.module.id, local, None);
+    let offer = SavedAttempt::to_continue(&state.module.id, offer, from_lms);
+    Some(offer.map(Rc::new))
+}
+
+/// Runs the resume check (unless [`check_at_hand`] already did) and the saving for the
+/// player state `ctx`.
 #[hook]
 pub fn use_resume(ctx: &PlayerContext) -> Etag {
     let etag: Etag = use_mut_ref(|| None);
     let url = state_url(&ctx.launch, &ctx.activity_id(), ctx.reporter.actor());
-    // Look for a saved attempt once.
+    // Look for a saved attempt once, when the first render has not settled it.
+    let checked = ctx.resume_checked;
     {
         let dispatcher = ctx.dispatcher();
         let local = storage::saved_attempt(&ctx.activity_id(), ctx.reporter.actor());
@@ -44,6 +63,9 @@ pub fn use_resume(ctx: &PlayerContext) -> Etag {
         let url = url.clone();
         let etag = etag.clone();
         use_effect_with((), move |_| {
+            if checked {
+                return;
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 let mut remote = None;
                 if let Some(url) = url {

@@ -3,7 +3,7 @@
 use crate::components::{
     image_block, nav_bar, rich_text, Flashcards, ImageView, Nav, QuestionCard,
 };
-use crate::glue::location;
+use crate::glue::{location, timing};
 use crate::i18n::page_of;
 use crate::i18n::{t, Key};
 use crate::state::{Action, PlayerContext};
@@ -54,6 +54,9 @@ pub fn LessonPage() -> Html {
             gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
         });
     }
+    // A page of the module is on screen (marked at every mount; the first is a milestone
+    // of the benchmarks, see glue::timing).
+    use_effect_with((), |_| timing::mark("pelita:lesson-shown"));
     let Some(ctx) = ctx else {
         return html! {};
     };

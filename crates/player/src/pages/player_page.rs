@@ -5,7 +5,7 @@ use crate::components::{language_switch, sync_status, RecordPanel};
 use crate::glue::cmi5::Cmi5Context;
 use crate::glue::scorm::ScormContext;
 use crate::glue::{self, browser_env::BrowserEnv, location, storage};
-use crate::hooks::{use_delivery, use_embed, use_exit, use_resume, use_scorm};
+use crate::hooks::{check_at_hand, use_delivery, use_embed, use_exit, use_resume, use_scorm};
 use crate::pages::{loading_page, LessonPage, ResultPage, ResumePage};
 use crate::state::{Action, PlayerContext, PlayerState};
 use pelita_lesson::{Module, Phase};
@@ -88,7 +88,14 @@ pub fn PlayerPage(props: &Props) -> Html {
             let mut state = PlayerState::new(module, module_path, launch, actor, lang, cmi5);
             state.lms_problem = scorm.as_ref().and_then(|s| s.start_problem.clone());
             state.scorm = scorm;
-            state
+            // With no LRS to ask, whether to offer a saved attempt is known now, and the
+            // first render already shows the first page.
+            match check_at_hand(&state) {
+                Some(offer) => {
+                    Rc::unwrap_or_clone(Rc::new(state).reduce(Action::ResumeChecked(offer)))
+                }
+                None => state,
+            }
         })
     };
     use_delivery(&state);
