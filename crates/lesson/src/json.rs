@@ -221,13 +221,51 @@ impl<'de> Visitor<'de> for ValueVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value<'de>, A::Error> {
         // Most objects of a module have up to eight members: one allocation for them.
-        let mut map = Map(Vec::with_capacity(8));
+        let mut members = Vec::with_capacity(8);
         while let Some(Key(key)) = access.next_key()? {
-            let value = access.next_value()?;
-            map.insert(key, value);
+            members.push((key, access.next_value()?));
         }
-        Ok(Value::Object(map))
+        Ok(Value::Object(Map(without_repeated_keys(members))))
     }
+}
+
+/// The members with each key once: the last value, in the key's first place. A short
+/// object is searched pair by pair; a long one (a hostile module may have an object of a
+/// hundred thousand keys) through an index, so reading never takes quadratic time.
+fn without_repeated_keys<'a>(
+    mut members: Vec<(Cow<'a, str>, Value<'a>)>,
+) -> Vec<(Cow<'a, str>, Value<'a>)> {
+    if members.len() <= 16 {
+        let mut kept: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(members.len());
+        for (key, value) in members {
+            match kept.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = value,
+                None => kept.push((key, value)),
+            }
+        }
+        return kept;
+    }
+    // The first and last place of each key, in the order of first places.
+    let mut places: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for (i, (key, _)) in members.iter().enumerate() {
+        places
+            .entry(key.as_ref())
+            .and_modify(|p| p.1 = i)
+            .or_insert((i, i));
+    }
+    if places.len() == members.len() {
+        return members;
+    }
+    let last_of_first: std::collections::BTreeMap<usize, usize> = places.into_values().collect();
+    let mut slots: Vec<Option<Value<'a>>> = members
+        .iter_mut()
+        .map(|(_, v)| Some(std::mem::replace(v, Value::Null)))
+        .collect();
+    let mut keys: Vec<Option<Cow<'a, str>>> = members.into_iter().map(|(k, _)| Some(k)).collect();
+    last_of_first
+        .into_iter()
+        .filter_map(|(first, last)| Some((keys[first].take()?, slots[last].take()?)))
+        .collect()
 }
 
 /// An object's key, borrowed from the text unless it has escapes. (serde's own `Cow`
@@ -307,6 +345,41 @@ mod tests {
         assert_eq!(map.len(), 2);
         assert_eq!(map.get("a").and_then(Value::as_u64), Some(3));
         assert_eq!(map.keys().next(), Some("a"));
+    }
+
+    #[test]
+    fn a_long_object_with_repeated_keys_keeps_each_key_once() {
+        let mut src = String::from("{");
+        for i in 0..40 {
+            src.push_str(&format!("\"k{}\": {i},", i % 25));
+        }
+        src.push_str("\"last\": true}");
+        let v = from_str(&src).expect("valid JSON");
+        let Value::Object(map) = &v else {
+            panic!("an object");
+        };
+        assert_eq!(map.len(), 26);
+        let keys: Vec<&str> = map.keys().collect();
+        assert_eq!(keys[..3], ["k0", "k1", "k2"], "each key in its first place");
+        assert_eq!(keys[25], "last");
+        assert_eq!(
+            map.get("k0").and_then(Value::as_u64),
+            Some(25),
+            "its last value"
+        );
+        assert_eq!(map.get("k20").and_then(Value::as_u64), Some(20));
+        // A hundred thousand distinct keys: read whole, each once.
+        let many: String = (0..100_000)
+            .map(|i| format!("\"key{i}\": {i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let src = format!("{{{many}}}");
+        let v = from_str(&src).expect("valid JSON");
+        let Value::Object(map) = &v else {
+            panic!("an object");
+        };
+        assert_eq!(map.len(), 100_000);
+        assert_eq!(map.get("key99999").and_then(Value::as_u64), Some(99_999));
     }
 
     #[test]

@@ -89,11 +89,22 @@ fn text(root: &Element, selector: &str) -> String {
 /// A fresh player on the small module in English with `launch` (its language set to
 /// English), with nothing saved from earlier tests.
 async fn mount_with(launch: Launch) -> Element {
+    let root = empty_player_root().await;
+    render_player(&root, launch);
+    root
+}
+
+/// A fresh root, with the browser's storage of the small module cleared.
+async fn empty_player_root() -> Element {
     LocalStorage::clear();
     idb::clear(SMALL_ID)
         .await
         .expect("the test database clears");
-    let root = fresh_root();
+    fresh_root()
+}
+
+/// Renders the player for the small module with `launch` into `root`.
+fn render_player(root: &Element, launch: Launch) {
     let props = pelita_player::pages::PlayerPageProps {
         module: module(),
         module_path: "modules/small.json".into(),
@@ -105,7 +116,6 @@ async fn mount_with(launch: Launch) -> Element {
         scorm: None,
     };
     yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
-    root
 }
 
 /// A fresh player with no LRS, its learning record opened.
@@ -136,11 +146,7 @@ fn recorded_verbs(root: &Element) -> Vec<String> {
 /// Mounts the player for the small module with `launch` into a fresh root, and reports
 /// whether a loading screen was ever inserted before the first page's heading appeared.
 async fn loading_screen_shown_before_first_page(launch: Launch) -> bool {
-    LocalStorage::clear();
-    idb::clear(SMALL_ID)
-        .await
-        .expect("the test database clears");
-    let root = fresh_root();
+    let root = empty_player_root().await;
     // A MutationObserver records every loading screen added, however briefly.
     let watch = js_sys::Function::new_with_args(
         "root",
@@ -156,17 +162,7 @@ async fn loading_screen_shown_before_first_page(launch: Launch) -> bool {
         .call1(&wasm_bindgen::JsValue::NULL, &root)
         .expect("the observer starts")
         .unchecked_into();
-    let props = pelita_player::pages::PlayerPageProps {
-        module: module(),
-        module_path: "modules/small.json".into(),
-        launch: Rc::new(Launch {
-            lang: Some("en".into()),
-            ..launch
-        }),
-        cmi5: None,
-        scorm: None,
-    };
-    yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
+    render_player(&root, launch);
     until("the first page is shown", || {
         root.query_selector("main.page h1").ok().flatten().is_some()
     })

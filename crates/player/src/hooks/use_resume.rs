@@ -28,21 +28,23 @@ struct Writes {
     next: Option<String>,
 }
 
+/// The attempt to offer: the newest of this module's saved attempts in the browser, in
+/// the LRS (`remote`, when one was asked) and in a SCORM LMS, which hands back the resume
+/// data it kept.
+fn newest_saved(state: &PlayerState, remote: Option<SavedAttempt>) -> Option<Rc<SavedAttempt>> {
+    let local = storage::saved_attempt(&state.activity_id(), state.reporter.actor());
+    let from_lms = state.scorm.as_ref().and_then(|s| s.resume.clone());
+    let offer = SavedAttempt::to_continue(&state.module.id, local, remote);
+    SavedAttempt::to_continue(&state.module.id, offer, from_lms).map(Rc::new)
+}
+
 /// The resume check when no LRS is to be asked: the browser's copy and the SCORM LMS's
 /// are at hand, so the player's first render can show the first page (or the offer to
 /// continue) at once, instead of a loading screen and one more round of rendering.
 /// `None` when there is an LRS, whose answer only [`use_resume`] can wait for.
 pub fn check_at_hand(state: &PlayerState) -> Option<Option<Rc<SavedAttempt>>> {
-    let actor = state.reporter.actor();
-    if state_url(&state.launch, &state.activity_id(), actor).is_some() {
-        return None;
-    }
-    let local = storage::saved_attempt(&state.activity_id(), actor);
-    let from_lms = state.scorm.as_ref().and_then(|s| s.resume.clone());
-    // As in `use_resume`, with no answer from an LRS.
-    let offer = SavedAttempt::to_continue(&state.module.id, local, None);
-    let offer = SavedAttempt::to_continue(&state.module.id, offer, from_lms);
-    Some(offer.map(Rc::new))
+    let url = state_url(&state.launch, &state.activity_id(), state.reporter.actor());
+    url.is_none().then(|| newest_saved(state, None))
 }
 
 /// Runs the resume check (unless [`check_at_hand`] already did) and the saving for the
@@ -52,24 +54,19 @@ pub fn use_resume(ctx: &PlayerContext) -> Etag {
     let etag: Etag = use_mut_ref(|| None);
     let url = state_url(&ctx.launch, &ctx.activity_id(), ctx.reporter.actor());
     // Look for a saved attempt once, when the first render has not settled it.
-    let checked = ctx.resume_checked;
     {
-        let dispatcher = ctx.dispatcher();
-        let local = storage::saved_attempt(&ctx.activity_id(), ctx.reporter.actor());
-        let module_id = ctx.module.id.clone();
-        // A SCORM LMS hands back the resume data it kept: a third copy.
-        let from_lms = ctx.scorm.as_ref().and_then(|s| s.resume.clone());
-        let auth = ctx.launch.auth.clone();
+        let state = ctx.clone();
         let url = url.clone();
         let etag = etag.clone();
         use_effect_with((), move |_| {
-            if checked {
+            if state.resume_checked {
                 return;
             }
             wasm_bindgen_futures::spawn_local(async move {
                 let mut remote = None;
                 if let Some(url) = url {
-                    match http::get_state(&url, auth.as_deref(), CHECK_TIMEOUT_MS).await {
+                    let auth = state.launch.auth.as_deref();
+                    match http::get_state(&url, auth, CHECK_TIMEOUT_MS).await {
                         Ok(doc) => {
                             *etag.borrow_mut() = doc.etag;
                             remote = doc.text.and_then(|t| SavedAttempt::from_json(&t).ok());
@@ -80,9 +77,8 @@ pub fn use_resume(ctx: &PlayerContext) -> Etag {
                         ),
                     }
                 }
-                let offer = SavedAttempt::to_continue(&module_id, local, remote);
-                let offer = SavedAttempt::to_continue(&module_id, offer, from_lms);
-                dispatcher.dispatch(Action::ResumeChecked(offer.map(Rc::new)));
+                let offer = newest_saved(&state, remote);
+                state.dispatch(Action::ResumeChecked(offer));
             });
         });
     }
