@@ -236,6 +236,12 @@ fn without_repeated_keys<'a>(
     mut members: Vec<(Cow<'a, str>, Value<'a>)>,
 ) -> Vec<(Cow<'a, str>, Value<'a>)> {
     if members.len() <= 16 {
+        // The common case, a short object with no key given twice, is kept as it is.
+        let repeated =
+            (1..members.len()).any(|i| members[..i].iter().any(|(k, _)| *k == members[i].0));
+        if !repeated {
+            return members;
+        }
         let mut kept: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(members.len());
         for (key, value) in members {
             match kept.iter_mut().find(|(k, _)| *k == key) {

@@ -772,7 +772,7 @@ fn small_numbers_written_without_intl_are_exactly_what_intl_writes() {
     );
     for tag in &tags {
         for n in [
-            0.0, 1.0, 7.0, 10.0, 99.0, 100.0, 999.0, 1000.0, 1234.0, 12345.0, 2.5, 0.25,
+            -0.0, 0.0, 1.0, 7.0, 10.0, 99.0, 100.0, 999.0, 1000.0, 1234.0, 12345.0, 2.5, 0.25,
         ] {
             assert_eq!(number(tag, n), intl(tag, n), "{tag} {n}");
         }

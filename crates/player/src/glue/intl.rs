@@ -95,7 +95,9 @@ pub const LATIN_DIGITS: &[&str] = &[
 /// browser some 20 ms of set-up, and the first question's "3 of 10" needs none of it.
 fn plain_digits(lang: &str, n: f64) -> Option<String> {
     let primary = lang.split('-').next().unwrap_or(lang).to_ascii_lowercase();
+    // Not -0, which `Intl` writes as "-0".
     let plain = (0.0..1000.0).contains(&n)
+        && n.is_sign_positive()
         && n.fract() == 0.0
         && LATIN_DIGITS.contains(&primary.as_str())
         && !lang.to_ascii_lowercase().contains("-u-");
