@@ -223,55 +223,39 @@ impl<'de> Visitor<'de> for ValueVisitor {
         // Most objects of a module have up to eight members: one allocation for them.
         let mut members = Vec::with_capacity(8);
         while let Some(Key(key)) = access.next_key()? {
+            if members.len() == MAX_MEMBERS {
+                return Err(serde::de::Error::custom(format!(
+                    "an object with more than {MAX_MEMBERS} members"
+                )));
+            }
             members.push((key, access.next_value()?));
         }
         Ok(Value::Object(Map(without_repeated_keys(members))))
     }
 }
 
-/// The members with each key once: the last value, in the key's first place. A short
-/// object is searched pair by pair; a long one (a hostile module may have an object of a
-/// hundred thousand keys) through an index, so reading never takes quadratic time.
+/// The most members an object may have. No object of the module format has more than a
+/// few dozen; the cap keeps a hostile file from making the repeated-key check below take
+/// quadratic time, and is reported at the object's place like any syntax error.
+const MAX_MEMBERS: usize = 1024;
+
+/// The members with each key once: the last value, in the key's first place.
 fn without_repeated_keys<'a>(
-    mut members: Vec<(Cow<'a, str>, Value<'a>)>,
+    members: Vec<(Cow<'a, str>, Value<'a>)>,
 ) -> Vec<(Cow<'a, str>, Value<'a>)> {
-    if members.len() <= 16 {
-        // The common case, a short object with no key given twice, is kept as it is.
-        let repeated =
-            (1..members.len()).any(|i| members[..i].iter().any(|(k, _)| *k == members[i].0));
-        if !repeated {
-            return members;
-        }
-        let mut kept: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(members.len());
-        for (key, value) in members {
-            match kept.iter_mut().find(|(k, _)| *k == key) {
-                Some(slot) => slot.1 = value,
-                None => kept.push((key, value)),
-            }
-        }
-        return kept;
-    }
-    // The first and last place of each key, in the order of first places.
-    let mut places: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
-    for (i, (key, _)) in members.iter().enumerate() {
-        places
-            .entry(key.as_ref())
-            .and_modify(|p| p.1 = i)
-            .or_insert((i, i));
-    }
-    if places.len() == members.len() {
+    // The common case, an object with no key given twice, is kept as it is.
+    let repeated = (1..members.len()).any(|i| members[..i].iter().any(|(k, _)| *k == members[i].0));
+    if !repeated {
         return members;
     }
-    let last_of_first: std::collections::BTreeMap<usize, usize> = places.into_values().collect();
-    let mut slots: Vec<Option<Value<'a>>> = members
-        .iter_mut()
-        .map(|(_, v)| Some(std::mem::replace(v, Value::Null)))
-        .collect();
-    let mut keys: Vec<Option<Cow<'a, str>>> = members.into_iter().map(|(k, _)| Some(k)).collect();
-    last_of_first
-        .into_iter()
-        .filter_map(|(first, last)| Some((keys[first].take()?, slots[last].take()?)))
-        .collect()
+    let mut kept: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(members.len());
+    for (key, value) in members {
+        match kept.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => kept.push((key, value)),
+        }
+    }
+    kept
 }
 
 /// An object's key, borrowed from the text unless it has escapes. (serde's own `Cow`
@@ -374,18 +358,15 @@ mod tests {
             "its last value"
         );
         assert_eq!(map.get("k20").and_then(Value::as_u64), Some(20));
-        // A hundred thousand distinct keys: read whole, each once.
-        let many: String = (0..100_000)
+        // An object of more members than any module needs is refused where it is.
+        let many: String = (0..2000)
             .map(|i| format!("\"key{i}\": {i}"))
             .collect::<Vec<_>>()
             .join(",");
-        let src = format!("{{{many}}}");
-        let v = from_str(&src).expect("valid JSON");
-        let Value::Object(map) = &v else {
-            panic!("an object");
-        };
-        assert_eq!(map.len(), 100_000);
-        assert_eq!(map.get("key99999").and_then(Value::as_u64), Some(99_999));
+        let src = format!("[\n {{{many}}}]");
+        let e = from_str(&src).expect_err("too many members");
+        assert!(e.to_string().contains("more than 1024 members"), "{e}");
+        assert_eq!(e.line(), 2);
     }
 
     #[test]
