@@ -167,6 +167,11 @@ test('every control is at least 24 by 24 px and the focused one shows an outline
   await page.waitForSelector('#q-q-pin-false, main.resume');
   if (await page.$('main.resume')) await page.click('main.resume button.secondary');
   await page.click('#record-title');
+  // The record builds its list when the `toggle` event of its <details> arrives, a task the
+  // browser runs only after the click; on a page still busy starting (the stored outbox
+  // being read and merged), that is tens of milliseconds later, and tabbing at once found
+  // no entries after the record's title.
+  await page.waitForSelector('.record .entry summary');
   const small = await page.evaluate(() =>
     [...document.querySelectorAll('button, input, select, textarea, summary, a.button')]
       .filter((e) => e.offsetParent !== null)
