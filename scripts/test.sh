@@ -28,6 +28,8 @@ step clippy-wasm cargo clippy -p pelita-player --target wasm32-unknown-unknown -
 # The report view's build of the player (`cargo xtask dist` makes both).
 step clippy-wasm-report cargo clippy -p pelita-player --features report --target wasm32-unknown-unknown --all-targets -- -D warnings
 step unit cargo test --workspace --exclude pelita-player
+# The pre-rendered first page: the player's components rendered natively (feature `ssr`).
+step prerender cargo test -p pelita-player --features ssr --test prerender
 # ChromeDriver sometimes fails to bind its port when it starts on a busy machine; that is
 # the harness, not a test result, so the component tests start over once in that case only.
 components() {

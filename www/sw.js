@@ -88,7 +88,7 @@ async function install() {
       if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
       if (url === INDEX_URL) {
         const html = await response.clone().text();
-        const foreign = BUILD.shell.filter((n) => n !== 'index.html' && !html.includes(n));
+        const foreign = BUILD.shell.filter((n) => !n.endsWith('.html') && !html.includes(n));
         if (foreign.length) throw new Error(`index.html is not from build ${BUILD.version}`);
       }
       await cache.put(url, response);
@@ -154,6 +154,11 @@ async function answer(event, request, url) {
       const page = url.href.split('?')[0];
       if (page === SCOPE.href || page === INDEX_URL) {
         return await networkFirst(request, SHELL_CACHE, INDEX_URL);
+      }
+      // A module's pre-rendered first page (dist/<module>.html) belongs to the shell too.
+      const name = page.slice(SCOPE.href.length);
+      if (name.endsWith('.html') && BUILD.shell.includes(name)) {
+        return await networkFirst(request, SHELL_CACHE, page);
       }
       return await networkFirst(request, DATA_CACHE);
     }

@@ -5,7 +5,8 @@
 //! pinned to the crate's exact version), and wasm-opt -Oz from the npm `binaryen`
 //! package, then writes
 //! content-hashed assets, inlines the style sheet into `index.html`, copies `www/`, checks
-//! every module in `www/modules/`, and precompresses everything with brotli and gzip. See
+//! every module in `www/modules/`, pre-renders each module's first page into
+//! `dist/<module>.html`, and precompresses everything with brotli and gzip. See
 //! ARCHITECTURE.md for why this replaces Trunk here.
 
 use anyhow::{bail, Context, Result};
@@ -253,7 +254,7 @@ fn dist(dev: bool) -> Result<()> {
     // (no WebAssembly, or the download failed), say so in both languages instead of
     // leaving the loading message up forever.
     let script = format!(
-        "<script type=\"module\">var report = new URLSearchParams(location.search).get(\"view\") === \"report\";\n  import(report ? \"./{report_js_name}\" : \"./{js_name}\").then(function (m) {{\n    return m.default({{ module_or_path: report ? \"./{report_wasm_name}\" : \"./{wasm_name}\" }});\n  }}).catch(function (e) {{\n    var app = document.getElementById(\"app\"), main = document.createElement(\"main\");\n    main.className = \"error-page\"; main.setAttribute(\"role\", \"alert\");\n    main.textContent = \"Pelita tidak dapat dimulai: periksa koneksi, lalu muat ulang halaman. / Pelita could not start: check the connection, then reload the page.\";\n    if (app) app.replaceChildren(main);\n    console.error(e);\n  }});\n</script>"
+        "<script type=\"module\">var report = new URLSearchParams(location.search).get(\"view\") === \"report\";\n  import(report ? \"./{report_js_name}\" : \"./{js_name}\").then(function (m) {{\n    return m.default({{ module_or_path: report ? \"./{report_wasm_name}\" : \"./{wasm_name}\" }});\n  }}).catch(function (e) {{\n    var app = document.getElementById(\"app\"), main = document.createElement(\"main\");\n    main.className = \"error-page\"; main.setAttribute(\"role\", \"alert\");\n    main.textContent = \"Pelita tidak dapat dimulai: periksa koneksi, lalu muat ulang halaman. / Pelita could not start: check the connection, then reload the page.\";\n    if (app) {{ app.hidden = false; app.replaceChildren(main); }}\n    console.error(e);\n  }});\n</script>"
     );
     // The Markdown reader's two files, for the player (glue/markdown.rs) and for the
     // preload script above, which fetches them early when the URL names a `.md` module.
@@ -270,12 +271,16 @@ fn dist(dev: bool) -> Result<()> {
         }
     }
     fs::write(out.join("index.html"), &html)?;
+    let pages = prerender_pages(&out, &html)?;
     // index.html names both hashed assets and holds the inlined style and scripts, so its
-    // hash changes whenever any part of the app shell does.
+    // hash changes whenever any part of the app shell does. The pre-rendered pages are
+    // part of the shell: they name this build's assets, so they are cached with them.
+    let mut shell = vec!["index.html", js_name.as_str(), wasm_name.as_str()];
+    shell.extend(pages.iter().map(String::as_str));
     write_service_worker(
         &out,
         &hash_of(html.as_bytes()),
-        &["index.html", &js_name, &wasm_name],
+        &shell,
         &[&convert_js_name, &convert_wasm_name],
     )?;
 
@@ -298,6 +303,49 @@ fn dist(dev: bool) -> Result<()> {
         }
     );
     Ok(())
+}
+
+/// Writes `<name>.html` beside `index.html` for every module `modules/<name>.json` that
+/// loads: `index.html` (`page`) with the module's first page pre-rendered in its default
+/// language by the player's own components (`pelita_player::prerender`), for static hosts,
+/// which cannot choose a page by the query. A module that does not load gets no page (it
+/// is reported by `check_modules`); a name the player's own files use is refused.
+/// Returns the names written.
+fn prerender_pages(out: &Path, page: &str) -> Result<Vec<String>> {
+    let mut written = Vec::new();
+    let Ok(entries) = fs::read_dir(out.join("modules")) else {
+        return Ok(written);
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let Some(stem) = name.strip_suffix(".json") else {
+            continue;
+        };
+        if stem == "launch" {
+            continue;
+        }
+        let html_name = format!("{stem}.html");
+        if out.join(&html_name).exists() {
+            bail!(
+                "www/modules/{name}: its pre-rendered page would be dist/{html_name}, which the player already has; rename the module"
+            );
+        }
+        let Ok(module) = pelita_lesson::load_module(&fs::read_to_string(&path)?) else {
+            continue;
+        };
+        let html = pelita_player::prerender::page(
+            page,
+            std::rc::Rc::new(module),
+            &format!("modules/{name}"),
+            None,
+        )
+        .with_context(|| format!("pre-rendering www/modules/{name}"))?;
+        fs::write(out.join(&html_name), html)?;
+        written.push(html_name);
+    }
+    Ok(written)
 }
 
 /// Fills in the service worker's build line: this build's version and its app-shell files,

@@ -20,6 +20,7 @@ mod catalog;
 mod check;
 mod manifest;
 mod pack;
+mod prerender;
 mod records;
 mod serve;
 

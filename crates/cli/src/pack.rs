@@ -102,7 +102,24 @@ pub fn pack(checked: &Checked, options: &Options) -> Result<Packed> {
 
     let mut entries: BTreeMap<String, Source> = BTreeMap::new();
     for (name, path) in player {
-        add(&mut entries, name, Source::File(path))?;
+        // The LMS launches index.html: it becomes this module's pre-rendered first page.
+        // The build's pages of its own example modules stay out.
+        let source = if name.ends_with(".html") {
+            let html =
+                fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            if name == "index.html" {
+                let page =
+                    crate::prerender::page(&html, checked.module.clone(), &module_name, None)?;
+                Source::Bytes(page.into_bytes())
+            } else if crate::prerender::is_prerendered(&html) {
+                continue;
+            } else {
+                Source::File(path)
+            }
+        } else {
+            Source::File(path)
+        };
+        add(&mut entries, name, source)?;
     }
     add(
         &mut entries,

@@ -226,6 +226,8 @@ fn router(app: Arc<App>) -> Router {
         .route("/pelita/", get(index_page))
         .route("/pelita/records", get(records_page))
         .route("/modules/{*path}", get(module_file))
+        .route("/", get(first_page))
+        .route("/index.html", get(first_page))
         .fallback_service(player)
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&app),
@@ -402,6 +404,52 @@ async fn module_file(
     *request.uri_mut() = uri;
     let files = ServeDir::new(&app.dir).fallback(ServeDir::new(app.player.join("modules")));
     match files.oneshot(request).await {
+        Ok(response) => response.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// The player's page for a launch that names a module of the catalog
+/// (`/?module=modules/<name>`): the built `index.html` with that module's first page
+/// pre-rendered, in the launch's `lang` when the module has it, else in its default
+/// language. Anything else (no `module`, the report view, a module the catalog lacks or
+/// that does not load) gets the built page as it is, whose player says what is wrong; so
+/// does the service worker, which caches `index.html` without a query for every module.
+async fn first_page(State(app): State<Arc<App>>, request: Request) -> Response {
+    let pairs: Vec<(String, String)> = request
+        .uri()
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let rendered = match (get("module"), get("view")) {
+        (Some(module_path), None) => {
+            let json = module_path
+                .strip_prefix("modules/")
+                .and_then(|name| app.catalog.json(name));
+            let template = app.player.join("index.html");
+            let lang = get("lang");
+            match json {
+                Some(json) => tokio::task::spawn_blocking(move || {
+                    let module = pelita_lesson::load_module(&json).ok()?;
+                    let template = std::fs::read_to_string(template).ok()?;
+                    crate::prerender::page(&template, module, &module_path, lang.as_deref()).ok()
+                })
+                .await
+                .ok()
+                .flatten(),
+                None => None,
+            }
+        }
+        _ => None,
+    };
+    if let Some(html) = rendered {
+        return ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+    }
+    let player = ServeDir::new(&app.player)
+        .precompressed_br()
+        .precompressed_gzip();
+    match player.oneshot(request).await {
         Ok(response) => response.into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }

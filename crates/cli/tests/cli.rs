@@ -53,7 +53,8 @@ fn fake_player(root: &Path) -> PathBuf {
     for (name, text) in [
         (
             "index.html",
-            "<!doctype html><script type=\"module\">import init from \"./pelita-abc.js\";</script>",
+            // With the markers the pre-render of the packed module's first page fills.
+            "<!doctype html><html lang=\"id\"><head><title>Pelita</title><!-- pelita:module --></head><body><div id=\"app\"><!-- pelita:app --><!-- /pelita:app --></div><script type=\"module\">import init from \"./pelita-abc.js\";</script></body></html>",
         ),
         ("index.html.br", "br"),
         ("index.html.gz", "gz"),

@@ -206,3 +206,6 @@ report-true = True
 report-false = False
 report-seconds = { $s } s
 report-minutes = { $m } min { $s } s
+
+## The pre-rendered first page, before the player has started
+not-ready = The player is still starting on this slow connection. Your answers are kept, and what you clicked will be done as soon as it is ready.

@@ -195,3 +195,6 @@ report-true = Benar
 report-false = Salah
 report-seconds = { $s } dtk
 report-minutes = { $m } mnt { $s } dtk
+
+## The pre-rendered first page, before the player has started
+not-ready = Pemutar masih dimuat karena koneksi lambat. Jawaban Anda tetap tersimpan, dan yang Anda klik akan dijalankan begitu pemutar siap.

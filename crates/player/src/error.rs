@@ -26,3 +26,13 @@ pub enum PlayerError {
     #[error("{0}")]
     Storage(String),
 }
+
+/// Why a first page could not be pre-rendered (feature `ssr`).
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PrerenderError {
+    /// The page template lacks a marker the pre-render fills in: it is not the player's
+    /// `index.html` as `cargo xtask dist` writes it.
+    #[error("the page template has no `{0}` marker; build the player with `cargo xtask dist`")]
+    Marker(&'static str),
+}

@@ -14,6 +14,8 @@ pub mod glue;
 pub mod hooks;
 pub mod i18n;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod prerender;
 pub mod state;
 pub mod theme;
 

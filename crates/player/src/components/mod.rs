@@ -16,6 +16,7 @@ mod rich_text;
 mod sequence_list;
 mod sync_status;
 mod text_answer;
+mod top_bar;
 
 pub use bar_chart::{bar_chart, Bar};
 pub use csv_link::{CsvLink, Props as CsvLinkProps};
@@ -35,3 +36,4 @@ pub use text_answer::{
     fill_in_sentence, input_value, long_answer, number_answer, prompt_with_gaps, FillInView,
     LongView, NumberView,
 };
+pub use top_bar::{top_bar, TopBar};

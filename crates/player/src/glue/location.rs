@@ -1,7 +1,24 @@
 //! Reading the page URL.
 
-/// The decoded query pairs of the page URL, in order.
+/// The decoded query pairs of the page URL, in order. A pre-rendered page of one module
+/// (`dist/<name>.html`, see `prerender`) names its module in
+/// `<meta name="pelita-module">`, which stands in for a `module` the query does not give.
 pub fn query_pairs() -> Vec<(String, String)> {
+    let mut pairs = url_query_pairs();
+    if !pairs.iter().any(|(k, _)| k == "module") {
+        let named = gloo::utils::document()
+            .query_selector("meta[name=\"pelita-module\"]")
+            .ok()
+            .flatten()
+            .and_then(|meta| meta.get_attribute("content"));
+        if let Some(module) = named {
+            pairs.push(("module".to_string(), module));
+        }
+    }
+    pairs
+}
+
+fn url_query_pairs() -> Vec<(String, String)> {
     let search = gloo::utils::window()
         .location()
         .search()

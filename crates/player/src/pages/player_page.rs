@@ -1,7 +1,7 @@
 //! The player around a loaded module: header, the current page or the result, and the
 //! learning record.
 
-use crate::components::{language_switch, sync_status, RecordPanel};
+use crate::components::{sync_status, top_bar, RecordPanel, TopBar};
 use crate::glue::cmi5::Cmi5Context;
 use crate::glue::scorm::ScormContext;
 use crate::glue::{self, browser_env::BrowserEnv, location, storage};
@@ -163,18 +163,14 @@ pub fn PlayerPage(props: &Props) -> Html {
     html! {
         <ContextProvider<PlayerContext> context={state.clone()}>
             <div class="player">
-                <header class="top">
-                    <div class="brand">
-                        if let Some(logo) = state.launch.logo.clone() {
-                            // The portal's mark beside the module's title, which says
-                            // everything: decorative for screen readers.
-                            <img class="logo" src={logo} alt="" />
-                        }
-                        <p class="module-title">{ title }</p>
-                    </div>
-                    { language_switch(&state.module.languages, &lang, &onlanguage) }
-                    { sync_status(&state, &onresume) }
-                </header>
+                { top_bar(TopBar {
+                    logo: state.launch.logo.clone(),
+                    title,
+                    languages: &state.module.languages,
+                    lang: &lang,
+                    onlanguage: &onlanguage,
+                    status: sync_status(&state, &onresume),
+                }) }
                 { body }
                 <RecordPanel />
             </div>

@@ -1,0 +1,184 @@
+//! The first page of a module as HTML, rendered natively by the player's own components
+//! (Yew's server-side rendering), for `cargo xtask dist`, `pelita pack` and `pelita serve`
+//! (feature `ssr`; the learner's wasm never contains it).
+//!
+//! On a slow link the learner reads the module's first page while the wasm downloads.
+//! The page is [`LessonPage`] and the player's header ([`top_bar`]) around a fresh
+//! session, so it is the page the player itself shows first, in the same markup. The
+//! player does not hydrate it: it renders itself into the empty `#app` beside it, and the
+//! page's takeover script (in `index.html`) swaps the two once the player shows its first
+//! page, carrying over the answers picked and the clicks made in between (see
+//! ARCHITECTURE.md, "The first page arrives as HTML").
+
+use crate::components::{top_bar, TopBar};
+use crate::error::PrerenderError;
+use crate::i18n::{t, Key};
+use crate::pages::LessonPage;
+use crate::state::{PlayerContext, PlayerState};
+use pelita_lesson::{Command, Module};
+use pelita_xapi::{Agent, Launch};
+use std::rc::Rc;
+use yew::prelude::*;
+use yew::LocalServerRenderer;
+
+/// Where the page template (`index.html`, as `cargo xtask dist` fills it) takes the
+/// pre-rendered page: the generic loading message sits between these two markers.
+pub const APP_START: &str = "<!-- pelita:app -->";
+/// The end of the generic loading message.
+pub const APP_END: &str = "<!-- /pelita:app -->";
+/// Where the template takes the module's path, in the `<head>` before the preload script.
+pub const MODULE_MARKER: &str = "<!-- pelita:module -->";
+
+/// Props of [`FirstPage`].
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The module.
+    pub module: Rc<Module>,
+    /// Its path relative to the player, for its images.
+    pub module_path: Rc<str>,
+    /// The language to show, one of the module's.
+    pub lang: AttrValue,
+}
+
+/// The player's first page of a module, as it is before the learner does anything.
+#[component]
+pub fn FirstPage(props: &Props) -> Html {
+    let state = {
+        let module = props.module.clone();
+        let module_path = props.module_path.clone();
+        let lang = props.lang.to_string();
+        use_reducer(move || {
+            // Nothing is reported from here: the learner, the LRS and the registration
+            // are the player's business once it runs; the session only places the page.
+            let mut state = PlayerState::new(
+                module,
+                module_path,
+                Rc::new(Launch::default()),
+                Agent::default(),
+                lang,
+                None,
+            );
+            let _ = state.session.apply(&state.module, Command::Start);
+            state
+        })
+    };
+    let lang = state.lang.clone();
+    let title = state
+        .module
+        .title
+        .text(&lang, state.module.default_language())
+        .to_string();
+    html! {
+        <ContextProvider<PlayerContext> context={state.clone()}>
+            <div class="player">
+                { top_bar(TopBar {
+                    logo: None,
+                    title,
+                    languages: &state.module.languages,
+                    lang: &lang,
+                    onlanguage: &Callback::noop(),
+                    status: html! {},
+                }) }
+                <p class="not-ready" role="status" hidden=true>{ t(&lang, Key::NotReady) }</p>
+                <LessonPage />
+            </div>
+        </ContextProvider<PlayerContext>>
+    }
+}
+
+/// The language a pre-rendered page shows: the launch's `lang` when the module has it
+/// (or its primary language), else the module's default.
+pub fn language(module: &Module, wanted: Option<&str>) -> String {
+    wanted
+        .and_then(|w| module.best_language(&[w]))
+        .unwrap_or_else(|| module.default_language())
+        .to_string()
+}
+
+/// The first page's markup (the content of the page's `#prerendered` element).
+pub fn render(module: Rc<Module>, module_path: &str, lang: &str) -> String {
+    let props = Props {
+        module,
+        module_path: module_path.into(),
+        lang: AttrValue::from(lang.to_string()),
+    };
+    let renderer = LocalServerRenderer::<FirstPage>::with_props(props).hydratable(false);
+    futures::executor::block_on(renderer.render())
+}
+
+/// The whole page: `template` (the built `index.html`) with the first page of `module`
+/// (at `module_path`, relative to the page) in the language [`language`] picks, the
+/// document's language, direction and title set to match, and the module's path named
+/// for the player and the preload script when the page's URL does not name it.
+pub fn page(
+    template: &str,
+    module: Rc<Module>,
+    module_path: &str,
+    lang: Option<&str>,
+) -> Result<String, PrerenderError> {
+    let Some(start) = template.find(APP_START) else {
+        return Err(PrerenderError::Marker(APP_START));
+    };
+    let Some(end) = template[start..].find(APP_END).map(|i| start + i) else {
+        return Err(PrerenderError::Marker(APP_END));
+    };
+    if !template.contains(MODULE_MARKER) {
+        return Err(PrerenderError::Marker(MODULE_MARKER));
+    }
+    let lang = language(&module, lang);
+    let title = module
+        .title
+        .text(&lang, module.default_language())
+        .to_string();
+    let body = render(module, module_path, &lang);
+    let app = format!("<div id=\"prerendered\">{body}</div>\n    <div id=\"app\" hidden></div>");
+    let before = &template[..start];
+    let after = &template[end + APP_END.len()..];
+    // The template's `#app` element opens before the start marker and closes after the
+    // end marker; the pre-rendered page replaces it whole.
+    let before = before
+        .rfind("<div id=\"app\">")
+        .map_or(before, |i| &before[..i]);
+    let after = after.find("</div>").map_or(after, |i| &after[i + 6..]);
+    let dir = if crate::i18n::is_rtl(&lang) {
+        "rtl"
+    } else {
+        "ltr"
+    };
+    let head = before
+        .replacen(
+            MODULE_MARKER,
+            &format!(
+                "<meta name=\"pelita-module\" content=\"{}\">",
+                escape(module_path)
+            ),
+            1,
+        )
+        .replacen(
+            "<html lang=\"id\">",
+            &format!("<html lang=\"{}\" dir=\"{dir}\">", escape(&lang)),
+            1,
+        )
+        .replacen(
+            "<title>Pelita</title>",
+            &format!("<title>{} · Pelita</title>", escape(&title)),
+            1,
+        );
+    Ok(format!("{head}{app}{after}"))
+}
+
+/// Text for an HTML attribute or element.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

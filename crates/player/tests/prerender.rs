@@ -1,0 +1,169 @@
+//! The pre-rendered first page (feature `ssr`): rendered natively by the player's own
+//! components for every example module, in the module's default language or the launch's
+//! `lang`, with real form controls that work before the wasm does.
+#![cfg(feature = "ssr")]
+
+use pelita_player::error::PrerenderError;
+use pelita_player::prerender::{self, APP_END, APP_START, MODULE_MARKER};
+use std::path::Path;
+use std::rc::Rc;
+
+fn module(name: &str) -> Rc<pelita_lesson::Module> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../www/modules")
+        .join(name);
+    let text = std::fs::read_to_string(&path).expect("example module");
+    Rc::new(pelita_lesson::load_module(&text).expect("valid example module"))
+}
+
+/// The template as `cargo xtask dist` leaves it: the repository's `index.html` with the
+/// build's own markers filled in (the pre-render's markers stay).
+fn template() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index.html");
+    std::fs::read_to_string(path)
+        .expect("index.html")
+        .replace("<!-- pelita:preload -->", "")
+        .replace("/* pelita:style */", "")
+        .replace(
+            "<!-- pelita:script -->",
+            "<script type=\"module\" src=\"pelita-0123456789abcdef.js\"></script>",
+        )
+}
+
+#[test]
+fn phishing_first_page_in_its_default_language_with_real_controls() {
+    let html = prerender::page(
+        &template(),
+        module("phishing.json"),
+        "modules/phishing.json",
+        None,
+    )
+    .expect("page");
+    // The document says what it shows.
+    assert!(html.contains("<html lang=\"id\" dir=\"ltr\">"), "{html}");
+    assert!(html.contains("<title>Mengenali Phishing · Pelita</title>"));
+    assert!(html.contains("<meta name=\"pelita-module\" content=\"modules/phishing.json\">"));
+    // The header, the page's heading and text, in Indonesian.
+    assert!(html.contains("<p class=\"module-title\">Mengenali Phishing</p>"));
+    assert!(html.contains(">Pengantar</h1>"), "{html}");
+    assert!(html.contains("<strong>Phishing</strong>"));
+    assert!(html.contains("adalah penipuan yang menyamar"));
+    assert!(!html.contains("is fraud that pretends"));
+    // The true/false question is two real radio buttons with labels, named by the
+    // question, and its prompt.
+    assert!(html.contains("Bank terkadang meminta nasabah"));
+    assert_eq!(html.matches("type=\"radio\"").count(), 2, "{html}");
+    assert!(html.contains("name=\"q-q-pin\""));
+    assert!(html.contains("<label for=\"q-q-pin-true\""), "{html}");
+    // "Check" is there, and the note that says the player is not ready yet, hidden until
+    // a click needs it.
+    assert!(html.contains("Periksa jawaban"));
+    assert!(html.contains("class=\"not-ready\""));
+    assert!(html.contains("Pemutar masih dimuat"));
+    // The player's own element is there, empty and hidden, and the loading message is gone.
+    assert!(html.contains("<div id=\"app\" hidden></div>"));
+    assert!(!html.contains("Memuat modul"));
+    assert!(!html.contains("pelita:app"));
+    // Nothing of Yew's hydration markers: the player replaces the page, it does not
+    // hydrate it.
+    assert!(!html.contains("<!--<["), "{html}");
+    // The rest of the template is kept (the player's script).
+    assert!(html.contains("pelita-0123456789abcdef.js"));
+}
+
+#[test]
+fn the_launch_language_is_honoured_when_the_module_has_it() {
+    let html = prerender::page(
+        &template(),
+        module("phishing.json"),
+        "modules/phishing.json",
+        Some("en-GB"),
+    )
+    .expect("page");
+    assert!(html.contains("<html lang=\"en\" dir=\"ltr\">"));
+    assert!(html.contains("<title>Recognising Phishing · Pelita</title>"));
+    assert!(html.contains(">Introduction</h1>"));
+    assert!(html.contains("is fraud that pretends"));
+    assert!(html.contains("Check answer"));
+    assert!(html.contains("The player is still starting"));
+    // A language the module lacks falls back to its default.
+    let html = prerender::page(
+        &template(),
+        module("phishing.json"),
+        "modules/phishing.json",
+        Some("fr"),
+    )
+    .expect("page");
+    assert!(html.contains("<html lang=\"id\""));
+    assert!(html.contains(">Pengantar</h1>"));
+}
+
+#[test]
+fn every_example_module_renders_its_first_page() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/modules");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).expect("www/modules") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .to_string();
+        if !name.ends_with(".json") || name == "launch.json" {
+            continue;
+        }
+        let m = module(&name);
+        let lang = m.default_language().to_string();
+        let first = &m.lessons[0].pages[0];
+        let heading = first.title.text(&lang, &lang).to_string();
+        let html = prerender::render(m.clone(), &format!("modules/{name}"), &lang);
+        assert!(html.contains(&format!(">{heading}</h1>")), "{name}: {html}");
+        assert!(html.contains("class=\"page\""), "{name}");
+        seen += 1;
+    }
+    assert_eq!(seen, 4, "the four example modules");
+}
+
+#[test]
+fn a_numeric_question_is_a_real_input_before_the_wasm() {
+    // analitik-data's first page holds a numeric and a true/false question.
+    let m = module("analitik-data.json");
+    let html = prerender::render(m, "modules/analitik-data.json", "id");
+    assert!(html.contains("<input"), "{html}");
+    assert!(html.matches("type=\"radio\"").count() >= 2, "{html}");
+    assert!(html.matches("<fieldset").count() >= 2, "{html}");
+}
+
+#[test]
+fn attribute_text_is_escaped() {
+    let html = prerender::page(
+        &template(),
+        module("phishing.json"),
+        "modules/a\"b<c>.json",
+        None,
+    )
+    .expect("page");
+    assert!(html.contains("content=\"modules/a&quot;b&lt;c&gt;.json\""));
+}
+
+#[test]
+fn a_template_without_the_markers_is_refused_by_name() {
+    let m = module("phishing.json");
+    let bare = "<!doctype html><html lang=\"id\"><body><div id=\"app\"></div></body></html>";
+    assert_eq!(
+        prerender::page(bare, m.clone(), "modules/phishing.json", None),
+        Err(PrerenderError::Marker(APP_START))
+    );
+    let no_end = template().replace(APP_END, "");
+    assert_eq!(
+        prerender::page(&no_end, m.clone(), "modules/phishing.json", None),
+        Err(PrerenderError::Marker(APP_END))
+    );
+    let no_module = template().replace(MODULE_MARKER, "");
+    assert_eq!(
+        prerender::page(&no_module, m, "modules/phishing.json", None),
+        Err(PrerenderError::Marker(MODULE_MARKER))
+    );
+    assert!(PrerenderError::Marker(APP_START)
+        .to_string()
+        .contains("cargo xtask dist"));
+}
