@@ -1,0 +1,191 @@
+// The pre-rendered first page, end to end: the learner reads the module's first page and
+// picks an answer while the player's wasm is held back (route interception), clicks
+// "Check" before the player runs and is told it is not ready yet; once the wasm arrives the
+// player takes over with the answer kept and the click done, and the `answered` statement
+// reaches a real LRS (Learning Locker's, and the embedded one). Once on a static server (dist/phishing.html, the module's default
+// language; the player then takes over in the learner's language, English here) and once
+// through `pelita serve`, which renders the page for the launch in its `lang` under its
+// strict Content-Security-Policy.
+
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startReferenceLrs } from '../support/lrs.mjs';
+import { startProxy } from '../support/proxy.mjs';
+import { serveStatic } from '../support/serve.mjs';
+import { startPelitaServe } from '../support/pelita-serve.mjs';
+import { launchBrowser } from '../support/browser.mjs';
+import { DIST, MODULE_ID, VERB, requireDist, playerUrl, waitForDelivery } from './helpers.mjs';
+
+const ACTOR = { objectType: 'Agent', name: 'Dewi Lestari', mbox: 'mailto:dewi.lestari@example.go.id' };
+
+/**
+ * Records every failed response of `page` but the 404 of a saved attempt that does not
+ * exist (or of an LRS without the State API); Chromium logs each as a console error too.
+ */
+function watchFailures(page) {
+  const failed = [];
+  page.on('response', (r) => {
+    const url = new URL(r.url());
+    const noSavedAttempt = r.status() === 404 && url.pathname.endsWith('/activities/state')
+      && r.request().method() === 'GET';
+    if (r.status() >= 400 && !noSavedAttempt) failed.push(`${r.request().method()} ${url.pathname} ${r.status()}`);
+  });
+  return failed;
+}
+
+/** Console errors but the saved-attempt 404s, when no other request failed. */
+function unexpected(errors, failed) {
+  return errors.filter((e) => !(failed.length === 0 && /status of 404/.test(e.text)));
+}
+
+/** Holds every .wasm request of `page` until the returned function is called. */
+async function holdWasm(page) {
+  let release;
+  const released = new Promise((r) => { release = r; });
+  const held = [];
+  await page.route(/\.wasm(\?|$)/, async (route) => {
+    held.push(route.request().url());
+    await released;
+    await route.continue();
+  });
+  return { release, held };
+}
+
+/** The learner's part before the wasm runs; returns nothing, asserts as it goes. */
+async function beforeTheWasm(page, { heading, check, answer, note }) {
+  // The first page is there as HTML: heading, text, the question's real radio buttons.
+  await page.waitForSelector('#prerendered h1', { state: 'visible' });
+  assert.equal((await page.textContent('#prerendered h1')).trim(), heading);
+  assert.ok(await page.isVisible('#prerendered .rich p'), 'the page text is visible');
+  assert.equal(await page.$$eval('#prerendered input[type=radio]', (l) => l.length), 2);
+  // The player has not started: its element is empty and hidden.
+  assert.equal(await page.$eval('#app', (a) => a.hidden && a.childElementCount === 0), true);
+  // Picking an answer works without the wasm: it is a real radio button.
+  await page.click(`#prerendered label[for="q-q-pin-${answer}"]`);
+  assert.equal(await page.isChecked(`#prerendered #q-q-pin-${answer}`), true);
+  // "Check" needs the player: it says so and keeps the click.
+  assert.equal(await page.isVisible('#prerendered .not-ready'), false);
+  const button = `#prerendered #q-q-pin button:has-text("${check}")`;
+  assert.equal(await page.getAttribute(button, 'aria-disabled'), 'true');
+  // Playwright will not click an aria-disabled element by itself; a learner's tap does
+  // reach it, and that is what is checked here.
+  await page.click(button, { force: true });
+  await page.waitForSelector('#prerendered .not-ready', { state: 'visible' });
+  assert.match(await page.textContent('#prerendered .not-ready'), note);
+  assert.equal(await page.getAttribute(button, 'aria-busy'), 'true');
+  // Still nothing of the player, and no feedback yet.
+  assert.equal(await page.$eval('#app', (a) => a.childElementCount), 0);
+  assert.equal((await page.textContent('#prerendered #q-q-pin .feedback')).trim(), '');
+}
+
+/** After the wasm: the player took over, the answer is kept and the click was done. */
+async function afterTheWasm(page, { feedback }) {
+  await page.waitForSelector('#app .player main.page');
+  await page.waitForFunction(() => !document.getElementById('prerendered'));
+  assert.equal(await page.$eval('#app', (a) => a.hidden), false);
+  assert.equal(await page.isChecked('#q-q-pin-false'), true, 'the answer picked before the wasm is kept');
+  await page.waitForSelector('#q-q-pin .feedback.right');
+  assert.match(await page.textContent('#q-q-pin .feedback'), feedback);
+  // The question is answered: its inputs are locked and "Check" is gone.
+  assert.equal(await page.isDisabled('#q-q-pin-false'), true);
+}
+
+/** The `answered` statement for q-pin as the LRS stored it. */
+async function answeredInLrs(lrs) {
+  const stored = await lrs.statements({ verb: VERB('answered') });
+  const pin = stored.filter((s) => s.object.id === `${MODULE_ID}/question/q-pin`);
+  assert.equal(pin.length, 1, JSON.stringify(stored.map((s) => s.object.id)));
+  return pin[0];
+}
+
+describe('the pre-rendered first page on a static host (dist/phishing.html)', () => {
+  let lrs, proxy, server, browser, page, errors, failed;
+
+  before(async () => {
+    requireDist();
+    lrs = await startReferenceLrs({ username: 'pelita', password: 'e2e-secret' });
+    // The reference LRS has no State API; the harness's proxy adds one, as a real LRS has.
+    proxy = await startProxy({ target: lrs.endpoint, stateApi: { auth: lrs.auth } });
+    server = await serveStatic({ root: DIST });
+    browser = await launchBrowser({ viewport: { width: 360, height: 740 } });
+    page = browser.page;
+    errors = browser.watch(page);
+    failed = watchFailures(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await proxy?.close();
+    await lrs?.stop();
+  });
+
+  test('content before the wasm, an answer and a click kept, the statement in the LRS', async () => {
+    const wasm = await holdWasm(page);
+    await page.goto(playerUrl(new URL('phishing.html', server.url).href, {
+      endpoint: proxy.endpoint(lrs.endpoint), auth: lrs.auth, actor: ACTOR,
+    }));
+    // No `lang` in the launch: the page is in the module's default language.
+    assert.equal(await page.getAttribute('html', 'lang'), 'id');
+    assert.equal(await page.title(), 'Mengenali Phishing · Pelita');
+    await beforeTheWasm(page, {
+      heading: 'Pengantar', check: 'Periksa jawaban', answer: 'false', note: /Pemutar masih dimuat/,
+    });
+    assert.ok(wasm.held.length >= 1, 'the wasm was asked for and held');
+    wasm.release();
+    // The player takes over in the learner's language (the browser's, English).
+    await afterTheWasm(page, { feedback: /correct/i });
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Introduction');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+
+    await waitForDelivery(page, 3);
+    const answered = await answeredInLrs(lrs);
+    assert.equal(answered.result.response, 'false');
+    assert.equal(answered.result.success, true);
+    assert.equal(answered.actor.mbox, ACTOR.mbox);
+    assert.deepEqual(failed, []);
+    assert.deepEqual(unexpected(errors, failed), []);
+  });
+});
+
+describe('the pre-rendered first page from pelita serve, in the launch language', () => {
+  let served, browser, page, errors, failed;
+
+  before(async () => {
+    requireDist();
+    served = await startPelitaServe({ username: 'pelita', password: 'e2e-secret' });
+    browser = await launchBrowser({ viewport: { width: 360, height: 740 } });
+    page = browser.page;
+    errors = browser.watch(page);
+    failed = watchFailures(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  test('the page is rendered for the launch, kept under the strict policy, then played', async () => {
+    const wasm = await holdWasm(page);
+    const response = await page.goto(playerUrl(served.url, {
+      module: 'modules/phishing.json', endpoint: served.endpoint, auth: served.auth, actor: ACTOR, lang: 'en',
+    }));
+    const policy = response.headers()['content-security-policy'];
+    assert.ok(policy && !policy.includes('unsafe-inline'), policy);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(await page.title(), 'Recognising Phishing · Pelita');
+    await beforeTheWasm(page, {
+      heading: 'Introduction', check: 'Check answer', answer: 'false', note: /still starting/,
+    });
+    wasm.release();
+    await afterTheWasm(page, { feedback: /correct/i });
+    assert.equal((await page.textContent('h1')).trim(), 'Introduction');
+
+    await waitForDelivery(page, 3);
+    const answered = await answeredInLrs(served);
+    assert.equal(answered.result.response, 'false');
+    // A blocked inline script or style would be a console error.
+    assert.deepEqual(failed, []);
+    assert.deepEqual(unexpected(errors, failed), []);
+  });
+});
