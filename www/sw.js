@@ -297,8 +297,14 @@ function mediaUrl(src, moduleUrl) {
 function moduleOf(tabUrl) {
   const url = new URL(tabUrl);
   const page = url.href.split('?')[0].split('#')[0];
-  if (page !== SCOPE.href && page !== INDEX_URL) return null;
-  const module = url.searchParams.get('module') || DEFAULT_MODULE;
+  // A module's pre-rendered page, dist/<name>.html, shows modules/<name>.json (the name
+  // `cargo xtask dist` gives it) unless its query names another.
+  const name = page.slice(SCOPE.href.length);
+  let fallback = null;
+  if (page === SCOPE.href || page === INDEX_URL) fallback = DEFAULT_MODULE;
+  else if (name.endsWith('.html') && BUILD.shell.includes(name)) fallback = `modules/${name.slice(0, -5)}.json`;
+  if (!fallback) return null;
+  const module = url.searchParams.get('module') || fallback;
   if (!/^[^:/][^:]*\.(?:json|md)$/i.test(module) || module.split('/').includes('..')) return null;
   return new URL(module, page).href;
 }

@@ -189,3 +189,46 @@ describe('the pre-rendered first page from pelita serve, in the launch language'
     assert.deepEqual(unexpected(errors, failed), []);
   });
 });
+
+describe('the pre-rendered page offline', () => {
+  let server, browser;
+
+  before(async () => {
+    requireDist();
+    server = await serveStatic({ root: DIST });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('once opened online, a module\'s page opens and plays with no network', async () => {
+    const { page, context } = browser;
+    await page.goto(playerUrl(new URL('kata-sandi.html', server.url).href, { lang: 'en' }));
+    await page.waitForSelector('#app .player main.page');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+    const heading = (await page.textContent('#app h1')).trim();
+    // The worker cached the page with the build's shell, and the module it shows.
+    const cached = await page.evaluate(async () => {
+      const urls = [];
+      for (const name of await caches.keys()) {
+        for (const r of await (await caches.open(name)).keys()) urls.push(new URL(r.url).pathname);
+      }
+      return urls.sort();
+    });
+    assert.ok(cached.includes('/kata-sandi.html'), `cached: ${cached.join(', ')}`);
+    assert.ok(cached.includes('/modules/kata-sandi.json'), `cached: ${cached.join(', ')}`);
+
+    server.seen.length = 0;
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector('#prerendered h1, #app .player main.page h1');
+    await page.waitForSelector('#app .player main.page');
+    assert.equal((await page.textContent('#app h1')).trim(), heading);
+    assert.equal(await page.$('#prerendered'), null);
+    assert.deepEqual(server.seen, [], 'nothing reached the server while offline');
+    await context.setOffline(false);
+  });
+});

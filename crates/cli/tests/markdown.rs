@@ -132,7 +132,11 @@ fn convert_writes_the_module_json() {
 fn pack_packs_the_json_compiled_from_markdown() {
     let dir = folder(SMALL);
     for (name, text) in [
-        ("dist/index.html", "<!doctype html>"),
+        // With the markers the pre-render of the packed module's first page fills.
+        (
+            "dist/index.html",
+            "<!doctype html><html lang=\"id\"><head><title>Pelita</title><!-- pelita:module --></head><body><div id=\"app\"><!-- pelita:app --><!-- /pelita:app --></div></body></html>",
+        ),
         ("dist/pelita-abc.js", "export default function init() {}"),
         ("dist/pelita_bg-def.wasm", "\0asm"),
     ] {

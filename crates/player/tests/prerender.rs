@@ -167,3 +167,28 @@ fn a_template_without_the_markers_is_refused_by_name() {
         .to_string()
         .contains("cargo xtask dist"));
 }
+
+#[test]
+fn a_one_page_module_with_its_warnings_renders_without_a_browser() {
+    // The last page shows the finish button and the count of unanswered questions, a
+    // plural message: natively there is no `Intl`, and the render must not reach for it.
+    let text = r#"{
+      "pelita": 1,
+      "id": "https://example.org/modules/satu",
+      "masteryScore": 1,
+      "languages": ["en", "fr"],
+      "title": {"en": "One page", "fr": "Une page"},
+      "lessons": [{"id": "l", "title": {"en": "Lesson", "fr": "Leçon"}, "pages": [{
+        "id": "p", "title": {"en": "Only page", "fr": "Seule page"},
+        "blocks": [{"type": "trueFalse", "id": "q", "prompt": {"en": "Sky is blue.", "fr": "Le ciel est bleu."}, "answer": true}]
+      }]}]
+    }"#;
+    let m = Rc::new(pelita_lesson::load_module(text).expect("module"));
+    let html = prerender::render(m.clone(), "modules/satu.json", "en");
+    assert!(html.contains(">Only page</h1>"), "{html}");
+    assert!(html.contains("1 question is not answered yet"), "{html}");
+    // French has no catalog: the switch names it by its tag rather than asking `Intl`.
+    let html = prerender::render(m, "modules/satu.json", "fr");
+    assert!(html.contains(">Seule page</h1>"), "{html}");
+    assert!(html.contains("lang=\"fr\""), "{html}");
+}

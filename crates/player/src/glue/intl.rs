@@ -69,8 +69,29 @@ fn with_cached<T, R>(
     })
 }
 
+/// Natively there is no browser and no `Intl`: the first page pre-rendered by the `ssr`
+/// feature (crate `prerender`) is written in the module's languages with these rules, which
+/// agree with `Intl` for the digits 0-9 and for languages with no plural forms or with
+/// English's two; the player writes the page again with `Intl` once it runs.
+const NATIVE: bool = !cfg!(target_arch = "wasm32");
+
+/// The plural category without `Intl` (see [`NATIVE`]).
+fn native_plural(lang: &str, n: f64) -> String {
+    let primary = lang.split('-').next().unwrap_or(lang).to_ascii_lowercase();
+    let none = ["id", "ms", "jv", "su", "ja", "ko", "zh", "th", "vi"];
+    if n == 1.0 && !none.contains(&primary.as_str()) {
+        "one"
+    } else {
+        "other"
+    }
+    .to_string()
+}
+
 /// The CLDR plural category of `n` in `lang` (`one`, `few`, `other`, ...).
 pub fn plural_category(lang: &str, n: f64) -> String {
+    if NATIVE {
+        return native_plural(lang, n);
+    }
     with_cached(
         &RULES,
         lang,
@@ -110,6 +131,9 @@ pub fn number(lang: &str, n: f64) -> String {
     if let Some(digits) = plain_digits(lang, n) {
         return digits;
     }
+    if NATIVE {
+        return n.to_string();
+    }
     with_cached(
         &NUMBERS,
         lang,
@@ -127,6 +151,9 @@ pub fn number(lang: &str, n: f64) -> String {
 /// A language's name in that language itself (`العربية` for `ar`), when the browser
 /// knows it.
 pub fn own_name(tag: &str) -> Option<String> {
+    if NATIVE {
+        return None;
+    }
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"type".into(), &"language".into());
     DisplayNames::new(tag, &options)
