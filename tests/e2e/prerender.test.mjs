@@ -14,6 +14,7 @@ import { startProxy } from '../support/proxy.mjs';
 import { serveStatic } from '../support/serve.mjs';
 import { startPelitaServe } from '../support/pelita-serve.mjs';
 import { launchBrowser } from '../support/browser.mjs';
+import { axeViolations } from '../support/axe.mjs';
 import {
   DIST, MODULE_ID, VERB, requireDist, playerUrl, waitForDelivery, answerResumeOffer,
 } from './helpers.mjs';
@@ -134,6 +135,9 @@ describe('the pre-rendered first page on a static host (dist/phishing.html)', ()
       heading: 'Pengantar', check: 'Periksa jawaban', answer: 'false', note: /Pemutar masih dimuat/,
     });
     assert.ok(wasm.held.length >= 1, 'the wasm was asked for and held');
+    // The page as the learner has it before the player runs (an answer picked, the note
+    // shown, a button busy) passes the accessibility judge.
+    assert.deepEqual(await axeViolations(page), []);
     wasm.release();
     // The player takes over in the learner's language (the browser's, English).
     await afterTheWasm(page, { feedback: /correct/i });
