@@ -37,6 +37,7 @@ pub fn now_ms() -> i64 {
 /// LRS's version on every answer.
 pub async fn version(request: Request, next: Next) -> Response {
     let exempt = request.uri().path().ends_with("/about") || request.method() == Method::OPTIONS;
+    let statements_path = request.uri().path().ends_with("/statements");
     let given = request
         .headers()
         .get("x-experience-api-version")
@@ -62,8 +63,17 @@ pub async fn version(request: Request, next: Next) -> Response {
         "x-experience-api-version",
         HeaderValue::from_static(VERSION),
     );
+    // Every answer of the Statements resource says how current it is, errors included
+    // (Communication 2.1.3: "regardless of the code returned"); clients polling for a
+    // statement rely on it.
+    if statements_path && !response.headers().contains_key(CONSISTENT_THROUGH) {
+        response = consistent_through(response);
+    }
     response
 }
+
+/// The header that says up to when the Statements resource's answers are complete.
+const CONSISTENT_THROUGH: &str = "x-experience-api-consistent-through";
 
 /// Checks Basic credentials when a credentials file is configured, and records who called.
 pub async fn auth(State(shared): SharedState, mut request: Request, next: Next) -> Response {
@@ -206,9 +216,7 @@ fn authority(shared: &Shared, caller: &Caller) -> Value {
 
 fn consistent_through(mut response: Response) -> Response {
     if let Ok(v) = HeaderValue::from_str(&pelita_xapi::format_timestamp(now_ms())) {
-        response
-            .headers_mut()
-            .insert("x-experience-api-consistent-through", v);
+        response.headers_mut().insert(CONSISTENT_THROUGH, v);
     }
     response
 }
@@ -870,6 +878,14 @@ fn rewrite(mut parts: axum::http::request::Parts, form: &[u8]) -> Result<Request
         } else {
             params.append_pair(&k, &v);
         }
+    }
+    // A form without a Content-Type field carries JSON: it is what every resource but the
+    // documents takes, and the spec's examples send it so (Communication 1.3).
+    if !content.is_empty() && !parts.headers.contains_key(header::CONTENT_TYPE) {
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
     }
     let params = params.finish();
     let uri = if params.is_empty() {

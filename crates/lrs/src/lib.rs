@@ -140,11 +140,13 @@ impl Lrs {
             .route("/agents/profile", document_routes(http::AGENT_PROFILE))
             .route("/activities", get(http::activities))
             .route("/agents", get(http::agents))
-            .route("/about", get(http::about))
             .route_layer(axum::middleware::from_fn_with_state(
                 Arc::clone(&self.shared),
                 http::auth,
             ))
+            // `/about` is open to anyone, as the spec has it (Communication 2.8: the About
+            // resource needs no authentication), so it comes after the auth layer.
+            .route("/about", get(http::about))
             .layer(axum::middleware::from_fn(http::version))
             .layer(DefaultBodyLimit::max(self.max_body_bytes))
             .with_state(Arc::clone(&self.shared));

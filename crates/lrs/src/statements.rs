@@ -243,12 +243,16 @@ pub fn insert(
         "INSERT INTO statement_activities (activity, seq, direct) VALUES (?1, ?2, ?3)
          ON CONFLICT (activity, seq) DO UPDATE SET direct = max(direct, excluded.direct)",
     )?;
-    // The Activities resource returns the latest definition seen for each activity; an
-    // unchanged one is not written again.
-    let mut put_definition = conn.prepare_cached(
-        "INSERT INTO activities (id, definition) VALUES (?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET definition = excluded.definition WHERE definition != excluded.definition",
+    // The Activities resource returns the latest definition seen for each activity, with
+    // the languages of earlier ones kept ([`merge_definition`]); an unchanged one is not
+    // written again.
+    let mut new_definition = conn.prepare_cached(
+        "INSERT INTO activities (id, definition) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING",
     )?;
+    let mut old_definition =
+        conn.prepare_cached("SELECT definition FROM activities WHERE id = ?1")?;
+    let mut set_definition =
+        conn.prepare_cached("UPDATE activities SET definition = ?2 WHERE id = ?1")?;
     let mut put_actor = conn.prepare_cached(
         "INSERT INTO agents (agent, body) VALUES (?1, ?2)
          ON CONFLICT (agent) DO UPDATE SET body = excluded.body WHERE body != excluded.body",
@@ -288,7 +292,15 @@ pub fn insert(
             put_activity.execute(params![activity, seq, direct])?;
         }
         for (activity, definition) in &s.definitions {
-            put_definition.execute(params![activity, definition])?;
+            if new_definition.execute(params![activity, definition])? == 0 {
+                let old: String = old_definition.query_row([activity], |r| r.get(0))?;
+                if &old != definition {
+                    let merged = merge_definition(&old, definition);
+                    if merged != old {
+                        set_definition.execute(params![activity, merged])?;
+                    }
+                }
+            }
         }
         if let Some((key, body)) = &s.actor {
             put_actor.execute(params![key, body])?;
@@ -312,6 +324,37 @@ pub fn insert(
         ids.push(s.id);
     }
     Ok(ids)
+}
+
+/// The definition the Activities resource keeps when a statement brings a new one for a
+/// known activity: the new one, with the entries of the old one's language maps (`name`,
+/// `description`) that the new one lacks added back, so that two statements describing
+/// an activity in two languages give it both (Communication 2.5: the Activity Object
+/// holds all available information from the statements naming it).
+pub fn merge_definition(old: &str, new: &str) -> String {
+    let (Ok(Value::Object(old)), Ok(Value::Object(mut new))) = (
+        serde_json::from_str::<Value>(old),
+        serde_json::from_str::<Value>(new),
+    ) else {
+        return new.to_string();
+    };
+    for key in ["name", "description"] {
+        let Some(Value::Object(earlier)) = old.get(key) else {
+            continue;
+        };
+        match new.get_mut(key) {
+            Some(Value::Object(later)) => {
+                for (lang, text) in earlier {
+                    later.entry(lang.clone()).or_insert_with(|| text.clone());
+                }
+            }
+            Some(_) => {}
+            None => {
+                new.insert(key.into(), Value::Object(earlier.clone()));
+            }
+        }
+    }
+    Value::Object(new).to_string()
 }
 
 fn collect_agent(agent: &Value, direct: bool, out: &mut Vec<(String, bool)>) {
@@ -869,19 +912,26 @@ fn ids(statement: &mut Value) {
             map.retain(|k, _| k == "objectType" || k == "id");
         }
     }
-    fn object(o: &mut Value) {
+    fn object(o: &mut Value, sub: bool) {
         match o
             .get("objectType")
             .and_then(Value::as_str)
             .unwrap_or("Activity")
         {
+            // A SubStatement's Activity is its id alone, as ADL's suite checks (XAPI-00171):
+            // within a SubStatement the object's type is already implied.
+            "Activity" if sub => {
+                if let Value::Object(map) = o {
+                    map.retain(|k, _| k == "id");
+                }
+            }
             "Activity" => activity(o),
             "Agent" | "Group" => agent(o),
-            "SubStatement" => body(o),
+            "SubStatement" if !sub => body(o, true),
             _ => {}
         }
     }
-    fn body(s: &mut Value) {
+    fn body(s: &mut Value, sub: bool) {
         for key in ["actor", "authority"] {
             if let Some(a) = s.get_mut(key) {
                 agent(a);
@@ -891,7 +941,7 @@ fn ids(statement: &mut Value) {
             verb.retain(|k, _| k == "id");
         }
         if let Some(o) = s.get_mut("object") {
-            object(o);
+            object(o, sub);
         }
         if let Some(context) = s.get_mut("context") {
             for key in ["instructor", "team"] {
@@ -908,7 +958,7 @@ fn ids(statement: &mut Value) {
             }
         }
     }
-    body(statement);
+    body(statement, false);
 }
 
 /// Reduces every language map (verb display, activity names and descriptions, component

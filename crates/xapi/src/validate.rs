@@ -11,6 +11,9 @@ use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::fmt;
 
+/// The verb of a statement that voids another.
+const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
+
 /// One way a statement breaks the xAPI 1.0.3 rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -162,7 +165,16 @@ pub fn is_timestamp(text: &str) -> bool {
                 }
                 _ => false,
             };
-            hours < 24 && minutes_ok
+            // `-00`, `-0000` and `-00:00` are refused: ISO 8601 has no negative zero
+            // offset, and RFC 3339 gives `-00:00` the meaning "offset unknown", which is no
+            // zone at all (xAPI Data 4.5: a timestamp must say its zone).
+            let negative_zero = text.as_bytes()[i] == b'-'
+                && hours == 0
+                && rest
+                    .iter()
+                    .filter(|c| c.is_ascii_digit())
+                    .all(|c| *c == b'0');
+            hours < 24 && minutes_ok && !negative_zero
         }
         _ => false,
     }
@@ -530,6 +542,22 @@ impl Validator {
         let mut object_is_activity = false;
         if let Some(object) = object {
             object_is_activity = self.object_of(object, &join(path, "object"), sub);
+            // A voiding statement names the statement it voids (Data 2.3.2): its object
+            // must be a StatementRef.
+            let voiding = map
+                .get("verb")
+                .and_then(|v| v.get("id"))
+                .and_then(Value::as_str)
+                == Some(VOIDED);
+            if voiding
+                && !sub
+                && object.get("objectType").and_then(Value::as_str) != Some("StatementRef")
+            {
+                self.push(
+                    &join(path, "object"),
+                    "the object of a voided statement must be a StatementRef to the statement it voids",
+                );
+            }
         }
         if let Some(result) = map.get("result") {
             self.result(result, &join(path, "result"));
@@ -728,7 +756,18 @@ impl Validator {
     fn authority(&mut self, value: &Value, path: &str) {
         if value.get("objectType").and_then(Value::as_str) == Some("Group") {
             self.group(value, path);
-            // A Group authority is the OAuth pair of an application and a user.
+            // A Group authority is the OAuth pair of an application and a user (Data
+            // 2.4.9): an anonymous Group of exactly those two Agents, so an identified
+            // Group is no authority.
+            if let Some(ifi) = ["mbox", "mbox_sha1sum", "openid", "account"]
+                .into_iter()
+                .find(|k| value.get(k).is_some())
+            {
+                self.push(
+                    &join(path, ifi),
+                    "a Group authority is an anonymous Group (the OAuth application and user), so it has no identifier",
+                );
+            }
             let members = value
                 .get("member")
                 .and_then(Value::as_array)
@@ -1276,6 +1315,9 @@ mod tests {
             "2024-02-29T00:00:00+07:00",
             "2026-01-02T03:04:05-0500",
             "2026-01-02T03:04:05+01",
+            "2026-01-02T03:04:05+00:00",
+            "2026-01-02T03:04:05+0000",
+            "2026-01-02T03:04:05-00:30",
         ] {
             assert!(is_timestamp(ok), "{ok}");
         }
@@ -1288,6 +1330,10 @@ mod tests {
             "2026-01-02 03:04:05Z",
             "2026-01-02T03:04:05.Z",
             "2026-01-02T03:04:05+25:00",
+            "2026-01-02T03:04:05-00",
+            "2026-01-02T03:04:05-0000",
+            "2026-01-02T03:04:05-00:00",
+            "2026-01-02T03:04:05.5-00:00",
         ] {
             assert!(!is_timestamp(bad), "{bad}");
         }
