@@ -2,6 +2,7 @@
 //! middleware, and the parsing of query parameters. Request data is never trusted: every
 //! parameter and body is checked and a bad one becomes a 400 naming it, never a panic.
 
+use crate::attachments::{self, Attachment};
 use crate::documents::{self, Kind, Preconditions, Scope};
 use crate::error::LrsError;
 use crate::statements::{self, Filter, Format};
@@ -181,24 +182,24 @@ fn agent_param(
     })
 }
 
-fn json_content(headers: &HeaderMap) -> Result<(), LrsError> {
+/// The statements of a POST or PUT body and the attachment content sent with them:
+/// `application/json` carries statements only, `multipart/mixed` statements and
+/// attachments ([`attachments::read`]).
+fn statements_body(headers: &HeaderMap, body: &[u8]) -> Result<(Value, Vec<Attachment>), LrsError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let media = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    match media.as_str() {
-        "application/json" => Ok(()),
-        "multipart/mixed" => Err(LrsError::BadRequest(
-            "statements with attachment content (multipart/mixed) are not supported by this LRS; refer to attachments with fileUrl".into(),
+    match attachments::media_type(content_type).as_str() {
+        "application/json" => Ok((parse_json(body)?, Vec::new())),
+        "multipart/mixed" => attachments::read(content_type, body),
+        "" => Err(LrsError::BadRequest(
+            "Content-Type is required: application/json, or multipart/mixed with attachments"
+                .into(),
         )),
-        "" => Err(LrsError::BadRequest("Content-Type is required: application/json".into())),
-        other => Err(LrsError::BadRequest(format!("Content-Type {other:?} is not supported: send application/json"))),
+        other => Err(LrsError::BadRequest(format!(
+            "Content-Type {other:?} is not supported: send application/json, or multipart/mixed with attachments"
+        ))),
     }
 }
 
@@ -230,8 +231,7 @@ pub async fn post_statements(
     body: Bytes,
 ) -> Result<Response, LrsError> {
     params(query, &[])?;
-    json_content(&headers)?;
-    let value = parse_json(&body)?;
+    let (value, parts) = statements_body(&headers, &body)?;
     let problems = batch_problems(&value);
     if !problems.is_empty() {
         return Err(LrsError::Invalid(problems));
@@ -240,10 +240,15 @@ pub async fn post_statements(
         Value::Array(items) => items,
         one => vec![one],
     };
+    let content = attachments::check(&list, parts)?;
     let prepared = statements::prepare(list, &authority(&shared, &caller))?;
+    // The attachments go in the statements' transaction: both are stored, or neither.
     let ids = shared
         .db
-        .write(move |conn| statements::insert(conn, prepared, now_ms()))
+        .write(move |conn| {
+            attachments::store(conn, &content)?;
+            statements::insert(conn, prepared, now_ms())
+        })
         .await?;
     Ok(Json(ids).into_response())
 }
@@ -263,8 +268,7 @@ pub async fn put_statement(
             "parameter statementId: {id:?} is not a UUID"
         )));
     }
-    json_content(&headers)?;
-    let mut value = parse_json(&body)?;
+    let (mut value, parts) = statements_body(&headers, &body)?;
     let Value::Object(map) = &mut value else {
         return Err(LrsError::BadRequest(
             "PUT takes one statement (a JSON object)".into(),
@@ -285,10 +289,14 @@ pub async fn put_statement(
     if !problems.is_empty() {
         return Err(LrsError::Invalid(problems));
     }
+    let content = attachments::check(std::slice::from_ref(&value), parts)?;
     let prepared = statements::prepare(vec![value], &authority(&shared, &caller))?;
     shared
         .db
-        .write(move |conn| statements::insert(conn, prepared, now_ms()))
+        .write(move |conn| {
+            attachments::store(conn, &content)?;
+            statements::insert(conn, prepared, now_ms())
+        })
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -354,11 +362,7 @@ pub async fn get_statements(
             )))
         }
     };
-    if boolean(&params, "attachments")? {
-        return Err(LrsError::BadRequest(
-            "attachments=true is not supported: this LRS stores no attachment content".into(),
-        ));
-    }
+    let with_attachments = boolean(&params, "attachments")?;
     let langs = languages(&headers);
     let single = match (params.get("statementId"), params.get("voidedStatementId")) {
         (Some(_), Some(_)) => {
@@ -398,7 +402,16 @@ pub async fn get_statements(
         };
         let mut body = stored.body;
         statements::format(&mut body, format, &langs);
-        let mut response = Json(body).into_response();
+        let mut response = if with_attachments {
+            let json = body.to_string();
+            let content = shared
+                .db
+                .read(move |conn| attachments::load(conn, &[&body]))
+                .await?;
+            attachments::response(json, &content)
+        } else {
+            Json(body).into_response()
+        };
         if let Ok(v) = HeaderValue::from_str(&http_date(stored.stored_ms)) {
             response.headers_mut().insert(header::LAST_MODIFIED, v);
         }
@@ -485,6 +498,21 @@ pub async fn get_statements(
     page.push_str("],\"more\":");
     page.push_str(&Value::String(more).to_string());
     page.push('}');
+    if with_attachments {
+        let result: Value =
+            serde_json::from_str(&page).map_err(|e| LrsError::Storage(e.to_string()))?;
+        let content = shared
+            .db
+            .read(move |conn| {
+                let list: Vec<&Value> = result["statements"]
+                    .as_array()
+                    .map(|a| a.iter().collect())
+                    .unwrap_or_default();
+                attachments::load(conn, &list)
+            })
+            .await?;
+        return Ok(attachments::response(page, &content));
+    }
     let mut response = page.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

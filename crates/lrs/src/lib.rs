@@ -13,11 +13,13 @@
 //! Statements are validated by `pelita_xapi::validate`, the same code the player can use,
 //! and a batch is stored whole or not at all.
 
+pub mod attachments;
 pub mod auth;
 mod db;
 pub mod documents;
 mod error;
 mod http;
+mod jws;
 pub mod statements;
 
 pub use auth::Credentials;

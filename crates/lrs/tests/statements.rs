@@ -452,7 +452,7 @@ async fn bad_query_parameters_are_refused() {
         "statementId=00000000-0000-4000-8000-000000000001&voidedStatementId=00000000-0000-4000-8000-000000000001",
         "statementId=nope",
         "cursor=abc",
-        "attachments=true",
+        "attachments=yes",
     ] {
         let answer = c.get(&format!("/xapi/statements?{q}")).await;
         assert_eq!(answer.status, 400, "{q}: {}", answer.text());
