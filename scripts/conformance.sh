@@ -80,7 +80,7 @@ let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Conformance\
 const old = text.includes(begin) ? text.slice(text.indexOf(begin) + begin.length, text.indexOf(end)) : '';
 // A battery that was not rerun keeps its previous section.
 const sections = {};
-for (const m of old.matchAll(/^### xAPI (\S+)[\s\S]*?(?=^### |(?![\s\S]))/gm)) sections[m[1]] = m[0].trimEnd();
+for (const m of old.matchAll(/^### xAPI ([^:\s]+)[\s\S]*?(?=^### |(?![\s\S]))/gm)) sections[m[1]] = m[0].trimEnd();
 const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 for (const run of runs) {
   const [version, log] = run.split(/=(.*)/s);
