@@ -13,15 +13,20 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use pelita_xapi::validate::{actor_problems, agent_problems, batch_problems, is_iri, is_uuid};
+use pelita_xapi::validate::{actor_problems, agent_problems, batch_problems_for, is_iri, is_uuid};
+use pelita_xapi::Spec;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 type SharedState = State<Arc<Shared>>;
 
-/// The xAPI version this LRS speaks, sent on every answer.
+/// The xAPI 1.0 version this LRS speaks, sent on every answer to a 1.0.x request (and to
+/// a request that states no version it speaks).
 pub const VERSION: &str = "1.0.3";
+
+/// The xAPI 2.0 version this LRS speaks, sent on every answer to a 2.0.x request.
+pub const VERSION_2: &str = "2.0.0";
 
 /// The key of the credentials a request came with, put in its extensions by [`auth`].
 #[derive(Clone)]
@@ -34,36 +39,56 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Checks `X-Experience-API-Version` (required on everything but `/about`) and puts the
-/// LRS's version on every answer.
-pub async fn version(request: Request, next: Next) -> Response {
+/// Which version of the standard a request states (`X-Experience-API-Version`), put in
+/// its extensions by [`version`]: each request is held to its own version's rules.
+fn stated(given: &str) -> Option<Spec> {
+    let given = given.trim();
+    let minor = |prefix: &str, bare: &str| {
+        given == bare
+            || given
+                .strip_prefix(prefix)
+                .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if minor("1.0.", "1.0") {
+        Some(Spec::V1)
+    } else if minor("2.0.", "2.0") {
+        Some(Spec::V2)
+    } else {
+        None
+    }
+}
+
+/// Checks `X-Experience-API-Version` (required on everything but `/about`), records the
+/// version the request states, and puts the matching version of the LRS on every answer.
+pub async fn version(mut request: Request, next: Next) -> Response {
     let exempt = request.uri().path().ends_with("/about") || request.method() == Method::OPTIONS;
     let statements_path = request.uri().path().ends_with("/statements");
     let given = request
         .headers()
         .get("x-experience-api-version")
-        .and_then(|v| v.to_str().ok());
-    let ok = given.is_some_and(|v| {
-        let v = v.trim();
-        v == "1.0"
-            || v.strip_prefix("1.0.")
-                .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    });
-    let mut response = if ok || exempt {
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let spec = given.as_deref().and_then(stated);
+    let mut response = if spec.is_some() || exempt {
+        request.extensions_mut().insert(spec.unwrap_or_default());
         next.run(request).await
     } else {
         let message = match given {
-            None => "the X-Experience-API-Version header is required (1.0.3)".to_string(),
-            Some(v) => {
-                format!("X-Experience-API-Version {v:?} is not supported; this LRS speaks 1.0.3")
-            }
+            None => "the X-Experience-API-Version header is required (1.0.3 or 2.0.0)".to_string(),
+            Some(v) => format!(
+                "X-Experience-API-Version {v:?} is not supported; this LRS speaks 1.0.3 and 2.0.0"
+            ),
         };
         LrsError::BadRequest(message).into_response()
     };
-    response.headers_mut().insert(
-        "x-experience-api-version",
-        HeaderValue::from_static(VERSION),
-    );
+    let answer = if spec == Some(Spec::V2) {
+        VERSION_2
+    } else {
+        VERSION
+    };
+    response
+        .headers_mut()
+        .insert("x-experience-api-version", HeaderValue::from_static(answer));
     // Every answer of the Statements resource says how current it is, errors included
     // (Communication 2.1.3: "regardless of the code returned"); clients polling for a
     // statement rely on it.
@@ -226,13 +251,14 @@ fn consistent_through(mut response: Response) -> Response {
 pub async fn post_statements(
     State(shared): SharedState,
     axum::Extension(caller): axum::Extension<Caller>,
+    axum::Extension(spec): axum::Extension<Spec>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, LrsError> {
     params(query, &[])?;
     let (value, parts) = statements_body(&headers, &body)?;
-    let problems = batch_problems(&value);
+    let problems = batch_problems_for(&value, spec);
     if !problems.is_empty() {
         return Err(LrsError::Invalid(problems));
     }
@@ -241,7 +267,7 @@ pub async fn post_statements(
         one => vec![one],
     };
     let content = attachments::check(&list, parts)?;
-    let prepared = statements::prepare(list, &authority(&shared, &caller))?;
+    let prepared = statements::prepare(list, &authority(&shared, &caller), spec)?;
     // The attachments go in the statements' transaction: both are stored, or neither.
     let ids = shared
         .db
@@ -257,6 +283,7 @@ pub async fn post_statements(
 pub async fn put_statement(
     State(shared): SharedState,
     axum::Extension(caller): axum::Extension<Caller>,
+    axum::Extension(spec): axum::Extension<Spec>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
@@ -285,12 +312,12 @@ pub async fn put_statement(
             map.insert("id".into(), Value::String(id.clone()));
         }
     }
-    let problems = batch_problems(&value);
+    let problems = batch_problems_for(&value, spec);
     if !problems.is_empty() {
         return Err(LrsError::Invalid(problems));
     }
     let content = attachments::check(std::slice::from_ref(&value), parts)?;
-    let prepared = statements::prepare(vec![value], &authority(&shared, &caller))?;
+    let prepared = statements::prepare(vec![value], &authority(&shared, &caller), spec)?;
     shared
         .db
         .write(move |conn| {
@@ -639,7 +666,7 @@ fn scope(
     ))
 }
 
-fn preconditions(headers: &HeaderMap) -> Preconditions {
+fn preconditions(headers: &HeaderMap, spec: Spec) -> Preconditions {
     let get = |name: header::HeaderName| {
         headers
             .get(name)
@@ -649,6 +676,7 @@ fn preconditions(headers: &HeaderMap) -> Preconditions {
     Preconditions {
         if_match: get(header::IF_MATCH),
         if_none_match: get(header::IF_NONE_MATCH),
+        every_resource: spec == Spec::V2,
     }
 }
 
@@ -656,13 +684,14 @@ fn preconditions(headers: &HeaderMap) -> Preconditions {
 pub async fn document(
     State(shared): SharedState,
     resource: DocResource,
+    spec: Spec,
     method: Method,
     headers: HeaderMap,
     query: Option<String>,
     body: Bytes,
 ) -> Result<Response, LrsError> {
     let (scope, id, since) = scope(resource, query, &method)?;
-    let pre = preconditions(&headers);
+    let pre = preconditions(&headers, spec);
     match method {
         Method::GET | Method::HEAD => match id {
             Some(id) => {
@@ -806,9 +835,9 @@ pub async fn agents(
     Ok(Json(person).into_response())
 }
 
-/// GET /about: the versions this LRS speaks.
+/// GET /about: the versions this LRS speaks (1.0.x and 2.0.0).
 pub async fn about() -> Response {
-    Json(json!({ "version": [VERSION, "1.0.2", "1.0.1", "1.0.0"], "extensions": {} }))
+    Json(json!({ "version": [VERSION, "1.0.2", "1.0.1", "1.0.0", VERSION_2], "extensions": {} }))
         .into_response()
 }
 
@@ -867,6 +896,21 @@ pub async fn alternate(State(limit): State<usize>, request: Request, next: Next)
     };
     parts.method = method;
     match rewrite(parts, &form) {
+        // xAPI 2.0 dropped the alternate request syntax (IEEE 9274.1.1 has no such
+        // section): a form that states 2.0 is refused, not run.
+        Ok(request)
+            if request
+                .headers()
+                .get("x-experience-api-version")
+                .and_then(|v| v.to_str().ok())
+                .and_then(stated)
+                == Some(Spec::V2) =>
+        {
+            LrsError::BadRequest(
+                "xAPI 2.0 has no alternate request syntax: send the request itself".into(),
+            )
+            .into_response()
+        }
         Ok(request) => next.run(request).await,
         Err(e) => e.into_response(),
     }

@@ -24,7 +24,7 @@ pub mod statements;
 
 pub use auth::Credentials;
 pub use error::LrsError;
-pub use http::VERSION;
+pub use http::{VERSION, VERSION_2};
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, RawQuery, State};
@@ -228,11 +228,12 @@ impl Lrs {
 
 fn document_routes(resource: http::DocResource) -> MethodRouter<Arc<Shared>> {
     let handler = move |state: State<Arc<Shared>>,
+                        axum::Extension(spec): axum::Extension<pelita_xapi::Spec>,
                         method: Method,
                         headers: HeaderMap,
                         RawQuery(query): RawQuery,
                         body: Bytes| async move {
-        http::document(state, resource, method, headers, query, body).await
+        http::document(state, resource, spec, method, headers, query, body).await
     };
     get(handler).put(handler).post(handler).delete(handler)
 }

@@ -99,9 +99,40 @@ pub fn same_statement(a: &Value, b: &Value) -> bool {
                 map.remove(key);
             }
         }
+        // Durations compare to the hundredth of a second (Data 4.6).
+        for pointer in ["/result/duration", "/object/result/duration"] {
+            if let Some(d) = v.pointer_mut(pointer) {
+                if let Some(text) = d.as_str() {
+                    *d = Value::String(hundredths(text));
+                }
+            }
+        }
         v
     }
     comparable(a) == comparable(b)
+}
+
+/// An ISO 8601 duration with its seconds cut to hundredths (`PT1.2391S` becomes
+/// `PT1.23S`, `PT1S` becomes `PT1.00S`), so that two durations differing only beyond a
+/// hundredth of a second compare equal, as xAPI Data 4.6 requires.
+pub fn hundredths(duration: &str) -> String {
+    let Some(body) = duration.strip_suffix('S') else {
+        return duration.to_string();
+    };
+    let start = body
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |i| i + 1);
+    let (prefix, seconds) = body.split_at(start);
+    let (whole, fraction) = seconds.split_once('.').unwrap_or((seconds, ""));
+    let mut cut: String = fraction.chars().take(2).collect();
+    while cut.len() < 2 {
+        cut.push('0');
+    }
+    let whole = whole.trim_start_matches('0');
+    format!(
+        "{prefix}{}.{cut}S",
+        if whole.is_empty() { "0" } else { whole }
+    )
 }
 
 /// A validated statement made ready for storing, outside the writer: normalised, with the
@@ -129,7 +160,16 @@ pub struct Prepared {
 
 /// Prepares each statement of a validated batch with the `authority` of the credentials it
 /// came with.
-pub fn prepare(statements: Vec<Value>, authority: &Value) -> Result<Vec<Prepared>, LrsError> {
+pub fn prepare(
+    statements: Vec<Value>,
+    authority: &Value,
+    spec: pelita_xapi::Spec,
+) -> Result<Vec<Prepared>, LrsError> {
+    // A statement without `version` gets the version its request was made under.
+    let default_version = match spec {
+        pelita_xapi::Spec::V1 => "1.0.0",
+        pelita_xapi::Spec::V2 => "2.0.0",
+    };
     statements
         .into_iter()
         .map(|mut statement| {
@@ -146,7 +186,7 @@ pub fn prepare(statements: Vec<Value>, authority: &Value) -> Result<Vec<Prepared
             map.insert("id".into(), Value::String(id.clone()));
             map.insert("authority".into(), authority.clone());
             map.entry("version")
-                .or_insert_with(|| Value::String("1.0.0".into()));
+                .or_insert_with(|| Value::String(default_version.into()));
             let verb = statement
                 .pointer("/verb/id")
                 .and_then(Value::as_str)
@@ -1038,6 +1078,20 @@ mod tests {
     }
 
     /// The `ids` text written from the raw members is the statement `format` gives.
+    #[test]
+    fn durations_compare_to_the_hundredth() {
+        assert_eq!(hundredths("PT1.2391S"), "PT1.23S");
+        assert_eq!(hundredths("PT1S"), "PT1.00S");
+        assert_eq!(hundredths("P1DT2H3M04.5S"), "P1DT2H3M4.50S");
+        assert_eq!(hundredths("PT0.001S"), "PT0.00S");
+        assert_eq!(hundredths("PT2H"), "PT2H");
+        let a = serde_json::json!({"id": "x", "result": {"duration": "PT1.2391S"}});
+        let b = serde_json::json!({"id": "x", "result": {"duration": "PT1.23S"}});
+        let c = serde_json::json!({"id": "x", "result": {"duration": "PT1.24S"}});
+        assert!(same_statement(&a, &b));
+        assert!(!same_statement(&a, &c));
+    }
+
     #[test]
     fn ids_text_is_the_formatted_statement() {
         let at = 1_780_000_000_123;

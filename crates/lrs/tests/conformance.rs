@@ -234,3 +234,133 @@ async fn the_lrs_refuses_what_the_shared_validator_refuses() {
     }
     assert!(c.all("").await.is_empty());
 }
+
+#[tokio::test]
+async fn a_request_is_answered_in_the_version_it_states() {
+    let mut c = Client::memory();
+    c.headers = vec![("X-Experience-API-Version".into(), "2.0.0".into())];
+    let mut s = statement("a", "experienced", "x");
+    s["context"] = json!({
+        "contextAgents": [{
+            "objectType": "contextAgent",
+            "agent": { "mbox": "mailto:coach@example.org" },
+            "relevantTypes": ["https://example.org/types/coach"]
+        }]
+    });
+    let id = s["id"].as_str().unwrap().to_string();
+    let answer = c.post("/xapi/statements", &s).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert_eq!(
+        answer.header("x-experience-api-version").as_deref(),
+        Some("2.0.0")
+    );
+    let back = c.get(&format!("/xapi/statements?statementId={id}")).await;
+    assert_eq!(
+        back.header("x-experience-api-version").as_deref(),
+        Some("2.0.0")
+    );
+    // Stored under 2.0 without a version of its own, it is a 2.0.0 statement.
+    assert_eq!(back.json()["version"], "2.0.0");
+    // A 1.0.3 client reads it as stored (the standard has statements kept as they were
+    // accepted, never converted), and is answered as 1.0.3.
+    let mut old = Client::memory();
+    old.router = c.router.clone();
+    let read = old.get(&format!("/xapi/statements?statementId={id}")).await;
+    assert_eq!(read.status, 200);
+    assert_eq!(
+        read.header("x-experience-api-version").as_deref(),
+        Some("1.0.3")
+    );
+    assert_eq!(
+        read.json()["context"]["contextAgents"],
+        s["context"]["contextAgents"]
+    );
+    // A 1.0.3 request is held to 1.0.3's rules: no contextAgents there.
+    let mut again = s.clone();
+    again["id"] = json!(uuid::Uuid::new_v4().to_string());
+    let refused = old.post("/xapi/statements", &again).await;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    assert_eq!(
+        refused.json()["problems"][0]["path"],
+        "$.context.contextAgents"
+    );
+    // A 1.0.3 statement stored without a version is 1.0.0, as 1.0.3 has it.
+    let plain = statement("b", "experienced", "x");
+    assert_eq!(old.post("/xapi/statements", &plain).await.status, 200);
+    let read = c
+        .get(&format!(
+            "/xapi/statements?statementId={}",
+            plain["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(read.json()["version"], "1.0.0");
+    // /about lists both.
+    let about = c.get("/xapi/about").await.json();
+    for v in ["1.0.3", "2.0.0"] {
+        assert!(
+            about["version"].as_array().unwrap().contains(&json!(v)),
+            "{v}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn xapi_2_asks_for_a_precondition_on_every_document_and_has_no_alternate_syntax() {
+    let mut c = Client::memory();
+    let url = format!(
+        "/xapi/activities/state?activityId=https%3A%2F%2Fexample.org%2Fm&agent={}&stateId=s",
+        query_value(&json!({ "mbox": "mailto:a@example.org" }))
+    );
+    let json_ct = [("content-type", "application/json")];
+    // 1.0.3: the State resource takes a PUT over a document without a precondition.
+    assert_eq!(
+        c.send("PUT", &url, &json_ct, r#"{"a":1}"#).await.status,
+        204
+    );
+    assert_eq!(
+        c.send("PUT", &url, &json_ct, r#"{"a":2}"#).await.status,
+        204
+    );
+    // 2.0: the same PUT is a conflict, and the document is left alone.
+    c.headers = vec![("X-Experience-API-Version".into(), "2.0.0".into())];
+    let conflict = c.send("PUT", &url, &json_ct, r#"{"a":3}"#).await;
+    assert_eq!(conflict.status, 409);
+    assert!(!conflict.json()["message"].as_str().unwrap_or("").is_empty());
+    assert_eq!(c.get(&url).await.json(), json!({ "a": 2 }));
+    let etag = c.get(&url).await.header("etag").expect("etag");
+    assert_eq!(
+        c.send(
+            "PUT",
+            &url,
+            &[("content-type", "application/json"), ("if-match", &etag)],
+            r#"{"a":3}"#
+        )
+        .await
+        .status,
+        204
+    );
+    // A new document needs none.
+    let other = url.replace("stateId=s", "stateId=t");
+    assert_eq!(
+        c.send("PUT", &other, &json_ct, r#"{"b":1}"#).await.status,
+        204
+    );
+
+    // The alternate request syntax is 1.0's only.
+    let s = statement("a", "experienced", "x");
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    form.append_pair("statementId", s["id"].as_str().unwrap());
+    form.append_pair("X-Experience-API-Version", "2.0.0");
+    form.append_pair("content", &s.to_string());
+    c.headers.clear();
+    let answer = c
+        .send(
+            "POST",
+            "/xapi/statements?method=PUT",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            form.finish(),
+        )
+        .await;
+    assert_eq!(answer.status, 400, "{}", answer.text());
+    assert!(answer.text().contains("2.0"));
+}

@@ -552,12 +552,12 @@ async fn the_version_header_is_required_except_for_about() {
         .send(
             "GET",
             "/xapi/statements",
-            &[("X-Experience-API-Version", "2.0.0")],
+            &[("X-Experience-API-Version", "3.0.0")],
             Body::empty(),
         )
         .await;
     assert_eq!(answer.status, 400);
-    for ok in ["1.0", "1.0.0", "1.0.1", "1.0.3"] {
+    for ok in ["1.0", "1.0.0", "1.0.1", "1.0.3", "2.0", "2.0.0"] {
         assert_eq!(
             c.send(
                 "GET",

@@ -40,7 +40,15 @@ pub fn statement_problems(statement: &Value) -> Vec<Problem> {
 /// start with the statement's index (`$[3].actor`), and two statements with the same `id`
 /// are a problem, because a batch must not contain duplicate ids.
 pub fn batch_problems(body: &Value) -> Vec<Problem> {
-    let mut v = Validator::default();
+    batch_problems_for(body, Spec::V1)
+}
+
+/// [`batch_problems`] by the rules of the given version of the standard.
+pub fn batch_problems_for(body: &Value, spec: Spec) -> Vec<Problem> {
+    let mut v = Validator {
+        problems: Vec::new(),
+        spec,
+    };
     match body {
         Value::Array(items) => {
             let mut seen = HashSet::new();
@@ -361,9 +369,21 @@ const INTERACTION_TYPES: &[&str] = &[
     "other",
 ];
 
+/// The version of the xAPI standard a statement is judged by: the one its request states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Spec {
+    /// xAPI 1.0.3 (and 1.0.x before it): what Pelita's player sends.
+    #[default]
+    V1,
+    /// xAPI 2.0 (IEEE 9274.1.1-2023): adds `context.contextAgents` and
+    /// `context.contextGroups`, and statements of version 2.0.x.
+    V2,
+}
+
 #[derive(Default)]
 struct Validator {
     problems: Vec<Problem>,
+    spec: Spec,
 }
 
 impl Validator {
@@ -577,11 +597,19 @@ impl Validator {
         if let Some(version) = map.get("version") {
             let p = join(path, "version");
             if let Some(s) = self.string(version, &p) {
-                let ok = s.strip_prefix("1.0.").is_some_and(|patch| {
-                    !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit())
-                }) || s == "1.0";
-                if !ok {
-                    self.push(&p, format!("{s:?} is not a 1.0.x version"));
+                let minor = |prefix: &str| {
+                    s.strip_prefix(prefix).is_some_and(|patch| {
+                        !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit())
+                    })
+                };
+                let v1 = minor("1.0.") || s == "1.0";
+                let v2 = minor("2.0.") || s == "2.0";
+                match self.spec {
+                    Spec::V1 if !v1 => self.push(&p, format!("{s:?} is not a 1.0.x version")),
+                    Spec::V2 if !v1 && !v2 => {
+                        self.push(&p, format!("{s:?} is not a 1.0.x or 2.0.x version"))
+                    }
+                    _ => {}
                 }
             }
         }
@@ -1077,21 +1105,41 @@ impl Validator {
         let Some(map) = self.object(value, path) else {
             return;
         };
-        self.only(
-            map,
-            &[
-                "registration",
-                "instructor",
-                "team",
-                "contextActivities",
-                "revision",
-                "platform",
-                "language",
-                "statement",
-                "extensions",
-            ],
-            path,
-        );
+        const V1: &[&str] = &[
+            "registration",
+            "instructor",
+            "team",
+            "contextActivities",
+            "revision",
+            "platform",
+            "language",
+            "statement",
+            "extensions",
+        ];
+        const V2: &[&str] = &[
+            "registration",
+            "instructor",
+            "team",
+            "contextActivities",
+            "contextAgents",
+            "contextGroups",
+            "revision",
+            "platform",
+            "language",
+            "statement",
+            "extensions",
+        ];
+        self.only(map, if self.spec == Spec::V2 { V2 } else { V1 }, path);
+        if self.spec == Spec::V2 {
+            for (key, object_type, member) in [
+                ("contextAgents", "contextAgent", "agent"),
+                ("contextGroups", "contextGroup", "group"),
+            ] {
+                if let Some(list) = map.get(key) {
+                    self.context_actors(list, &join(path, key), object_type, member);
+                }
+            }
+        }
         if let Some(r) = map.get("registration") {
             self.uuid(r, &join(path, "registration"));
         }
@@ -1155,6 +1203,54 @@ impl Validator {
                             ),
                         ),
                     }
+                }
+            }
+        }
+    }
+
+    /// xAPI 2.0's `contextAgents` or `contextGroups`: an array of objects of type
+    /// `object_type`, each with its Agent or Group under `member` and optional
+    /// `relevantTypes`, a non-empty array of IRIs.
+    fn context_actors(&mut self, value: &Value, path: &str, object_type: &str, member: &str) {
+        let Value::Array(items) = value else {
+            self.push(path, format!("must be an array, not {}", kind(value)));
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            let Some(map) = self.object(item, &p) else {
+                continue;
+            };
+            self.only(map, &["objectType", member, "relevantTypes"], &p);
+            match map.get("objectType") {
+                Some(Value::String(t)) if t == object_type => {}
+                Some(other) => self.push(
+                    &join(&p, "objectType"),
+                    format!("must be {object_type:?}, not {}", show(other)),
+                ),
+                None => self.push(&join(&p, "objectType"), "is required"),
+            }
+            if let Some(actor) = self.required(map, member, &p) {
+                let mp = join(&p, member);
+                if member == "group" {
+                    self.group(actor, &mp);
+                } else {
+                    self.agent(actor, &mp, false);
+                }
+            }
+            if let Some(types) = map.get("relevantTypes") {
+                let tp = join(&p, "relevantTypes");
+                match types {
+                    Value::Array(list) if !list.is_empty() => {
+                        for (j, t) in list.iter().enumerate() {
+                            self.iri(t, &format!("{tp}[{j}]"));
+                        }
+                    }
+                    Value::Array(_) => self.push(&tp, "must not be empty"),
+                    other => self.push(
+                        &tp,
+                        format!("must be an array of IRIs, not {}", kind(other)),
+                    ),
                 }
             }
         }

@@ -240,3 +240,62 @@ fn a_voided_statement_voids_a_statement_ref() {
         voided(serde_json::json!({ "objectType": "Agent", "mbox": "mailto:a@example.com" }));
     assert_eq!(paths(&agent), ["$.object"]);
 }
+
+#[test]
+fn each_version_of_the_standard_has_its_own_rules() {
+    use pelita_xapi::{batch_problems_for, Spec};
+    let paths_for = |s: &Value, spec: Spec| -> Vec<String> {
+        batch_problems_for(s, spec)
+            .into_iter()
+            .map(|p| p.path)
+            .collect()
+    };
+    let context_agents = patched(serde_json::json!({
+        "context": {
+            "contextAgents": [{
+                "objectType": "contextAgent",
+                "agent": { "mbox": "mailto:coach@example.org" },
+                "relevantTypes": ["https://example.org/types/coach"]
+            }],
+            "contextGroups": [{
+                "objectType": "contextGroup",
+                "group": { "objectType": "Group", "mbox": "mailto:team@example.org" }
+            }]
+        }
+    }));
+    assert_eq!(paths_for(&context_agents, Spec::V2), Vec::<String>::new());
+    assert_eq!(
+        paths_for(&context_agents, Spec::V1),
+        ["$.context.contextAgents", "$.context.contextGroups"]
+    );
+    let bad = patched(serde_json::json!({
+        "context": {
+            "contextAgents": [{ "objectType": "Agent", "agent": { "name": "no identifier" } }],
+            "contextGroups": [{
+                "objectType": "contextGroup",
+                "group": { "objectType": "Group", "mbox": "mailto:team@example.org" },
+                "relevantTypes": []
+            }, {
+                "objectType": "contextGroup",
+                "group": { "objectType": "Group", "mbox": "mailto:team@example.org" },
+                "relevantTypes": ["abc"]
+            }]
+        }
+    }));
+    assert_eq!(
+        paths_for(&bad, Spec::V2),
+        [
+            "$.context.contextAgents[0].objectType",
+            "$.context.contextAgents[0].agent",
+            "$.context.contextGroups[0].relevantTypes",
+            "$.context.contextGroups[1].relevantTypes[0]"
+        ]
+    );
+    let v2 = patched(serde_json::json!({ "version": "2.0.0" }));
+    assert_eq!(paths_for(&v2, Spec::V2), Vec::<String>::new());
+    assert_eq!(paths_for(&v2, Spec::V1), ["$.version"]);
+    let v1 = patched(serde_json::json!({ "version": "1.0.3" }));
+    assert_eq!(paths_for(&v1, Spec::V2), Vec::<String>::new());
+    let v3 = patched(serde_json::json!({ "version": "3.0.0" }));
+    assert_eq!(paths_for(&v3, Spec::V2), ["$.version"]);
+}
