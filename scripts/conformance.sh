@@ -62,7 +62,9 @@ for v in "${versions[@]}"; do
   results+=("$v=$log")
 done
 
-node - "$root/CONFORMANCE.md" "$(git -C "$root" rev-parse --short HEAD)" "${results[@]}" <<'JS'
+commit=$(git -C "$root" rev-parse --short HEAD)
+git -C "$root" diff --quiet HEAD -- crates || commit="$commit with uncommitted changes"
+node - "$root/CONFORMANCE.md" "$commit" "${results[@]}" <<'JS'
 const fs = require('fs');
 const [file, commit, ...runs] = process.argv.slice(2);
 const begin = '<!-- conformance:begin (written by scripts/conformance.sh) -->';

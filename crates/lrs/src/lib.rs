@@ -1,11 +1,13 @@
-//! An embedded xAPI 1.0.3 Learning Record Store on SQLite, for trying Pelita on one laptop
+//! An embedded xAPI 1.0.3 and 2.0.0 Learning Record Store on SQLite, for trying Pelita on one laptop
 //! and for small pilots; large deployments use any conformant LRS instead, and the player
 //! never depends on this crate.
 //!
 //! [`Lrs::open`] opens (or creates) the database, in a file or in memory, and
 //! [`Lrs::router`] gives an axum `Router` to nest under `/xapi`: Statements (POST, PUT,
 //! GET with every filter, `more` links, voiding, conflicts), State, Activity Profile and
-//! Agent Profile documents with ETag concurrency, `/activities`, `/agents` and `/about`.
+//! Agent Profile documents with ETag concurrency, `/activities`, `/agents` and `/about`,
+//! attachment content and signed statements. Each request is held to the rules of the
+//! version its `X-Experience-API-Version` states (1.0.x or 2.0.0) and answered in it.
 //! The key design decision is durability before speed, then speed by grouping: every
 //! write goes through one writer thread that commits waiting requests together, and a
 //! request is answered only after its commit, with SQLite in WAL mode and

@@ -286,11 +286,11 @@ pub fn insert(
     // The Activities resource returns the latest definition seen for each activity, with
     // the languages of earlier ones kept ([`merge_definition`]); an unchanged one is not
     // written again.
-    let mut new_definition = conn.prepare_cached(
-        "INSERT INTO activities (id, definition) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING",
-    )?;
+    // One lookup in the common case (the definition seen before, unchanged).
     let mut old_definition =
         conn.prepare_cached("SELECT definition FROM activities WHERE id = ?1")?;
+    let mut new_definition =
+        conn.prepare_cached("INSERT INTO activities (id, definition) VALUES (?1, ?2)")?;
     let mut set_definition =
         conn.prepare_cached("UPDATE activities SET definition = ?2 WHERE id = ?1")?;
     let mut put_actor = conn.prepare_cached(
@@ -332,14 +332,20 @@ pub fn insert(
             put_activity.execute(params![activity, seq, direct])?;
         }
         for (activity, definition) in &s.definitions {
-            if new_definition.execute(params![activity, definition])? == 0 {
-                let old: String = old_definition.query_row([activity], |r| r.get(0))?;
-                if &old != definition {
+            let old: Option<String> = old_definition
+                .query_row([activity], |r| r.get(0))
+                .optional()?;
+            match old {
+                None => {
+                    new_definition.execute(params![activity, definition])?;
+                }
+                Some(old) if &old != definition => {
                     let merged = merge_definition(&old, definition);
                     if merged != old {
                         set_definition.execute(params![activity, merged])?;
                     }
                 }
+                Some(_) => {}
             }
         }
         if let Some((key, body)) = &s.actor {

@@ -1,4 +1,5 @@
-//! Strict validation of xAPI 1.0.3 statements, as the spec's Data part states the rules.
+//! Strict validation of xAPI 1.0.3 statements, as the spec's Data part states the rules,
+//! and of xAPI 2.0 statements (IEEE 9274.1.1) where that version adds to them ([`Spec`]).
 //!
 //! The checks work on `serde_json::Value`, not on the typed [`crate::Statement`], because
 //! they must judge any statement any client sends (the embedded LRS), not only the ones
