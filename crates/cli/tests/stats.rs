@@ -448,3 +448,72 @@ fn file_output_versions_and_errors() {
         text(&out)
     );
 }
+
+/// Another run storing the document while this one reads: this run's `If-Match` fails
+/// (412) and it starts again from the other's document, whose figures it keeps.
+#[test]
+fn a_run_that_loses_the_race_starts_again_from_the_new_document() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = setup();
+    let server = start(dir.path(), &[]);
+    let a = server.addr.clone();
+    let endpoint = format!("http://{a}/xapi/");
+    let outline = outline();
+    let mut maker = Maker {
+        n: 0,
+        outline: outline.clone(),
+    };
+    let statements: Vec<Value> = (0..80).flat_map(|i| maker.attempt(i, None)).collect();
+    post(&a, &statements);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pelita"))
+        .current_dir(dir.path())
+        .args([
+            "stats",
+            "update",
+            "--endpoint",
+            &endpoint,
+            "--page-size",
+            "1",
+        ])
+        .arg("modules/phishing.json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pelita runs");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    // The first progress line comes after a second of reading: the run has read the
+    // (missing) document by then and will write with If-None-Match.
+    let first = lines.next().expect("a progress line").unwrap();
+    assert!(first.contains("read "), "{first}");
+    let mut other = Summary::new(&outline.activity_id);
+    other.read = 1_000_000;
+    let (status, _, body) = http(
+        &a,
+        "PUT",
+        &format!(
+            "/xapi/activities/profile?activityId={}&profileId={}",
+            enc(&outline.activity_id),
+            enc(PROFILE_ID)
+        ),
+        &[
+            VERSION,
+            ("Content-Type", "application/json"),
+            ("If-None-Match", "*"),
+        ],
+        &other.to_json(),
+    );
+    assert_eq!(status, 204, "{body}");
+    let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{rest:?}");
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("another run stored the summary meanwhile")),
+        "{rest:?}"
+    );
+    let (_, _, body) = document(&a, &outline.activity_id);
+    let summary = Summary::from_json(&body, &outline.activity_id).unwrap();
+    assert_eq!(summary.read, 1_000_000 + statements.len() as u64);
+    assert_eq!(summary.attempts, 80);
+}
