@@ -139,21 +139,33 @@ function* statements(count) {
   }
 }
 
-/** POSTs `all` in parallel batches; returns how long it took (ms). */
-async function store(served, all) {
+/** POSTs `count` statements from `stream` in parallel batches (made as they are sent,
+ * so a million statements never sit in memory at once); returns the time taken (ms) and
+ * the attempts (registrations) among them. */
+async function store(served, stream, count) {
   const started = Date.now();
-  let next = 0;
+  const registrations = new Set();
+  let left = count;
+  const take = () => {
+    const batch = [];
+    while (left > 0 && batch.length < BATCH) {
+      const { value, done } = stream.next();
+      if (done) break;
+      batch.push(value);
+      registrations.add(value.context.registration);
+      left -= 1;
+    }
+    return batch;
+  };
   async function worker() {
-    while (next < all.length) {
-      const batch = all.slice(next, next + BATCH);
-      next += BATCH;
+    for (let batch = take(); batch.length; batch = take()) {
       const res = await served.request('statements', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batch) });
       if (res.status !== 200) throw new Error(`POST /statements answered ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     }
   }
   await Promise.all(Array.from({ length: PARALLEL }, worker));
-  return Date.now() - started;
+  return { ms: Date.now() - started, attempts: registrations.size };
 }
 
 function run(cmd, argv) {
@@ -193,8 +205,10 @@ async function reportTime(served) {
     }
     await page.goto(url.toString());
     await page.waitForSelector('#report-ready', { timeout: 600_000 });
+    await page.waitForSelector('#table-competencies', { timeout: 600_000 });
     return {
       ms: await page.evaluate(() => window.__ready),
+      competenciesMs: await page.evaluate(() => performance.now()),
       attempts: await page.$eval('#stat-attempts', (e) => e.textContent),
       asOf: await page.$eval('#report-as-of', (e) => e.textContent).catch(() => '(no summary)'),
     };
@@ -204,24 +218,26 @@ async function reportTime(served) {
 }
 
 async function main() {
-  const all = [...statements(COUNT + INCREMENT)];
-  const problems = validateStatements(all.slice(0, 14));
+  const check = [...statements(14)];
+  const problems = validateStatements(check);
   if (problems.length) throw new Error(`generated statements are invalid: ${JSON.stringify(problems)}`);
-  const attempts = new Set(all.slice(0, COUNT).map((s) => s.context.registration)).size;
+  const stream = statements(COUNT + INCREMENT);
   const served = await startPelitaServe({ username: 'bench', password: 'bench-secret', cors: ['*'] });
   const lines = [];
   try {
-    const storeMs = await store(served, all.slice(0, COUNT));
+    const stored = await store(served, stream, COUNT);
+    const { attempts } = stored;
+    const storeMs = stored.ms;
     console.log(`stored ${COUNT} statements (${attempts} attempts) in ${storeMs} ms`);
     const first = await update(served);
     console.log(`first update: ${JSON.stringify(first)}`);
-    await store(served, all.slice(COUNT));
+    await store(served, stream, INCREMENT);
     const second = await update(served);
     console.log(`incremental update: ${JSON.stringify(second)}`);
     const shown = await reportTime(served);
     console.log(`report: ${JSON.stringify(shown)}`);
     const sizes = [];
-    for (const [questions, n] of [[10, 20_000], [50, 20_000]]) {
+    for (const [questions, n] of [[10, 10_000], [50, 10_000]]) {
       const { stdout } = await run(EXAMPLE, [String(questions), String(n)]);
       sizes.push(JSON.parse(stdout));
       console.log(stdout.trim());
@@ -245,11 +261,11 @@ async function main() {
       `| Incremental \`update\` over ${INCREMENT.toLocaleString('en')} new statements | ${second.seconds.toFixed(1)} s, peak ${second.peakMb.toFixed(0)} MB |`,
       `| Summary document (5-question module, sample of ${fifty.sampled}) | ${second.bytes.toLocaleString('en')} bytes |`,
       ...sizes.map((s) => `| Summary of a ${s.questions}-question module, ${s.attempts.toLocaleString('en')} attempts (summary_bench) | ${s.summary_bytes.toLocaleString('en')} bytes; folded ${s.statements.toLocaleString('en')} statements at ${Math.round(s.rate).toLocaleString('en')}/s without HTTP, peak ${(s.peak_kib / 1024).toFixed(0)} MB |`),
-      `| Report view in Chromium, from the summary (${shown.asOf}) | ${Math.round(shown.ms).toLocaleString('en')} ms to every figure (shows ${shown.attempts} attempts) |`,
+      `| Report view in Chromium, from the summary (${shown.asOf}) | ${Math.round(shown.ms).toLocaleString('en')} ms to every figure of the summary (shows ${shown.attempts} attempts); the competencies, read in full from the LRS, by ${Math.round(shown.competenciesMs).toLocaleString('en')} ms |`,
       '',
       `${verdict(second.seconds < 10)}  incremental run over ${INCREMENT.toLocaleString('en')} statements < 10 s: ${second.seconds.toFixed(1)} s`,
       `${verdict(fifty.summary_bytes <= 512 * 1024)}  summary of a 50-question module <= 512 KB: ${fifty.summary_bytes.toLocaleString('en')} bytes`,
-      `${verdict(shown.ms < 1000)}  report view from the summary < 1 s: ${Math.round(shown.ms).toLocaleString('en')} ms (it still reads the competency queries in full: the summary does not hold competencies)`,
+      `${verdict(shown.ms < 1000)}  report view shows every figure of the summary < 1 s: ${Math.round(shown.ms).toLocaleString('en')} ms (the competencies, not in the summary, follow at ${Math.round(shown.competenciesMs).toLocaleString('en')} ms)`,
       '',
       'Last line of each run:',
       '',

@@ -4,7 +4,8 @@
 // writes more: the rest of the unfinished attempt, two new attempts, an answer of an
 // attempt already summarised voided. The report, opened in Chromium, reads the summary
 // (one request), then only the newer statements, and every number it shows is checked
-// against what the script implies.
+// against what the script implies; the competencies, which the summary does not hold,
+// follow from their own queries.
 //
 // Against the reference LRS (Learning Locker's xapi-statements, which has no Activity
 // Profile API) the command first says so, then writes the summary to a file, which the
@@ -326,7 +327,9 @@ test('the report shows a summary plus the statements stored after it, every numb
     `${MODULE_ID}/lesson/${p}`, String(e.pages[i][0]), String(e.pages[i][1]),
     i === 0 ? '–' : pct(Math.max(0, e.pages[i - 1][1] - e.pages[i][1]) / e.pages[i - 1][1]),
   ]));
-  // No statement carries a competency tag: every competency row shows zeros.
+  // The competencies (not in the summary) come after the summary's figures; no statement
+  // carries a competency tag, so every row shows zeros.
+  await page.waitForSelector('#table-competencies');
   const competencies = await page.$$eval('#table-competencies tbody tr', (rows) => rows.map((r) => [r.cells[1].textContent, r.cells[2].textContent]));
   assert.deepEqual(competencies, [['0', '0'], ['0', '0']]);
   assert.deepEqual(await axeViolations(page), [], 'axe on the report from a summary');

@@ -166,6 +166,7 @@ report-sample = { $attempts ->
     [one] Discrimination and the upper–lower index come from a uniform sample of { $sample } of { $attempts } attempt; learners are estimated (within about 3%).
    *[other] Discrimination and the upper–lower index come from a uniform sample of { $sample } of { $attempts } attempts; learners are estimated (within about 3%).
 }
+report-competencies-reading = Reading the competencies' answers from the LRS (the summary does not hold them)…
 report-retry = Try again
 report-period = Period
 report-since = From

@@ -153,6 +153,7 @@ report-as-of = { $n ->
 report-sample = { $attempts ->
    *[other] Daya beda dan indeks kelompok atas–bawah dihitung dari sampel acak seragam { $sample } dari { $attempts } percobaan; jumlah peserta adalah perkiraan (selisih sekitar 3%).
 }
+report-competencies-reading = Membaca jawaban kompetensi dari LRS (ringkasan tidak memuatnya)…
 report-retry = Coba lagi
 report-period = Periode
 report-since = Dari

@@ -105,6 +105,8 @@ pub struct Basis {
     pub sample: usize,
     /// Attempts in all.
     pub attempts: usize,
+    /// Whether the competencies (which the summary does not hold) are still being read.
+    pub competencies_pending: bool,
 }
 
 /// Reads the statements again whenever `period`, `lang` or `attempt` changes (a
@@ -154,11 +156,36 @@ pub fn use_report(
                         let limit = period.limit.unwrap_or(PAGE_SIZE);
                         let result = match summary {
                             Err(failure) => Err(failure),
-                            Ok(Some(summary)) => from_summary(
-                                &endpoint, auth, &outline, summary, limit, &lang, &progress,
-                            )
-                            .await
-                            .map(|(report, basis)| (report, Some(basis))),
+                            Ok(Some(summary)) => {
+                                match from_summary(
+                                    &endpoint, auth, &outline, summary, limit, &lang, &progress,
+                                )
+                                .await
+                                {
+                                    Err(failure) => Err(failure),
+                                    Ok((mut report, mut basis)) => {
+                                        // The summary's figures are shown at once; the
+                                        // competencies (not in the summary) follow.
+                                        if basis.competencies_pending && current() {
+                                            state.set(ReportState::Ready(
+                                                Rc::new(report.clone()),
+                                                Some(basis.clone()),
+                                            ));
+                                        }
+                                        match read_competencies(&endpoint, auth, &outline, limit)
+                                            .await
+                                        {
+                                            Ok(collector) => {
+                                                report.competencies =
+                                                    collector.report(&outline, &lang).competencies;
+                                                basis.competencies_pending = false;
+                                                Ok((report, Some(basis)))
+                                            }
+                                            Err(failure) => Err(failure),
+                                        }
+                                    }
+                                }
+                            }
                             Ok(None) => read(&endpoint, auth, &outline, &period, &progress)
                                 .await
                                 .map(|collector| (collector.report(&outline, &lang), None)),
@@ -228,8 +255,8 @@ async fn load_summary(
 }
 
 /// The report from `summary` and the module's statements stored after it (with what the
-/// fold needs: attempts summarised before, read again, and voided statements), side by
-/// side with the competency queries, which the summary does not answer.
+/// fold needs: attempts summarised before, read again, and voided statements); its
+/// competencies are left to [`read_competencies`].
 async fn from_summary(
     endpoint: &str,
     auth: Option<&str>,
@@ -240,13 +267,8 @@ async fn from_summary(
     progress: &dyn Fn(usize, usize, usize),
 ) -> Result<(Report, Basis), ReportFailure> {
     let activity = outline.activity_id.as_str();
-    let mut collector = Collector::new(&outline.activity_id, &outline.module_iri);
-    collector.know_competencies(outline.competencies.iter().map(|c| c.id.as_str()));
-    let collector = RefCell::new(collector);
-    let total = 1 + outline.competencies.len();
-    let done = Cell::new(0);
     let update = RefCell::new(Update::new(&summary, outline));
-    let read = || update.borrow().read() as usize + collector.borrow().read;
+    let read = || update.borrow().read() as usize;
     let answer = |url: &str| {
         let url = url.to_string();
         move |e: pelita_stats::StatsError| ReportFailure::Answer {
@@ -267,7 +289,7 @@ async fn from_summary(
             )
         );
         loop {
-            progress(read(), (done.get() + 1).min(total), total);
+            progress(read(), 1, 1);
             let text = http::start_xapi_get(&url, auth, PAGE_TIMEOUT_MS)
                 .text()
                 .await
@@ -324,32 +346,44 @@ async fn from_summary(
                 }
             }
         }
-        done.set(done.get() + 1);
-        progress(read(), (done.get() + 1).min(total), total);
         Ok::<(), ReportFailure>(())
     };
-    let competencies = outline.competencies.iter().map(|c| {
-        let (collector, done) = (&collector, &done);
-        let first = statements_url(endpoint, &c.id, Some(ANSWERED), None, None, limit);
-        async move {
-            chain(endpoint, auth, first, collector, done, total, progress).await?;
-            done.set(done.get() + 1);
-            Ok::<(), ReportFailure>(())
-        }
-    });
-    futures::future::try_join(newer, futures::future::try_join_all(competencies)).await?;
+    newer.await?;
     let update = update.into_inner();
     let newer = update.read();
     update.finish(&mut summary);
-    let mut report = summary.report(outline, lang);
-    report.competencies = collector.into_inner().report(outline, lang).competencies;
+    let report = summary.report(outline, lang);
     let basis = Basis {
         as_of_ms: summary.as_of_ms().map(|ms| ms as f64),
         newer,
         sample: summary.sample.attempts.len(),
         attempts: report.attempts,
+        competencies_pending: !outline.competencies.is_empty(),
     };
     Ok((report, basis))
+}
+
+/// The competency queries alone (every `answered` statement tagged with one of the
+/// module's competencies), side by side, for a report made from a summary.
+async fn read_competencies(
+    endpoint: &str,
+    auth: Option<&str>,
+    outline: &Outline,
+    limit: usize,
+) -> Result<Collector, ReportFailure> {
+    let mut collector = Collector::new(&outline.activity_id, &outline.module_iri);
+    collector.know_competencies(outline.competencies.iter().map(|c| c.id.as_str()));
+    let collector = RefCell::new(collector);
+    let done = Cell::new(0);
+    let total = outline.competencies.len();
+    let quiet = |_: usize, _: usize, _: usize| {};
+    let chains = outline.competencies.iter().map(|c| {
+        let (collector, done) = (&collector, &done);
+        let first = statements_url(endpoint, &c.id, Some(ANSWERED), None, None, limit);
+        async move { chain(endpoint, auth, first, collector, done, total, &quiet).await }
+    });
+    futures::future::try_join_all(chains).await?;
+    Ok(collector.into_inner())
 }
 
 fn failure(e: PlayerError) -> ReportFailure {

@@ -479,10 +479,14 @@ fn figures(lang: &str, r: &Report, basis: Option<&Basis>) -> Html {
             </tr>
         }
     });
+    let pending = basis.is_some_and(|b| b.competencies_pending);
     let competencies = html! {
-        <section aria-labelledby="r-competencies">
+        <section aria-labelledby="r-competencies" aria-busy={pending.to_string()}>
             <h2 id="r-competencies">{ t(lang, Key::ReportCompetencies) }</h2>
             <p class="hint">{ t(lang, Key::ReportCompetenciesHelp) }</p>
+            if pending {
+                <p class="competencies-reading" role="status">{ t(lang, Key::ReportCompetenciesReading) }</p>
+            } else {
             <div class="table-scroll" role="region" tabindex="0" aria-labelledby="r-competencies">
                 <table id="table-competencies">
                     <thead><tr>
@@ -494,6 +498,7 @@ fn figures(lang: &str, r: &Report, basis: Option<&Basis>) -> Html {
                     <tbody>{ for competency_rows }</tbody>
                 </table>
             </div>
+            }
         </section>
     };
     html! {
