@@ -254,6 +254,78 @@ impl Summary {
         }
     }
 
+    /// Adds `other`, a summary of the same module over other attempts (another shard of
+    /// the statements, say): counts and sketches add, the learners' counts unite, the
+    /// samples merge (the smallest hashes of both), `as_of` is the later one. Summaries
+    /// that share attempts would count them twice: that is the caller's to avoid.
+    pub fn merge(&mut self, other: &Summary) -> Result<(), StatsError> {
+        if other.version != self.version {
+            return Err(StatsError::SummaryVersion {
+                found: Some(other.version),
+                expected: self.version,
+            });
+        }
+        if other.activity_id != self.activity_id {
+            return Err(StatsError::SummaryModule {
+                found: other.activity_id.clone(),
+                expected: self.activity_id.clone(),
+            });
+        }
+        self.read += other.read;
+        self.used += other.used;
+        self.attempts += other.attempts;
+        self.completions += other.completions;
+        self.judged += other.judged;
+        self.passed += other.passed;
+        self.completion_times.merge(&other.completion_times, 1);
+        for (day_ms, d) in &other.days {
+            let day = self.days.entry(*day_ms).or_default();
+            day.attempts += d.attempts;
+            day.completions += d.completions;
+            day.judged += d.judged;
+            day.passed += d.passed;
+            day.times.merge(&d.times, 1);
+        }
+        for (total, n) in self.scores.iter_mut().zip(&other.scores) {
+            *total += n;
+        }
+        // The other summary's question indices, in this one's list.
+        let mut index = Vec::with_capacity(other.questions.len());
+        for q in &other.questions {
+            let i = self.question_index(&q.id, &q.kind);
+            index.push(i as u32);
+            let mine = &mut self.questions[i];
+            mine.answered += q.answered;
+            mine.correct += q.correct;
+            for (o, n) in &q.options {
+                *mine.options.entry(o.clone()).or_insert(0) += n;
+            }
+            mine.times.merge(&q.times, 1);
+        }
+        for (id, p) in &other.pages {
+            let page = self.pages.entry(id.clone()).or_default();
+            page.views += p.views;
+            page.reached += p.reached;
+        }
+        self.learners.merge(&other.learners);
+        let mut sample = other.sample.clone();
+        for answers in sample.attempts.values_mut() {
+            for a in answers.iter_mut() {
+                a.0 = index.get(a.0 as usize).copied().unwrap_or(a.0);
+            }
+        }
+        self.sample.merge(&sample);
+        let later = match (self.as_of_ms(), other.as_of_ms()) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) => b > a,
+        };
+        if later {
+            self.as_of = other.as_of.clone();
+        }
+        Ok(())
+    }
+
     /// Every figure of the report from the summary alone, with titles from `outline` (or
     /// the IRIs). Competencies are left empty (the summary does not hold them).
     pub fn report(&self, outline: &Outline, lang: &str) -> Report {

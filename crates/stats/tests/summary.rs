@@ -731,3 +731,65 @@ fn voiding_a_summarised_statement() {
     );
     compare(&r, &full(&lrs, &outline), true);
 }
+
+/// Two summaries of disjoint attempts (two shards of the statements) merge into the
+/// figures of the whole; summaries of another module or version are refused.
+#[test]
+fn summaries_of_disjoint_attempts_merge() {
+    let all = generate(300, 23);
+    let outline = outline();
+    let last = all.last().unwrap().stored;
+    // Shard by attempt: registrations (or learners) hashed to two halves; voiding
+    // statements go with their target's attempt.
+    let key = |s: &Value| -> String {
+        s["context"]["registration"]
+            .as_str()
+            .map_or_else(|| s["actor"]["mbox"].to_string(), str::to_string)
+    };
+    let by_id: std::collections::HashMap<String, String> = all
+        .iter()
+        .map(|s| {
+            (
+                s.statement["id"].as_str().unwrap().to_string(),
+                key(&s.statement),
+            )
+        })
+        .collect();
+    let shard_of = |s: &Stored| -> bool {
+        let k = if s.statement["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided" {
+            by_id[s.statement["object"]["id"].as_str().unwrap()].clone()
+        } else {
+            key(&s.statement)
+        };
+        hash(&k) % 2 == 0
+    };
+    let copy = |s: &Stored| Stored {
+        stored: s.stored,
+        statement: s.statement.clone(),
+    };
+    let even: Vec<Stored> = all.iter().filter(|s| shard_of(s)).map(copy).collect();
+    let odd: Vec<Stored> = all.iter().filter(|s| !shard_of(s)).map(copy).collect();
+    assert!(!even.is_empty() && !odd.is_empty());
+    let (mut a, mut b) = (Summary::new(M), Summary::new(M));
+    run(&mut a, &Lrs::new(&even, last, 61), &outline);
+    run(&mut b, &Lrs::new(&odd, last, 61), &outline);
+    a.merge(&b).unwrap();
+    let lrs = Lrs::new(&all, last, 61);
+    compare(&a.report(&outline, "en"), &full(&lrs, &outline), true);
+    let mut whole = Summary::new(M);
+    run(&mut whole, &lrs, &outline);
+    assert_eq!(a.as_of, whole.as_of);
+    assert_eq!(a.read, whole.read);
+
+    let mut other = Summary::new("https://ex.org/other");
+    assert!(matches!(
+        other.merge(&whole),
+        Err(StatsError::SummaryModule { .. })
+    ));
+    let mut newer = Summary::new(M);
+    newer.version = 2;
+    assert!(matches!(
+        whole.merge(&newer),
+        Err(StatsError::SummaryVersion { found: Some(2), .. })
+    ));
+}
