@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// How many attempts the sample keeps. With 500 attempts a correlation's standard error is
-/// at most about 1/√500 ≈ 0.045, and the sample of a 50-question module stays near 350 KB
+/// at most about 1/√500 ≈ 0.045, and the whole summary of a 50-question module stays near 430 KB
 /// of JSON, within the summary's budget.
 pub const SAMPLE_SIZE: usize = 500;
 
