@@ -158,6 +158,15 @@ report-error-auth = The LRS refused the credentials (HTTP { $status }). Check au
 report-error-status = The LRS answered { $url } with HTTP { $status } { $reason }.
 report-error-network = The LRS cannot be reached ({ $url }): { $reason }
 report-error-answer = The LRS's answer cannot be read ({ $url }): { $reason }
+report-as-of = { $n ->
+    [one] Figures from the module's summary as of { $time }, plus { $n } statement stored since.
+   *[other] Figures from the module's summary as of { $time }, plus { $n } statements stored since.
+}
+report-sample = { $attempts ->
+    [one] Discrimination and the upper–lower index come from a uniform sample of { $sample } of { $attempts } attempt; learners are estimated (within about 3%).
+   *[other] Discrimination and the upper–lower index come from a uniform sample of { $sample } of { $attempts } attempts; learners are estimated (within about 3%).
+}
+report-competencies-reading = Reading the competencies' answers from the LRS (the summary does not hold them)…
 report-retry = Try again
 report-period = Period
 report-since = From

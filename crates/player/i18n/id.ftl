@@ -147,6 +147,13 @@ report-error-auth = LRS menolak kredensial (HTTP { $status }). Periksa auth= di 
 report-error-status = LRS menjawab { $url } dengan HTTP { $status } { $reason }.
 report-error-network = LRS tidak dapat dihubungi ({ $url }): { $reason }
 report-error-answer = Jawaban LRS tidak dapat dibaca ({ $url }): { $reason }
+report-as-of = { $n ->
+   *[other] Angka dari ringkasan modul per { $time }, ditambah { $n } pernyataan yang disimpan sesudahnya.
+}
+report-sample = { $attempts ->
+   *[other] Daya beda dan indeks kelompok atas–bawah dihitung dari sampel acak seragam { $sample } dari { $attempts } percobaan; jumlah peserta adalah perkiraan (selisih sekitar 3%).
+}
+report-competencies-reading = Membaca jawaban kompetensi dari LRS (ringkasan tidak memuatnya)…
 report-retry = Coba lagi
 report-period = Periode
 report-since = Dari
