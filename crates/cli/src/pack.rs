@@ -125,7 +125,9 @@ pub fn pack(checked: &Checked, options: &Options) -> Result<Packed> {
     )?;
 
     let files: Vec<String> = entries.keys().cloned().collect();
-    let parameters = manifest::item_parameters(&module_name);
+    // `lms=scorm` tells the player it was launched as SCORM content, so that finding no
+    // SCORM API is said to the learner (the LMS is then recording nothing).
+    let parameters = format!("{}&lms=scorm", manifest::item_parameters(&module_name));
     let manifest = match options.format {
         Format::Cmi5 => Some((
             "cmi5.xml",

@@ -444,7 +444,7 @@ fn pack_scorm12_lists_every_file_and_the_percent_mastery_score() {
         "{xml}"
     );
     assert!(xml.contains("adlcp:scormtype=\"sco\""));
-    assert!(xml.contains("parameters=\"?module=modules%2Fphishing.json\""));
+    assert!(xml.contains("parameters=\"?module=modules%2Fphishing.json&amp;lms=scorm\""));
 }
 
 #[test]
@@ -464,7 +464,7 @@ fn pack_scorm2004_lists_every_file_and_the_scaled_mastery_score() {
     listed.extend(SCORM2004_SCHEMAS.iter().map(|s| s.to_string()));
     listed.sort();
     assert_eq!(listed, names);
-    assert!(xml.contains("parameters=\"?module=modules%2Fphishing.json\""));
+    assert!(xml.contains("parameters=\"?module=modules%2Fphishing.json&amp;lms=scorm\""));
     assert!(xml.contains("<imsss:minNormalizedMeasure>0.8</imsss:minNormalizedMeasure>"));
     assert!(xml.contains("satisfiedByMeasure=\"true\""));
     assert!(xml.contains("adlcp:scormType=\"sco\""));

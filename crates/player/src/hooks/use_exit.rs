@@ -5,10 +5,12 @@
 //! works on a copy of the latest state: it makes the `suspended` statement, keeps it and
 //! every statement not yet written in localStorage (synchronous; the next visit moves them
 //! into IndexedDB), sends what is queued in one `keepalive` request if this tab is the
-//! sender, and saves the attempt in the browser and, with `keepalive`, in the LRS.
+//! sender, and saves the attempt in the browser and, with `keepalive`, in the LRS. In a
+//! cmi5 session `terminated` follows `suspended` in the same batch, and the bookkeeping
+//! that says the session has ended is written before the page goes.
 
 use super::use_resume::{put, Etag};
-use crate::glue::{browser_env::BrowserEnv, http, storage};
+use crate::glue::{browser_env::BrowserEnv, cmi5, http, storage};
 use crate::state::PlayerContext;
 use gloo::events::EventListener;
 use pelita_xapi::{state_url, Env};
@@ -26,8 +28,12 @@ pub fn use_exit(ctx: &PlayerContext, etag: &Etag) {
             let now = BrowserEnv.now_ms();
             let activity_id = state.activity_id();
             let mut outbox = state.outbox.clone();
-            for (id, statement) in state.exit_statements() {
+            let (statements, rules) = state.exit_statements();
+            for (id, statement) in statements {
                 outbox.push_value(id, statement, state.has_lrs(), now as f64);
+            }
+            if let (Some(context), Some(rules)) = (state.cmi5.as_deref(), rules.as_ref()) {
+                cmi5::save_rules(context, rules);
             }
             let unsaved: Vec<_> = outbox.unsaved().cloned().collect();
             storage::stash(&activity_id, &unsaved);
