@@ -22,6 +22,7 @@ pub fn use_exit(ctx: &PlayerContext, etag: &Etag) {
     let latest = use_mut_ref(|| ctx.clone());
     *latest.borrow_mut() = ctx.clone();
     let etag = etag.clone();
+    let cmi5_session = ctx.cmi5.is_some();
     use_effect_with((), move |_| {
         let listener = EventListener::new(&gloo::utils::window(), "pagehide", move |_| {
             let state = latest.borrow();
@@ -62,6 +63,17 @@ pub fn use_exit(ctx: &PlayerContext, etag: &Etag) {
                 }
             }
         });
-        move || drop(listener)
+        // A page kept in the back-forward cache comes back with the state it had, but a
+        // cmi5 session ended as it went away: loading it again shows that it ended.
+        let shown = EventListener::new(&gloo::utils::window(), "pageshow", move |event| {
+            let persisted = js_sys::Reflect::get(event, &"persisted".into())
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if persisted && cmi5_session {
+                let _ = gloo::utils::window().location().reload();
+            }
+        });
+        move || drop((listener, shown))
     });
 }
