@@ -109,29 +109,31 @@ test('Normal launch: passed against the LMS mastery score, every cmi5 rule kept,
   }
 });
 
-test('returnURL: when the browser does not follow, the way back stays on the page', async () => {
-  const lms = await startCmi5Lms({ lrs, publisherId: au.id });
-  try {
-    const page = (await newBrowser()).page;
-    const returnURL = `${lms.url}/course-home`;
-    // The navigation to returnURL is cancelled, as a blocked or failed redirect leaves it.
-    let asked = 0;
-    await page.route(returnURL, (route) => { asked += 1; return route.abort('aborted'); });
-    await page.goto(await lms.launchUrl(au.url, { masteryScore: 0.8, returnURL, lang: 'en' }));
-    await playThrough(page, true);
-    await waitTerminated(lms);
-    const back = await page.waitForSelector('.result a.button.primary');
-    assert.equal(await back.getAttribute('href'), returnURL);
-    assert.equal((await back.textContent()).trim(), 'Return to the course');
-    for (let i = 0; i < 50 && asked === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(asked, 1, 'the redirect was tried once');
-    assert.ok(page.url().startsWith(server.url), 'still on the result page');
-    // No retry in a cmi5 session: it ended with terminated.
-    assert.equal(await page.$('.result button.primary'), null);
-  } finally {
-    await lms.close();
-  }
-});
+for (const [lang, label] of [['en', 'Return to the course'], ['id', 'Kembali ke kursus']]) {
+  test(`returnURL: when the browser does not follow, the way back stays on the page (${lang})`, async () => {
+    const lms = await startCmi5Lms({ lrs, publisherId: au.id });
+    try {
+      const page = (await newBrowser()).page;
+      const returnURL = `${lms.url}/course-home`;
+      // The navigation to returnURL is cancelled, as a blocked or failed redirect leaves it.
+      let asked = 0;
+      await page.route(returnURL, (route) => { asked += 1; return route.abort('aborted'); });
+      await page.goto(await lms.launchUrl(au.url, { masteryScore: 0.8, returnURL, lang }));
+      await playThrough(page, true);
+      await waitTerminated(lms);
+      const back = await page.waitForSelector('.result a.button.primary');
+      assert.equal(await back.getAttribute('href'), returnURL);
+      assert.equal((await back.textContent()).trim(), label);
+      for (let i = 0; i < 50 && asked === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(asked, 1, 'the redirect was tried once');
+      assert.ok(page.url().startsWith(server.url), 'still on the result page');
+      // No retry in a cmi5 session: it ended with terminated.
+      assert.equal(await page.$('.result button.primary'), null);
+    } finally {
+      await lms.close();
+    }
+  });
+}
 
 test('a second and third session of the registration send no completed or passed it already has', async () => {
   const lms = await startCmi5Lms({ lrs, publisherId: au.id });
