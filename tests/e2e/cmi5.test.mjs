@@ -15,6 +15,7 @@ import { serveStatic } from '../support/serve.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { validateStatements } from '../support/validate.mjs';
 import { packAndUnpack } from '../support/pack.mjs';
+import { axeViolations } from '../support/axe.mjs';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -266,6 +267,7 @@ test('closing the window mid-session sends terminated; a reload says the visit e
       await page.waitForSelector('.lms-stop h1');
       assert.equal((await page.textContent('.lms-stop h1')).trim(), ENDED[lang].title);
       assert.match(await page.textContent('.lms-stop'), ENDED[lang].text);
+      assert.deepEqual(await axeViolations(page), [], 'the page is accessible');
     }
     await page.reload();
     await page.waitForSelector('.lms-stop h1');
@@ -329,6 +331,7 @@ for (const lang of ['en', 'id']) {
       assert.match(text, REFUSED[lang].text);
       assert.equal((await page.textContent('.lms-stop .detail')).trim(), REFUSED[lang].detail);
       assert.doesNotMatch(text, /Fix each problem|Perbaiki setiap masalah/, 'no advice for authors');
+      assert.deepEqual(await axeViolations(page), [], 'the page is accessible');
       assert.equal(lms.log.filter((e) => e.kind === 'fetch').length, 2);
       await page.reload();
       await page.waitForSelector('.lms-stop');

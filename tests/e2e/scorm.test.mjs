@@ -11,6 +11,7 @@ import { launchBrowser } from '../support/browser.mjs';
 import { startLrs } from '../support/lrs.mjs';
 import { validateStatements } from '../support/validate.mjs';
 import { packAndUnpack } from '../support/pack.mjs';
+import { axeViolations } from '../support/axe.mjs';
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -233,6 +234,7 @@ test('a SCORM package opened outside its LMS says the LMS is not recording the a
       await browser.page.goto(`${host.url}${content['2004'].url.replace('lang=en', `lang=${lang}`)}`);
       await browser.page.waitForSelector('.player main.page, .player main.resume');
       assert.match(await browser.page.textContent('.lms-notice'), NO_API[lang]);
+      assert.deepEqual(await axeViolations(browser.page), [], 'the page with the notice is accessible');
     }
     // The same player with no SCORM parameters is a plain lesson: nothing to say.
     await browser.page.goto(`${host.url}/content/scorm2004/index.html?module=modules%2Fphishing.json&lang=en`);
