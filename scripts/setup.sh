@@ -41,5 +41,13 @@ if [ "${1:-}" != "--build" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
+  # xmllint (Debian's libxml2-utils) validates the SCORM manifests against ADL's schemas
+  # in crates/cli/tests/cli.rs.
+  if ! command -v xmllint >/dev/null; then
+    say "installing Debian's libxml2-utils (xmllint)"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libxml2-utils >/dev/null
+  fi
 fi
 say "tools ready"

@@ -114,6 +114,7 @@ fn render_player(root: &Element, launch: Launch) {
         }),
         cmi5: None,
         scorm: None,
+        scorm_missing: false,
     };
     yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
 }

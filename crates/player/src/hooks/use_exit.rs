@@ -5,10 +5,12 @@
 //! works on a copy of the latest state: it makes the `suspended` statement, keeps it and
 //! every statement not yet written in localStorage (synchronous; the next visit moves them
 //! into IndexedDB), sends what is queued in one `keepalive` request if this tab is the
-//! sender, and saves the attempt in the browser and, with `keepalive`, in the LRS.
+//! sender, and saves the attempt in the browser and, with `keepalive`, in the LRS. In a
+//! cmi5 session `terminated` follows `suspended` in the same batch, and the bookkeeping
+//! that says the session has ended is written before the page goes.
 
 use super::use_resume::{put, Etag};
-use crate::glue::{browser_env::BrowserEnv, http, storage};
+use crate::glue::{browser_env::BrowserEnv, cmi5, http, storage};
 use crate::state::PlayerContext;
 use gloo::events::EventListener;
 use pelita_xapi::{state_url, Env};
@@ -20,14 +22,19 @@ pub fn use_exit(ctx: &PlayerContext, etag: &Etag) {
     let latest = use_mut_ref(|| ctx.clone());
     *latest.borrow_mut() = ctx.clone();
     let etag = etag.clone();
+    let cmi5_session = ctx.cmi5.is_some();
     use_effect_with((), move |_| {
         let listener = EventListener::new(&gloo::utils::window(), "pagehide", move |_| {
             let state = latest.borrow();
             let now = BrowserEnv.now_ms();
             let activity_id = state.activity_id();
             let mut outbox = state.outbox.clone();
-            for (id, statement) in state.exit_statements() {
+            let (statements, rules) = state.exit_statements();
+            for (id, statement) in statements {
                 outbox.push_value(id, statement, state.has_lrs(), now as f64);
+            }
+            if let (Some(context), Some(rules)) = (state.cmi5.as_deref(), rules.as_ref()) {
+                cmi5::save_rules(context, rules);
             }
             let unsaved: Vec<_> = outbox.unsaved().cloned().collect();
             storage::stash(&activity_id, &unsaved);
@@ -56,6 +63,17 @@ pub fn use_exit(ctx: &PlayerContext, etag: &Etag) {
                 }
             }
         });
-        move || drop(listener)
+        // A page kept in the back-forward cache comes back with the state it had, but a
+        // cmi5 session ended as it went away: loading it again shows that it ended.
+        let shown = EventListener::new(&gloo::utils::window(), "pageshow", move |event| {
+            let persisted = js_sys::Reflect::get(event, &"persisted".into())
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if persisted && cmi5_session {
+                let _ = gloo::utils::window().location().reload();
+            }
+        });
+        move || drop((listener, shown))
     });
 }
