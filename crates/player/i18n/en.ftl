@@ -231,3 +231,6 @@ report-true = True
 report-false = False
 report-seconds = { $s } s
 report-minutes = { $m } min { $s } s
+
+## An LRS without a State API (the saved attempt stays on this device)
+record-no-state-api = This LRS does not keep unfinished attempts (it has no State API), so your progress in this module is saved on this device only: you can continue it here, but not on another device. Your statements are still sent.

@@ -218,3 +218,6 @@ report-true = Benar
 report-false = Salah
 report-seconds = { $s } dtk
 report-minutes = { $m } mnt { $s } dtk
+
+## An LRS without a State API (the saved attempt stays on this device)
+record-no-state-api = LRS ini tidak menyimpan percobaan yang belum selesai (tidak memiliki State API), jadi kemajuan Anda di modul ini hanya disimpan di perangkat ini: Anda dapat melanjutkannya di sini, tetapi tidak di perangkat lain. Pernyataan Anda tetap dikirim.

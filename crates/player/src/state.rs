@@ -66,6 +66,9 @@ pub struct PlayerState {
     pub resume_checked: bool,
     /// A saved attempt the learner may continue, until they choose.
     pub offer: Option<Rc<SavedAttempt>>,
+    /// Whether the LRS showed it has no State API (a saving write answered 404 or 405):
+    /// the attempt is then saved only in the browser for the rest of the session.
+    pub no_state_api: bool,
     /// The cmi5 session, when an LMS launched the module as a cmi5 AU.
     pub cmi5: Option<Rc<Cmi5Context>>,
     /// Which cmi5 statements this session has sent (what it may still send).
@@ -110,6 +113,8 @@ pub enum Action {
     LmsSaved,
     /// The check for a saved attempt is done: offer this one, or start a new attempt.
     ResumeChecked(Option<Rc<SavedAttempt>>),
+    /// The LRS has no State API: saving the attempt there stopped for the session.
+    NoStateApi,
     /// The learner continues the offered attempt.
     ContinueSaved,
     /// The learner starts over instead.
@@ -154,6 +159,7 @@ impl PlayerState {
             notice: None,
             resume_checked: false,
             offer: None,
+            no_state_api: false,
             cmi5_rules: cmi5.as_ref().map(|(_, rules)| rules.clone()),
             cmi5: cmi5.map(|(context, _)| context),
             scorm: None,
@@ -387,6 +393,7 @@ impl Reducible for PlayerState {
                     None => start(&mut next),
                 }
             }
+            Action::NoStateApi => next.no_state_api = true,
             Action::StartOver => {
                 next.offer = None;
                 start(&mut next);

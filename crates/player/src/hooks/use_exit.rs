@@ -9,7 +9,7 @@
 //! cmi5 session `terminated` follows `suspended` in the same batch, and the bookkeeping
 //! that says the session has ended is written before the page goes.
 
-use super::use_resume::{put, Etag};
+use super::use_resume::{put, RemoteSave};
 use crate::glue::{browser_env::BrowserEnv, cmi5, http, storage};
 use crate::state::PlayerContext;
 use gloo::events::EventListener;
@@ -18,10 +18,10 @@ use yew::prelude::*;
 
 /// Installs the `pagehide` handler for the player state `ctx`.
 #[hook]
-pub fn use_exit(ctx: &PlayerContext, etag: &Etag) {
+pub fn use_exit(ctx: &PlayerContext, remote: &RemoteSave) {
     let latest = use_mut_ref(|| ctx.clone());
     *latest.borrow_mut() = ctx.clone();
-    let etag = etag.clone();
+    let remote = remote.clone();
     let cmi5_session = ctx.cmi5.is_some();
     use_effect_with((), move |_| {
         let listener = EventListener::new(&gloo::utils::window(), "pagehide", move |_| {
@@ -51,14 +51,24 @@ pub fn use_exit(ctx: &PlayerContext, etag: &Etag) {
             if state.resume_checked && state.offer.is_none() && state.session.attempt() > 0 {
                 let saved = state.saved_attempt(now);
                 storage::save_attempt(&activity_id, state.reporter.actor(), &saved);
-                if let Some(url) = state_url(&state.launch, &activity_id, state.reporter.actor()) {
+                let url = state_url(&state.launch, &activity_id, state.reporter.actor());
+                // `put` writes nothing to an LRS that showed it has no State API.
+                if let Some(url) = url.filter(|_| remote.borrow().saving()) {
                     let auth = state.launch.auth.clone();
                     let timeout = state.launch.send_timeout_ms();
-                    let etag = etag.clone();
+                    let remote = remote.clone();
                     // Started now, the keepalive request goes out even though the page
                     // will not see its answer.
                     wasm_bindgen_futures::spawn_local(async move {
-                        put(&url, auth.as_deref(), saved.to_json(), &etag, timeout, true).await;
+                        put(
+                            &url,
+                            auth.as_deref(),
+                            saved.to_json(),
+                            &remote,
+                            timeout,
+                            true,
+                        )
+                        .await;
                     });
                 }
             }
