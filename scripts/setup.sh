@@ -41,5 +41,29 @@ if [ "${1:-}" != "--build" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
+  # xmllint (Debian's libxml2-utils) validates the SCORM manifests against ADL's schemas
+  # in crates/cli/tests/cli.rs.
+  if ! command -v xmllint >/dev/null; then
+    say "installing Debian's libxml2-utils (xmllint)"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libxml2-utils >/dev/null
+  fi
+  # Ralph, a second real LRS for the end-to-end tests (one without a State API), in a
+  # project-local Python venv. Its HTTP server needs `requests`, which it does not declare.
+  ralph_version=5.1.0
+  have=$(.venv-ralph/bin/python -c 'import importlib.metadata as m, requests; print(m.version("ralph-malph"))' 2>/dev/null || true)
+  if [ "$have" != "$ralph_version" ]; then
+    say "installing Ralph $ralph_version in .venv-ralph (found: ${have:-none})"
+    if [ ! -x .venv-ralph/bin/python ] && ! python3 -m venv .venv-ralph; then
+      # Debian's python3 makes venvs only with its python3-venv package.
+      rm -rf .venv-ralph
+      SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv .venv-ralph
+    fi
+    .venv-ralph/bin/python -m pip install --quiet --disable-pip-version-check \
+      "ralph-malph[lrs,cli]==$ralph_version" requests==2.34.2
+  fi
 fi
 say "tools ready"

@@ -4,7 +4,8 @@
 # real listeners on 127.0.0.1, a kill -9 crash test), component tests in headless
 # Chromium, the release build, and the end-to-end tests against a real LRS (Learning
 # Locker's), then once more against `pelita serve`'s (the reference and embedded LRS are
-# also compared request by request).
+# also compared request by request; the quiz test also plays into Ralph, an LRS without a
+# State API, from the .venv-ralph/ that setup.sh makes).
 # Ends with one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."

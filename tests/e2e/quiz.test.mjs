@@ -4,12 +4,14 @@
 // verbs, scores, responses and success values, and has every stored statement judged by
 // @learninglocker/xapi-validation. It runs twice: against the reference LRS (Learning
 // Locker's xapi-statements, in memory, behind the harness proxy that adds a State API)
-// with the player on a static server, and against `pelita serve` (the player, the module
-// and the embedded LRS on one origin, stored in SQLite).
+// with the player on a static server, against `pelita serve` (the player, the module
+// and the embedded LRS on one origin, stored in SQLite), and against Ralph (a real LRS
+// without a State API: the player saves the attempt there once, hears 404, and keeps it
+// on the device only for the rest of the session, saying so once in the learning record).
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startReferenceLrs } from '../support/lrs.mjs';
+import { startReferenceLrs, startRalph } from '../support/lrs.mjs';
 import { startProxy } from '../support/proxy.mjs';
 import { serveStatic } from '../support/serve.mjs';
 import { startPelitaServe } from '../support/pelita-serve.mjs';
@@ -40,6 +42,19 @@ const TARGETS = {
     const served = await startPelitaServe({ username: 'pelita', password: 'e2e-secret' });
     return { lrs: served, player: served.url, endpoint: served.endpoint, stop: served.stop };
   },
+  'Ralph (an LRS without a State API)': async () => {
+    const server = await serveStatic({ root: DIST });
+    const lrs = await startRalph({ username: 'pelita', password: 'e2e-secret', cors: [new URL(server.url).origin] });
+    return {
+      lrs,
+      player: server.url,
+      endpoint: lrs.endpoint,
+      stateApi: false,
+      // Ralph keeps statements as they are sent and adds no `version`.
+      addsVersion: false,
+      stop: async () => { await server.close(); await lrs.stop(); },
+    };
+  },
 };
 
 for (const [name, startTarget] of Object.entries(TARGETS)) {
@@ -56,14 +71,17 @@ for (const [name, startTarget] of Object.entries(TARGETS)) {
       page = browser.page;
       errors = browser.watch(page);
       // A 404 for the saved attempt only means there is none yet. Saves of the attempt go
-      // one at a time (use_resume.rs), so with one device a 412 would be a bug.
+      // one at a time (use_resume.rs), so with one device a 412 would be a bug. An LRS
+      // without a State API answers the first save 404 too, and hears no other.
       page.on('response', (r) => {
         const url = new URL(r.url());
         const method = r.request().method();
         const state = url.pathname.endsWith('/activities/state');
         const noSavedAttempt = r.status() === 404 && state && method === 'GET';
+        // How many such saves there are is asserted on its own below.
+        const noStateApi = target.stateApi === false && state && method === 'PUT' && r.status() === 404;
         if (state && method === 'PUT') statePuts.push(r.status());
-        if (r.status() >= 400 && !noSavedAttempt) missing.push(`${method} ${url.pathname} ${r.status()}`);
+        if (r.status() >= 400 && !noSavedAttempt && !noStateApi) missing.push(`${method} ${url.pathname} ${r.status()}`);
       });
     });
 
@@ -207,7 +225,8 @@ for (const [name, startTarget] of Object.entries(TARGETS)) {
         assert.equal(s.context.language, 'en');
         assert.match(s.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
         assert.ok(Date.parse(s.timestamp) <= now, 'no timestamp in the future');
-        assert.equal(s.version, '1.0.0', 'the player sets no version; the LRS adds its own');
+        if (target.addsVersion !== false) assert.equal(s.version, '1.0.0', 'the player sets no version; the LRS adds its own');
+        else assert.equal(s.version, undefined, 'the player sets no version');
       }
 
       // The independent validator finds nothing wrong with any stored statement.
@@ -215,7 +234,31 @@ for (const [name, startTarget] of Object.entries(TARGETS)) {
       // No request failed (the build writes an empty launch.json beside the modules) and the
       // console stayed clean.
       assert.deepEqual(missing, []);
-      assert.ok(statePuts.length > 0 && statePuts.every((s) => s < 300), `state PUTs answered ${statePuts.join(', ')}`);
+      if (target.stateApi === false) {
+        // One save of the attempt, answered 404; after it not one more in this session
+        // (as the page saw it, and as the LRS's own log has it).
+        assert.deepEqual(statePuts, [404], `state PUTs answered ${statePuts.join(', ')}`);
+        // (CORS preflights, which Chromium may cache, left out.)
+        const stateRequests = lrs.requests()
+          .filter((r) => r.includes('/activities/state') && !r.startsWith('OPTIONS '));
+        assert.deepEqual(stateRequests, ['GET /xAPI/activities/state 404', 'PUT /xAPI/activities/state 404']);
+      } else {
+        assert.ok(statePuts.length > 0 && statePuts.every((s) => s < 300), `state PUTs answered ${statePuts.join(', ')}`);
+      }
+      // The learning record says once, as a plain note, that the attempt is saved on this
+      // device only; with a State API it says nothing of the kind.
+      await page.click('#record-title');
+      const notes = await page.$$eval('.record .no-state-api', (ps) => ps.map((p) => [p.textContent, p.getAttribute('role'), p.className]));
+      if (target.stateApi === false) {
+        assert.equal(notes.length, 1, 'said once');
+        assert.match(notes[0][0], /has no State API\b.*saved on this device only/);
+        assert.equal(notes[0][1], null, 'not an alert');
+        assert.ok(!/warning|error/.test(notes[0][2]), 'not styled as a problem');
+        assert.equal(await page.$$eval('.record .warning', (w) => w.length), 0, 'no warning shown');
+      } else {
+        assert.deepEqual(notes, []);
+      }
+      await page.click('#record-title');
       // The offline worker keeps no answer of the LRS: records are never cached. A reload
       // under the worker's control asks the LRS for the saved attempt through it.
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });

@@ -11,6 +11,7 @@ import { launchBrowser } from '../support/browser.mjs';
 import { startLrs } from '../support/lrs.mjs';
 import { validateStatements } from '../support/validate.mjs';
 import { packAndUnpack } from '../support/pack.mjs';
+import { axeViolations } from '../support/axe.mjs';
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -140,11 +141,16 @@ test('SCORM 1.2 with an LRS: failing against the LMS mastery score, xAPI sent to
     const frame = await playerFrame(browser.page);
     const mouse = chooseByMouse(frame);
     await frame.waitForSelector('#q-q-pin-false');
-    // The LMS's store fails: the next Commit reports error 101, and the learner sees it.
+    // The LMS's store fails: the next Commit reports error 101, and the learner reads what
+    // was not saved, that it is kept and sent again, and the LMS's own code and text.
     host.failCommits(1, 500);
     await mouse.trueFalse('q-pin', 'false');
-    await frame.waitForFunction(() => /SCORM error 101/.test(document.querySelector('.sync-state')?.textContent ?? ''));
+    await frame.waitForSelector('.lms-notice');
+    assert.match(await frame.textContent('.lms-notice'), /Your latest answers were not saved in the LMS\. They are kept on this device and sent again with your next step or when you leave\./);
+    assert.match(await frame.textContent('.lms-notice .detail'), /^LMS error 101: \S/);
+    // The next step commits everything again, and the notice goes.
     await mouse.next();
+    await frame.waitForFunction(() => !document.querySelector('.lms-notice'));
     await mouse.next();
     await answerFromThirdPage(frame, { report: 'a' });
     assert.equal((await frame.textContent('.verdict')).trim(), 'Not passed');
@@ -162,6 +168,78 @@ test('SCORM 1.2 with an LRS: failing against the LMS mastery score, xAPI sent to
     assert.equal(failed.result.score.scaled, 0.8333);
     assert.equal(stored.filter((s) => s.verb.id.endsWith('/answered')).length, 5);
     assert.deepEqual(validateStatements(stored), []);
+  } finally {
+    await browser.close();
+  }
+});
+
+const NOT_SAVED = {
+  en: { text: /Your result was not saved in the LMS\. It is kept on this device in this window and sent again every 30 seconds/, detail: /^LMS error 101: \S/, saved: /Your results are saved in the LMS/ },
+  id: { text: /Hasil Anda belum tersimpan di LMS\. Hasil itu disimpan di perangkat ini di jendela ini dan dikirim lagi setiap 30 detik/, detail: /^Galat LMS 101: \S/, saved: /Hasil Anda tersimpan di LMS/ },
+};
+
+for (const [version, lang] of [['2004', 'id'], ['1.2', 'en']]) {
+  test(`SCORM ${version}: a result the LMS did not save is said truthfully (${lang}), kept and sent again until it is`, async () => {
+    const browser = await launchBrowser({ viewport: { width: 400, height: 800 } });
+    try {
+      const run = host.launch({ version, content: content[version].url.replace('lang=en', `lang=${lang}`), masteryScore: 0.8 });
+      await browser.page.goto(run.url);
+      const frame = await playerFrame(browser.page);
+      await frame.waitForSelector('#q-q-pin-false');
+      const mouse = chooseByMouse(frame);
+      await mouse.trueFalse('q-pin', 'false');
+      await mouse.next();
+      await mouse.next();
+      await mouse.choice('q-url', ['b']);
+      await mouse.next();
+      await mouse.next();
+      await mouse.choice('q-signs', ['a', 'c', 'd']);
+      await mouse.trueFalse('q-attachment', 'true');
+      await mouse.choice('q-report', ['c']);
+      // The final Commit fails (error 101): the session with the LMS must not end on it.
+      host.failCommits(1, 500);
+      await frame.click('.nav .finish button');
+      await frame.waitForSelector('.result');
+      await frame.waitForSelector('.lms-notice');
+      assert.match(await frame.textContent('.lms-notice'), NOT_SAVED[lang].text);
+      assert.match(await frame.textContent('.lms-notice .detail'), NOT_SAVED[lang].detail);
+      assert.doesNotMatch(await frame.textContent('.result'), NOT_SAVED[lang].saved, 'never "saved" when it is not');
+      let { log } = await readHarness(browser.page);
+      const finish = version === '1.2' ? 'LMSFinish' : 'Terminate';
+      assert.equal(log.filter((c) => c.fn === finish).length, 0, 'the session stays open for the retry');
+      // Sent again by itself (every 30 s): then the LMS has it and the learner is told so.
+      const final = await host.waitForCommit(run.id, { final: true }, 45_000);
+      const cmi = final.data.cmi;
+      assert.equal(version === '1.2' ? cmi.core.lesson_status : cmi.success_status, 'passed');
+      await frame.waitForFunction(() => !document.querySelector('.lms-notice'), null, { timeout: 10_000 });
+      assert.match(await frame.textContent('.result'), NOT_SAVED[lang].saved);
+      ({ log } = await readHarness(browser.page));
+      assert.equal(log.filter((c) => c.fn === finish).length, 1);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+const NO_API = {
+  en: /The LMS is not recording this attempt: no LMS connection was found/,
+  id: /LMS tidak mencatat percobaan ini: tidak ada sambungan ke LMS/,
+};
+
+test('a SCORM package opened outside its LMS says the LMS is not recording the attempt (en, id)', async () => {
+  const browser = await launchBrowser();
+  try {
+    for (const lang of ['en', 'id']) {
+      // The package's own launch (the manifest's parameters), with no LMS around it.
+      await browser.page.goto(`${host.url}${content['2004'].url.replace('lang=en', `lang=${lang}`)}`);
+      await browser.page.waitForSelector('.player main.page, .player main.resume');
+      assert.match(await browser.page.textContent('.lms-notice'), NO_API[lang]);
+      assert.deepEqual(await axeViolations(browser.page), [], 'the page with the notice is accessible');
+    }
+    // The same player with no SCORM parameters is a plain lesson: nothing to say.
+    await browser.page.goto(`${host.url}/content/scorm2004/index.html?module=modules%2Fphishing.json&lang=en`);
+    await browser.page.waitForSelector('.player main.page, .player main.resume');
+    assert.equal(await browser.page.$('.lms-notice'), null);
   } finally {
     await browser.close();
   }

@@ -5,7 +5,8 @@
 //! SCORM 1.2, SCORM 2004 or plain web) from one module and the built player in `dist/`;
 //! `pelita serve [DIR]` serves the player, the modules of DIR and the embedded LRS
 //! (`pelita-lrs`) on one local origin for trying modules and small pilots; `pelita
-//! credential KEY` makes a line of the credentials file `serve` reads.
+//! credential KEY` makes a line of the credentials file `serve` reads; `pelita stats update`
+//! keeps a module's report summary up to date next to any LRS (`stats.rs`).
 //!
 //! The key design decision is that this tool judges nothing itself that the player also
 //! judges: a module is checked by `pelita_lesson::load_module` and reported with
@@ -23,6 +24,7 @@ mod pack;
 mod prerender;
 mod records;
 mod serve;
+mod stats;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use manifest::MoveOn;
@@ -107,11 +109,54 @@ enum Command {
         #[arg(long, value_name = "ORIGIN")]
         cors: Vec<String>,
     },
+    /// Report summaries kept next to an LRS.
+    Stats {
+        #[command(subcommand)]
+        command: StatsCommand,
+    },
     /// Print a credentials file line for KEY, with the secret read from standard input
     /// (append it to the file given to `serve --credentials`).
     Credential {
         /// The key (the Basic auth user name), without `:` or spaces.
         key: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StatsCommand {
+    /// Fold the statements the LRS stored since the last run into the module's summary,
+    /// stored back as an activity profile document (or in --output FILE).
+    Update {
+        /// The LRS's xAPI endpoint, such as http://127.0.0.1:8765/xapi/.
+        #[arg(long, value_name = "URL")]
+        endpoint: String,
+        /// `key:secret` for Basic auth, or a whole Authorization value; PELITA_LRS_AUTH
+        /// in the environment keeps it out of the process list.
+        #[arg(
+            long,
+            value_name = "KEY:SECRET",
+            env = "PELITA_LRS_AUTH",
+            hide_env_values = true
+        )]
+        auth: Option<String>,
+        /// The launcher's activity id, when it is not the module's id.
+        #[arg(long, value_name = "IRI")]
+        activity_id: Option<String>,
+        /// Keep the summary in this file (for an LRS without the Activity Profile API).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Make the summary again from every statement.
+        #[arg(long)]
+        rebuild: bool,
+        /// Statements per page asked of the LRS.
+        #[arg(long, default_value_t = pelita_stats::PAGE_SIZE)]
+        page_size: usize,
+        /// Statements folded per chunk (memory grows with it, not with the LRS).
+        #[arg(long, default_value_t = 100_000)]
+        chunk: u64,
+        /// The module file (JSON or Markdown).
+        #[arg(value_name = "MODULE")]
+        module: PathBuf,
     },
 }
 
@@ -173,6 +218,40 @@ fn main() -> ExitCode {
             }
         }
         Command::Credential { key } => credential(&key),
+        Command::Stats {
+            command:
+                StatsCommand::Update {
+                    endpoint,
+                    auth,
+                    activity_id,
+                    output,
+                    rebuild,
+                    page_size,
+                    chunk,
+                    module,
+                },
+        } => {
+            let options = stats::Options {
+                endpoint,
+                auth,
+                module,
+                activity_id,
+                output,
+                rebuild,
+                page_size: page_size.max(1),
+                chunk: chunk.max(1),
+            };
+            match stats::update(&options) {
+                Ok(done) => {
+                    println!("{}", stats::line(&done));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("pelita stats: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
 

@@ -22,6 +22,59 @@ pub const ADLCP_2004_NS: &str = "http://www.adlnet.org/xsd/adlcp_v1p3";
 /// IMS Simple Sequencing, which carries SCORM 2004's passing score.
 pub const IMSSS_NS: &str = "http://www.imsglobal.org/xsd/imsss";
 
+/// One vendored control document, embedded in the binary so `pelita` needs no files
+/// beside it.
+macro_rules! schema {
+    ($dir:literal, $name:literal) => {
+        (
+            $name,
+            include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/schemas/",
+                $dir,
+                "/",
+                $name
+            )),
+        )
+    };
+}
+
+/// A control document: its name at the zip root and its bytes.
+pub type Schema = (&'static str, &'static [u8]);
+
+/// SCORM 1.2's control documents, shipped at the zip root because the manifest's
+/// `xsi:schemaLocation` names them (see `crates/cli/schemas/README.md` for where they come
+/// from). `ims_xml.xsd` is imported by the two IMS schemas.
+pub const SCORM12_SCHEMAS: &[Schema] = &[
+    schema!("scorm12", "adlcp_rootv1p2.xsd"),
+    schema!("scorm12", "ims_xml.xsd"),
+    schema!("scorm12", "imscp_rootv1p1p2.xsd"),
+    schema!("scorm12", "imsmd_rootv1p2p1.xsd"),
+];
+
+/// SCORM 2004 4th Edition's control documents: the three the manifest names, everything
+/// they include or import, and ADL's sequencing and navigation extensions, as ADL's own
+/// sample packages carry them.
+pub const SCORM2004_SCHEMAS: &[Schema] = &[
+    schema!("scorm2004", "XMLSchema.dtd"),
+    schema!("scorm2004", "adlcp_v1p3.xsd"),
+    schema!("scorm2004", "adlnav_v1p3.xsd"),
+    schema!("scorm2004", "adlseq_v1p3.xsd"),
+    schema!("scorm2004", "datatypes.dtd"),
+    schema!("scorm2004", "imscp_v1p1.xsd"),
+    schema!("scorm2004", "imsss_v1p0.xsd"),
+    schema!("scorm2004", "imsss_v1p0auxresource.xsd"),
+    schema!("scorm2004", "imsss_v1p0control.xsd"),
+    schema!("scorm2004", "imsss_v1p0delivery.xsd"),
+    schema!("scorm2004", "imsss_v1p0limit.xsd"),
+    schema!("scorm2004", "imsss_v1p0objective.xsd"),
+    schema!("scorm2004", "imsss_v1p0random.xsd"),
+    schema!("scorm2004", "imsss_v1p0rollup.xsd"),
+    schema!("scorm2004", "imsss_v1p0seqrule.xsd"),
+    schema!("scorm2004", "imsss_v1p0util.xsd"),
+    schema!("scorm2004", "xml.xsd"),
+];
+
 /// When the LMS counts the AU as done (cmi5 `moveOn`); the names are the spec's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "verbatim")]
@@ -192,6 +245,23 @@ pub fn identifier(module: &Module) -> String {
         }
     }
     id.trim_end_matches('-').to_string()
+}
+
+/// The `parameters` of a SCORM item that opens `module_entry`: `?module=` and the path with
+/// every character outside URL's unreserved set percent-encoded, `/` included. IMS Content
+/// Packaging's syntax for the attribute (`?name=value` pairs of URL-encoded text) has no
+/// room for a bare `/`, and ADL's validator refuses one; the player decodes the query, so
+/// it reads the same path.
+pub fn item_parameters(module_entry: &str) -> String {
+    let mut out = String::from("?module=");
+    for byte in module_entry.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
 }
 
 /// Percent-encodes a path for a URL (and so for `xs:anyURI`), keeping `/` and the
@@ -511,6 +581,48 @@ mod tests {
         assert_eq!(decimal(1.0), "1");
         assert_eq!(decimal(0.0), "0");
         assert_eq!(decimal(1e-7), "0.0000001");
+    }
+
+    #[test]
+    fn item_parameters_escape_the_slash_and_every_reserved_character() {
+        assert_eq!(
+            item_parameters("modules/phishing.json"),
+            "?module=modules%2Fphishing.json"
+        );
+        assert_eq!(
+            item_parameters("modules/a b&c=é.json"),
+            "?module=modules%2Fa%20b%26c%3D%C3%A9.json"
+        );
+    }
+
+    #[test]
+    fn the_embedded_control_documents_are_the_ones_the_manifests_name() {
+        for (schemas, xml) in [
+            (
+                SCORM12_SCHEMAS,
+                scorm12_manifest(&module(), "?m=1", &files()),
+            ),
+            (
+                SCORM2004_SCHEMAS,
+                scorm2004_manifest(&module(), "?m=1", &files()),
+            ),
+        ] {
+            let doc = Document::parse(&xml).expect("well-formed XML");
+            let location = doc
+                .root_element()
+                .attribute((
+                    "http://www.w3.org/2001/XMLSchema-instance",
+                    "schemaLocation",
+                ))
+                .expect("schemaLocation");
+            for file in location.split_whitespace().skip(1).step_by(2) {
+                let (_, bytes) = schemas
+                    .iter()
+                    .find(|(name, _)| *name == file)
+                    .unwrap_or_else(|| panic!("{file} is not shipped"));
+                assert!(bytes.starts_with(b"<?xml"), "{file} is not XML");
+            }
+        }
     }
 
     #[test]

@@ -142,7 +142,9 @@ pub fn pack(checked: &Checked, options: &Options) -> Result<Packed> {
     )?;
 
     let files: Vec<String> = entries.keys().cloned().collect();
-    let parameters = format!("?module={}", manifest::encode_path(&module_name));
+    // `lms=scorm` tells the player it was launched as SCORM content, so that finding no
+    // SCORM API is said to the learner (the LMS is then recording nothing).
+    let parameters = format!("{}&lms=scorm", manifest::item_parameters(&module_name));
     let manifest = match options.format {
         Format::Cmi5 => Some((
             "cmi5.xml",
@@ -163,6 +165,21 @@ pub fn pack(checked: &Checked, options: &Options) -> Result<Packed> {
             &mut entries,
             name.to_string(),
             Source::Bytes(xml.into_bytes()),
+        )?;
+    }
+    // The control documents the SCORM manifest's `xsi:schemaLocation` names go at the
+    // root, after the file list was made: they describe the manifest, not the content,
+    // and the manifest lists them nowhere.
+    let schemas = match options.format {
+        Format::Scorm12 => manifest::SCORM12_SCHEMAS,
+        Format::Scorm2004 => manifest::SCORM2004_SCHEMAS,
+        Format::Cmi5 | Format::Web => &[],
+    };
+    for (name, bytes) in schemas {
+        add(
+            &mut entries,
+            (*name).to_string(),
+            Source::Bytes(bytes.to_vec()),
         )?;
     }
 

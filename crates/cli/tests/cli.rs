@@ -133,8 +133,42 @@ const PLAYER_AND_MODULE: [&str; 9] = [
 ];
 
 fn expected_entries(manifest: Option<&str>) -> Vec<String> {
+    expected_entries_with(manifest, &[])
+}
+
+/// SCORM 1.2's control documents at the zip root.
+const SCORM12_SCHEMAS: [&str; 4] = [
+    "adlcp_rootv1p2.xsd",
+    "ims_xml.xsd",
+    "imscp_rootv1p1p2.xsd",
+    "imsmd_rootv1p2p1.xsd",
+];
+
+/// SCORM 2004 4th Edition's control documents at the zip root.
+const SCORM2004_SCHEMAS: [&str; 17] = [
+    "XMLSchema.dtd",
+    "adlcp_v1p3.xsd",
+    "adlnav_v1p3.xsd",
+    "adlseq_v1p3.xsd",
+    "datatypes.dtd",
+    "imscp_v1p1.xsd",
+    "imsss_v1p0.xsd",
+    "imsss_v1p0auxresource.xsd",
+    "imsss_v1p0control.xsd",
+    "imsss_v1p0delivery.xsd",
+    "imsss_v1p0limit.xsd",
+    "imsss_v1p0objective.xsd",
+    "imsss_v1p0random.xsd",
+    "imsss_v1p0rollup.xsd",
+    "imsss_v1p0seqrule.xsd",
+    "imsss_v1p0util.xsd",
+    "xml.xsd",
+];
+
+fn expected_entries_with(manifest: Option<&str>, schemas: &[&str]) -> Vec<String> {
     let mut names: Vec<String> = PLAYER_AND_MODULE.iter().map(|s| s.to_string()).collect();
     names.extend(manifest.map(String::from));
+    names.extend(schemas.iter().map(|s| s.to_string()));
     names.sort();
     names
 }
@@ -395,10 +429,15 @@ fn pack_scorm12_lists_every_file_and_the_percent_mastery_score() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let zip = dir.path().join("s12.zip");
     let names = entries(&zip);
-    assert_eq!(names, expected_entries(Some("imsmanifest.xml")));
+    assert_eq!(
+        names,
+        expected_entries_with(Some("imsmanifest.xml"), &SCORM12_SCHEMAS)
+    );
     let xml = read_entry(&zip, "imsmanifest.xml");
+    // Every file but the manifest and the control documents is listed.
     let mut listed = manifest_hrefs(&xml);
     listed.push("imsmanifest.xml".into());
+    listed.extend(SCORM12_SCHEMAS.iter().map(|s| s.to_string()));
     listed.sort();
     assert_eq!(listed, names);
     assert!(
@@ -406,7 +445,7 @@ fn pack_scorm12_lists_every_file_and_the_percent_mastery_score() {
         "{xml}"
     );
     assert!(xml.contains("adlcp:scormtype=\"sco\""));
-    assert!(xml.contains("parameters=\"?module=modules/phishing.json\""));
+    assert!(xml.contains("parameters=\"?module=modules%2Fphishing.json&amp;lms=scorm\""));
 }
 
 #[test]
@@ -416,12 +455,17 @@ fn pack_scorm2004_lists_every_file_and_the_scaled_mastery_score() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let zip = dir.path().join("s2004.zip");
     let names = entries(&zip);
-    assert_eq!(names, expected_entries(Some("imsmanifest.xml")));
+    assert_eq!(
+        names,
+        expected_entries_with(Some("imsmanifest.xml"), &SCORM2004_SCHEMAS)
+    );
     let xml = read_entry(&zip, "imsmanifest.xml");
     let mut listed = manifest_hrefs(&xml);
     listed.push("imsmanifest.xml".into());
+    listed.extend(SCORM2004_SCHEMAS.iter().map(|s| s.to_string()));
     listed.sort();
     assert_eq!(listed, names);
+    assert!(xml.contains("parameters=\"?module=modules%2Fphishing.json&amp;lms=scorm\""));
     assert!(xml.contains("<imsss:minNormalizedMeasure>0.8</imsss:minNormalizedMeasure>"));
     assert!(xml.contains("satisfiedByMeasure=\"true\""));
     assert!(xml.contains("adlcp:scormType=\"sco\""));
@@ -556,4 +600,166 @@ fn pack_uses_the_default_player_folder_and_refuses_a_module_named_launch() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Unpacks every entry of a zip into `dir`.
+fn unzip(zip_path: &Path, dir: &Path) {
+    let mut archive =
+        zip::ZipArchive::new(fs::File::open(zip_path).expect("zip exists")).expect("a zip");
+    archive.extract(dir).expect("the zip unpacks");
+}
+
+/// What is wrong with an item's `parameters` by IMS Content Packaging's syntax for it
+/// (`#fragment`, or `?name=value&...` of URL-encoded text), if anything.
+fn cp_parameters_problem(parameters: &str) -> Option<String> {
+    let url_text = |text: &str| {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'%' {
+                let hex = bytes.get(i + 1..i + 3)?;
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
+                i += 3;
+            } else if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+') {
+                i += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(())
+    };
+    if let Some(fragment) = parameters.strip_prefix('#') {
+        return url_text(fragment)
+            .is_none()
+            .then(|| format!("`{parameters}`: the fragment is not URL-encoded"));
+    }
+    let Some(query) = parameters.strip_prefix('?') else {
+        return Some(format!("`{parameters}` starts with neither `?` nor `#`"));
+    };
+    for pair in query.split('&') {
+        let Some((name, value)) = pair.split_once('=') else {
+            return Some(format!("`{pair}` in `{parameters}` is not name=value"));
+        };
+        if name.is_empty() || url_text(name).is_none() || url_text(value).is_none() {
+            return Some(format!(
+                "`{pair}` in `{parameters}` has a character that must be percent-encoded"
+            ));
+        }
+    }
+    None
+}
+
+#[test]
+fn cp_parameter_syntax_check_refuses_what_adl_refuses() {
+    assert_eq!(
+        cp_parameters_problem("?module=modules%2Fphishing.json"),
+        None
+    );
+    assert_eq!(cp_parameters_problem("?a=1&b=x%20y"), None);
+    assert_eq!(cp_parameters_problem("#part"), None);
+    assert!(cp_parameters_problem("?module=modules/phishing.json").is_some());
+    assert!(cp_parameters_problem("module=x").is_some());
+    assert!(cp_parameters_problem("?a=%2").is_some());
+    assert!(cp_parameters_problem("?novalue").is_some());
+}
+
+/// Runs `xmllint --schema` on `manifest` in `dir` against a driver schema that imports
+/// every namespace of the manifest's `xsi:schemaLocation` from the file it names there
+/// (so the files must be in `dir`, the zip root). Returns xmllint's verdict and output.
+fn xmllint(dir: &Path, manifest: &str) -> (bool, String) {
+    let text = fs::read_to_string(dir.join(manifest)).expect("manifest");
+    let doc = roxmltree::Document::parse(&text).expect("well-formed manifest");
+    let location = doc
+        .root_element()
+        .attribute((
+            "http://www.w3.org/2001/XMLSchema-instance",
+            "schemaLocation",
+        ))
+        .expect("the manifest names its schemas");
+    let words: Vec<&str> = location.split_whitespace().collect();
+    assert!(
+        words.len() >= 2 && words.len() % 2 == 0,
+        "xsi:schemaLocation is namespace/file pairs: {location}"
+    );
+    let mut driver = String::from(
+        "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n",
+    );
+    for pair in words.chunks(2) {
+        assert!(
+            dir.join(pair[1]).is_file(),
+            "the controlling document {} (for {}) is not at the zip root",
+            pair[1],
+            pair[0]
+        );
+        driver.push_str(&format!(
+            "  <xs:import namespace=\"{}\" schemaLocation=\"{}\"/>\n",
+            pair[0], pair[1]
+        ));
+    }
+    driver.push_str("</xs:schema>\n");
+    write(&dir.join("pelita-test-driver.xsd"), &driver);
+    let output = Command::new("xmllint")
+        .current_dir(dir)
+        .args([
+            "--noout",
+            "--nonet",
+            "--schema",
+            "pelita-test-driver.xsd",
+            manifest,
+        ])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("xmllint does not run ({e}); install Debian's libxml2-utils (scripts/setup.sh does)")
+        });
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), said)
+}
+
+#[test]
+fn scorm_manifests_are_valid_against_the_control_documents_at_the_zip_root() {
+    for (format, manifest_ns) in [
+        ("scorm12", "http://www.imsproject.org/xsd/imscp_rootv1p1p2"),
+        ("scorm2004", "http://www.imsglobal.org/xsd/imscp_v1p1"),
+    ] {
+        let dir = project();
+        let out = pack(dir.path(), format, "package.zip");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let root = dir.path().join("unpacked");
+        unzip(&dir.path().join("package.zip"), &root);
+
+        let (valid, said) = xmllint(&root, "imsmanifest.xml");
+        assert!(valid, "{format}: xmllint refuses the manifest:\n{said}");
+        assert!(said.contains("validates"), "{format}: {said}");
+
+        let text = fs::read_to_string(root.join("imsmanifest.xml")).expect("manifest");
+        let doc = roxmltree::Document::parse(&text).expect("well-formed");
+        assert!(doc.root_element().has_tag_name((manifest_ns, "manifest")));
+        let items: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name((manifest_ns, "item")))
+            .collect();
+        assert!(!items.is_empty(), "{format}: no item");
+        for item in items {
+            let parameters = item.attribute("parameters").expect("parameters");
+            assert_eq!(cp_parameters_problem(parameters), None, "{format}");
+        }
+
+        // The same check refuses a manifest the schemas forbid (an item without its
+        // required identifier), so a pass above is the schemas' verdict.
+        let broken = text.replacen("identifier=\"pelita-item\" ", "", 1);
+        assert_ne!(broken, text);
+        write(&root.join("broken.xml"), &broken);
+        let (valid, said) = xmllint(&root, "broken.xml");
+        assert!(
+            !valid,
+            "{format}: xmllint accepted an item without identifier:\n{said}"
+        );
+    }
 }

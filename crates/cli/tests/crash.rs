@@ -1,6 +1,7 @@
 //! Durability: `pelita serve` is killed with SIGKILL in the middle of a stream of POSTs from
-//! four clients; after a restart on the same database file, every statement whose POST was
-//! answered 200 is there, and the database answers normally.
+//! four clients, one of them sending statements with attachment content (multipart/mixed);
+//! after a restart on the same database file, every statement whose POST was answered 200
+//! is there, with its attachment, and the database answers normally.
 
 mod serving;
 
@@ -10,19 +11,58 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// The client that sends each statement with an attachment.
+const WITH_ATTACHMENTS: usize = 3;
+const BOUNDARY: &str = "pelita-crash-boundary";
+
+fn content(id: &str) -> String {
+    format!("the attachment of statement {id}")
+}
+
+fn sha256(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn batch(client: usize, round: usize) -> (Vec<String>, String) {
     let ids: Vec<String> = (0..10)
         .map(|i| format!("{:08x}-0000-4000-8000-{:012x}", client, round * 10 + i))
         .collect();
+    let attached = client == WITH_ATTACHMENTS;
     let statements: Vec<String> = ids
         .iter()
         .map(|id| {
+            let attachments = if attached {
+                format!(
+                    r#","attachments":[{{"usageType":"https://example.org/usage/notes","display":{{"en":"notes"}},"contentType":"text/plain","length":{},"sha2":"{}"}}]"#,
+                    content(id).len(),
+                    sha256(&content(id))
+                )
+            } else {
+                String::new()
+            };
             format!(
-                r#"{{"id":"{id}","actor":{{"mbox":"mailto:c{client}@example.org"}},"verb":{{"id":"http://adlnet.gov/expapi/verbs/experienced"}},"object":{{"id":"https://example.org/page/{round}"}}}}"#
+                r#"{{"id":"{id}","actor":{{"mbox":"mailto:c{client}@example.org"}},"verb":{{"id":"http://adlnet.gov/expapi/verbs/experienced"}},"object":{{"id":"https://example.org/page/{round}"}}{attachments}}}"#
             )
         })
         .collect();
-    (ids, format!("[{}]", statements.join(",")))
+    let json = format!("[{}]", statements.join(","));
+    if !attached {
+        return (ids, json);
+    }
+    let mut body = format!("--{BOUNDARY}\r\nContent-Type: application/json\r\n\r\n{json}");
+    for id in &ids {
+        body.push_str(&format!(
+            "\r\n--{BOUNDARY}\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {}\r\n\r\n{}",
+            sha256(&content(id)),
+            content(id)
+        ));
+    }
+    body.push_str(&format!("\r\n--{BOUNDARY}--\r\n"));
+    (ids, body)
 }
 
 #[test]
@@ -37,8 +77,16 @@ fn every_acknowledged_statement_survives_kill_9() {
         let (addr, acknowledged, stop) =
             (addr.clone(), Arc::clone(&acknowledged), Arc::clone(&stop));
         clients.push(std::thread::spawn(move || {
+            let multipart = format!("multipart/mixed; boundary={BOUNDARY}");
             let json = [
-                ("Content-Type", "application/json"),
+                (
+                    "Content-Type",
+                    if client == WITH_ATTACHMENTS {
+                        multipart.as_str()
+                    } else {
+                        "application/json"
+                    },
+                ),
                 ("X-Experience-API-Version", "1.0.3"),
             ];
             for round in 0.. {
@@ -104,6 +152,37 @@ fn every_acknowledged_statement_survives_kill_9() {
         lost.len(),
         lost.first()
     );
+    // Every acknowledged statement with an attachment has its content: they were stored
+    // in one transaction.
+    let attached: Vec<&String> = acknowledged
+        .iter()
+        .filter(|id| id.starts_with(&format!("{WITH_ATTACHMENTS:08x}")))
+        .collect();
+    assert!(
+        !attached.is_empty(),
+        "no statement with an attachment was acknowledged"
+    );
+    for id in &attached {
+        let (status, headers, body) = http(
+            &again.addr,
+            "GET",
+            &format!("/xapi/statements?statementId={id}&attachments=true"),
+            &[("X-Experience-API-Version", "1.0.3")],
+            "",
+        );
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k.eq_ignore_ascii_case("content-type")
+                    && v.starts_with("multipart/mixed")),
+            "{headers:?}"
+        );
+        assert!(
+            body.contains(&content(id)),
+            "statement {id} lost its attachment: {body}"
+        );
+    }
     // Batches are whole: an unacknowledged batch is stored completely or not at all.
     assert_eq!(
         stored.len() % 10,

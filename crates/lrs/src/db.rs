@@ -54,6 +54,11 @@ CREATE TABLE IF NOT EXISTS agents (
     agent TEXT PRIMARY KEY,
     body TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attachments (
+    sha2 TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    content BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS documents (
     kind INTEGER NOT NULL,
     activity TEXT NOT NULL,

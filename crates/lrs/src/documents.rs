@@ -60,6 +60,10 @@ pub struct Preconditions {
     pub if_match: Option<String>,
     /// `If-None-Match`: `*` means there must be no document.
     pub if_none_match: Option<String>,
+    /// Whether a PUT over an existing document must carry one of the two even on the
+    /// State resource: xAPI 2.0 asks it of every document resource (IEEE 9274.1.1
+    /// 4.1.4), 1.0.3 of the profiles only.
+    pub every_resource: bool,
 }
 
 impl Preconditions {
@@ -166,7 +170,11 @@ pub fn write(
 ) -> Result<String, LrsError> {
     let current = get(conn, scope, id)?;
     pre.check(current.as_ref())?;
-    if !merge && current.is_some() && scope.kind.requires_precondition() && !pre.any() {
+    if !merge
+        && current.is_some()
+        && (scope.kind.requires_precondition() || pre.every_resource)
+        && !pre.any()
+    {
         return Err(LrsError::Conflict(
             "the document exists: send If-Match with its ETag (or If-None-Match: * to create only)"
                 .into(),

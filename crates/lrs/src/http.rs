@@ -2,6 +2,7 @@
 //! middleware, and the parsing of query parameters. Request data is never trusted: every
 //! parameter and body is checked and a bad one becomes a 400 naming it, never a panic.
 
+use crate::attachments::{self, Attachment};
 use crate::documents::{self, Kind, Preconditions, Scope};
 use crate::error::LrsError;
 use crate::statements::{self, Filter, Format};
@@ -12,15 +13,20 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use pelita_xapi::validate::{actor_problems, agent_problems, batch_problems, is_iri, is_uuid};
+use pelita_xapi::validate::{actor_problems, agent_problems, batch_problems_for, is_iri, is_uuid};
+use pelita_xapi::Spec;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 type SharedState = State<Arc<Shared>>;
 
-/// The xAPI version this LRS speaks, sent on every answer.
+/// The xAPI 1.0 version this LRS speaks, sent on every answer to a 1.0.x request (and to
+/// a request that states no version it speaks).
 pub const VERSION: &str = "1.0.3";
+
+/// The xAPI 2.0 version this LRS speaks, sent on every answer to a 2.0.x request.
+pub const VERSION_2: &str = "2.0.0";
 
 /// The key of the credentials a request came with, put in its extensions by [`auth`].
 #[derive(Clone)]
@@ -33,37 +39,67 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Checks `X-Experience-API-Version` (required on everything but `/about`) and puts the
-/// LRS's version on every answer.
-pub async fn version(request: Request, next: Next) -> Response {
+/// Which version of the standard a request states (`X-Experience-API-Version`), put in
+/// its extensions by [`version`]: each request is held to its own version's rules.
+fn stated(given: &str) -> Option<Spec> {
+    let given = given.trim();
+    let minor = |prefix: &str, bare: &str| {
+        given == bare
+            || given
+                .strip_prefix(prefix)
+                .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if minor("1.0.", "1.0") {
+        Some(Spec::V1)
+    } else if minor("2.0.", "2.0") {
+        Some(Spec::V2)
+    } else {
+        None
+    }
+}
+
+/// Checks `X-Experience-API-Version` (required on everything but `/about`), records the
+/// version the request states, and puts the matching version of the LRS on every answer.
+pub async fn version(mut request: Request, next: Next) -> Response {
     let exempt = request.uri().path().ends_with("/about") || request.method() == Method::OPTIONS;
+    let statements_path = request.uri().path().ends_with("/statements");
     let given = request
         .headers()
         .get("x-experience-api-version")
-        .and_then(|v| v.to_str().ok());
-    let ok = given.is_some_and(|v| {
-        let v = v.trim();
-        v == "1.0"
-            || v.strip_prefix("1.0.")
-                .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    });
-    let mut response = if ok || exempt {
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let spec = given.as_deref().and_then(stated);
+    let mut response = if spec.is_some() || exempt {
+        request.extensions_mut().insert(spec.unwrap_or_default());
         next.run(request).await
     } else {
         let message = match given {
-            None => "the X-Experience-API-Version header is required (1.0.3)".to_string(),
-            Some(v) => {
-                format!("X-Experience-API-Version {v:?} is not supported; this LRS speaks 1.0.3")
-            }
+            None => "the X-Experience-API-Version header is required (1.0.3 or 2.0.0)".to_string(),
+            Some(v) => format!(
+                "X-Experience-API-Version {v:?} is not supported; this LRS speaks 1.0.3 and 2.0.0"
+            ),
         };
         LrsError::BadRequest(message).into_response()
     };
-    response.headers_mut().insert(
-        "x-experience-api-version",
-        HeaderValue::from_static(VERSION),
-    );
+    let answer = if spec == Some(Spec::V2) {
+        VERSION_2
+    } else {
+        VERSION
+    };
+    response
+        .headers_mut()
+        .insert("x-experience-api-version", HeaderValue::from_static(answer));
+    // Every answer of the Statements resource says how current it is, errors included
+    // (Communication 2.1.3: "regardless of the code returned"); clients polling for a
+    // statement rely on it.
+    if statements_path && !response.headers().contains_key(CONSISTENT_THROUGH) {
+        response = consistent_through(response);
+    }
     response
 }
+
+/// The header that says up to when the Statements resource's answers are complete.
+const CONSISTENT_THROUGH: &str = "x-experience-api-consistent-through";
 
 /// Checks Basic credentials when a credentials file is configured, and records who called.
 pub async fn auth(State(shared): SharedState, mut request: Request, next: Next) -> Response {
@@ -171,24 +207,24 @@ fn agent_param(
     })
 }
 
-fn json_content(headers: &HeaderMap) -> Result<(), LrsError> {
+/// The statements of a POST or PUT body and the attachment content sent with them:
+/// `application/json` carries statements only, `multipart/mixed` statements and
+/// attachments ([`attachments::read`]).
+fn statements_body(headers: &HeaderMap, body: &[u8]) -> Result<(Value, Vec<Attachment>), LrsError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let media = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    match media.as_str() {
-        "application/json" => Ok(()),
-        "multipart/mixed" => Err(LrsError::BadRequest(
-            "statements with attachment content (multipart/mixed) are not supported by this LRS; refer to attachments with fileUrl".into(),
+    match attachments::media_type(content_type).as_str() {
+        "application/json" => Ok((parse_json(body)?, Vec::new())),
+        "multipart/mixed" => attachments::read(content_type, body),
+        "" => Err(LrsError::BadRequest(
+            "Content-Type is required: application/json, or multipart/mixed with attachments"
+                .into(),
         )),
-        "" => Err(LrsError::BadRequest("Content-Type is required: application/json".into())),
-        other => Err(LrsError::BadRequest(format!("Content-Type {other:?} is not supported: send application/json"))),
+        other => Err(LrsError::BadRequest(format!(
+            "Content-Type {other:?} is not supported: send application/json, or multipart/mixed with attachments"
+        ))),
     }
 }
 
@@ -206,9 +242,7 @@ fn authority(shared: &Shared, caller: &Caller) -> Value {
 
 fn consistent_through(mut response: Response) -> Response {
     if let Ok(v) = HeaderValue::from_str(&pelita_xapi::format_timestamp(now_ms())) {
-        response
-            .headers_mut()
-            .insert("x-experience-api-consistent-through", v);
+        response.headers_mut().insert(CONSISTENT_THROUGH, v);
     }
     response
 }
@@ -217,14 +251,14 @@ fn consistent_through(mut response: Response) -> Response {
 pub async fn post_statements(
     State(shared): SharedState,
     axum::Extension(caller): axum::Extension<Caller>,
+    axum::Extension(spec): axum::Extension<Spec>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, LrsError> {
     params(query, &[])?;
-    json_content(&headers)?;
-    let value = parse_json(&body)?;
-    let problems = batch_problems(&value);
+    let (value, parts) = statements_body(&headers, &body)?;
+    let problems = batch_problems_for(&value, spec);
     if !problems.is_empty() {
         return Err(LrsError::Invalid(problems));
     }
@@ -232,10 +266,15 @@ pub async fn post_statements(
         Value::Array(items) => items,
         one => vec![one],
     };
-    let prepared = statements::prepare(list, &authority(&shared, &caller))?;
+    let content = attachments::check(&list, parts)?;
+    let prepared = statements::prepare(list, &authority(&shared, &caller), spec)?;
+    // The attachments go in the statements' transaction: both are stored, or neither.
     let ids = shared
         .db
-        .write(move |conn| statements::insert(conn, prepared, now_ms()))
+        .write(move |conn| {
+            attachments::store(conn, &content)?;
+            statements::insert(conn, prepared, now_ms())
+        })
         .await?;
     Ok(Json(ids).into_response())
 }
@@ -244,6 +283,7 @@ pub async fn post_statements(
 pub async fn put_statement(
     State(shared): SharedState,
     axum::Extension(caller): axum::Extension<Caller>,
+    axum::Extension(spec): axum::Extension<Spec>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
@@ -255,8 +295,7 @@ pub async fn put_statement(
             "parameter statementId: {id:?} is not a UUID"
         )));
     }
-    json_content(&headers)?;
-    let mut value = parse_json(&body)?;
+    let (mut value, parts) = statements_body(&headers, &body)?;
     let Value::Object(map) = &mut value else {
         return Err(LrsError::BadRequest(
             "PUT takes one statement (a JSON object)".into(),
@@ -273,14 +312,18 @@ pub async fn put_statement(
             map.insert("id".into(), Value::String(id.clone()));
         }
     }
-    let problems = batch_problems(&value);
+    let problems = batch_problems_for(&value, spec);
     if !problems.is_empty() {
         return Err(LrsError::Invalid(problems));
     }
-    let prepared = statements::prepare(vec![value], &authority(&shared, &caller))?;
+    let content = attachments::check(std::slice::from_ref(&value), parts)?;
+    let prepared = statements::prepare(vec![value], &authority(&shared, &caller), spec)?;
     shared
         .db
-        .write(move |conn| statements::insert(conn, prepared, now_ms()))
+        .write(move |conn| {
+            attachments::store(conn, &content)?;
+            statements::insert(conn, prepared, now_ms())
+        })
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -346,11 +389,7 @@ pub async fn get_statements(
             )))
         }
     };
-    if boolean(&params, "attachments")? {
-        return Err(LrsError::BadRequest(
-            "attachments=true is not supported: this LRS stores no attachment content".into(),
-        ));
-    }
+    let with_attachments = boolean(&params, "attachments")?;
     let langs = languages(&headers);
     let single = match (params.get("statementId"), params.get("voidedStatementId")) {
         (Some(_), Some(_)) => {
@@ -390,7 +429,16 @@ pub async fn get_statements(
         };
         let mut body = stored.body;
         statements::format(&mut body, format, &langs);
-        let mut response = Json(body).into_response();
+        let mut response = if with_attachments {
+            let json = body.to_string();
+            let content = shared
+                .db
+                .read(move |conn| attachments::load(conn, &[&body]))
+                .await?;
+            attachments::response(json, &content)
+        } else {
+            Json(body).into_response()
+        };
         if let Ok(v) = HeaderValue::from_str(&http_date(stored.stored_ms)) {
             response.headers_mut().insert(header::LAST_MODIFIED, v);
         }
@@ -477,6 +525,21 @@ pub async fn get_statements(
     page.push_str("],\"more\":");
     page.push_str(&Value::String(more).to_string());
     page.push('}');
+    if with_attachments {
+        let result: Value =
+            serde_json::from_str(&page).map_err(|e| LrsError::Storage(e.to_string()))?;
+        let content = shared
+            .db
+            .read(move |conn| {
+                let list: Vec<&Value> = result["statements"]
+                    .as_array()
+                    .map(|a| a.iter().collect())
+                    .unwrap_or_default();
+                attachments::load(conn, &list)
+            })
+            .await?;
+        return Ok(attachments::response(page, &content));
+    }
     let mut response = page.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -603,7 +666,7 @@ fn scope(
     ))
 }
 
-fn preconditions(headers: &HeaderMap) -> Preconditions {
+fn preconditions(headers: &HeaderMap, spec: Spec) -> Preconditions {
     let get = |name: header::HeaderName| {
         headers
             .get(name)
@@ -613,6 +676,7 @@ fn preconditions(headers: &HeaderMap) -> Preconditions {
     Preconditions {
         if_match: get(header::IF_MATCH),
         if_none_match: get(header::IF_NONE_MATCH),
+        every_resource: spec == Spec::V2,
     }
 }
 
@@ -620,13 +684,14 @@ fn preconditions(headers: &HeaderMap) -> Preconditions {
 pub async fn document(
     State(shared): SharedState,
     resource: DocResource,
+    spec: Spec,
     method: Method,
     headers: HeaderMap,
     query: Option<String>,
     body: Bytes,
 ) -> Result<Response, LrsError> {
     let (scope, id, since) = scope(resource, query, &method)?;
-    let pre = preconditions(&headers);
+    let pre = preconditions(&headers, spec);
     match method {
         Method::GET | Method::HEAD => match id {
             Some(id) => {
@@ -770,9 +835,9 @@ pub async fn agents(
     Ok(Json(person).into_response())
 }
 
-/// GET /about: the versions this LRS speaks.
+/// GET /about: the versions this LRS speaks (1.0.x and 2.0.0).
 pub async fn about() -> Response {
-    Json(json!({ "version": [VERSION, "1.0.2", "1.0.1", "1.0.0"], "extensions": {} }))
+    Json(json!({ "version": [VERSION, "1.0.2", "1.0.1", "1.0.0", VERSION_2], "extensions": {} }))
         .into_response()
 }
 
@@ -831,6 +896,21 @@ pub async fn alternate(State(limit): State<usize>, request: Request, next: Next)
     };
     parts.method = method;
     match rewrite(parts, &form) {
+        // xAPI 2.0 dropped the alternate request syntax (IEEE 9274.1.1 has no such
+        // section): a form that states 2.0 is refused, not run.
+        Ok(request)
+            if request
+                .headers()
+                .get("x-experience-api-version")
+                .and_then(|v| v.to_str().ok())
+                .and_then(stated)
+                == Some(Spec::V2) =>
+        {
+            LrsError::BadRequest(
+                "xAPI 2.0 has no alternate request syntax: send the request itself".into(),
+            )
+            .into_response()
+        }
         Ok(request) => next.run(request).await,
         Err(e) => e.into_response(),
     }
@@ -870,6 +950,14 @@ fn rewrite(mut parts: axum::http::request::Parts, form: &[u8]) -> Result<Request
         } else {
             params.append_pair(&k, &v);
         }
+    }
+    // A form without a Content-Type field carries JSON: it is what every resource but the
+    // documents takes, and the spec's examples send it so (Communication 1.3).
+    if !content.is_empty() && !parts.headers.contains_key(header::CONTENT_TYPE) {
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
     }
     let params = params.finish();
     let uri = if params.is_empty() {

@@ -1,11 +1,13 @@
-//! An embedded xAPI 1.0.3 Learning Record Store on SQLite, for trying Pelita on one laptop
+//! An embedded xAPI 1.0.3 and 2.0.0 Learning Record Store on SQLite, for trying Pelita on one laptop
 //! and for small pilots; large deployments use any conformant LRS instead, and the player
 //! never depends on this crate.
 //!
 //! [`Lrs::open`] opens (or creates) the database, in a file or in memory, and
 //! [`Lrs::router`] gives an axum `Router` to nest under `/xapi`: Statements (POST, PUT,
 //! GET with every filter, `more` links, voiding, conflicts), State, Activity Profile and
-//! Agent Profile documents with ETag concurrency, `/activities`, `/agents` and `/about`.
+//! Agent Profile documents with ETag concurrency, `/activities`, `/agents` and `/about`,
+//! attachment content and signed statements. Each request is held to the rules of the
+//! version its `X-Experience-API-Version` states (1.0.x or 2.0.0) and answered in it.
 //! The key design decision is durability before speed, then speed by grouping: every
 //! write goes through one writer thread that commits waiting requests together, and a
 //! request is answered only after its commit, with SQLite in WAL mode and
@@ -13,16 +15,18 @@
 //! Statements are validated by `pelita_xapi::validate`, the same code the player can use,
 //! and a batch is stored whole or not at all.
 
+pub mod attachments;
 pub mod auth;
 mod db;
 pub mod documents;
 mod error;
 mod http;
+mod jws;
 pub mod statements;
 
 pub use auth::Credentials;
 pub use error::LrsError;
-pub use http::VERSION;
+pub use http::{VERSION, VERSION_2};
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, RawQuery, State};
@@ -140,11 +144,13 @@ impl Lrs {
             .route("/agents/profile", document_routes(http::AGENT_PROFILE))
             .route("/activities", get(http::activities))
             .route("/agents", get(http::agents))
-            .route("/about", get(http::about))
             .route_layer(axum::middleware::from_fn_with_state(
                 Arc::clone(&self.shared),
                 http::auth,
             ))
+            // `/about` is open to anyone, as the spec has it (Communication 2.8: the About
+            // resource needs no authentication), so it comes after the auth layer.
+            .route("/about", get(http::about))
             .layer(axum::middleware::from_fn(http::version))
             .layer(DefaultBodyLimit::max(self.max_body_bytes))
             .with_state(Arc::clone(&self.shared));
@@ -224,11 +230,12 @@ impl Lrs {
 
 fn document_routes(resource: http::DocResource) -> MethodRouter<Arc<Shared>> {
     let handler = move |state: State<Arc<Shared>>,
+                        axum::Extension(spec): axum::Extension<pelita_xapi::Spec>,
                         method: Method,
                         headers: HeaderMap,
                         RawQuery(query): RawQuery,
                         body: Bytes| async move {
-        http::document(state, resource, method, headers, query, body).await
+        http::document(state, resource, spec, method, headers, query, body).await
     };
     get(handler).put(handler).post(handler).delete(handler)
 }

@@ -99,9 +99,40 @@ pub fn same_statement(a: &Value, b: &Value) -> bool {
                 map.remove(key);
             }
         }
+        // Durations compare to the hundredth of a second (Data 4.6).
+        for pointer in ["/result/duration", "/object/result/duration"] {
+            if let Some(d) = v.pointer_mut(pointer) {
+                if let Some(text) = d.as_str() {
+                    *d = Value::String(hundredths(text));
+                }
+            }
+        }
         v
     }
     comparable(a) == comparable(b)
+}
+
+/// An ISO 8601 duration with its seconds cut to hundredths (`PT1.2391S` becomes
+/// `PT1.23S`, `PT1S` becomes `PT1.00S`), so that two durations differing only beyond a
+/// hundredth of a second compare equal, as xAPI Data 4.6 requires.
+pub fn hundredths(duration: &str) -> String {
+    let Some(body) = duration.strip_suffix('S') else {
+        return duration.to_string();
+    };
+    let start = body
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |i| i + 1);
+    let (prefix, seconds) = body.split_at(start);
+    let (whole, fraction) = seconds.split_once('.').unwrap_or((seconds, ""));
+    let mut cut: String = fraction.chars().take(2).collect();
+    while cut.len() < 2 {
+        cut.push('0');
+    }
+    let whole = whole.trim_start_matches('0');
+    format!(
+        "{prefix}{}.{cut}S",
+        if whole.is_empty() { "0" } else { whole }
+    )
 }
 
 /// A validated statement made ready for storing, outside the writer: normalised, with the
@@ -129,7 +160,16 @@ pub struct Prepared {
 
 /// Prepares each statement of a validated batch with the `authority` of the credentials it
 /// came with.
-pub fn prepare(statements: Vec<Value>, authority: &Value) -> Result<Vec<Prepared>, LrsError> {
+pub fn prepare(
+    statements: Vec<Value>,
+    authority: &Value,
+    spec: pelita_xapi::Spec,
+) -> Result<Vec<Prepared>, LrsError> {
+    // A statement without `version` gets the version its request was made under.
+    let default_version = match spec {
+        pelita_xapi::Spec::V1 => "1.0.0",
+        pelita_xapi::Spec::V2 => "2.0.0",
+    };
     statements
         .into_iter()
         .map(|mut statement| {
@@ -146,7 +186,7 @@ pub fn prepare(statements: Vec<Value>, authority: &Value) -> Result<Vec<Prepared
             map.insert("id".into(), Value::String(id.clone()));
             map.insert("authority".into(), authority.clone());
             map.entry("version")
-                .or_insert_with(|| Value::String("1.0.0".into()));
+                .or_insert_with(|| Value::String(default_version.into()));
             let verb = statement
                 .pointer("/verb/id")
                 .and_then(Value::as_str)
@@ -243,12 +283,16 @@ pub fn insert(
         "INSERT INTO statement_activities (activity, seq, direct) VALUES (?1, ?2, ?3)
          ON CONFLICT (activity, seq) DO UPDATE SET direct = max(direct, excluded.direct)",
     )?;
-    // The Activities resource returns the latest definition seen for each activity; an
-    // unchanged one is not written again.
-    let mut put_definition = conn.prepare_cached(
-        "INSERT INTO activities (id, definition) VALUES (?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET definition = excluded.definition WHERE definition != excluded.definition",
-    )?;
+    // The Activities resource returns the latest definition seen for each activity, with
+    // the languages of earlier ones kept ([`merge_definition`]); an unchanged one is not
+    // written again.
+    // One lookup in the common case (the definition seen before, unchanged).
+    let mut old_definition =
+        conn.prepare_cached("SELECT definition FROM activities WHERE id = ?1")?;
+    let mut new_definition =
+        conn.prepare_cached("INSERT INTO activities (id, definition) VALUES (?1, ?2)")?;
+    let mut set_definition =
+        conn.prepare_cached("UPDATE activities SET definition = ?2 WHERE id = ?1")?;
     let mut put_actor = conn.prepare_cached(
         "INSERT INTO agents (agent, body) VALUES (?1, ?2)
          ON CONFLICT (agent) DO UPDATE SET body = excluded.body WHERE body != excluded.body",
@@ -288,7 +332,21 @@ pub fn insert(
             put_activity.execute(params![activity, seq, direct])?;
         }
         for (activity, definition) in &s.definitions {
-            put_definition.execute(params![activity, definition])?;
+            let old: Option<String> = old_definition
+                .query_row([activity], |r| r.get(0))
+                .optional()?;
+            match old {
+                None => {
+                    new_definition.execute(params![activity, definition])?;
+                }
+                Some(old) if &old != definition => {
+                    let merged = merge_definition(&old, definition);
+                    if merged != old {
+                        set_definition.execute(params![activity, merged])?;
+                    }
+                }
+                Some(_) => {}
+            }
         }
         if let Some((key, body)) = &s.actor {
             put_actor.execute(params![key, body])?;
@@ -312,6 +370,37 @@ pub fn insert(
         ids.push(s.id);
     }
     Ok(ids)
+}
+
+/// The definition the Activities resource keeps when a statement brings a new one for a
+/// known activity: the new one, with the entries of the old one's language maps (`name`,
+/// `description`) that the new one lacks added back, so that two statements describing
+/// an activity in two languages give it both (Communication 2.5: the Activity Object
+/// holds all available information from the statements naming it).
+pub fn merge_definition(old: &str, new: &str) -> String {
+    let (Ok(Value::Object(old)), Ok(Value::Object(mut new))) = (
+        serde_json::from_str::<Value>(old),
+        serde_json::from_str::<Value>(new),
+    ) else {
+        return new.to_string();
+    };
+    for key in ["name", "description"] {
+        let Some(Value::Object(earlier)) = old.get(key) else {
+            continue;
+        };
+        match new.get_mut(key) {
+            Some(Value::Object(later)) => {
+                for (lang, text) in earlier {
+                    later.entry(lang.clone()).or_insert_with(|| text.clone());
+                }
+            }
+            Some(_) => {}
+            None => {
+                new.insert(key.into(), Value::Object(earlier.clone()));
+            }
+        }
+    }
+    Value::Object(new).to_string()
 }
 
 fn collect_agent(agent: &Value, direct: bool, out: &mut Vec<(String, bool)>) {
@@ -869,19 +958,26 @@ fn ids(statement: &mut Value) {
             map.retain(|k, _| k == "objectType" || k == "id");
         }
     }
-    fn object(o: &mut Value) {
+    fn object(o: &mut Value, sub: bool) {
         match o
             .get("objectType")
             .and_then(Value::as_str)
             .unwrap_or("Activity")
         {
+            // A SubStatement's Activity is its id alone, as ADL's suite checks (XAPI-00171):
+            // within a SubStatement the object's type is already implied.
+            "Activity" if sub => {
+                if let Value::Object(map) = o {
+                    map.retain(|k, _| k == "id");
+                }
+            }
             "Activity" => activity(o),
             "Agent" | "Group" => agent(o),
-            "SubStatement" => body(o),
+            "SubStatement" if !sub => body(o, true),
             _ => {}
         }
     }
-    fn body(s: &mut Value) {
+    fn body(s: &mut Value, sub: bool) {
         for key in ["actor", "authority"] {
             if let Some(a) = s.get_mut(key) {
                 agent(a);
@@ -891,7 +987,7 @@ fn ids(statement: &mut Value) {
             verb.retain(|k, _| k == "id");
         }
         if let Some(o) = s.get_mut("object") {
-            object(o);
+            object(o, sub);
         }
         if let Some(context) = s.get_mut("context") {
             for key in ["instructor", "team"] {
@@ -908,7 +1004,7 @@ fn ids(statement: &mut Value) {
             }
         }
     }
-    body(statement);
+    body(statement, false);
 }
 
 /// Reduces every language map (verb display, activity names and descriptions, component
@@ -988,6 +1084,20 @@ mod tests {
     }
 
     /// The `ids` text written from the raw members is the statement `format` gives.
+    #[test]
+    fn durations_compare_to_the_hundredth() {
+        assert_eq!(hundredths("PT1.2391S"), "PT1.23S");
+        assert_eq!(hundredths("PT1S"), "PT1.00S");
+        assert_eq!(hundredths("P1DT2H3M04.5S"), "P1DT2H3M4.50S");
+        assert_eq!(hundredths("PT0.001S"), "PT0.00S");
+        assert_eq!(hundredths("PT2H"), "PT2H");
+        let a = serde_json::json!({"id": "x", "result": {"duration": "PT1.2391S"}});
+        let b = serde_json::json!({"id": "x", "result": {"duration": "PT1.23S"}});
+        let c = serde_json::json!({"id": "x", "result": {"duration": "PT1.24S"}});
+        assert!(same_statement(&a, &b));
+        assert!(!same_statement(&a, &c));
+    }
+
     #[test]
     fn ids_text_is_the_formatted_statement() {
         let at = 1_780_000_000_123;

@@ -452,7 +452,7 @@ async fn bad_query_parameters_are_refused() {
         "statementId=00000000-0000-4000-8000-000000000001&voidedStatementId=00000000-0000-4000-8000-000000000001",
         "statementId=nope",
         "cursor=abc",
-        "attachments=true",
+        "attachments=yes",
     ] {
         let answer = c.get(&format!("/xapi/statements?{q}")).await;
         assert_eq!(answer.status, 400, "{q}: {}", answer.text());
@@ -552,12 +552,12 @@ async fn the_version_header_is_required_except_for_about() {
         .send(
             "GET",
             "/xapi/statements",
-            &[("X-Experience-API-Version", "2.0.0")],
+            &[("X-Experience-API-Version", "3.0.0")],
             Body::empty(),
         )
         .await;
     assert_eq!(answer.status, 400);
-    for ok in ["1.0", "1.0.0", "1.0.1", "1.0.3"] {
+    for ok in ["1.0", "1.0.0", "1.0.1", "1.0.3", "2.0", "2.0.0"] {
         assert_eq!(
             c.send(
                 "GET",

@@ -100,6 +100,22 @@ return-to-course = Return to the course
 return-when-saved = Saving your results to the LMS… the way back appears once everything is saved.
 close-window = Your results are saved in the LMS. You can close this window.
 
+## In an LMS: what the learner is told when the LMS fails or says otherwise
+lms-stop-title = The course could not start
+lms-refused = Your LMS did not let this course start. Open the course again from your LMS.
+lms-unreachable = Your LMS could not be reached, so this course could not start. Check your internet connection, then open the course again from your LMS.
+lms-link-used = This course link works only once, and it was already used on this device. Open the course again from your LMS.
+lms-detail = The LMS answered: { $detail }
+session-ended-title = This visit to the course has ended
+session-ended = Your answers so far are kept. To go on, open the course again from your LMS.
+browse-note = You looked through the module in browse mode: nothing is graded or recorded. The answers' feedback is shown below.
+review-note = You looked back at the module in review mode: nothing is graded or recorded. The answers' feedback is shown below.
+scorm-no-api = The LMS is not recording this attempt: no LMS connection was found (the course was opened outside its LMS). Your answers are kept only on this device. Open the course from your LMS to have it recorded.
+scorm-start-failed = The LMS did not start recording this attempt. Open the course again from your LMS; if this message comes back, tell the person who runs your course.
+scorm-answers-not-saved = Your latest answers were not saved in the LMS. They are kept on this device and sent again with your next step or when you leave. If this message stays, tell the person who runs your course.
+scorm-result-not-saved = Your result was not saved in the LMS. It is kept on this device in this window and sent again every 30 seconds: keep this window open until this message goes away. If it stays, tell the person who runs your course.
+scorm-error-detail = LMS error { $code }: { $text }
+
 ## Resume
 resume-title = Continue where you left off?
 resume-continue = Continue
@@ -158,6 +174,15 @@ report-error-auth = The LRS refused the credentials (HTTP { $status }). Check au
 report-error-status = The LRS answered { $url } with HTTP { $status } { $reason }.
 report-error-network = The LRS cannot be reached ({ $url }): { $reason }
 report-error-answer = The LRS's answer cannot be read ({ $url }): { $reason }
+report-as-of = { $n ->
+    [one] Figures from the module's summary as of { $time }, plus { $n } statement stored since.
+   *[other] Figures from the module's summary as of { $time }, plus { $n } statements stored since.
+}
+report-sample = { $attempts ->
+    [one] Discrimination and the upper–lower index come from a uniform sample of { $sample } of { $attempts } attempt; learners are estimated (within about 3%).
+   *[other] Discrimination and the upper–lower index come from a uniform sample of { $sample } of { $attempts } attempts; learners are estimated (within about 3%).
+}
+report-competencies-reading = Reading the competencies' answers from the LRS (the summary does not hold them)…
 report-retry = Try again
 report-period = Period
 report-since = From
@@ -209,3 +234,6 @@ report-minutes = { $m } min { $s } s
 
 ## The pre-rendered first page, before the player has started
 not-ready = The player is still starting on this slow connection. Your answers are kept, and what you clicked will be done as soon as it is ready.
+
+## An LRS without a State API (the saved attempt stays on this device)
+record-no-state-api = This LRS does not keep unfinished attempts (it has no State API), so your progress in this module is saved on this device only: you can continue it here, but not on another device. Your statements are still sent.

@@ -94,6 +94,22 @@ return-to-course = Kembali ke kursus
 return-when-saved = Menyimpan hasil Anda ke LMS… tombol kembali muncul setelah semuanya tersimpan.
 close-window = Hasil Anda tersimpan di LMS. Anda dapat menutup jendela ini.
 
+## Di LMS: yang diberitahukan kepada peserta ketika LMS gagal atau berkata lain
+lms-stop-title = Kursus tidak dapat dimulai
+lms-refused = LMS Anda tidak mengizinkan kursus ini dimulai. Buka lagi kursus ini dari LMS Anda.
+lms-unreachable = LMS Anda tidak dapat dihubungi, jadi kursus ini tidak dapat dimulai. Periksa koneksi internet Anda, lalu buka lagi kursus ini dari LMS Anda.
+lms-link-used = Tautan kursus ini hanya berlaku sekali dan sudah dipakai di perangkat ini. Buka lagi kursus ini dari LMS Anda.
+lms-detail = Jawaban LMS: { $detail }
+session-ended-title = Kunjungan ke kursus ini sudah berakhir
+session-ended = Jawaban Anda sejauh ini tetap tersimpan. Untuk melanjutkan, buka lagi kursus ini dari LMS Anda.
+browse-note = Anda menjelajahi modul dalam mode jelajah: tidak ada yang dinilai atau dicatat. Umpan balik jawaban ditampilkan di bawah.
+review-note = Anda meninjau kembali modul dalam mode tinjau: tidak ada yang dinilai atau dicatat. Umpan balik jawaban ditampilkan di bawah.
+scorm-no-api = LMS tidak mencatat percobaan ini: tidak ada sambungan ke LMS (kursus dibuka di luar LMS-nya). Jawaban Anda hanya tersimpan di perangkat ini. Buka kursus dari LMS Anda agar tercatat.
+scorm-start-failed = LMS tidak mulai mencatat percobaan ini. Buka lagi kursus ini dari LMS Anda; jika pesan ini muncul lagi, beri tahu pengelola kursus Anda.
+scorm-answers-not-saved = Jawaban terakhir Anda belum tersimpan di LMS. Jawaban itu disimpan di perangkat ini dan dikirim lagi pada langkah Anda berikutnya atau saat Anda keluar. Jika pesan ini tetap ada, beri tahu pengelola kursus Anda.
+scorm-result-not-saved = Hasil Anda belum tersimpan di LMS. Hasil itu disimpan di perangkat ini di jendela ini dan dikirim lagi setiap 30 detik: biarkan jendela ini terbuka sampai pesan ini hilang. Jika tetap ada, beri tahu pengelola kursus Anda.
+scorm-error-detail = Galat LMS { $code }: { $text }
+
 ## Melanjutkan
 resume-title = Lanjutkan dari terakhir kali?
 resume-continue = Lanjutkan
@@ -147,6 +163,13 @@ report-error-auth = LRS menolak kredensial (HTTP { $status }). Periksa auth= di 
 report-error-status = LRS menjawab { $url } dengan HTTP { $status } { $reason }.
 report-error-network = LRS tidak dapat dihubungi ({ $url }): { $reason }
 report-error-answer = Jawaban LRS tidak dapat dibaca ({ $url }): { $reason }
+report-as-of = { $n ->
+   *[other] Angka dari ringkasan modul per { $time }, ditambah { $n } pernyataan yang disimpan sesudahnya.
+}
+report-sample = { $attempts ->
+   *[other] Daya beda dan indeks kelompok atas–bawah dihitung dari sampel acak seragam { $sample } dari { $attempts } percobaan; jumlah peserta adalah perkiraan (selisih sekitar 3%).
+}
+report-competencies-reading = Membaca jawaban kompetensi dari LRS (ringkasan tidak memuatnya)…
 report-retry = Coba lagi
 report-period = Periode
 report-since = Dari
@@ -198,3 +221,6 @@ report-minutes = { $m } mnt { $s } dtk
 
 ## The pre-rendered first page, before the player has started
 not-ready = Pemutar masih dimuat karena koneksi lambat. Jawaban Anda tetap tersimpan, dan yang Anda klik akan dijalankan begitu pemutar siap.
+
+## An LRS without a State API (the saved attempt stays on this device)
+record-no-state-api = LRS ini tidak menyimpan percobaan yang belum selesai (tidak memiliki State API), jadi kemajuan Anda di modul ini hanya disimpan di perangkat ini: Anda dapat melanjutkannya di sini, tetapi tidak di perangkat lain. Pernyataan Anda tetap dikirim.

@@ -5,7 +5,7 @@ use crate::glue::location;
 use crate::hooks::{use_loader, Loaded};
 #[cfg(feature = "report")]
 use crate::pages::ReportPage;
-use crate::pages::{error_page, loading_page, PlayerPage};
+use crate::pages::{error_page, loading_page, LmsStopPage, PlayerPage};
 use yew::prelude::*;
 
 /// The whole player.
@@ -20,7 +20,11 @@ pub fn App() -> Html {
     });
     match use_loader() {
         Loaded::Loading => loading_page(),
-        Loaded::Failed(failure) => error_page(&failure.problems),
+        Loaded::Failed(failure) => match &failure.lms {
+            // The learner can only go back to the LMS: no author's advice.
+            Some(stop) => html! { <LmsStopPage stop={stop.clone()} /> },
+            None => error_page(&failure.problems),
+        },
         #[cfg(feature = "report")]
         Loaded::Ready(ready) if *report => html! {
             <ReportPage module={ready.module.clone()} launch={ready.launch.clone()} />
@@ -38,6 +42,7 @@ pub fn App() -> Html {
                 launch={ready.launch.clone()}
                 cmi5={ready.cmi5.clone()}
                 scorm={ready.scorm.clone()}
+                scorm_missing={ready.scorm_missing}
             />
         },
     }

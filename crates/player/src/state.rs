@@ -8,7 +8,7 @@
 
 use crate::glue::browser_env::BrowserEnv;
 use crate::glue::cmi5::Cmi5Context;
-use crate::glue::scorm::ScormContext;
+use crate::glue::scorm::{LmsProblem, ScormContext};
 use crate::glue::storage::{Backend, Restored};
 use pelita_lesson::{Command, Module, Phase, Session};
 use pelita_xapi::cmi5::Cmi5Rules;
@@ -66,14 +66,18 @@ pub struct PlayerState {
     pub resume_checked: bool,
     /// A saved attempt the learner may continue, until they choose.
     pub offer: Option<Rc<SavedAttempt>>,
+    /// Whether the LRS showed it has no State API (a saving write answered 404 or 405):
+    /// the attempt is then saved only in the browser for the rest of the session.
+    pub no_state_api: bool,
     /// The cmi5 session, when an LMS launched the module as a cmi5 AU.
     pub cmi5: Option<Rc<Cmi5Context>>,
     /// Which cmi5 statements this session has sent (what it may still send).
     pub cmi5_rules: Option<Cmi5Rules>,
     /// The SCORM session, when the player runs inside a SCORM LMS.
     pub scorm: Option<Rc<ScormContext>>,
-    /// The last error the LMS (SCORM) reported, shown to the learner.
-    pub lms_problem: Option<String>,
+    /// What the learner must know about the SCORM LMS (its last error, or that none is
+    /// recording the attempt).
+    pub lms_problem: Option<LmsProblem>,
 }
 
 /// What can happen to the player.
@@ -104,9 +108,13 @@ pub enum Action {
     /// Try again after refused credentials.
     Resume,
     /// The SCORM LMS reported an error.
-    LmsProblem(String),
+    LmsProblem(LmsProblem),
+    /// The SCORM LMS stored everything after an earlier error.
+    LmsSaved,
     /// The check for a saved attempt is done: offer this one, or start a new attempt.
     ResumeChecked(Option<Rc<SavedAttempt>>),
+    /// The LRS has no State API: saving the attempt there stopped for the session.
+    NoStateApi,
     /// The learner continues the offered attempt.
     ContinueSaved,
     /// The learner starts over instead.
@@ -151,6 +159,7 @@ impl PlayerState {
             notice: None,
             resume_checked: false,
             offer: None,
+            no_state_api: false,
             cmi5_rules: cmi5.as_ref().map(|(_, rules)| rules.clone()),
             cmi5: cmi5.map(|(context, _)| context),
             scorm: None,
@@ -195,16 +204,18 @@ impl PlayerState {
     }
 
     /// The statements to send as the page goes away (`suspended`, when an attempt is in
-    /// progress), as ids and JSON. The state itself does not change; the page is leaving.
-    pub fn exit_statements(&self) -> Vec<(uuid::Uuid, Value)> {
+    /// progress, and in a cmi5 session `terminated` after it: the session ends with the
+    /// page), as ids and JSON, with the cmi5 bookkeeping as it is after them. The state
+    /// itself does not change; the page is leaving.
+    pub fn exit_statements(&self) -> (Vec<(uuid::Uuid, Value)>, Option<Cmi5Rules>) {
+        let mut rules = self.cmi5_rules.clone();
         if self.session.phase() != &Phase::InProgress {
-            return vec![];
+            return (vec![], rules);
         }
         let mut session = self.session.clone();
         let mut reporter = self.reporter.clone();
-        let mut rules = self.cmi5_rules.clone();
         let mut env = BrowserEnv;
-        session
+        let mut out: Vec<(uuid::Uuid, Value)> = session
             .apply(&self.module, Command::Suspend)
             .unwrap_or_default()
             .iter()
@@ -213,7 +224,21 @@ impl PlayerState {
                 Self::admit(self.cmi5.as_deref(), rules.as_mut(), &statement)
                     .map(|value| (statement.id, value))
             })
-            .collect()
+            .collect();
+        if let (Some(context), Some(rules)) = (self.cmi5.as_deref(), rules.as_mut()) {
+            let suspended = out.last().map(|(_, value)| value.clone());
+            if let Some(suspended) = suspended {
+                let id = env.uuid();
+                let mut terminated = pelita_xapi::cmi5::terminated_after(&suspended, id);
+                if rules
+                    .admit(&mut terminated, &context.launch, &context.data)
+                    .is_ok()
+                {
+                    out.push((id, terminated));
+                }
+            }
+        }
+        (out, rules)
     }
 
     /// Reports events the session produced.
@@ -368,11 +393,17 @@ impl Reducible for PlayerState {
                     None => start(&mut next),
                 }
             }
+            Action::NoStateApi => next.no_state_api = true,
             Action::StartOver => {
                 next.offer = None;
                 start(&mut next);
             }
             Action::LmsProblem(problem) => next.lms_problem = Some(problem),
+            Action::LmsSaved => {
+                if matches!(next.lms_problem, Some(LmsProblem::Failed(_))) {
+                    next.lms_problem = None;
+                }
+            }
             Action::Resume => {
                 next.outbox.resume();
                 next.waiting_retry = false;

@@ -114,6 +114,7 @@ fn render_player(root: &Element, launch: Launch) {
         }),
         cmi5: None,
         scorm: None,
+        scorm_missing: false,
     };
     yew::Renderer::<PlayerPage>::with_root_and_props(root.clone(), props).render();
 }
@@ -1081,4 +1082,107 @@ async fn a_bar_chart_is_labelled_scaled_and_tabled_and_the_csv_link_downloads() 
         .as_string()
         .unwrap_or_default();
     assert_eq!(body, &*csv);
+}
+
+/// Counts the State API requests the page makes, by method, passing every request on to
+/// the real `fetch`; `restore` puts the real one back.
+fn spy_on_state_requests() -> (js_sys::Array, js_sys::Function) {
+    let install = js_sys::Function::new_no_args(
+        "const real = window.fetch;
+         const seen = [];
+         window.fetch = function (input, init) {
+           const url = String((input && input.url) || input);
+           if (url.includes('/activities/state')) seen.push((init && init.method) || 'GET');
+           return real.apply(this, arguments);
+         };
+         return [seen, () => { window.fetch = real; }];",
+    );
+    let pair: js_sys::Array = install
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .expect("the spy installs")
+        .unchecked_into();
+    (pair.get(0).unchecked_into(), pair.get(1).unchecked_into())
+}
+
+#[wasm_bindgen_test]
+async fn an_lrs_without_a_state_api_gets_one_save_and_the_record_says_so_once() {
+    let (seen, restore) = spy_on_state_requests();
+    // The test runner's own server is a real HTTP server without an xAPI State API: it
+    // answers 404 to every method on this path, as Ralph does.
+    let origin = gloo::utils::window().location().origin().expect("origin");
+    let root = mount_with(Launch {
+        endpoint: Some(format!("{origin}/no-state-api/xapi/")),
+        auth: Some("Basic dGVzdDp0ZXN0".into()),
+        ..Launch::default()
+    })
+    .await;
+    let methods = || -> Vec<String> { seen.iter().filter_map(|m| m.as_string()).collect() };
+    // The read's 404 (no saved attempt) does not stop saving: the first step is written.
+    until("the first save is answered", || {
+        root.query_selector(".record .no-state-api")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    assert_eq!(methods(), ["GET", "PUT"]);
+    // Every step after it is saved on the device only.
+    click(&root, "#q-tf-true");
+    until("the choice is taken", || {
+        root.query_selector("#q-tf button.primary:not([disabled])")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    click(&root, "#q-tf button.primary");
+    until("the answer is judged", || {
+        root.query_selector("#q-tf .feedback")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    for _ in 0..10 {
+        settle().await;
+    }
+    let _ = restore.call0(&wasm_bindgen::JsValue::NULL);
+    assert_eq!(
+        methods(),
+        ["GET", "PUT"],
+        "no State API request after the 404"
+    );
+    // The device's copy keeps working: it holds the attempt with its answer.
+    let storage = LocalStorage::raw();
+    let prefix = format!("pelita.attempt.v1:{SMALL_ID}:");
+    let saved: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with(&prefix))
+        .filter_map(|k| storage.get_item(&k).ok().flatten())
+        .collect();
+    assert_eq!(saved.len(), 1, "one saved attempt on the device");
+    let attempt = pelita_xapi::SavedAttempt::from_json(&saved[0]).expect("a saved attempt");
+    assert!(
+        attempt.snapshot.is_some(),
+        "unfinished, so it can be continued"
+    );
+    assert!(
+        saved[0].contains("\"tf\""),
+        "the answer is in it: {}",
+        saved[0]
+    );
+    // Said once, as a note, not as a warning or an alert.
+    let notes = all(&root, ".record .no-state-api");
+    assert_eq!(notes.len(), 1);
+    let note = notes[0].text_content().unwrap_or_default();
+    assert!(note.contains("has no State API"), "{note}");
+    assert!(note.contains("saved on this device only"), "{note}");
+    assert_eq!(notes[0].get_attribute("role"), None);
+    // (The statements, answered 404 here too, are the outbox's business: its warning is
+    // about them. The end-to-end test against Ralph, which stores them, shows none.)
+    assert_eq!(
+        notes[0].class_name(),
+        "no-state-api",
+        "not styled as a warning"
+    );
 }

@@ -161,7 +161,7 @@ pub struct Collector {
     /// Each statement id seen, with the index of its fact (`None`: read but not kept).
     ids: HashMap<Box<str>, Option<usize>>,
     /// Ids voided before their statement was read.
-    voided_early: HashSet<Box<str>>,
+    pub(crate) voided_early: HashSet<Box<str>>,
     /// Competencies known from the module: a category with one of these ids and no
     /// definition (the `ids` format) is taken as that competency.
     known_competencies: HashSet<String>,

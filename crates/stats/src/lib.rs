@@ -18,6 +18,9 @@ mod error;
 mod numbers;
 mod query;
 mod report;
+mod sample;
+mod sketch;
+mod summary;
 
 pub use collect::{pick, Collector, Definition, Fact, Names, Sym, Verb, TYPE_COMPETENCY};
 pub use csv::{field as csv_field, questions_csv, HEADER as CSV_HEADER};
@@ -30,4 +33,9 @@ pub use query::{
 pub use report::{
     Bin, CompetencyStats, Day, Entry, Flag, OptionCount, Outline, PageStats, QuestionStats, Report,
     Weak, GROUP_SHARE, MIN_FOR_FLAGS, MIN_FOR_GROUPS,
+};
+pub use sample::{Answer, Sample, SAMPLE_SIZE};
+pub use sketch::{hash, Distinct, Sketch, RELATIVE_ERROR};
+pub use summary::{
+    DayCounts, Need, PageCounts, QuestionCounts, Summary, Update, PROFILE_ID, SUMMARY_VERSION,
 };

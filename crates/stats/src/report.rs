@@ -267,7 +267,7 @@ struct Attempt<'a> {
 }
 
 /// An item's score in 0..=1 within its statement: raw/max when scored, else success.
-fn item_score(f: &Fact) -> Option<f64> {
+pub(crate) fn item_score(f: &Fact) -> Option<f64> {
     match (f.raw, f.max) {
         (Some(raw), Some(max)) if max > 0.0 => Some(raw),
         _ => f.success.map(|s| if s { 1.0 } else { 0.0 }),
@@ -286,6 +286,13 @@ impl Collector {
     /// The report on what was collected, with titles from `outline` or, for what it does
     /// not list, from the statements' own names in `lang`.
     pub fn report(&self, outline: &Outline, lang: &str) -> Report {
+        let facts: Vec<&Fact> = self.facts().map(|(_, f)| f).collect();
+        self.report_over(&facts, outline, lang)
+    }
+
+    /// [`Collector::report`] on some of the facts only (the summary folds one attempt at a
+    /// time through it, so that its figures and the full read's are one interpretation).
+    pub(crate) fn report_over(&self, facts: &[&Fact], outline: &Outline, lang: &str) -> Report {
         let title = |sym: Option<Sym>, id: &str, listed: &[Entry]| -> String {
             listed
                 .iter()
@@ -306,7 +313,7 @@ impl Collector {
         let mut attempts: HashMap<Sym, Attempt> = HashMap::new();
         let mut learners = HashSet::new();
         let mut used = 0;
-        for (_, f) in self.facts().filter(|(_, f)| f.in_module) {
+        for f in facts.iter().copied().filter(|f| f.in_module) {
             used += 1;
             learners.insert(f.learner);
             attempts
@@ -595,9 +602,10 @@ impl Collector {
         let mut page_set: HashSet<String> = pages.iter().cloned().collect();
         let mut views: HashMap<Sym, (usize, HashSet<Sym>)> = HashMap::new();
         let mut extra = Vec::new();
-        for (_, f) in self
-            .facts()
-            .filter(|(_, f)| f.in_module && f.verb == Verb::Experienced)
+        for f in facts
+            .iter()
+            .copied()
+            .filter(|f| f.in_module && f.verb == Verb::Experienced)
         {
             let id = self.text(f.object);
             if !id.starts_with(&page_prefix) {
@@ -632,9 +640,9 @@ impl Collector {
         // Competencies, across every module whose statements were read.
         let mut tags: Vec<String> = outline.competencies.iter().map(|e| e.id.clone()).collect();
         if tags.is_empty() {
-            let mut found: Vec<String> = self
-                .facts()
-                .flat_map(|(_, f)| f.competencies.iter())
+            let mut found: Vec<String> = facts
+                .iter()
+                .flat_map(|f| f.competencies.iter())
                 .map(|c| self.text(*c).to_string())
                 .collect::<HashSet<_>>()
                 .into_iter()
@@ -647,7 +655,7 @@ impl Collector {
             // The latest answer of each learner to each question tagged with it.
             let mut latest: HashMap<(Sym, Sym), &Fact> = HashMap::new();
             if let Some(c) = sym {
-                for (_, f) in self.facts() {
+                for f in facts.iter().copied() {
                     if f.verb != Verb::Answered || !f.competencies.contains(&c) {
                         continue;
                     }

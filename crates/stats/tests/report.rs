@@ -762,7 +762,9 @@ fn statements_the_report_cannot_use_are_counted_not_fatal() {
 fn a_page_that_is_not_a_statement_result_is_a_located_error() {
     let mut c = Collector::new(M, M);
     let err = c.add_page("{\n  \"statements\": [1,").unwrap_err();
-    let StatsError::NotAStatementResult { line, .. } = &err;
+    let StatsError::NotAStatementResult { line, .. } = &err else {
+        panic!("{err:?}");
+    };
     assert_eq!(*line, 2);
     assert!(err.to_string().contains("line 2"), "{err}");
     let err = c.add_page("[]").unwrap_err();

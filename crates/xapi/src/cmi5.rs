@@ -283,6 +283,93 @@ pub fn auth_token(answer: &str) -> Result<String, String> {
     })
 }
 
+/// The LMS's own words when the fetch URL gives no token: its `error-code` and
+/// `error-text` (cmi5 8.2.3), each `None` when the answer has none (or is not JSON).
+pub fn fetch_refusal(answer: &str) -> (Option<String>, Option<String>) {
+    let value: Value = serde_json::from_str(answer).unwrap_or(Value::Null);
+    let code = value.get("error-code").map(|c| match c {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    });
+    let text = value
+        .get("error-text")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    (code, text)
+}
+
+/// What a registration already holds from earlier sessions: the once-per-registration
+/// statements an AU must not send again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RegistrationRecord {
+    /// The registration has a `completed` for this AU.
+    pub completed: bool,
+    /// The registration has a `passed` for this AU.
+    pub passed: bool,
+}
+
+/// The Statement API query that tells whether the registration already holds a `verb`
+/// statement by the learner about the AU: `statements?agent=..&verb=..&activity=..&
+/// registration=..&limit=1&format=ids`. cmi5 makes the LMS an LRS (section 6.0) and its
+/// endpoint the AU's, so the AU can ask it; voided statements never match, so a statement
+/// the LMS voided as breaking the rules does not count either.
+pub fn registration_query(launch: &Cmi5Launch, verb: Defined) -> String {
+    // Serialising our own Agent type cannot fail: every map key is a string.
+    let agent = serde_json::to_string(&launch.actor).unwrap_or_default();
+    format!(
+        "{}statements?agent={}&verb={}&activity={}&registration={}&limit=1&format=ids",
+        launch.endpoint,
+        encode(&agent),
+        encode(&format!("{ADL}{}", verb.name())),
+        encode(&launch.activity_id),
+        launch.registration
+    )
+}
+
+/// Reads the answer to [`registration_query`]: whether it found a statement.
+pub fn query_found(answer: &str) -> Result<bool, String> {
+    let value: Value = serde_json::from_str(answer)
+        .map_err(|e| format!("the statements answer is not JSON: {e}"))?;
+    value
+        .get("statements")
+        .and_then(Value::as_array)
+        .map(|list| !list.is_empty())
+        .ok_or_else(|| "the statements answer has no `statements` list".to_string())
+}
+
+/// The `terminated` statement that ends a session cut short (the page goes away in the
+/// middle of an attempt): the twin of the `suspended` statement made at the same moment,
+/// with the same actor, object, context, timestamp and duration, its own `id`, and the
+/// verb `terminated`. cmi5 7.1.2: once the AU knows the session will end it should send
+/// `terminated`; a page that is going away has no later moment to send it.
+pub fn terminated_after(suspended: &Value, id: Uuid) -> Value {
+    let mut statement = suspended.clone();
+    if let Some(object) = statement.as_object_mut() {
+        object.insert("id".into(), Value::String(id.to_string()));
+        object.insert("verb".into(), verb_value(crate::verbs::terminated()));
+    }
+    statement
+}
+
+/// A verb as the JSON of a statement (the reporter's own verbs, so the displays match).
+fn verb_value(verb: crate::statement::Verb) -> Value {
+    // Serialising our own Verb type cannot fail: every map key is a string.
+    serde_json::to_value(verb).unwrap_or(Value::Null)
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// The cmi5 defined verbs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Defined {
@@ -367,6 +454,12 @@ impl Cmi5Rules {
     /// The rules for a new session launched in `mode`; `completed` and `passed` say what
     /// the registration already has from earlier sessions.
     pub fn new(mode: LaunchMode, completed: bool, passed: bool) -> Cmi5Rules {
+        Self::for_registration(mode, RegistrationRecord { completed, passed })
+    }
+
+    /// The rules for a new session of a registration that holds `record`.
+    pub fn for_registration(mode: LaunchMode, record: RegistrationRecord) -> Cmi5Rules {
+        let RegistrationRecord { completed, passed } = record;
         Cmi5Rules {
             mode,
             session: Vec::new(),
@@ -424,6 +517,17 @@ impl Cmi5Rules {
         launch: &Cmi5Launch,
         data: &LaunchData,
     ) -> Result<(), Forbidden> {
+        // A saved attempt continued in a new session (a new launch by the LMS) opens with
+        // `resumed`, but a cmi5 session must open with `initialized` (7.1.1): in that place
+        // the statement is sent as `initialized`, with its own id and everything else kept.
+        if self.session.is_empty()
+            && statement.pointer("/verb/id").and_then(Value::as_str)
+                == Some(&format!("{ADL}resumed"))
+        {
+            if let Some(verb) = statement.get_mut("verb") {
+                *verb = verb_value(crate::verbs::initialized());
+            }
+        }
         self.check(statement)?;
         let defined = statement
             .pointer("/verb/id")
@@ -439,6 +543,20 @@ impl Cmi5Rules {
             }
         }
         Ok(())
+    }
+
+    /// What the registration holds now, as far as this AU knows (earlier sessions and
+    /// this one).
+    pub fn record(&self) -> RegistrationRecord {
+        RegistrationRecord {
+            completed: self.completed,
+            passed: self.passed,
+        }
+    }
+
+    /// How the session was launched.
+    pub fn mode(&self) -> LaunchMode {
+        self.mode
     }
 
     /// Whether the session has ended.

@@ -29,10 +29,10 @@ pub use pattern::{
     correct_responses_pattern, interaction_type, response_pattern, step_text, MAX_PATTERNS,
 };
 pub use report::{Env, Reporter};
-pub use resume::{state_url, SavedAttempt, STATE_ID};
+pub use resume::{state_url, SavedAttempt, StateApi, StateRead, StateWrite, STATE_ID};
 pub use statement::*;
 pub use time::{format_duration, format_timestamp, parse_http_date, parse_timestamp};
-pub use validate::{batch_problems, statement_problems, Problem};
+pub use validate::{batch_problems, batch_problems_for, statement_problems, Problem, Spec};
 
 /// The xAPI version sent in the `X-Experience-API-Version` header of every request.
 pub const XAPI_VERSION: &str = "1.0.3";

@@ -93,6 +93,92 @@ impl SavedAttempt {
     }
 }
 
+/// What an LRS's answer to reading the saved attempt means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateRead {
+    /// The document is there (2xx).
+    Found,
+    /// There is no document (404). Every LRS answers so before the first write, so this
+    /// says nothing about whether it has a State API: only a write can tell.
+    NotFound,
+    /// Anything else: nothing to continue from this LRS now, and saving goes on.
+    Failed,
+}
+
+/// What an LRS's answer to writing the saved attempt means for the next writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateWrite {
+    /// Stored (2xx); its ETag goes with the next write.
+    Saved,
+    /// Another device wrote in between (412): read the new ETag and write once more.
+    Conflict,
+    /// The LRS has no State API: a PUT to the State resource, which creates the document
+    /// when it is missing, was answered 404 (no such resource) or 405 (no PUT there).
+    /// Writing again would only be refused again, after every step of the session.
+    NoStateApi,
+    /// Anything else (refused credentials, a server error): the next step writes again.
+    Failed,
+}
+
+/// The player's dealings with one LRS's State API during a page session: the ETag for
+/// `If-Match`, and whether saving there goes on. Once a write showed that the LRS has no
+/// State API, saving there stops for the session; the browser's copy still keeps the
+/// attempt on the device.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StateApi {
+    etag: Option<String>,
+    missing: bool,
+}
+
+impl StateApi {
+    /// Takes in the answer (`status`, `etag`) to a read of the document.
+    pub fn read(&mut self, status: u16, etag: Option<String>) -> StateRead {
+        let read = match status {
+            200..=299 => StateRead::Found,
+            404 => StateRead::NotFound,
+            _ => StateRead::Failed,
+        };
+        match read {
+            StateRead::Found => self.etag = etag,
+            // No document, so nothing to match: the next write creates it.
+            StateRead::NotFound => self.etag = None,
+            StateRead::Failed => {}
+        }
+        read
+    }
+
+    /// Takes in the answer (`status`, `etag`) to a write of the document.
+    pub fn wrote(&mut self, status: u16, etag: Option<String>) -> StateWrite {
+        let write = match status {
+            200..=299 => StateWrite::Saved,
+            412 => StateWrite::Conflict,
+            404 | 405 => StateWrite::NoStateApi,
+            _ => StateWrite::Failed,
+        };
+        match write {
+            StateWrite::Saved => self.etag = etag,
+            StateWrite::NoStateApi => self.missing = true,
+            StateWrite::Conflict | StateWrite::Failed => {}
+        }
+        write
+    }
+
+    /// Whether the attempt is still to be written to this LRS.
+    pub fn saving(&self) -> bool {
+        !self.missing
+    }
+
+    /// Whether a write showed that this LRS has no State API.
+    pub fn missing(&self) -> bool {
+        self.missing
+    }
+
+    /// The ETag of the last document read or written, for `If-Match`.
+    pub fn etag(&self) -> Option<&str> {
+        self.etag.as_deref()
+    }
+}
+
 /// The State API URL of the saved attempt for `actor` and the module's `activity_id`, when
 /// an LRS is configured.
 pub fn state_url(launch: &Launch, activity_id: &str, actor: &Agent) -> Option<String> {

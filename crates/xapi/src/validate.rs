@@ -1,4 +1,5 @@
-//! Strict validation of xAPI 1.0.3 statements, as the spec's Data part states the rules.
+//! Strict validation of xAPI 1.0.3 statements, as the spec's Data part states the rules,
+//! and of xAPI 2.0 statements (IEEE 9274.1.1) where that version adds to them ([`Spec`]).
 //!
 //! The checks work on `serde_json::Value`, not on the typed [`crate::Statement`], because
 //! they must judge any statement any client sends (the embedded LRS), not only the ones
@@ -10,6 +11,9 @@
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::fmt;
+
+/// The verb of a statement that voids another.
+const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
 
 /// One way a statement breaks the xAPI 1.0.3 rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +41,15 @@ pub fn statement_problems(statement: &Value) -> Vec<Problem> {
 /// start with the statement's index (`$[3].actor`), and two statements with the same `id`
 /// are a problem, because a batch must not contain duplicate ids.
 pub fn batch_problems(body: &Value) -> Vec<Problem> {
-    let mut v = Validator::default();
+    batch_problems_for(body, Spec::V1)
+}
+
+/// [`batch_problems`] by the rules of the given version of the standard.
+pub fn batch_problems_for(body: &Value, spec: Spec) -> Vec<Problem> {
+    let mut v = Validator {
+        problems: Vec::new(),
+        spec,
+    };
     match body {
         Value::Array(items) => {
             let mut seen = HashSet::new();
@@ -162,7 +174,16 @@ pub fn is_timestamp(text: &str) -> bool {
                 }
                 _ => false,
             };
-            hours < 24 && minutes_ok
+            // `-00`, `-0000` and `-00:00` are refused: ISO 8601 has no negative zero
+            // offset, and RFC 3339 gives `-00:00` the meaning "offset unknown", which is no
+            // zone at all (xAPI Data 4.5: a timestamp must say its zone).
+            let negative_zero = text.as_bytes()[i] == b'-'
+                && hours == 0
+                && rest
+                    .iter()
+                    .filter(|c| c.is_ascii_digit())
+                    .all(|c| *c == b'0');
+            hours < 24 && minutes_ok && !negative_zero
         }
         _ => false,
     }
@@ -349,9 +370,21 @@ const INTERACTION_TYPES: &[&str] = &[
     "other",
 ];
 
+/// The version of the xAPI standard a statement is judged by: the one its request states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Spec {
+    /// xAPI 1.0.3 (and 1.0.x before it): what Pelita's player sends.
+    #[default]
+    V1,
+    /// xAPI 2.0 (IEEE 9274.1.1-2023): adds `context.contextAgents` and
+    /// `context.contextGroups`, and statements of version 2.0.x.
+    V2,
+}
+
 #[derive(Default)]
 struct Validator {
     problems: Vec<Problem>,
+    spec: Spec,
 }
 
 impl Validator {
@@ -530,6 +563,22 @@ impl Validator {
         let mut object_is_activity = false;
         if let Some(object) = object {
             object_is_activity = self.object_of(object, &join(path, "object"), sub);
+            // A voiding statement names the statement it voids (Data 2.3.2): its object
+            // must be a StatementRef.
+            let voiding = map
+                .get("verb")
+                .and_then(|v| v.get("id"))
+                .and_then(Value::as_str)
+                == Some(VOIDED);
+            if voiding
+                && !sub
+                && object.get("objectType").and_then(Value::as_str) != Some("StatementRef")
+            {
+                self.push(
+                    &join(path, "object"),
+                    "the object of a voided statement must be a StatementRef to the statement it voids",
+                );
+            }
         }
         if let Some(result) = map.get("result") {
             self.result(result, &join(path, "result"));
@@ -549,11 +598,19 @@ impl Validator {
         if let Some(version) = map.get("version") {
             let p = join(path, "version");
             if let Some(s) = self.string(version, &p) {
-                let ok = s.strip_prefix("1.0.").is_some_and(|patch| {
-                    !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit())
-                }) || s == "1.0";
-                if !ok {
-                    self.push(&p, format!("{s:?} is not a 1.0.x version"));
+                let minor = |prefix: &str| {
+                    s.strip_prefix(prefix).is_some_and(|patch| {
+                        !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit())
+                    })
+                };
+                let v1 = minor("1.0.") || s == "1.0";
+                let v2 = minor("2.0.") || s == "2.0";
+                match self.spec {
+                    Spec::V1 if !v1 => self.push(&p, format!("{s:?} is not a 1.0.x version")),
+                    Spec::V2 if !v1 && !v2 => {
+                        self.push(&p, format!("{s:?} is not a 1.0.x or 2.0.x version"))
+                    }
+                    _ => {}
                 }
             }
         }
@@ -728,7 +785,18 @@ impl Validator {
     fn authority(&mut self, value: &Value, path: &str) {
         if value.get("objectType").and_then(Value::as_str) == Some("Group") {
             self.group(value, path);
-            // A Group authority is the OAuth pair of an application and a user.
+            // A Group authority is the OAuth pair of an application and a user (Data
+            // 2.4.9): an anonymous Group of exactly those two Agents, so an identified
+            // Group is no authority.
+            if let Some(ifi) = ["mbox", "mbox_sha1sum", "openid", "account"]
+                .into_iter()
+                .find(|k| value.get(k).is_some())
+            {
+                self.push(
+                    &join(path, ifi),
+                    "a Group authority is an anonymous Group (the OAuth application and user), so it has no identifier",
+                );
+            }
             let members = value
                 .get("member")
                 .and_then(Value::as_array)
@@ -1038,21 +1106,41 @@ impl Validator {
         let Some(map) = self.object(value, path) else {
             return;
         };
-        self.only(
-            map,
-            &[
-                "registration",
-                "instructor",
-                "team",
-                "contextActivities",
-                "revision",
-                "platform",
-                "language",
-                "statement",
-                "extensions",
-            ],
-            path,
-        );
+        const V1: &[&str] = &[
+            "registration",
+            "instructor",
+            "team",
+            "contextActivities",
+            "revision",
+            "platform",
+            "language",
+            "statement",
+            "extensions",
+        ];
+        const V2: &[&str] = &[
+            "registration",
+            "instructor",
+            "team",
+            "contextActivities",
+            "contextAgents",
+            "contextGroups",
+            "revision",
+            "platform",
+            "language",
+            "statement",
+            "extensions",
+        ];
+        self.only(map, if self.spec == Spec::V2 { V2 } else { V1 }, path);
+        if self.spec == Spec::V2 {
+            for (key, object_type, member) in [
+                ("contextAgents", "contextAgent", "agent"),
+                ("contextGroups", "contextGroup", "group"),
+            ] {
+                if let Some(list) = map.get(key) {
+                    self.context_actors(list, &join(path, key), object_type, member);
+                }
+            }
+        }
         if let Some(r) = map.get("registration") {
             self.uuid(r, &join(path, "registration"));
         }
@@ -1116,6 +1204,54 @@ impl Validator {
                             ),
                         ),
                     }
+                }
+            }
+        }
+    }
+
+    /// xAPI 2.0's `contextAgents` or `contextGroups`: an array of objects of type
+    /// `object_type`, each with its Agent or Group under `member` and optional
+    /// `relevantTypes`, a non-empty array of IRIs.
+    fn context_actors(&mut self, value: &Value, path: &str, object_type: &str, member: &str) {
+        let Value::Array(items) = value else {
+            self.push(path, format!("must be an array, not {}", kind(value)));
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            let Some(map) = self.object(item, &p) else {
+                continue;
+            };
+            self.only(map, &["objectType", member, "relevantTypes"], &p);
+            match map.get("objectType") {
+                Some(Value::String(t)) if t == object_type => {}
+                Some(other) => self.push(
+                    &join(&p, "objectType"),
+                    format!("must be {object_type:?}, not {}", show(other)),
+                ),
+                None => self.push(&join(&p, "objectType"), "is required"),
+            }
+            if let Some(actor) = self.required(map, member, &p) {
+                let mp = join(&p, member);
+                if member == "group" {
+                    self.group(actor, &mp);
+                } else {
+                    self.agent(actor, &mp, false);
+                }
+            }
+            if let Some(types) = map.get("relevantTypes") {
+                let tp = join(&p, "relevantTypes");
+                match types {
+                    Value::Array(list) if !list.is_empty() => {
+                        for (j, t) in list.iter().enumerate() {
+                            self.iri(t, &format!("{tp}[{j}]"));
+                        }
+                    }
+                    Value::Array(_) => self.push(&tp, "must not be empty"),
+                    other => self.push(
+                        &tp,
+                        format!("must be an array of IRIs, not {}", kind(other)),
+                    ),
                 }
             }
         }
@@ -1276,6 +1412,9 @@ mod tests {
             "2024-02-29T00:00:00+07:00",
             "2026-01-02T03:04:05-0500",
             "2026-01-02T03:04:05+01",
+            "2026-01-02T03:04:05+00:00",
+            "2026-01-02T03:04:05+0000",
+            "2026-01-02T03:04:05-00:30",
         ] {
             assert!(is_timestamp(ok), "{ok}");
         }
@@ -1288,6 +1427,10 @@ mod tests {
             "2026-01-02 03:04:05Z",
             "2026-01-02T03:04:05.Z",
             "2026-01-02T03:04:05+25:00",
+            "2026-01-02T03:04:05-00",
+            "2026-01-02T03:04:05-0000",
+            "2026-01-02T03:04:05-00:00",
+            "2026-01-02T03:04:05.5-00:00",
         ] {
             assert!(!is_timestamp(bad), "{bad}");
         }

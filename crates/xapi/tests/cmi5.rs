@@ -5,7 +5,8 @@
 
 use pelita_lesson::{load_module, Command, Response, Session};
 use pelita_xapi::cmi5::{
-    auth_token, dress, Cmi5Launch, Cmi5Rules, Defined, Forbidden, LaunchData, LaunchMode, MoveOn,
+    auth_token, dress, fetch_refusal, query_found, registration_query, terminated_after,
+    Cmi5Launch, Cmi5Rules, Defined, Forbidden, LaunchData, LaunchMode, MoveOn, RegistrationRecord,
     CATEGORY_CMI5, CATEGORY_MOVEON, EXT_MASTERY_SCORE, EXT_SESSION_ID,
 };
 use pelita_xapi::{Agent, Env, Reporter};
@@ -423,4 +424,165 @@ fn dressed_statements_of_a_real_session_match_the_goldens() {
         let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {path}"));
         assert_eq!(actual, expected, "{name} differs from {path}");
     }
+}
+
+#[test]
+fn the_registration_is_asked_for_its_completed_and_passed() {
+    let l = launch();
+    let url = registration_query(&l, Defined::Passed);
+    assert!(
+        url.starts_with("https://lms.example.go.id/xapi/statements?agent="),
+        "{url}"
+    );
+    let (_, query) = url.split_once('?').expect("a query");
+    let pairs: Vec<(String, String)> = query
+        .split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').expect("name=value");
+            let decoded = percent_decode(v);
+            (k.to_string(), decoded)
+        })
+        .collect();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("{k} is in {url}"))
+    };
+    let agent: Value = serde_json::from_str(get("agent")).expect("the agent is JSON");
+    assert_eq!(agent["account"]["name"], "siti-01");
+    assert_eq!(get("verb"), "http://adlnet.gov/expapi/verbs/passed");
+    assert_eq!(get("activity"), "https://lms.example.go.id/au/phishing");
+    assert_eq!(get("registration"), "0f9a4e33-2b1c-4c8e-9a55-2a5f5d8d1e10");
+    assert_eq!(get("limit"), "1");
+    assert!(registration_query(&l, Defined::Completed).contains("verbs%2Fcompleted"));
+
+    assert_eq!(
+        query_found(r#"{"statements":[{"id":"x"}],"more":""}"#),
+        Ok(true)
+    );
+    assert_eq!(query_found(r#"{"statements":[],"more":""}"#), Ok(false));
+    assert!(query_found("[]").is_err());
+    assert!(query_found("<html>").is_err());
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("hex");
+            out.push(u8::from_str_radix(hex, 16).expect("hex"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("UTF-8")
+}
+
+#[test]
+fn a_second_session_sends_no_completed_or_passed_the_registration_has() {
+    use Forbidden::*;
+    let record = RegistrationRecord {
+        completed: true,
+        passed: true,
+    };
+    let mut rules = Cmi5Rules::for_registration(LaunchMode::Normal, record);
+    run(
+        &mut rules,
+        &[
+            ("initialized", Ok(())),
+            ("completed", Err(TwiceInRegistration("completed"))),
+            ("passed", Err(TwiceInRegistration("passed"))),
+            ("failed", Err(FailedAfterPassed)),
+            ("terminated", Ok(())),
+        ],
+    );
+    let record = RegistrationRecord {
+        completed: true,
+        passed: false,
+    };
+    let mut rules = Cmi5Rules::for_registration(LaunchMode::Normal, record);
+    run(
+        &mut rules,
+        &[
+            ("initialized", Ok(())),
+            ("completed", Err(TwiceInRegistration("completed"))),
+            ("failed", Ok(())),
+            ("terminated", Ok(())),
+        ],
+    );
+}
+
+#[test]
+fn a_continued_attempt_opens_its_new_session_with_initialized() {
+    let (l, data) = (launch(), launch_data("Normal", json!(0.8)));
+    let mut rules = Cmi5Rules::new(LaunchMode::Normal, false, false);
+    let mut resumed = statement("resumed");
+    assert_eq!(rules.admit(&mut resumed, &l, &data), Ok(()));
+    assert_eq!(
+        resumed["verb"]["id"],
+        "http://adlnet.gov/expapi/verbs/initialized"
+    );
+    assert_eq!(
+        resumed["object"]["id"],
+        "https://lms.example.go.id/au/phishing"
+    );
+    assert!(categories(&resumed).contains(&CATEGORY_CMI5));
+    // Later in the same session a resumed is an allowed statement as it is.
+    let mut again = statement("resumed");
+    assert_eq!(rules.admit(&mut again, &l, &data), Ok(()));
+    assert_eq!(
+        again["verb"]["id"],
+        "http://adlnet.gov/expapi/verbs/resumed"
+    );
+}
+
+#[test]
+fn a_session_cut_short_ends_with_terminated_after_suspended() {
+    let (l, data) = (launch(), launch_data("Normal", json!(0.8)));
+    let mut rules = Cmi5Rules::new(LaunchMode::Normal, false, false);
+    run(&mut rules, &[("initialized", Ok(())), ("answered", Ok(()))]);
+    let mut suspended = statement("suspended");
+    suspended["result"] = json!({"duration": "PT1M2S"});
+    assert_eq!(rules.admit(&mut suspended, &l, &data), Ok(()));
+    let id = Uuid::from_u128(0x9999);
+    let mut terminated = terminated_after(&suspended, id);
+    assert_eq!(rules.admit(&mut terminated, &l, &data), Ok(()));
+    assert!(rules.terminated());
+    assert_eq!(terminated["id"], id.to_string());
+    assert_eq!(
+        terminated["verb"]["id"],
+        "http://adlnet.gov/expapi/verbs/terminated"
+    );
+    assert_eq!(terminated["result"]["duration"], "PT1M2S");
+    assert_eq!(
+        terminated["object"]["id"],
+        "https://lms.example.go.id/au/phishing"
+    );
+    assert_eq!(terminated["timestamp"], suspended["timestamp"]);
+    let back = Cmi5Rules::from_json(&rules.to_json()).expect("reads back");
+    assert!(back.terminated(), "a reload knows the session has ended");
+}
+
+#[test]
+fn the_lms_refusal_of_a_fetch_is_kept_in_its_own_words() {
+    assert_eq!(
+        fetch_refusal(
+            r#"{"error-code":"1","error-text":"The authorization token has already been returned."}"#
+        ),
+        (
+            Some("1".to_string()),
+            Some("The authorization token has already been returned.".to_string())
+        )
+    );
+    assert_eq!(
+        fetch_refusal(r#"{"error-code":2}"#),
+        (Some("2".to_string()), None)
+    );
+    assert_eq!(fetch_refusal("<html>gateway</html>"), (None, None));
 }

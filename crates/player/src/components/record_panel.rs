@@ -118,6 +118,11 @@ pub fn RecordPanel() -> Html {
                     }
                 </summary>
                 { destination }
+                if ctx.no_state_api {
+                    // Said once, as a fact about this LRS: nothing failed, and the attempt
+                    // is still saved on the device.
+                    <p class="no-state-api">{ t(&lang, Key::RecordNoStateApi) }</p>
+                }
                 if let Some(error) = ctx.outbox.last_error() {
                     <p class="warning" role="status">{ error.to_string() }</p>
                 }

@@ -31,9 +31,6 @@ pub fn sync_status(state: &PlayerState, onresume: &Callback<MouseEvent>) -> Html
     } else {
         ("saved", t(lang, Key::AllSaved).to_string())
     };
-    if let Some(problem) = &state.lms_problem {
-        text.push_str(&format!(" · {problem}"));
-    }
     if quarantined > 0 {
         text.push_str(" · ");
         text.push_str(&tf(

@@ -181,6 +181,8 @@ async fn send(
 /// The answer to a State API request: the document (for GET) and its ETag.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StateDocument {
+    /// The HTTP status of the answer.
+    pub status: u16,
     /// The document's text; `None` when the LRS has none (404).
     pub text: Option<String>,
     /// The ETag the LRS gave, for `If-Match` on the next write.
@@ -194,11 +196,16 @@ pub async fn get_state(
     auth: Option<&str>,
     timeout_ms: u32,
 ) -> Result<StateDocument, String> {
-    state_request("GET", url, auth, None, None, timeout_ms, false).await
+    let doc = state_request("GET", url, auth, None, None, timeout_ms, false).await?;
+    match doc.status {
+        200..=299 | 404 => Ok(doc),
+        status => Err(format!("{status}: {}", doc.text.unwrap_or_default())),
+    }
 }
 
-/// PUTs a State API document (with `If-Match` when its ETag is known); returns the new
-/// ETag. `keepalive` lets the write finish after the page has gone.
+/// PUTs a State API document (with `If-Match` when its ETag is known); returns the LRS's
+/// answer whatever its status (`pelita_xapi::StateApi::wrote` judges it), and an error
+/// only when there was none. `keepalive` lets the write finish after the page has gone.
 pub async fn put_state(
     url: &str,
     auth: Option<&str>,
@@ -210,6 +217,7 @@ pub async fn put_state(
     state_request("PUT", url, auth, Some(body), etag, timeout_ms, keepalive).await
 }
 
+/// Sends a State API request; every answer the LRS gives is `Ok`, with its status.
 async fn state_request(
     method: &str,
     url: &str,
@@ -260,17 +268,24 @@ async fn state_request(
     let status = response.status();
     let text = body_text(&response).await;
     drop(timer);
-    match status {
-        404 => Ok(StateDocument {
+    Ok(match status {
+        404 => StateDocument {
+            status,
             text: None,
             etag: None,
-        }),
-        200..=299 => Ok(StateDocument {
+        },
+        200..=299 => StateDocument {
+            status,
             text: if method == "GET" { text } else { None },
             etag,
-        }),
-        status => Err(format!("{status}: {}", text.unwrap_or_default())),
-    }
+        },
+        // The LRS's words, for the warning.
+        status => StateDocument {
+            status,
+            text,
+            etag: None,
+        },
+    })
 }
 
 /// POSTs an empty body with no custom headers (a "simple" request, so no CORS preflight):

@@ -9,6 +9,62 @@ use pelita_xapi::SavedAttempt;
 use std::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
 
+/// The API call that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LmsCall {
+    /// `LMSInitialize` / `Initialize`.
+    Initialize,
+    /// `LMSGetValue` / `GetValue`.
+    Get,
+    /// `LMSSetValue` / `SetValue`.
+    Set,
+    /// `LMSCommit` / `Commit`.
+    Commit,
+    /// `LMSFinish` / `Terminate`.
+    Terminate,
+}
+
+/// An error the LMS reported: the call, and the LMS's own code and text (kept as the LMS
+/// said them; the learner's words around them come from the catalogs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LmsError {
+    /// The call that failed.
+    pub call: LmsCall,
+    /// The data model element, for Get and Set.
+    pub element: Option<String>,
+    /// The SCORM error code (`101`).
+    pub code: String,
+    /// The LMS's text for it (GetErrorString).
+    pub text: String,
+}
+
+impl std::fmt::Display for LmsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match (self.call, &self.element) {
+            (LmsCall::Initialize, _) => "starting the LMS session (Initialize)".to_string(),
+            (LmsCall::Get, Some(e)) => format!("reading {e}"),
+            (LmsCall::Set, Some(e)) => format!("setting {e}"),
+            (LmsCall::Get | LmsCall::Set, None) => "a data model call".to_string(),
+            (LmsCall::Commit, _) => "saving to the LMS (Commit)".to_string(),
+            (LmsCall::Terminate, _) => "ending the LMS session (Terminate)".to_string(),
+        };
+        write!(
+            f,
+            "{what}: the LMS answered SCORM error {} ({})",
+            self.code, self.text
+        )
+    }
+}
+
+/// What the learner must know about the SCORM LMS.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LmsProblem {
+    /// The package was launched as SCORM content but no API was found: nothing is recorded.
+    NoApi,
+    /// The LMS reported an error.
+    Failed(LmsError),
+}
+
 /// The LMS's API object and its version.
 #[derive(Debug)]
 pub struct ScormContext {
@@ -23,7 +79,7 @@ pub struct ScormContext {
     pub mastery: Option<f64>,
     terminated: Cell<bool>,
     /// Why the session with the LMS could not start, shown to the learner.
-    pub start_problem: Option<String>,
+    pub start_problem: Option<LmsError>,
 }
 
 impl PartialEq for ScormContext {
@@ -97,23 +153,25 @@ impl ScormContext {
             .unwrap_or_default()
     }
 
-    /// The error of the last call, in words, if there was one.
-    fn last_error(&self, what: &str) -> Result<(), String> {
+    /// The error of the last call, with the LMS's code and text, if there was one.
+    fn last_error(&self, call: LmsCall, element: Option<&str>) -> Result<(), LmsError> {
         let code = self.call("LMSGetLastError", "GetLastError", &[]);
         if code.is_empty() || code == "0" {
             return Ok(());
         }
         let text = self.call("LMSGetErrorString", "GetErrorString", &[&code]);
-        Err(format!(
-            "{what}: the LMS answered SCORM error {code} ({text})"
-        ))
+        Err(LmsError {
+            call,
+            element: element.map(str::to_string),
+            code,
+            text,
+        })
     }
 
     /// Reads a data model element.
-    pub fn get(&self, element: &str) -> Result<String, String> {
+    pub fn get(&self, element: &str) -> Result<String, LmsError> {
         let value = self.call("LMSGetValue", "GetValue", &[element]);
-        self.last_error(&format!("reading {element}"))
-            .map(|()| value)
+        self.last_error(LmsCall::Get, Some(element)).map(|()| value)
     }
 
     /// Reads an element that may be unset (SCORM 2004 answers an unset element with an
@@ -127,24 +185,24 @@ impl ScormContext {
     }
 
     /// Sets a data model element.
-    pub fn set(&self, element: &str, value: &str) -> Result<(), String> {
+    pub fn set(&self, element: &str, value: &str) -> Result<(), LmsError> {
         self.call("LMSSetValue", "SetValue", &[element, value]);
-        self.last_error(&format!("setting {element}"))
+        self.last_error(LmsCall::Set, Some(element))
     }
 
     /// Asks the LMS to store what was set.
-    pub fn commit(&self) -> Result<(), String> {
+    pub fn commit(&self) -> Result<(), LmsError> {
         self.call("LMSCommit", "Commit", &[""]);
-        self.last_error("saving to the LMS (Commit)")
+        self.last_error(LmsCall::Commit, None)
     }
 
     /// Ends the session with the LMS, once.
-    pub fn terminate(&self) -> Result<(), String> {
+    pub fn terminate(&self) -> Result<(), LmsError> {
         if self.terminated.replace(true) {
             return Ok(());
         }
         self.call("LMSFinish", "Terminate", &[""]);
-        self.last_error("ending the LMS session (Terminate)")
+        self.last_error(LmsCall::Terminate, None)
     }
 
     /// Whether the session with the LMS has ended.
@@ -167,7 +225,7 @@ pub fn start() -> Option<ScormContext> {
         start_problem: None,
     };
     context.call("LMSInitialize", "Initialize", &[""]);
-    if let Err(problem) = context.last_error("starting the LMS session (Initialize)") {
+    if let Err(problem) = context.last_error(LmsCall::Initialize, None) {
         return Some(ScormContext {
             start_problem: Some(problem),
             ..context

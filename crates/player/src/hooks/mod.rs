@@ -15,6 +15,6 @@ pub use use_embed::use_embed;
 pub use use_exit::use_exit;
 pub use use_loader::{load, use_loader, Failure, Loaded, Ready};
 #[cfg(feature = "report")]
-pub use use_report::{use_report, Period, ReportFailure, ReportState};
-pub use use_resume::{check_at_hand, use_resume, Etag};
+pub use use_report::{use_report, Basis, Period, ReportFailure, ReportState};
+pub use use_resume::{check_at_hand, use_resume, RemoteSave};
 pub use use_scorm::use_scorm;

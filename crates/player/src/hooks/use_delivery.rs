@@ -22,9 +22,14 @@ pub fn use_delivery(ctx: &PlayerContext) {
     {
         let dispatcher = ctx.dispatcher();
         let activity_id = activity_id.clone();
+        let cmi5 = ctx.cmi5.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                let restored = storage::restore(&activity_id).await;
+                let mut restored = storage::restore(&activity_id).await;
+                // A new cmi5 session does not send what an ended one left waiting.
+                if let Some(context) = &cmi5 {
+                    crate::glue::cmi5::settle_other_sessions(context, &mut restored.entries).await;
+                }
                 dispatcher.dispatch(Action::Restored(Rc::new(restored)));
             });
         });

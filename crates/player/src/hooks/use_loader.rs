@@ -1,7 +1,7 @@
 //! Loading the launch parameters and the module, with every problem collected for the
 //! error page.
 
-use crate::glue::cmi5::{self, Cmi5Context};
+use crate::glue::cmi5::{self, Cmi5Context, Cmi5Stop};
 use crate::glue::scorm::{self, ScormContext};
 use crate::glue::{http, location, markdown, timing};
 use pelita_lesson::{load_module, Module};
@@ -19,6 +19,9 @@ pub const DEFAULT_MODULE: &str = "modules/phishing.json";
 pub struct Failure {
     /// Every problem found.
     pub problems: Vec<String>,
+    /// Why the LMS's cmi5 launch did not start: then the learner is told what to do, not
+    /// the author.
+    pub lms: Option<Cmi5Stop>,
 }
 
 /// A module ready to play.
@@ -34,6 +37,9 @@ pub struct Ready {
     pub cmi5: Option<Rc<Cmi5Context>>,
     /// The SCORM session, when the player runs inside a SCORM LMS.
     pub scorm: Option<Rc<ScormContext>>,
+    /// The launch came from a SCORM package (`lms=scorm`, which `pelita pack` puts in the
+    /// item's parameters) but no SCORM API was found: the LMS records nothing.
+    pub scorm_missing: bool,
 }
 
 /// The loading state.
@@ -90,17 +96,20 @@ pub async fn load(pairs: Vec<(String, String)>) -> Loaded {
         Some(launch) => Some(cmi5::start(launch).await),
         None => None,
     };
-    let module_text = http::text_of(module_request).await;
-    timing::mark("pelita:module-fetched");
-    let config_text = http::text_of(config_request).await;
     let cmi5 = match cmi5 {
         Some(Ok(context)) => Some(Rc::new(context)),
-        Some(Err(errors)) => {
-            problems.extend(errors);
-            None
+        // The learner cannot do anything about the module's files now: say only what to do.
+        Some(Err(stop)) => {
+            return Loaded::Failed(Rc::new(Failure {
+                problems,
+                lms: Some(stop),
+            }))
         }
         None => None,
     };
+    let module_text = http::text_of(module_request).await;
+    timing::mark("pelita:module-fetched");
+    let config_text = http::text_of(config_request).await;
     let config = match config_text {
         Ok(Some(text)) => Launch::from_config(&text, &config_path).unwrap_or_else(|errors| {
             problems.extend(errors.iter().map(|p| p.to_string()));
@@ -189,14 +198,20 @@ pub async fn load(pairs: Vec<(String, String)>) -> Loaded {
                     module.mastery_score = mastery;
                 }
             }
+            let scorm_missing =
+                scorm.is_none() && pairs.iter().any(|(k, v)| k == "lms" && v == "scorm");
             Loaded::Ready(Rc::new(Ready {
                 module: Rc::new(module),
                 module_path: module_path.into(),
                 launch: Rc::new(launch),
                 cmi5,
                 scorm,
+                scorm_missing,
             }))
         }
-        _ => Loaded::Failed(Rc::new(Failure { problems })),
+        _ => Loaded::Failed(Rc::new(Failure {
+            problems,
+            lms: None,
+        })),
     }
 }

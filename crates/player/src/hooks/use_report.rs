@@ -7,12 +7,21 @@
 //! split into time slices (see [`read`]); all run side by side, each asks for its next
 //! page while reading one (`format=ids`: definitions come from the module), each page is
 //! folded into one [`Collector`] and dropped, and `more` links are followed to the end.
+//!
+//! For the whole period, the report first asks for the module's summary (one request:
+//! the activity profile document `pelita stats update` keeps in the LRS, or the file that
+//! `summary=` in the address names, for an LRS without that API). With one, it reads only
+//! the module's statements stored after the summary's time and folds them in with
+//! `pelita_stats::Update`, the same code the command runs, so the figures are live; the
+//! competency queries run as before (the summary does not hold competencies). Without one,
+//! or for a chosen period, it reads everything as before.
 
 use crate::error::PlayerError;
 use crate::glue::http;
 use pelita_stats::{
-    activity_url, first_stored, guess_more, pick, resolve_more, split_period, statements_url,
-    Collector, Outline, Report, PAGE_SIZE, SLICES,
+    activity_url, encode, first_stored, guess_more, pick, resolve_more, split_period,
+    statements_url, Collector, Need, Outline, Report, Summary, Update, PAGE_SIZE, PROFILE_ID,
+    SLICES,
 };
 use pelita_xapi::Launch;
 use std::cell::{Cell, RefCell};
@@ -81,8 +90,23 @@ pub enum ReportState {
     },
     /// It could not be made.
     Failed(ReportFailure),
-    /// The report.
-    Ready(Rc<Report>),
+    /// The report, and the summary it started from, if any.
+    Ready(Rc<Report>, Option<Basis>),
+}
+
+/// What a report made from a summary rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Basis {
+    /// The summary's time (the `stored` time of the newest statement in it), in ms.
+    pub as_of_ms: Option<f64>,
+    /// Statements stored after it, read and added.
+    pub newer: u64,
+    /// Attempts in the sample the discrimination figures come from.
+    pub sample: usize,
+    /// Attempts in all.
+    pub attempts: usize,
+    /// Whether the competencies (which the summary does not hold) are still being read.
+    pub competencies_pending: bool,
 }
 
 /// Reads the statements again whenever `period`, `lang` or `attempt` changes (a
@@ -94,6 +118,7 @@ pub fn use_report(
     period: Period,
     lang: String,
     attempt: u32,
+    summary_url: Option<String>,
 ) -> ReportState {
     let state = use_state(|| ReportState::Reading {
         statements: 0,
@@ -122,19 +147,59 @@ pub fn use_report(
                             }
                         };
                         let auth = launch.auth.as_deref();
-                        let result = read(&endpoint, auth, &outline, &period, &progress).await;
+                        let whole = period.since.is_none() && period.until.is_none();
+                        let summary = if whole {
+                            load_summary(&endpoint, auth, &outline, summary_url.as_deref()).await
+                        } else {
+                            Ok(None)
+                        };
+                        let limit = period.limit.unwrap_or(PAGE_SIZE);
+                        let result = match summary {
+                            Err(failure) => Err(failure),
+                            Ok(Some(summary)) => {
+                                match from_summary(
+                                    &endpoint, auth, &outline, summary, limit, &lang, &progress,
+                                )
+                                .await
+                                {
+                                    Err(failure) => Err(failure),
+                                    Ok((mut report, mut basis)) => {
+                                        // The summary's figures are shown at once; the
+                                        // competencies (not in the summary) follow.
+                                        if basis.competencies_pending && current() {
+                                            state.set(ReportState::Ready(
+                                                Rc::new(report.clone()),
+                                                Some(basis.clone()),
+                                            ));
+                                        }
+                                        match read_competencies(&endpoint, auth, &outline, limit)
+                                            .await
+                                        {
+                                            Ok(collector) => {
+                                                report.competencies =
+                                                    collector.report(&outline, &lang).competencies;
+                                                basis.competencies_pending = false;
+                                                Ok((report, Some(basis)))
+                                            }
+                                            Err(failure) => Err(failure),
+                                        }
+                                    }
+                                }
+                            }
+                            Ok(None) => read(&endpoint, auth, &outline, &period, &progress)
+                                .await
+                                .map(|collector| (collector.report(&outline, &lang), None)),
+                        };
                         let result = match result {
-                            Ok(collector) => {
-                                let mut report = collector.report(&outline, &lang);
-                                drop(collector);
+                            Ok((mut report, basis)) => {
                                 name_other_questions(&endpoint, auth, &lang, &mut report).await;
-                                Ok(report)
+                                Ok((report, basis))
                             }
                             Err(failure) => Err(failure),
                         };
                         if current() {
                             state.set(match result {
-                                Ok(report) => ReportState::Ready(Rc::new(report)),
+                                Ok((report, basis)) => ReportState::Ready(Rc::new(report), basis),
                                 Err(failure) => ReportState::Failed(failure),
                             });
                         }
@@ -144,6 +209,181 @@ pub fn use_report(
         });
     }
     (*state).clone()
+}
+
+/// The module's summary: from `summary_url` when the address gives one (its absence is an
+/// error: it was asked for), else the LRS's activity profile document, whose absence (or
+/// an LRS without that API, or a summary this build cannot read) means reading
+/// everything, as without a summary.
+async fn load_summary(
+    endpoint: &str,
+    auth: Option<&str>,
+    outline: &Outline,
+    summary_url: Option<&str>,
+) -> Result<Option<Summary>, ReportFailure> {
+    let activity = outline.activity_id.as_str();
+    match summary_url {
+        Some(url) => {
+            let text = http::text_of(http::start_get(url))
+                .await
+                .map_err(failure)?
+                .ok_or_else(|| ReportFailure::Status {
+                    url: url.to_string(),
+                    status: 404,
+                    reason: "Not Found".into(),
+                })?;
+            Summary::from_json(&text, activity)
+                .map(Some)
+                .map_err(|e| ReportFailure::Answer {
+                    url: url.to_string(),
+                    reason: e.to_string(),
+                })
+        }
+        None => {
+            let url = format!(
+                "{endpoint}activities/profile?activityId={}&profileId={}",
+                encode(activity),
+                encode(PROFILE_ID)
+            );
+            let document = http::get_state(&url, auth, PAGE_TIMEOUT_MS).await;
+            Ok(document
+                .ok()
+                .and_then(|d| d.text)
+                .and_then(|text| Summary::from_json(&text, activity).ok()))
+        }
+    }
+}
+
+/// The report from `summary` and the module's statements stored after it (with what the
+/// fold needs: attempts summarised before, read again, and voided statements); its
+/// competencies are left to [`read_competencies`].
+async fn from_summary(
+    endpoint: &str,
+    auth: Option<&str>,
+    outline: &Outline,
+    mut summary: Summary,
+    limit: usize,
+    lang: &str,
+    progress: &dyn Fn(usize, usize, usize),
+) -> Result<(Report, Basis), ReportFailure> {
+    let activity = outline.activity_id.as_str();
+    let update = RefCell::new(Update::new(&summary, outline));
+    let read = || update.borrow().read() as usize;
+    let answer = |url: &str| {
+        let url = url.to_string();
+        move |e: pelita_stats::StatsError| ReportFailure::Answer {
+            url,
+            reason: e.to_string(),
+        }
+    };
+    let newer = async {
+        let mut url = format!(
+            "{}&ascending=true",
+            statements_url(
+                endpoint,
+                activity,
+                None,
+                summary.as_of.as_deref(),
+                None,
+                limit
+            )
+        );
+        loop {
+            progress(read(), 1, 1);
+            let text = http::start_xapi_get(&url, auth, PAGE_TIMEOUT_MS)
+                .text()
+                .await
+                .map_err(failure)?;
+            let more = update.borrow_mut().add_page(&text).map_err(answer(&url))?;
+            match more
+                .map(|m| resolve_more(endpoint, &m))
+                .filter(|m| *m != url)
+            {
+                Some(m) => url = m,
+                None => break,
+            }
+        }
+        loop {
+            let needs = update.borrow_mut().needs();
+            if needs.is_empty() {
+                break;
+            }
+            for need in needs {
+                let mut url = format!("{endpoint}statements?{}", need.query(activity));
+                match need {
+                    Need::Voided { .. } => {
+                        match http::start_xapi_get(&url, auth, PAGE_TIMEOUT_MS)
+                            .text()
+                            .await
+                        {
+                            Ok(text) => update
+                                .borrow_mut()
+                                .add_voided(Some(&text))
+                                .map_err(answer(&url))?,
+                            Err(PlayerError::Status { status: 404, .. }) => {
+                                update.borrow_mut().add_voided(None).map_err(answer(&url))?
+                            }
+                            Err(e) => return Err(failure(e)),
+                        }
+                    }
+                    Need::Attempt { .. } => loop {
+                        let text = http::start_xapi_get(&url, auth, PAGE_TIMEOUT_MS)
+                            .text()
+                            .await
+                            .map_err(failure)?;
+                        let more = update
+                            .borrow_mut()
+                            .add_reread(&text)
+                            .map_err(answer(&url))?;
+                        match more
+                            .map(|m| resolve_more(endpoint, &m))
+                            .filter(|m| *m != url)
+                        {
+                            Some(m) => url = m,
+                            None => break,
+                        }
+                    },
+                }
+            }
+        }
+        Ok::<(), ReportFailure>(())
+    };
+    newer.await?;
+    let update = update.into_inner();
+    let newer = update.read();
+    update.finish(&mut summary);
+    let report = summary.report(outline, lang);
+    let basis = Basis {
+        as_of_ms: summary.as_of_ms().map(|ms| ms as f64),
+        newer,
+        sample: summary.sample.attempts.len(),
+        attempts: report.attempts,
+        competencies_pending: !outline.competencies.is_empty(),
+    };
+    Ok((report, basis))
+}
+
+/// The competency queries alone (every `answered` statement tagged with one of the
+/// module's competencies), side by side, for a report made from a summary.
+async fn read_competencies(
+    endpoint: &str,
+    auth: Option<&str>,
+    outline: &Outline,
+    limit: usize,
+) -> Result<Collector, ReportFailure> {
+    let mut collector = Collector::new(&outline.activity_id, &outline.module_iri);
+    collector.know_competencies(outline.competencies.iter().map(|c| c.id.as_str()));
+    let collector = RefCell::new(collector);
+    let done = Cell::new(0);
+    let total = outline.competencies.len();
+    let quiet = |_: usize, _: usize, _: usize| {};
+    let chains = outline.competencies.iter().map(|c| {
+        let (collector, done) = (&collector, &done);
+        let first = statements_url(endpoint, &c.id, Some(ANSWERED), None, None, limit);
+        async move { chain(endpoint, auth, first, collector, done, total, &quiet).await }
+    });
+    futures::future::try_join_all(chains).await?;
+    Ok(collector.into_inner())
 }
 
 fn failure(e: PlayerError) -> ReportFailure {

@@ -3,6 +3,7 @@
 
 mod error_page;
 mod lesson_page;
+mod lms_stop_page;
 mod loading_page;
 pub(crate) mod player_page;
 #[cfg(feature = "report")]
@@ -12,6 +13,7 @@ mod resume_page;
 
 pub use error_page::error_page;
 pub use lesson_page::LessonPage;
+pub use lms_stop_page::{is_web_url, LmsStopPage, Props as LmsStopPageProps};
 pub use loading_page::loading_page;
 pub use player_page::{PlayerPage, Props as PlayerPageProps};
 #[cfg(feature = "report")]

@@ -1,8 +1,9 @@
 //! The player around a loaded module: header, the current page or the result, and the
 //! learning record.
 
-use crate::components::{sync_status, top_bar, RecordPanel, TopBar};
+use crate::components::{lms_notice, sync_status, top_bar, RecordPanel, TopBar};
 use crate::glue::cmi5::Cmi5Context;
+use crate::glue::scorm::LmsProblem;
 use crate::glue::scorm::ScormContext;
 use crate::glue::{self, browser_env::BrowserEnv, location, storage};
 use crate::hooks::{check_at_hand, use_delivery, use_embed, use_exit, use_resume, use_scorm};
@@ -28,6 +29,9 @@ pub struct Props {
     /// The SCORM session, when the player runs inside a SCORM LMS.
     #[prop_or_default]
     pub scorm: Option<Rc<ScormContext>>,
+    /// Launched from a SCORM package, but no SCORM API was found.
+    #[prop_or_default]
+    pub scorm_missing: bool,
 }
 
 /// Chooses the language, among the module's, from in order: the launch parameter (or, in
@@ -78,6 +82,7 @@ pub fn PlayerPage(props: &Props) -> Html {
         let launch = props.launch.clone();
         let cmi5 = props.cmi5.clone();
         let scorm = props.scorm.clone();
+        let scorm_missing = props.scorm_missing;
         use_reducer(move || {
             let actor = launch.actor.clone().unwrap_or_else(local_learner);
             let lang = choose_language(&module, &launch);
@@ -86,7 +91,11 @@ pub fn PlayerPage(props: &Props) -> Html {
                 (context, rules)
             });
             let mut state = PlayerState::new(module, module_path, launch, actor, lang, cmi5);
-            state.lms_problem = scorm.as_ref().and_then(|s| s.start_problem.clone());
+            state.lms_problem = match &scorm {
+                Some(s) => s.start_problem.clone().map(LmsProblem::Failed),
+                None if scorm_missing => Some(LmsProblem::NoApi),
+                None => None,
+            };
             state.scorm = scorm;
             // With no LRS to ask, whether to offer a saved attempt is known now, and the
             // first render already shows the first page.
@@ -171,6 +180,7 @@ pub fn PlayerPage(props: &Props) -> Html {
                     onlanguage: &onlanguage,
                     status: sync_status(&state, &onresume),
                 }) }
+                { lms_notice(&state) }
                 { body }
                 <RecordPanel />
             </div>

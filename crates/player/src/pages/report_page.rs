@@ -3,11 +3,13 @@
 //! It takes the LRS the way the player does (launch query or `launch.json`), reads the
 //! statements with [`use_report`] and shows the figures `pelita_stats` computes: each
 //! chart is an SVG with its numbers in a table, and the per-question table can be
-//! downloaded as CSV. Every figure that lacks data says so in words, never NaN.
+//! downloaded as CSV. Every figure that lacks data says so in words, never NaN. A report
+//! made from the module's summary says so: the summary's time, the statements added since,
+//! and the sample the discrimination figures come from.
 
 use crate::components::{bar_chart, Bar, CsvLink};
 use crate::glue::{intl, location};
-use crate::hooks::{use_report, Period, ReportFailure, ReportState};
+use crate::hooks::{use_report, Basis, Period, ReportFailure, ReportState};
 use crate::i18n::{t, tf, Arg, Key, Msg};
 use pelita_lesson::Module;
 use pelita_stats::{day_bound, questions_csv, Flag, Outline, Report};
@@ -94,12 +96,16 @@ pub fn ReportPage(props: &Props) -> Html {
     let initial = use_memo((), |_| (query_value("since"), query_value("until")));
     let period = use_state(|| period_of(&initial.0, &initial.1));
     let attempt = use_state(|| 0u32);
+    let summary_url = use_memo((), |_| {
+        Some(query_value("summary")).filter(|s| !s.is_empty())
+    });
     let state = use_report(
         outline.clone(),
         props.launch.clone(),
         (*period).clone(),
         lang.clone(),
         *attempt,
+        (*summary_url).clone(),
     );
     let onsubmit = {
         let (period, since_ref, until_ref) = (period.clone(), since_ref.clone(), until_ref.clone());
@@ -175,10 +181,10 @@ pub fn ReportPage(props: &Props) -> Html {
                 </>
             }
         }
-        ReportState::Ready(report) if report.used == 0 => {
+        ReportState::Ready(report, _) if report.used == 0 => {
             html! { <p class="report-empty" role="status">{ t(&lang, Key::ReportEmpty) }</p> }
         }
-        ReportState::Ready(report) => figures(&lang, report),
+        ReportState::Ready(report, basis) => figures(&lang, report, basis.as_ref()),
     };
     html! {
         <div class="report">
@@ -217,7 +223,7 @@ fn num(lang: &str, n: usize) -> String {
 }
 
 /// Every section of a report with data.
-fn figures(lang: &str, r: &Report) -> Html {
+fn figures(lang: &str, r: &Report, basis: Option<&Basis>) -> Html {
     let none = t(lang, Key::ReportNone);
     let median = r
         .median_completion_ms
@@ -225,9 +231,30 @@ fn figures(lang: &str, r: &Report) -> Html {
     let stat = |id: &str, key: Key, value: String| {
         html! { <div><dt>{ t(lang, key) }</dt><dd id={format!("stat-{id}")}>{ value }</dd></div> }
     };
+    let as_of = basis.map(|b| {
+        let time = b.as_of_ms.map_or_else(
+            || t(lang, Key::ReportNone).to_string(),
+            |ms| intl::date_time(lang, ms),
+        );
+        html! {
+            <p id="report-as-of" class="hint">{ tf(lang, Msg::ReportAsOf, &[
+                ("time", Arg::Text(&time)),
+                ("n", Arg::Num(b.newer as f64)),
+            ]) }</p>
+        }
+    });
+    let sample = basis.map(|b| {
+        html! {
+            <p id="report-sample" class="hint">{ tf(lang, Msg::ReportSample, &[
+                ("sample", Arg::Num(b.sample as f64)),
+                ("attempts", Arg::Num(b.attempts as f64)),
+            ]) }</p>
+        }
+    });
     let overview = html! {
         <section aria-labelledby="r-overview">
             <h2 id="r-overview">{ t(lang, Key::ReportOverview) }</h2>
+            { for as_of }
             <dl class="figures">
                 { stat("attempts", Key::ReportAttempts, num(lang, r.attempts)) }
                 { stat("learners", Key::ReportLearners, num(lang, r.learners)) }
@@ -379,6 +406,7 @@ fn figures(lang: &str, r: &Report) -> Html {
         <section aria-labelledby="r-questions">
             <h2 id="r-questions">{ t(lang, Key::ReportQuestions) }</h2>
             <p class="hint">{ t(lang, Key::ReportQuestionsHelp) }</p>
+            { for sample }
             <div class="table-scroll" role="region" tabindex="0" aria-labelledby="r-questions">
                 <table id="table-questions">
                     <thead><tr>
@@ -451,10 +479,14 @@ fn figures(lang: &str, r: &Report) -> Html {
             </tr>
         }
     });
+    let pending = basis.is_some_and(|b| b.competencies_pending);
     let competencies = html! {
-        <section aria-labelledby="r-competencies">
+        <section aria-labelledby="r-competencies" aria-busy={pending.to_string()}>
             <h2 id="r-competencies">{ t(lang, Key::ReportCompetencies) }</h2>
             <p class="hint">{ t(lang, Key::ReportCompetenciesHelp) }</p>
+            if pending {
+                <p class="competencies-reading" role="status">{ t(lang, Key::ReportCompetenciesReading) }</p>
+            } else {
             <div class="table-scroll" role="region" tabindex="0" aria-labelledby="r-competencies">
                 <table id="table-competencies">
                     <thead><tr>
@@ -466,6 +498,7 @@ fn figures(lang: &str, r: &Report) -> Html {
                     <tbody>{ for competency_rows }</tbody>
                 </table>
             </div>
+            }
         </section>
     };
     html! {
