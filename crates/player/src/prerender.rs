@@ -150,35 +150,25 @@ pub fn page(
             MODULE_MARKER,
             &format!(
                 "<meta name=\"pelita-module\" content=\"{}\">",
-                escape(module_path)
+                html_escape::encode_double_quoted_attribute(module_path)
             ),
             1,
         )
         .replacen(
             "<html lang=\"id\">",
-            &format!("<html lang=\"{}\" dir=\"{dir}\">", escape(&lang)),
+            &format!(
+                "<html lang=\"{}\" dir=\"{dir}\">",
+                html_escape::encode_double_quoted_attribute(&lang)
+            ),
             1,
         )
         .replacen(
             "<title>Pelita</title>",
-            &format!("<title>{} · Pelita</title>", escape(&title)),
+            &format!(
+                "<title>{} · Pelita</title>",
+                html_escape::encode_text(&title)
+            ),
             1,
         );
     Ok(format!("{head}{app}{after}"))
-}
-
-/// Text for an HTML attribute or element.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
