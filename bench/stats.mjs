@@ -1,6 +1,6 @@
 // This script measures `pelita stats update` (issue 16): it starts `pelita serve` (the
 // embedded LRS) on a temporary SQLite file, POSTs COUNT statements shaped exactly like the
-// player's for modules/phishing.json (the generator of bench/report.mjs: attempts of 14
+// player's for modules/phishing.json (the generator of bench/statements.mjs: attempts of 14
 // statements by 2,000 learners over 30 days), runs the first `update` (throughput and
 // peak memory from /usr/bin/time), POSTs INCREMENT more and runs it again, opens the
 // report in headless Chromium (the summary plus what came after it) and records the time
@@ -15,8 +15,7 @@
 // `node bench/stats.mjs [--count N] [--increment N] [--no-write]`.
 
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +23,7 @@ import { startPelitaServe } from '../tests/support/pelita-serve.mjs';
 import { launchBrowser } from '../tests/support/browser.mjs';
 import { validateStatements } from '../tests/support/validate.mjs';
 import { machine, writeSection } from './machine.mjs';
+import { statements } from './statements.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUTPUT = path.join(ROOT, 'BENCHMARKS.md');
@@ -44,100 +44,6 @@ if (!process.env.PELITA_BIN) {
   if (existsSync(release)) process.env.PELITA_BIN = release;
 }
 const EXAMPLE = path.join(TARGET, 'native-release', 'examples', 'summary_bench');
-
-// The module as the player reports it (crates/xapi/src/report.rs).
-const module = JSON.parse(readFileSync(path.join(ROOT, 'www/modules/phishing.json'), 'utf8'));
-const MODULE = module.id;
-const V = (name, id) => ({ id: `http://adlnet.gov/expapi/verbs/${name}`, display: { en: name, id } });
-const VERBS = {
-  initialized: V('initialized', 'memulai'), experienced: V('experienced', 'mengalami'),
-  answered: V('answered', 'menjawab'), completed: V('completed', 'menyelesaikan'),
-  passed: V('passed', 'lulus'), failed: V('failed', 'tidak lulus'), terminated: V('terminated', 'mengakhiri'),
-};
-const competency = (id) => {
-  const c = module.competencies.find((x) => x.id === id);
-  return { objectType: 'Activity', id, definition: { name: c.label, type: 'https://pelita.example.org/xapi/activity-types/competency' } };
-};
-const pages = module.lessons.flatMap((lesson) => lesson.pages.map((page) => ({ lesson, page })));
-const questions = pages.flatMap(({ lesson, page }) =>
-  page.blocks.filter((b) => b.id?.startsWith('q-')).map((q) => ({ lesson, page, q })));
-const key = (q) => (q.type === 'trueFalse' ? [String(q.answer)] : q.choices.filter((c) => c.correct).map((c) => c.id));
-const options = (q) => (q.type === 'trueFalse' ? ['true', 'false'] : q.choices.map((c) => c.id));
-const maxPoints = questions.reduce((s, { q }) => s + (q.points ?? 1), 0);
-
-function definition({ q }) {
-  const d = {
-    name: q.prompt, description: q.prompt, type: 'http://adlnet.gov/expapi/activities/cmi.interaction',
-    interactionType: q.type === 'trueFalse' ? 'true-false' : 'choice',
-    correctResponsesPattern: [key(q).join('[,]')],
-  };
-  if (q.type === 'choice') d.choices = q.choices.map((c) => ({ id: c.id, description: c.text }));
-  return d;
-}
-
-/** A seeded generator (mulberry32), so every run of the benchmark stores the same answers. */
-function rng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function* statements(count) {
-  const random = rng(42);
-  const start = Date.UTC(2026, 9, 1);
-  let made = 0;
-  for (let a = 0; made < count; a++) {
-    const learner = a % 2000;
-    const actor = { objectType: 'Agent', name: `Learner ${learner}`, mbox: `mailto:learner${learner}@example.go.id` };
-    const registration = randomUUID();
-    let t = start + Math.floor(random() * 30 * 86_400_000);
-    const began = t;
-    const skill = random();
-    const context = (extra = {}) => ({ registration, platform: 'Pelita', language: 'id', ...extra });
-    const lessonContext = (lesson) => ({
-      parent: [{ objectType: 'Activity', id: `${MODULE}/lesson/${lesson.id}`, definition: { name: lesson.title, type: 'http://adlnet.gov/expapi/activities/lesson' } }],
-      grouping: [{ objectType: 'Activity', id: MODULE }],
-      category: (lesson.competencies ?? []).map(competency),
-    });
-    const moduleObject = { objectType: 'Activity', id: MODULE, definition: { name: module.title, description: module.description, type: 'http://adlnet.gov/expapi/activities/module' } };
-    const moduleTags = { category: module.competencies.map((c) => competency(c.id)) };
-    const one = (verb, object, result, activities) => {
-      t += 2000 + Math.floor(random() * 20_000);
-      const s = { id: randomUUID(), actor, verb: VERBS[verb], object, context: context(activities ? { contextActivities: activities } : {}), timestamp: new Date(t).toISOString() };
-      if (result) s.result = result;
-      return s;
-    };
-    const attempt = [one('initialized', moduleObject, null, moduleTags)];
-    let raw = 0;
-    for (const { lesson, page } of pages) {
-      attempt.push(one('experienced', { objectType: 'Activity', id: `${MODULE}/lesson/${lesson.id}/page/${page.id}`, definition: { name: page.title, type: 'http://activitystrea.ms/schema/1.0/page' } }, null, lessonContext(lesson)));
-      for (const entry of questions.filter((x) => x.page === page)) {
-        const { q } = entry;
-        const right = random() < 0.35 + skill * 0.6;
-        const picked = right ? key(q) : [options(q).filter((o) => !key(q).includes(o))[Math.floor(random() * (options(q).length - key(q).length))]];
-        const points = q.points ?? 1;
-        raw += right ? points : 0;
-        attempt.push(one('answered', { objectType: 'Activity', id: `${MODULE}/question/${q.id}`, definition: definition(entry) }, {
-          score: { scaled: right ? 1 : 0, raw: right ? points : 0, min: 0, max: points }, success: right, response: picked.join('[,]'),
-        }, lessonContext(lesson)));
-      }
-    }
-    const duration = `PT${Math.round((t + 1000 - began) / 1000)}S`;
-    const scaled = Math.round((raw / maxPoints) * 10_000) / 10_000;
-    const passed = scaled >= module.masteryScore;
-    attempt.push(one('completed', moduleObject, { completion: true, duration }, moduleTags));
-    attempt.push(one(passed ? 'passed' : 'failed', moduleObject, { score: { scaled, raw, min: 0, max: maxPoints }, success: passed, completion: true, duration }, moduleTags));
-    attempt.push(one('terminated', moduleObject, { duration }, moduleTags));
-    for (const s of attempt) {
-      if (made === count) return;
-      made += 1;
-      yield s;
-    }
-  }
-}
 
 /** POSTs `count` statements from `stream` in parallel batches (made as they are sent,
  * so a million statements never sit in memory at once); returns the time taken (ms) and
@@ -250,7 +156,7 @@ async function main() {
       '',
       `\`node bench/stats.mjs --count ${COUNT} --increment ${INCREMENT}\` (${m.date}; ${m.cpu}, ${m.cores} cores, ${m.memory}, ${m.os}; ${m.chromium}; node ${m.node}; \`${path.relative(ROOT, process.env.PELITA_BIN || 'target/debug/pelita')}\` serving the LRS on a temporary SQLite file and running the updates).`,
       '',
-      `Scale: the issue asks for 10,000,000 statements; this run stored ${COUNT.toLocaleString('en')} (${attempts.toLocaleString('en')} attempts of the 5-question example module, the generator of bench/report.mjs), which is what could be stored and read within the session on this shared 2-core machine. The first run's time grows with the statements (one pass, a chunk of 100,000 at a time); its memory grows with the chunk, not with the LRS.`,
+      `Scale: the issue asks for 10,000,000 statements; this run stored ${COUNT.toLocaleString('en')} (${attempts.toLocaleString('en')} attempts of the 5-question example module, the generator of bench/statements.mjs), which is what could be stored and read within the session on this shared 2-core machine. The first run's time grows with the statements (one pass, a chunk of 100,000 at a time); its memory grows with the chunk, not with the LRS.`,
       '',
       '| Measure | Value |',
       '|---|---|',
