@@ -27,7 +27,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPelitaServe } from './pelita-serve.mjs';
+import { startPelitaServe, xapiClient } from './pelita-serve.mjs';
 
 const SUPPORT = path.dirname(fileURLToPath(import.meta.url));
 const CHILD = path.join(SUPPORT, 'lrs-child.cjs');
@@ -148,38 +148,7 @@ export async function startReferenceLrs({
   const auth = 'Basic ' + Buffer.from(`${username}:${password}`).toString('base64');
   const headers = { Authorization: auth, 'X-Experience-API-Version': XAPI_VERSION };
 
-  /** fetch() against the LRS with the auth and version headers set (both overridable). */
-  async function request(relative, init = {}) {
-    const url = new URL(relative, endpoint);
-    const merged = new Headers(headers);
-    new Headers(init.headers || {}).forEach((value, key) => merged.set(key, value));
-    return fetch(url, { ...init, headers: merged });
-  }
-
-  /**
-   * Every stored statement (newest first, as the LRS returns them), following `more` links.
-   * `query` adds GET /statements parameters such as { verb, activity, registration, limit }.
-   */
-  async function statements(query = {}) {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value === undefined) continue;
-      params.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
-    }
-    let url = new URL('statements' + (params.size ? `?${params}` : ''), endpoint);
-    const all = [];
-    for (let page = 0; page < 10_000; page += 1) {
-      const res = await fetch(url, { headers });
-      if (res.status !== 200) {
-        throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
-      }
-      const body = await res.json();
-      all.push(...body.statements);
-      if (!body.more) return all;
-      url = new URL(body.more, endpoint);
-    }
-    throw new Error('GET /statements: too many pages');
-  }
+  const { request, statements } = xapiClient(endpoint, headers);
 
   return {
     endpoint,
@@ -317,35 +286,7 @@ export async function startRalph({
     throw err;
   }
 
-  /** fetch() against Ralph with the auth and version headers set (both overridable). */
-  async function request(relative, init = {}) {
-    const url = new URL(relative, endpoint);
-    const merged = new Headers(headers);
-    new Headers(init.headers || {}).forEach((value, key) => merged.set(key, value));
-    return fetch(url, { ...init, headers: merged });
-  }
-
-  /** Every stored statement, following `more` links; `query` as the reference's. */
-  async function statements(query = {}) {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value === undefined) continue;
-      params.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
-    }
-    let url = new URL('statements' + (params.size ? `?${params}` : ''), endpoint);
-    const all = [];
-    for (let page = 0; page < 10_000; page += 1) {
-      const res = await fetch(url, { headers });
-      if (res.status !== 200) {
-        throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
-      }
-      const body = await res.json();
-      all.push(...body.statements);
-      if (!body.more) return all;
-      url = new URL(body.more, endpoint);
-    }
-    throw new Error('GET /statements: too many pages');
-  }
+  const { request, statements } = xapiClient(endpoint, headers);
 
   /**
    * The requests Ralph's access log shows so far, as `METHOD path status` (the query

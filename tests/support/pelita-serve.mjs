@@ -86,30 +86,7 @@ export async function startPelitaServe({
   const auth = 'Basic ' + Buffer.from(`${username}:${password}`).toString('base64');
   const headers = { Authorization: auth, 'X-Experience-API-Version': XAPI_VERSION };
 
-  async function request(relative, init = {}) {
-    const merged = new Headers(headers);
-    new Headers(init.headers || {}).forEach((value, key) => merged.set(key, value));
-    return fetch(new URL(relative, endpoint), { ...init, headers: merged });
-  }
-
-  async function statements(query = {}) {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value === undefined) continue;
-      params.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
-    }
-    let url = new URL('statements' + (params.size ? `?${params}` : ''), endpoint);
-    const all = [];
-    for (let page = 0; page < 10_000; page += 1) {
-      const res = await fetch(url, { headers });
-      if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
-      const body = await res.json();
-      all.push(...body.statements);
-      if (!body.more) return all;
-      url = new URL(body.more, endpoint);
-    }
-    throw new Error('GET /statements: too many pages');
-  }
+  const { request, statements } = xapiClient(endpoint, headers);
 
   async function stop() {
     stopping = true;
@@ -138,4 +115,39 @@ export async function startPelitaServe({
     logs: () => log,
     stop,
   };
+}
+
+/**
+ * Requests to an LRS at `endpoint` with `headers` (auth and version) set: `request` is
+ * fetch() with those headers (each overridable), `statements(query)` every stored
+ * statement (newest first, as the LRS returns them) following `more` links, where `query`
+ * adds GET /statements parameters such as { verb, activity, registration, limit }.
+ */
+export function xapiClient(endpoint, headers) {
+  async function request(relative, init = {}) {
+    const merged = new Headers(headers);
+    new Headers(init.headers || {}).forEach((value, key) => merged.set(key, value));
+    return fetch(new URL(relative, endpoint), { ...init, headers: merged });
+  }
+
+  async function statements(query = {}) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      params.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+    }
+    let url = new URL('statements' + (params.size ? `?${params}` : ''), endpoint);
+    const all = [];
+    for (let page = 0; page < 10_000; page += 1) {
+      const res = await fetch(url, { headers });
+      if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
+      const body = await res.json();
+      all.push(...body.statements);
+      if (!body.more) return all;
+      url = new URL(body.more, endpoint);
+    }
+    throw new Error('GET /statements: too many pages');
+  }
+
+  return { request, statements };
 }
