@@ -247,7 +247,7 @@ test('closing the window mid-session sends terminated; a reload says the visit e
     const page = b.page;
     const url = await lms.launchUrl(`${au.url}&lang=id`, { masteryScore: 0.8 });
     await page.goto(url);
-    await page.waitForSelector('#q-q-pin-false');
+    await page.waitForSelector('#app #q-q-pin-false');
     await chooseByMouse(page).trueFalse('q-pin', 'false');
     await lms.waitFor((e) => e.kind === 'statements' && (e.verbs ?? []).some((v) => v.endsWith('answered')));
     // The page goes away in the middle of the attempt: suspended, then terminated, in the
@@ -323,7 +323,7 @@ for (const lang of ['en', 'id']) {
       // Another browser (or an LMS that broke) took the token: the LMS refuses this fetch.
       const other = (await newBrowser()).page;
       await other.goto(url);
-      await other.waitForSelector('#q-q-pin-false');
+      await other.waitForSelector('#app #q-q-pin-false');
       const page = (await newBrowser()).page;
       await page.goto(url);
       await page.waitForSelector('.lms-stop');

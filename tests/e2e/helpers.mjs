@@ -48,8 +48,10 @@ export async function expectHeading(page, text) {
  * whether the offer was made.
  */
 export async function answerResumeOffer(page, choice = 'continue') {
-  await page.waitForSelector('.player main.page, .player main.result, .player main.resume');
-  if (!(await page.$('main.resume'))) return false;
+  // The player's own page (in #app, shown once it has taken over), not a pre-rendered
+  // first page (#prerendered), which is there before the player decides what to offer.
+  await page.waitForSelector('#app .player main.page, #app .player main.result, #app .player main.resume');
+  if (!(await page.$('#app main.resume'))) return false;
   await page.click(choice === 'continue' ? 'main.resume button.primary' : 'main.resume button.secondary');
   await page.waitForSelector('.player main.page, .player main.result');
   return true;
@@ -173,8 +175,17 @@ export async function answerFromThirdPage(page, { url = true, report = 'c' } = {
   await mouse.choice('q-signs', ['a', 'c', 'd']);
   await mouse.trueFalse('q-attachment', 'true');
   await mouse.choice('q-report', [report]);
+  const origin = new URL(page.url()).origin;
   await page.click('.nav .finish button');
-  await page.waitForSelector('.result');
+  // A cmi5 launch with a returnURL leaves the result page by itself once everything is
+  // stored (cmi5 10.2.6), which may come before the result is seen here.
+  const shown = page.waitForSelector('.result');
+  const left = page.waitForEvent('framenavigated', {
+    predicate: (frame) => frame === page.mainFrame() && new URL(frame.url()).origin !== origin,
+  });
+  shown.catch(() => {});
+  left.catch(() => {});
+  await Promise.race([shown, left]);
 }
 
 /**
@@ -183,7 +194,9 @@ export async function answerFromThirdPage(page, { url = true, report = 'c' } = {
  */
 export async function playExample(page, { pin = 'false', report = 'c' } = {}) {
   const mouse = chooseByMouse(page);
-  await page.waitForSelector('#q-q-pin-false');
+  // The player's own first question (#app is hidden while a pre-rendered first page is
+  // shown, until the player takes over).
+  await page.waitForSelector('#app #q-q-pin-false');
   await mouse.trueFalse('q-pin', pin);
   await mouse.next();
   await mouse.next();

@@ -66,7 +66,7 @@ for (const version of ['1.2', '2004']) {
       await first.page.goto(run.url);
       const frame = await playerFrame(first.page);
       const mouse = chooseByMouse(frame);
-      await frame.waitForSelector('#q-q-pin-false');
+      await frame.waitForSelector('#app #q-q-pin-false');
       await mouse.trueFalse('q-pin', 'false');
       await mouse.next();
       await mouse.next();
@@ -140,7 +140,7 @@ test('SCORM 1.2 with an LRS: failing against the LMS mastery score, xAPI sent to
     await browser.page.goto(run.url);
     const frame = await playerFrame(browser.page);
     const mouse = chooseByMouse(frame);
-    await frame.waitForSelector('#q-q-pin-false');
+    await frame.waitForSelector('#app #q-q-pin-false');
     // The LMS's store fails: the next Commit reports error 101, and the learner reads what
     // was not saved, that it is kept and sent again, and the LMS's own code and text.
     host.failCommits(1, 500);
@@ -185,7 +185,7 @@ for (const [version, lang] of [['2004', 'id'], ['1.2', 'en']]) {
       const run = host.launch({ version, content: content[version].url.replace('lang=en', `lang=${lang}`), masteryScore: 0.8 });
       await browser.page.goto(run.url);
       const frame = await playerFrame(browser.page);
-      await frame.waitForSelector('#q-q-pin-false');
+      await frame.waitForSelector('#app #q-q-pin-false');
       const mouse = chooseByMouse(frame);
       await mouse.trueFalse('q-pin', 'false');
       await mouse.next();
@@ -232,13 +232,13 @@ test('a SCORM package opened outside its LMS says the LMS is not recording the a
     for (const lang of ['en', 'id']) {
       // The package's own launch (the manifest's parameters), with no LMS around it.
       await browser.page.goto(`${host.url}${content['2004'].url.replace('lang=en', `lang=${lang}`)}`);
-      await browser.page.waitForSelector('.player main.page, .player main.resume');
+      await browser.page.waitForSelector('#app .player main.page, #app .player main.resume');
       assert.match(await browser.page.textContent('.lms-notice'), NO_API[lang]);
       assert.deepEqual(await axeViolations(browser.page), [], 'the page with the notice is accessible');
     }
     // The same player with no SCORM parameters is a plain lesson: nothing to say.
     await browser.page.goto(`${host.url}/content/scorm2004/index.html?module=modules%2Fphishing.json&lang=en`);
-    await browser.page.waitForSelector('.player main.page, .player main.resume');
+    await browser.page.waitForSelector('#app .player main.page, #app .player main.resume');
     assert.equal(await browser.page.$('.lms-notice'), null);
   } finally {
     await browser.close();
