@@ -179,11 +179,14 @@ export async function answerFromThirdPage(page, { url = true, report = 'c' } = {
   await page.click('.nav .finish button');
   // A cmi5 launch with a returnURL leaves the result page by itself once everything is
   // stored (cmi5 10.2.6), which may come before the result is seen here.
+  // `page` may be a Page or the Frame that holds the player (SCORM).
+  const tab = typeof page.waitForEvent === 'function' ? page : page.page();
+  const frame = tab === page ? page.mainFrame() : page;
   const shown = page.waitForSelector('.result');
-  const left = page.waitForEvent('framenavigated', {
-    predicate: (frame) => frame === page.mainFrame() && new URL(frame.url()).origin !== origin,
-  });
   shown.catch(() => {});
+  const left = tab.waitForEvent('framenavigated', {
+    predicate: (f) => f === frame && new URL(f.url()).origin !== origin,
+  });
   left.catch(() => {});
   await Promise.race([shown, left]);
 }
