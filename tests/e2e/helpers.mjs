@@ -48,8 +48,8 @@ export async function expectHeading(page, text) {
  * whether the offer was made.
  */
 export async function answerResumeOffer(page, choice = 'continue') {
-  // The player's own page (in #app, shown once it has taken over), not a pre-rendered
-  // first page (#prerendered), which is there before the player decides what to offer.
+  // The player's own page, in #app: a page that shows something before the player runs
+  // (issue 14's pre-rendered first page) must not be taken for the player's choice.
   await page.waitForSelector('#app .player main.page, #app .player main.result, #app .player main.resume');
   if (!(await page.$('#app main.resume'))) return false;
   await page.click(choice === 'continue' ? 'main.resume button.primary' : 'main.resume button.secondary');
@@ -197,8 +197,7 @@ export async function answerFromThirdPage(page, { url = true, report = 'c' } = {
  */
 export async function playExample(page, { pin = 'false', report = 'c' } = {}) {
   const mouse = chooseByMouse(page);
-  // The player's own first question (#app is hidden while a pre-rendered first page is
-  // shown, until the player takes over).
+  // The player's own first question, in #app (see answerResumeOffer).
   await page.waitForSelector('#app #q-q-pin-false');
   await mouse.trueFalse('q-pin', pin);
   await mouse.next();
