@@ -499,26 +499,11 @@ impl Collector {
                     .map(|(_, d)| d)
             });
             let kind = definition.map(|d| d.kind.clone()).unwrap_or_default();
-            let correct_ids: Vec<&str> = definition
-                .and_then(|d| d.correct.first())
-                .map(|p| p.split("[,]").collect())
-                .unwrap_or_default();
+            let correct_ids = correct_ids(definition);
             let mut options: Vec<OptionCount> = Vec::new();
             let by_option = matches!(kind.as_str(), "choice" | "true-false");
             if by_option {
-                let listed: Vec<(String, Option<String>)> = if kind == "true-false" {
-                    vec![("true".into(), None), ("false".into(), None)]
-                } else {
-                    definition
-                        .map(|d| {
-                            d.choices
-                                .iter()
-                                .map(|(id, n)| (id.clone(), pick(n, lang).map(str::to_string)))
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                };
-                for (id, label) in listed {
+                for (id, label) in listed_options(&kind, definition, lang) {
                     let correct = correct_ids.contains(&id.as_str());
                     options.push(OptionCount {
                         id,
@@ -716,4 +701,32 @@ impl Collector {
         }
         report
     }
+}
+
+/// The ids of the first correct response pattern (a choice question's right options).
+pub(crate) fn correct_ids(definition: Option<&Definition>) -> Vec<&str> {
+    definition
+        .and_then(|d| d.correct.first())
+        .map(|p| p.split("[,]").collect())
+        .unwrap_or_default()
+}
+
+/// The options a true/false or choice question lists, in the definition's order, with
+/// their labels in `lang` (true and false have none: the report names them itself).
+pub(crate) fn listed_options(
+    kind: &str,
+    definition: Option<&Definition>,
+    lang: &str,
+) -> Vec<(String, Option<String>)> {
+    if kind == "true-false" {
+        return vec![("true".into(), None), ("false".into(), None)];
+    }
+    definition
+        .map(|d| {
+            d.choices
+                .iter()
+                .map(|(id, n)| (id.clone(), pick(n, lang).map(str::to_string)))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -444,31 +444,14 @@ impl Summary {
                 _ => None,
             };
             let by_option = matches!(kind.as_str(), "choice" | "true-false");
-            let correct_ids: Vec<&str> = definition
-                .and_then(|d| d.correct.first())
-                .map(|p| p.split("[,]").collect())
-                .unwrap_or_default();
+            let correct_ids = crate::report::correct_ids(definition);
             let correct_patterns: Vec<&str> = definition
                 .map(|d| d.correct.iter().map(String::as_str).collect())
                 .unwrap_or_default();
             let count_of = |o: &str| counts.and_then(|c| c.options.get(o)).map_or(0, |n| u(*n));
             let mut options: Vec<OptionCount> = Vec::new();
             if by_option {
-                let listed: Vec<(String, Option<String>)> = if kind == "true-false" {
-                    vec![("true".into(), None), ("false".into(), None)]
-                } else {
-                    definition
-                        .map(|d| {
-                            d.choices
-                                .iter()
-                                .map(|(id, n)| {
-                                    (id.clone(), crate::pick(n, lang).map(str::to_string))
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                };
-                for (id, label) in listed {
+                for (id, label) in crate::report::listed_options(&kind, definition, lang) {
                     options.push(OptionCount {
                         correct: correct_ids.contains(&id.as_str()),
                         count: count_of(&id),
