@@ -13,7 +13,9 @@
 //   survives updates. Its number changes only if what it stores changes shape.
 //
 // How each request is answered (only same-origin GET requests; everything else, such as
-// the statements posted to a cross-origin LRS, never passes through here):
+// the statements posted to a cross-origin LRS, goes to the network as the page made it,
+// and a request other than GET does not even reach the fetch handler where the browser has
+// the static routing API: see the install handler):
 // - Page loads (navigations) and other plain files: the network first, so that a new
 //   deployment is seen at once; the cached copy when the network fails.
 // - Hashed JS and wasm: the cache first. A hashed name never changes its content.
@@ -51,7 +53,16 @@ const HASHED = /-[0-9a-f]{16}(?:_bg)?\.[a-z0-9]+$/i;
 const MEDIA = /\.(?:svg|png|jpe?g|gif|webp|avif|mp3|ogg|opus|mp4|webm|vtt)$/i;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(install());
+  // Requests other than GET (statements, State documents) never need this worker, and
+  // going through its fetch handler costs them their `keepalive`: Chromium lost most of
+  // the statements a page sends as it goes away (`pagehide`) while a worker controls it,
+  // and none without one. The static routing API sends them straight to the network, so
+  // `suspended`, cmi5's `terminated` and the saved attempt leave with the page. Where
+  // the API is missing, the fetch handler below lets them through as before.
+  const routed = typeof event.addRoutes === 'function'
+    ? event.addRoutes([{ condition: { not: { requestMethod: 'GET' } }, source: 'network' }]).catch(() => {})
+    : Promise.resolve();
+  event.waitUntil(Promise.all([routed, install()]));
 });
 
 self.addEventListener('activate', (event) => {

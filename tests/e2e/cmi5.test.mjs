@@ -248,8 +248,28 @@ test('closing the window mid-session sends terminated; a reload says the visit e
     const url = await lms.launchUrl(`${au.url}&lang=id`, { masteryScore: 0.8 });
     await page.goto(url);
     await page.waitForSelector('#app #q-q-pin-false');
+    // The offline worker controls the page, as it does for a learner. Chromium lost most
+    // keepalive batches sent as the page went away that went through a worker's fetch
+    // handler, so the worker routes requests other than GET straight to the network
+    // (the static routing API; DevTools reports the rule a request matched).
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+    const cdp = await b.cdp(page);
+    const methods = new Map();
+    const routes = [];
+    cdp.on('Network.requestWillBeSent', (e) => methods.set(e.requestId, e.request.method));
+    cdp.on('Network.responseReceived', (e) => {
+      // The statements POST and the saved attempt's PUT after the answer.
+      const method = methods.get(e.requestId);
+      if (e.type === 'Fetch' && method !== 'GET' && /\/xapi\//i.test(e.response.url)) {
+        routes.push(`${method} ${e.response.serviceWorkerRouterInfo?.matchedSourceType ?? 'through the worker'}`);
+      }
+    });
+    await cdp.send('Network.enable');
     await chooseByMouse(page).trueFalse('q-pin', 'false');
     await lms.waitFor((e) => e.kind === 'statements' && (e.verbs ?? []).some((v) => v.endsWith('answered')));
+    for (let i = 0; i < 50 && !routes.some((r) => r.startsWith('POST')); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(routes.some((r) => r.startsWith('POST')), 'the statements POST was seen');
+    assert.deepEqual(routes.filter((r) => !r.endsWith(' network')), [], 'every request other than GET went past the worker');
     // The page goes away in the middle of the attempt: suspended, then terminated, in the
     // keepalive batch of its last moment.
     await page.goto('about:blank');

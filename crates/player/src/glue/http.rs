@@ -123,7 +123,9 @@ pub async fn post_statements(
 /// whatever this delivers is sent again on the next visit (with the same ids, so the LRS
 /// keeps one of each).
 pub fn post_statements_on_exit(url: &str, auth: Option<&str>, body: String) {
-    if let (Some(window), Ok(init)) = (web_sys::window(), request_init(auth, body, None)) {
+    // Always `keepalive`, whatever the size: without it the request dies with the page.
+    // [`EXIT_MAX_BYTES`] keeps the body within the browser's keepalive quota.
+    if let (Some(window), Ok(init)) = (web_sys::window(), request_init(auth, body, None, true)) {
         let _ = window.fetch_with_str_and_init(url, &init);
     }
 }
@@ -132,6 +134,7 @@ fn request_init(
     auth: Option<&str>,
     body: String,
     signal: Option<&web_sys::AbortSignal>,
+    keepalive: bool,
 ) -> Result<web_sys::RequestInit, JsValue> {
     let headers = web_sys::Headers::new()?;
     headers.set("X-Experience-API-Version", XAPI_VERSION)?;
@@ -142,11 +145,7 @@ fn request_init(
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     // `keepalive` is not in web-sys's stable RequestInit bindings.
-    js_sys::Reflect::set(
-        &init,
-        &"keepalive".into(),
-        &(body.len() <= KEEPALIVE_MAX_BYTES).into(),
-    )?;
+    js_sys::Reflect::set(&init, &"keepalive".into(), &keepalive.into())?;
     init.set_headers(&headers);
     init.set_body(&body.into());
     init.set_signal(signal);
@@ -160,7 +159,8 @@ async fn send(
     signal: Option<&web_sys::AbortSignal>,
 ) -> Result<SendOutcome, JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from("no window"))?;
-    let init = request_init(auth, body, signal)?;
+    let keepalive = body.len() <= KEEPALIVE_MAX_BYTES;
+    let init = request_init(auth, body, signal, keepalive)?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await?
         .dyn_into()?;
