@@ -48,10 +48,11 @@ test('a drawn question and its shuffled choices stay the same when the attempt i
   const drawnIds = new Set();
   for (let attempt = 0; attempt < 8 && drawnIds.size < 2; attempt++) {
     await page.goto(url);
-    await page.waitForSelector('main.page h1, main.resume');
-    if (await page.$('main.resume')) await page.click('main.resume button.secondary');
-    await page.waitForSelector('#q-tf');
-    await page.click('.nav button.primary');
+    // The player's own page (#app), not the pre-rendered first page before it.
+    await page.waitForSelector('#app main.page h1, #app main.resume');
+    if (await page.$('#app main.resume')) await page.click('main.resume button.secondary');
+    await page.waitForSelector('#app #q-tf');
+    await page.click('#app .nav button.primary');
     await page.waitForSelector('main.page .question');
     const first = await shownQuiz(page);
     assert.equal(first.length, 1, 'one question of the pool is asked');

@@ -152,6 +152,36 @@ describe('the pre-rendered first page on a static host (dist/phishing.html)', ()
     assert.deepEqual(failed, []);
     assert.deepEqual(unexpected(errors, failed), []);
   });
+
+  test('a click is done only on the page it was made on: the offer to continue is the learner’s', async () => {
+    // The attempt above is saved in the LRS, so the player opens on the offer to continue
+    // it, not on the pre-rendered first page. "Next" clicked before the wasm ran must not
+    // land on a button of the offer (by its place, that is "Start over"). Another browser:
+    // in the first one the service worker serves the wasm, past the route that holds it.
+    const other = await launchBrowser({ viewport: { width: 360, height: 740 } });
+    const page = other.page;
+    const errors = other.watch(page);
+    const failed = watchFailures(page);
+    after(() => other.close());
+    const wasm = await holdWasm(page);
+    await page.goto(playerUrl(new URL('phishing.html', server.url).href, {
+      endpoint: proxy.endpoint(lrs.endpoint), auth: lrs.auth, actor: ACTOR,
+    }));
+    await page.waitForSelector('#prerendered h1', { state: 'visible' });
+    await page.click('#prerendered .nav button.primary', { force: true });
+    await page.waitForSelector('#prerendered .not-ready', { state: 'visible' });
+    wasm.release();
+    await page.waitForSelector('#app main.resume');
+    await page.waitForFunction(() => !document.getElementById('prerendered'));
+    // A kept click is done on the task after the swap: give it that time, and more.
+    await page.waitForTimeout(500);
+    assert.ok(await page.$('#app main.resume'), 'the offer to continue is still shown');
+    assert.ok(await answerResumeOffer(page, 'continue'));
+    await page.waitForSelector('#app #q-q-pin .feedback.right');
+    assert.equal(await page.isChecked('#q-q-pin-false'), true, 'the saved attempt was continued');
+    assert.deepEqual(failed, []);
+    assert.deepEqual(unexpected(errors, failed), []);
+  });
 });
 
 describe('the pre-rendered first page from pelita serve, in the launch language', () => {

@@ -141,6 +141,13 @@ pub fn pack(checked: &Checked, options: &Options) -> Result<Packed> {
         Source::Bytes(b"{}\n".to_vec()),
     )?;
 
+    // The worker's shell must be what the package holds, or it never installs.
+    if let Some(Source::File(path)) = entries.get("sw.js") {
+        let sw = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let worker = package_worker(&sw, |name| entries.contains_key(name))?;
+        entries.insert("sw.js".into(), Source::Bytes(worker.into_bytes()));
+    }
+
     let files: Vec<String> = entries.keys().cloned().collect();
     // `lms=scorm` tells the player it was launched as SCORM content, so that finding no
     // SCORM API is said to the learner (the LMS is then recording nothing).
@@ -193,6 +200,32 @@ pub fn pack(checked: &Checked, options: &Options) -> Result<Packed> {
         bytes,
         launch_url,
     })
+}
+
+/// The service worker with its lists of files cut down to those the package holds. The
+/// build lists the pre-rendered page of each of its example modules in the shell, and a
+/// package leaves them out (and the Markdown reader); a worker that cannot download its
+/// whole shell never installs, and the package would then not open offline.
+fn package_worker(sw: &str, holds: impl Fn(&str) -> bool) -> Result<String> {
+    const PREFIX: &str = "const BUILD = ";
+    // A worker without the build's line is not one this build wrote: it goes in as it is.
+    let Some(start) = sw.find(PREFIX) else {
+        return Ok(sw.to_string());
+    };
+    let from = start + PREFIX.len();
+    let end = sw[from..]
+        .find(";\n")
+        .map(|i| from + i)
+        .context("sw.js: the line `const BUILD = ...` does not end with `;`")?;
+    let mut build: serde_json::Value = serde_json::from_str(&sw[from..end]).context(
+        "sw.js: the line `const BUILD = ...` does not hold JSON; rebuild with `cargo xtask dist`",
+    )?;
+    for key in ["shell", "reader"] {
+        if let Some(list) = build.get_mut(key).and_then(|v| v.as_array_mut()) {
+            list.retain(|name| name.as_str().is_some_and(&holds));
+        }
+    }
+    Ok(format!("{}{build}{}", &sw[..from], &sw[end..]))
 }
 
 /// Refuses an output that cannot become a zip file before any work is done.

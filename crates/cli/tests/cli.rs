@@ -68,7 +68,10 @@ fn fake_player(root: &Path) -> PathBuf {
         ("report-89ab.js", "export default function init() {}"),
         ("report_bg-cdef.wasm", "\0asm"),
         ("report_bg-cdef.wasm.br", "br"),
-        ("sw.js", "self.addEventListener('fetch', () => {});"),
+        (
+            "sw.js",
+            "const BUILD = {\"version\":\"v1\",\"shell\":[\"index.html\",\"pelita-abc.js\",\"pelita_bg-def.wasm\",\"phishing.html\",\"kata-sandi.html\"],\"reader\":[\"convert-0123.js\",\"convert_bg-4567.wasm\"]};\nself.addEventListener('fetch', () => {});\n",
+        ),
         ("sw.js.gz", "gz"),
         ("manifest.webmanifest", "{}"),
         ("icons/icon.svg", "<svg/>"),
@@ -366,6 +369,55 @@ fn pack_web_holds_the_player_the_module_and_its_images_only() {
     );
     // Nothing but the finished zip is left behind.
     assert!(!dir.path().join(".web.zip.partial").exists());
+}
+
+#[test]
+fn pack_gives_the_service_worker_the_shell_the_package_holds() {
+    // The build's worker lists the example modules' pre-rendered pages and the Markdown
+    // reader; a package holds neither, and a worker that cannot fetch its shell never
+    // installs, so the package would not open offline.
+    let dir = project();
+    for format in ["web", "cmi5", "scorm12", "scorm2004"] {
+        let out = pack(dir.path(), format, "p.zip");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let zip = dir.path().join("p.zip");
+        let sw = read_entry(&zip, "sw.js");
+        assert!(
+            sw.starts_with(r#"const BUILD = {"reader":[],"shell":["index.html","pelita-abc.js","pelita_bg-def.wasm"],"version":"v1"};"#)
+                || sw.starts_with(r#"const BUILD = {"version":"v1","shell":["index.html","pelita-abc.js","pelita_bg-def.wasm"],"reader":[]};"#),
+            "{format}: {sw}"
+        );
+        assert!(
+            sw.ends_with("\nself.addEventListener('fetch', () => {});\n"),
+            "{format}: {sw}"
+        );
+        let names = entries(&zip);
+        for name in ["index.html", "pelita-abc.js", "pelita_bg-def.wasm"] {
+            assert!(
+                names.iter().any(|n| n == name),
+                "{format}: {name} is in the package"
+            );
+        }
+        fs::remove_file(&zip).expect("remove");
+    }
+}
+
+#[test]
+fn pack_refuses_a_service_worker_whose_build_line_is_broken() {
+    let dir = project();
+    fs::write(
+        dir.path().join("dist/sw.js"),
+        "const BUILD = {\"shell\": [oops]};\n",
+    )
+    .expect("write");
+    let out = pack(dir.path(), "web", "web.zip");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("sw.js: the line `const BUILD = ...` does not hold JSON"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("web.zip").exists());
 }
 
 #[test]
