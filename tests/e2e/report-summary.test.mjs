@@ -4,8 +4,12 @@
 // writes more: the rest of the unfinished attempt, two new attempts, an answer of an
 // attempt already summarised voided. The report, opened in Chromium, reads the summary
 // (one request), then only the newer statements, and every number it shows is checked
-// against what the script implies; the competencies, which the summary does not hold,
-// follow from their own queries.
+// against what the script implies. The answers carry the phishing module's competency
+// tags, and another module that shares one of them (kata-sandi) has answers too, before
+// and after the summary (one of them voided after it was summarised): the competencies'
+// figures come from the summary's sample of learners plus the tagged answers stored
+// after it, and are checked against the script's own count of learners, masters and
+// weakest questions.
 //
 // Against the reference LRS (Learning Locker's xapi-statements, which has no Activity
 // Profile API) the command first says so, then writes the summary to a file, which the
@@ -33,6 +37,14 @@ const PAGES = ['kenali/page/pengantar', 'kenali/page/tanda', 'kenali/page/tautan
 // Where each question is answered: after which page.
 const AFTER_PAGE = { 'q-pin': 0, 'q-url': 2, 'q-signs': 4, 'q-attachment': 4, 'q-report': 4 };
 const W = (q) => OPTIONS[q].filter((o) => !KEY[q].includes(o));
+const SIBER = 'https://pelita.example.org/competencies/keamanan-siber';
+const LITERASI = 'https://pelita.example.org/competencies/literasi-digital';
+const COMPETENCY_TYPE = 'https://pelita.example.org/xapi/activity-types/competency';
+// The competency of each question: its lesson's (kenali: literasi-digital, tindak:
+// keamanan-siber).
+const TAG = { 'q-pin': LITERASI, 'q-url': LITERASI, 'q-signs': SIBER, 'q-attachment': SIBER, 'q-report': SIBER };
+const OTHER = 'https://pelita.example.org/modules/kata-sandi';
+const MASTERY = 0.8;
 // Ten attempts; each answer list is the attempt's answers to that question in order (the
 // last counts). Totals after the voiding below: 6 6 5 | 4 4 3 3 | 2 1 0, so the upper
 // and lower 27% (three attempts each) are the same whichever way ties are broken.
@@ -71,6 +83,8 @@ function attempt(i) {
       context: { registration, contextActivities: { grouping: [{ id: MODULE_ID }] } },
       timestamp: iso(at),
     };
+    const q = object.split('/question/')[1];
+    if (q) s.context.contextActivities.category = [{ id: TAG[q], objectType: 'Activity', definition: { type: COMPETENCY_TYPE } }];
     if (result) s.result = result;
     list.push(s);
   };
@@ -109,6 +123,39 @@ const VOIDING = {
   object: { objectType: 'StatementRef', id: VOIDED.id }, timestamp: iso(DAY2 + 86_400_000),
 };
 const FRESH = [...ATTEMPTS[7].slice(4), ...ATTEMPTS[8], ...ATTEMPTS[9], VOIDING];
+
+/** An answer in the other module (kata-sandi), tagged keamanan-siber, by learner `l`. */
+function other(l, q, raw, max, at) {
+  return {
+    id: uuid(), actor: { objectType: 'Agent', name: `Learner ${l}`, mbox: `mailto:learner${l}@example.go.id` },
+    verb: { id: VERB('answered'), display: { en: 'answered' } },
+    object: { objectType: 'Activity', id: `${OTHER}/question/${q}` },
+    context: {
+      registration: `20000000-0000-4000-8000-${String(l).padStart(12, '0')}`,
+      contextActivities: { grouping: [{ id: OTHER }], category: [{ id: SIBER, objectType: 'Activity', definition: { type: COMPETENCY_TYPE } }] },
+    },
+    result: { response: 'x', success: raw === max, score: { raw, min: 0, max } },
+    timestamp: iso(at),
+  };
+}
+// Learners 1-3 of the phishing module and learner 11 (only here) answer before the
+// summary; after it, learner 2 answers again (the newer answer counts), learners 4 and 12
+// answer, and learner 1's answer to q-otp-petugas is voided.
+const OTHER_FIRST = [
+  other(1, 'q-otp-petugas', 1, 1, DAY1 + 600_000), other(1, 'q-serangan', 1, 3, DAY1 + 660_000),
+  other(2, 'q-otp-petugas', 0, 1, DAY1 + 700_000), other(2, 'q-serangan', 3, 3, DAY1 + 760_000),
+  other(3, 'q-otp-petugas', 1, 1, DAY1 + 800_000), other(11, 'q-serangan', 3, 3, DAY1 + 900_000),
+];
+const OTHER_VOIDED = OTHER_FIRST[0];
+const OTHER_FRESH = [
+  other(2, 'q-otp-petugas', 1, 1, DAY2 + 7_200_000), other(4, 'q-serangan', 2, 3, DAY2 + 7_300_000),
+  other(12, 'q-otp-petugas', 0, 1, DAY2 + 7_400_000),
+  {
+    id: uuid(), actor: { objectType: 'Agent', mbox: 'mailto:admin@example.go.id' },
+    verb: { id: VERB('voided'), display: { en: 'voided' } },
+    object: { objectType: 'StatementRef', id: OTHER_VOIDED.id }, timestamp: iso(DAY2 + 86_400_000 + 1000),
+  },
+];
 
 let lrs, server, browser, page, summaryFile;
 
@@ -222,7 +269,37 @@ function expected() {
     const views = all.filter((s) => s.object.id === `${MODULE_ID}/lesson/${p}`);
     return [views.length, new Set(views.map((s) => s.context.registration)).size];
   });
+  // The competencies: each learner's latest answer to each question tagged with one, in
+  // any module; learners with a scored answer, those with at least the mastery share of
+  // those answers' points, and per question the share of learners whose latest answer is
+  // right (the three lowest, then by IRI).
+  const voided = new Set([VOIDED.id, OTHER_VOIDED.id]);
+  const answers = [...FIRST, ...FRESH, ...OTHER_FIRST, ...OTHER_FRESH]
+    .filter((s) => s.verb.id === VERB('answered') && !voided.has(s.id));
+  const competencies = [SIBER, LITERASI].map((c) => {
+    const latest = new Map();
+    for (const s of answers.filter((a) => a.context.contextActivities.category?.some((x) => x.id === c))) {
+      const k = `${s.actor.mbox} ${s.object.id}`;
+      if (!latest.has(k) || Date.parse(s.timestamp) > Date.parse(latest.get(k).timestamp)) latest.set(k, s);
+    }
+    const points = new Map();
+    const perQuestion = new Map();
+    for (const s of latest.values()) {
+      const p = points.get(s.actor.mbox) ?? [0, 0];
+      points.set(s.actor.mbox, [p[0] + s.result.score.raw, p[1] + s.result.score.max]);
+      const q = perQuestion.get(s.object.id) ?? [0, 0];
+      perQuestion.set(s.object.id, [q[0] + 1, q[1] + (s.result.success ? 1 : 0)]);
+    }
+    const weakest = [...perQuestion.entries()].map(([id, [n, r]]) => [id, r / n])
+      .sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : 1)).slice(0, 3);
+    return {
+      learners: points.size,
+      mastered: [...points.values()].filter(([r, m]) => r / m >= MASTERY - 1e-9).length,
+      weakest,
+    };
+  });
   return {
+    competencies,
     used: all.length, attempts: attempts.length, learners: new Set(all.map((s) => s.actor.mbox)).size,
     completions: completed.length, judged: judged.length, passed: judged.filter((s) => s.verb.id === VERB('passed')).length,
     median: median(completed.map(seconds)), days, bins, questions, pages,
@@ -246,6 +323,7 @@ const pct = (share) => `${Math.round(100 * share)}%`;
 
 test('the report shows a summary plus the statements stored after it, every number as the script implies', async () => {
   await post(FIRST);
+  await post(OTHER_FIRST);
   let reportParams = {};
   if (EMBEDDED) {
     const run = await stats([]);
@@ -262,10 +340,16 @@ test('the report shows a summary plus the statements stored after it, every numb
     assert.match(run.stdout, new RegExp(`${MODULE_ID}: ${FIRST.length} new statements .*; 8 attempts, 7 completed, `));
     assert.match(run.stderr, new RegExp(`read ${FIRST.length} statements`));
     const summary = JSON.parse(await readFile(summaryFile, 'utf8'));
-    assert.equal(summary.version, 1);
+    assert.equal(summary.version, 2);
+    // The competencies' sample holds every learner with a tagged answer so far (of both
+    // modules): learners 1-8 of the phishing module (the eighth has answered q-pin) and
+    // learner 11 of kata-sandi.
+    assert.equal(summary.competencies.threshold, 18446744073709552000);
+    assert.equal(Object.keys(summary.competencies.learners).length, 9);
     reportParams = { summary: `${server.url}${path.basename(summaryFile)}` };
   }
   await post(FRESH);
+  await post(OTHER_FRESH);
 
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
@@ -327,11 +411,26 @@ test('the report shows a summary plus the statements stored after it, every numb
     `${MODULE_ID}/lesson/${p}`, String(e.pages[i][0]), String(e.pages[i][1]),
     i === 0 ? '–' : pct(Math.max(0, e.pages[i - 1][1] - e.pages[i][1]) / e.pages[i - 1][1]),
   ]));
-  // The competencies (not in the summary) come after the summary's figures; no statement
-  // carries a competency tag, so every row shows zeros.
-  await page.waitForSelector('#table-competencies');
-  const competencies = await page.$$eval('#table-competencies tbody tr', (rows) => rows.map((r) => [r.cells[1].textContent, r.cells[2].textContent]));
-  assert.deepEqual(competencies, [['0', '0'], ['0', '0']]);
+  // The competencies come from the summary's sample of learners (every learner: no note
+  // of a sample) and the tagged answers stored after it, across both modules; never from
+  // every tagged statement (their queries ask only for what came after the summary).
+  const competencyQueries = requests.filter((u) => u.includes('/statements?activity=') && (u.includes(encodeURIComponent(SIBER)) || u.includes(encodeURIComponent(LITERASI))));
+  assert.ok(competencyQueries.length >= 2 && competencyQueries.every((u) => u.includes('since=')), JSON.stringify(competencyQueries));
+  assert.equal(await page.$('#report-competencies-sample'), null);
+  const prompts = Object.fromEntries(JSON.parse(await readFile(path.join(ROOT, 'www/modules/phishing.json'), 'utf8')).lessons
+    .flatMap((l) => l.pages.flatMap((p) => p.blocks)).filter((b) => b.id?.startsWith('q-')).map((b) => [`${MODULE_ID}/question/${b.id}`, b.prompt.en]));
+  const competencies = await page.$$eval('#table-competencies tbody tr', (rows) => rows.map((r) => ({
+    id: r.dataset.competency, learners: r.querySelector('.learners').textContent, mastered: r.querySelector('.mastered').textContent,
+    weakest: [...r.querySelectorAll('.weakest li')].map((li) => li.textContent),
+  })));
+  assert.deepEqual(competencies, [SIBER, LITERASI].map((id, k) => ({
+    id, learners: String(e.competencies[k].learners), mastered: String(e.competencies[k].mastered),
+    weakest: e.competencies[k].weakest.map(([q, share]) => `${prompts[q] ?? q} (${pct(share)})`),
+  })));
+  // The script's data reaches every case: the other module's questions are among the
+  // weakest, and the voided and the replaced answers change the figures.
+  assert.ok(e.competencies[0].weakest.some(([q]) => q.startsWith(OTHER)), JSON.stringify(e.competencies));
+  assert.ok(e.competencies[0].learners >= 10 && e.competencies[0].mastered > 0, JSON.stringify(e.competencies));
   assert.deepEqual(await axeViolations(page), [], 'axe on the report from a summary');
 
   // In Indonesian, the note says the same.

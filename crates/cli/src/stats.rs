@@ -17,7 +17,10 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use base64::Engine;
-use pelita_stats::{resolve_more, statements_url, Need, Outline, Summary, Update, PROFILE_ID};
+use pelita_stats::{
+    newest_stored, resolve_more, statements_url, Need, Outline, Summary, Update, ANSWERED,
+    PROFILE_ID,
+};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -174,6 +177,8 @@ enum Store {
 pub struct Done {
     /// Statements read from the LRS in this run (not counting attempts read again).
     pub read: u64,
+    /// Statements of the competencies read (every module's answers tagged with one).
+    pub competencies: u64,
     /// The summary stored.
     pub summary: Summary,
     /// Its size in bytes.
@@ -241,7 +246,7 @@ pub fn update(options: &Options) -> Result<Done> {
                 .context("the stored summary cannot be updated")?,
             _ => Summary::new(&activity),
         };
-        let read = fold(&lrs, &mut summary, &outline, options)?;
+        let (read, competencies) = fold(&lrs, &mut summary, &outline, options)?;
         let text = summary.to_json();
         let place = match store {
             Store::File(path) => {
@@ -269,6 +274,7 @@ pub fn update(options: &Options) -> Result<Done> {
         };
         return Ok(Done {
             read,
+            competencies,
             bytes: text.len(),
             summary,
             place,
@@ -279,8 +285,13 @@ pub fn update(options: &Options) -> Result<Done> {
 }
 
 /// Reads every statement stored after the summary's time and folds it in, a chunk at a
-/// time; returns how many statements were read.
-fn fold(lrs: &Lrs, summary: &mut Summary, outline: &Outline, options: &Options) -> Result<u64> {
+/// time, then the competencies' statements; returns how many statements were read of each.
+fn fold(
+    lrs: &Lrs,
+    summary: &mut Summary,
+    outline: &Outline,
+    options: &Options,
+) -> Result<(u64, u64)> {
     let activity = outline.activity_id.clone();
     let mut url = format!(
         "{}&ascending=true",
@@ -321,6 +332,92 @@ fn fold(lrs: &Lrs, summary: &mut Summary, outline: &Outline, options: &Options) 
     }
     let rate = total as f64 / started.elapsed().as_secs_f64().max(1e-3);
     eprintln!("pelita stats: read {total} statements ({rate:.0}/s)");
+    let tags = fold_competencies(lrs, summary, outline, options)?;
+    Ok((total, tags))
+}
+
+/// Reads the `answered` statements tagged with the module's competencies (of every
+/// module) stored after the competencies' part of the summary, up to the newest such
+/// statement when the run began (one window for all competencies, so a statement tagged
+/// with two is read once), and folds them in a chunk at a time; returns how many were read.
+fn fold_competencies(
+    lrs: &Lrs,
+    summary: &mut Summary,
+    outline: &Outline,
+    options: &Options,
+) -> Result<u64> {
+    let tags: Vec<String> = outline.competencies.iter().map(|c| c.id.clone()).collect();
+    let since = summary.competencies.as_of.clone();
+    let mut until: Option<(i64, String)> = None;
+    for tag in &tags {
+        let url = statements_url(&lrs.endpoint, tag, Some(ANSWERED), None, None, 1);
+        let text = lrs.get_ok(&url)?;
+        if let Some(n) = newest_stored(&text) {
+            if until.as_ref().is_none_or(|u| n.0 > u.0) {
+                until = Some(n);
+            }
+        }
+    }
+    let Some((until_ms, until)) = until else {
+        return Ok(0);
+    };
+    if summary
+        .competencies
+        .as_of_ms()
+        .is_some_and(|s| s >= until_ms)
+    {
+        return Ok(0);
+    }
+    let started = Instant::now();
+    let mut last_report = Instant::now();
+    let mut total = 0u64;
+    let fresh = |summary: &Summary| {
+        let mut update = Update::new(summary, outline);
+        update.set_competencies_until(Some(until.clone()));
+        update
+    };
+    let mut update = fresh(summary);
+    for (j, tag) in tags.iter().enumerate() {
+        let mut url = format!(
+            "{}&ascending=true",
+            statements_url(
+                &lrs.endpoint,
+                tag,
+                Some(ANSWERED),
+                since.as_deref(),
+                Some(&until),
+                options.page_size
+            )
+        );
+        loop {
+            let text = lrs.get_ok(&url)?;
+            let before = update.competencies_read();
+            let more = update
+                .add_competency_page(&text, j)
+                .with_context(|| format!("GET {url}"))?;
+            total += update.competencies_read() - before;
+            if last_report.elapsed() >= Duration::from_secs(1) {
+                last_report = Instant::now();
+                let rate = total as f64 / started.elapsed().as_secs_f64().max(1e-3);
+                eprintln!(
+                    "pelita stats: read {total} statements of the competencies ({rate:.0}/s)"
+                );
+            }
+            if update.competencies_read() >= options.chunk {
+                answer_needs(lrs, &mut update, &outline.activity_id)?;
+                update.finish(summary);
+                update = fresh(summary);
+            }
+            match more {
+                Some(m) => url = resolve_more(&lrs.endpoint, &m),
+                None => break,
+            }
+        }
+    }
+    answer_needs(lrs, &mut update, &outline.activity_id)?;
+    update.finish(summary);
+    let rate = total as f64 / started.elapsed().as_secs_f64().max(1e-3);
+    eprintln!("pelita stats: read {total} statements of the competencies ({rate:.0}/s)");
     Ok(total)
 }
 
@@ -354,6 +451,16 @@ fn answer_needs(lrs: &Lrs, update: &mut Update, activity: &str) -> Result<()> {
                         None => break,
                     }
                 },
+                Need::Learner { .. } => loop {
+                    let text = lrs.get_ok(&url)?;
+                    match update
+                        .add_learner(&text)
+                        .with_context(|| format!("GET {url}"))?
+                    {
+                        Some(m) => url = resolve_more(&lrs.endpoint, &m),
+                        None => break,
+                    }
+                },
             }
         }
     }
@@ -363,13 +470,15 @@ fn answer_needs(lrs: &Lrs, update: &mut Update, activity: &str) -> Result<()> {
 pub fn line(done: &Done) -> String {
     let s = &done.summary;
     format!(
-        "{}: {} new statements in {:.1} s; {} attempts, {} completed, {} passed; as of {}; summary of {} bytes in {}",
+        "{}: {} new statements and {} of its competencies in {:.1} s; {} attempts, {} completed, {} passed, {} learners sampled for the competencies; as of {}; summary of {} bytes in {}",
         s.activity_id,
         done.read,
+        done.competencies,
         done.elapsed.as_secs_f64(),
         s.attempts,
         s.completions,
         s.passed,
+        s.competencies.learners.len(),
         s.as_of.as_deref().unwrap_or("(no statements yet)"),
         done.bytes,
         done.place

@@ -13,6 +13,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 const VERSION: (&str, &str) = ("X-Experience-API-Version", "1.0.3");
+const OTHER: &str = "https://ex.org/modules/other";
 
 fn outline() -> Outline {
     let module = pelita_lesson::load_module(PHISHING).expect("the example module loads");
@@ -56,6 +57,29 @@ impl Maker {
         if let Some(r) = result {
             s["result"] = r;
         }
+        // Answers carry a competency of the module, the questions alternately.
+        if let Some(i) = self.outline.questions.iter().position(|q| q.id == object) {
+            let tag = &self.outline.competencies[i % self.outline.competencies.len()].id;
+            s["context"]["contextActivities"]["category"] = json!([{ "id": tag,
+                "definition": { "type": pelita_stats::TYPE_COMPETENCY } }]);
+        }
+        s
+    }
+
+    /// An answer of learner `learner` in another module that shares the module's first
+    /// competency.
+    fn other(&mut self, learner: usize, question: usize, right: bool, at: u32) -> Value {
+        let tag = self.outline.competencies[0].id.clone();
+        let mut s = self.statement(
+            learner,
+            &format!("20000000-0000-4000-8000-{learner:012}"),
+            "answered",
+            &format!("{OTHER}/question/o{question}"),
+            Some(json!({ "success": right, "score": { "raw": u8::from(right) * 2, "min": 0, "max": 2 } })),
+            at,
+        );
+        s["context"]["contextActivities"] = json!({ "grouping": [{ "id": OTHER }],
+            "category": [{ "id": tag, "definition": { "type": pelita_stats::TYPE_COMPETENCY } }] });
         s
     }
 
@@ -165,19 +189,30 @@ fn document(addr: &str, activity: &str) -> (u16, Option<String>, String) {
     (status, header(&headers, "etag").map(str::to_string), body)
 }
 
-/// Today's full read of every statement, as the report does it.
+/// Today's full read of every statement, as the report does it: the module's, and every
+/// module's answers tagged with its competencies.
 fn full_read(addr: &str, outline: &Outline) -> Report {
     let mut c = Collector::new(&outline.activity_id, &outline.module_iri);
-    let mut path = format!(
+    c.know_competencies(outline.competencies.iter().map(|c| c.id.as_str()));
+    let mut queries = vec![format!(
         "/xapi/statements?activity={}&related_activities=true&format=ids&limit=100",
         enc(&outline.activity_id)
-    );
-    loop {
-        let (status, _, body) = http(addr, "GET", &path, &[VERSION], "");
-        assert_eq!(status, 200, "{body}");
-        match c.add_page(&body).expect("a statement result") {
-            Some(more) => path = more,
-            None => break,
+    )];
+    for tag in &outline.competencies {
+        queries.push(format!(
+            "/xapi/statements?activity={}&related_activities=true&verb={}&format=ids&limit=100",
+            enc(&tag.id),
+            enc(pelita_stats::ANSWERED)
+        ));
+    }
+    for mut path in queries {
+        loop {
+            let (status, _, body) = http(addr, "GET", &path, &[VERSION], "");
+            assert_eq!(status, 200, "{body}");
+            match c.add_page(&body).expect("a statement result") {
+                Some(more) => path = more,
+                None => break,
+            }
         }
     }
     c.report(outline, "en")
@@ -224,6 +259,8 @@ fn same_counts(s: &Report, f: &Report) {
         }
     }
     assert_eq!(s.questions.len(), f.questions.len());
+    // Every learner is in the competencies' sample here: the same figures.
+    assert_eq!(s.competencies, f.competencies);
 }
 
 #[test]
@@ -255,6 +292,11 @@ fn update_stores_the_summary_in_the_lrs_and_folds_only_new_statements() {
     }
     let unfinished = maker.attempt(19, None);
     batch.extend(unfinished[..4].iter().cloned());
+    // Learners of the module and two others answer in another module.
+    for l in [0, 3, 6, 9, 30, 31] {
+        let answer = maker.other(l, l % 2, l % 3 == 0, 90_000 + l as u32);
+        batch.push(answer);
+    }
     post(&a, &batch);
     let out = stats(
         dir.path(),
@@ -270,13 +312,20 @@ fn update_stores_the_summary_in_the_lrs_and_folds_only_new_statements() {
     );
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");
+    let answers = batch
+        .iter()
+        .filter(|s| s["verb"]["id"] == pelita_stats::ANSWERED)
+        .count();
     assert!(
-        stdout.contains(&format!(": {} new statements", batch.len())),
+        stdout.contains(&format!(
+            ": {} new statements and {answers} of its competencies",
+            batch.len() - 6
+        )),
         "{stdout}"
     );
     assert!(stdout.contains("20 attempts"), "{stdout}");
     assert!(
-        stderr.contains(&format!("read {} statements", batch.len())),
+        stderr.contains(&format!("read {} statements", batch.len() - 6)),
         "{stderr}"
     );
     let (_, tag, body) = document(&a, &outline.activity_id);
@@ -290,6 +339,9 @@ fn update_stores_the_summary_in_the_lrs_and_folds_only_new_statements() {
     for i in 20..25 {
         more.extend(maker.attempt(i, None));
     }
+    // A newer answer in the other module, and one of a new learner.
+    more.push(maker.other(0, 0, false, 95_000));
+    more.push(maker.other(32, 1, true, 95_100));
     let target = batch
         .iter()
         .find(|s| s["verb"]["id"].as_str().unwrap().ends_with("answered"))
@@ -306,7 +358,7 @@ fn update_stores_the_summary_in_the_lrs_and_folds_only_new_statements() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");
     assert!(
-        stdout.contains(&format!(": {} new statements", more.len())),
+        stdout.contains(&format!(": {} new statements", more.len() - 2)),
         "{stdout}"
     );
     let (_, _, body) = document(&a, &outline.activity_id);
@@ -409,15 +461,16 @@ fn file_output_versions_and_errors() {
     );
     assert!(stderr.contains("--output FILE"), "{stderr}");
 
-    // A summary of another version is refused, and --rebuild makes it again.
-    std::fs::write(&file, written.replace("\"version\":1", "\"version\":99")).unwrap();
+    // A summary of an older version (1, before the competencies were in it) is refused,
+    // and --rebuild makes it again.
+    std::fs::write(&file, written.replace("\"version\":2", "\"version\":1")).unwrap();
     let out = stats(
         dir.path(),
         &["--endpoint", &endpoint, "--output", "summary.json", module],
     );
     let (_, stderr) = text(&out);
     assert!(!out.status.success());
-    assert!(stderr.contains("format version Some(99)"), "{stderr}");
+    assert!(stderr.contains("format version Some(1)"), "{stderr}");
     assert!(stderr.contains("--rebuild"), "{stderr}");
     let out = stats(
         dir.path(),

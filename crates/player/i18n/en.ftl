@@ -178,11 +178,14 @@ report-as-of = { $n ->
     [one] Figures from the module's summary as of { $time }, plus { $n } statement stored since.
    *[other] Figures from the module's summary as of { $time }, plus { $n } statements stored since.
 }
+report-competencies-sample = { $sample ->
+    [one] Competencies from a sample of { $sample } learner, the same learners in every module: counts are scaled up from it (within about { $error }% nineteen times in twenty), shares correct are the sample's.
+   *[other] Competencies from a sample of { $sample } learners, the same learners in every module: counts are scaled up from it (within about { $error }% nineteen times in twenty), shares correct are the sample's.
+}
 report-sample = { $attempts ->
     [one] Discrimination and the upper–lower index come from a uniform sample of { $sample } of { $attempts } attempt; learners are estimated (within about 3%).
    *[other] Discrimination and the upper–lower index come from a uniform sample of { $sample } of { $attempts } attempts; learners are estimated (within about 3%).
 }
-report-competencies-reading = Reading the competencies' answers from the LRS (the summary does not hold them)…
 report-retry = Try again
 report-period = Period
 report-since = From

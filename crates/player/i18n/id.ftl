@@ -166,10 +166,10 @@ report-error-answer = Jawaban LRS tidak dapat dibaca ({ $url }): { $reason }
 report-as-of = { $n ->
    *[other] Angka dari ringkasan modul per { $time }, ditambah { $n } pernyataan yang disimpan sesudahnya.
 }
+report-competencies-sample = Kompetensi dari sampel { $sample } peserta, peserta yang sama di setiap modul: jumlah diperkirakan dari sampel itu (selisih sekitar { $error }% pada sembilan belas dari dua puluh kali), persentase benar adalah milik sampel.
 report-sample = { $attempts ->
    *[other] Daya beda dan indeks kelompok atas–bawah dihitung dari sampel acak seragam { $sample } dari { $attempts } percobaan; jumlah peserta adalah perkiraan (selisih sekitar 3%).
 }
-report-competencies-reading = Membaca jawaban kompetensi dari LRS (ringkasan tidak memuatnya)…
 report-retry = Coba lagi
 report-period = Periode
 report-since = Dari

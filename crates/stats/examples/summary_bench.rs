@@ -1,6 +1,9 @@
 //! The summary's own costs, without an LRS: folding generated statements (the player's
 //! shapes) with `Update` a chunk at a time, as `pelita stats update` does, and the size of
-//! the summary document of a module with many questions.
+//! the summary document of a module with many questions. Every question is tagged with
+//! one of two competencies, so the summary holds the competencies' sample of learners too
+//! (each answer is folded twice, as the module's and as its competency's, as the command
+//! reads it twice).
 //!
 //! `cargo run --release -p pelita-stats --example summary_bench -- QUESTIONS ATTEMPTS`
 //! prints one JSON line: statements folded, seconds, statements per second, the process's
@@ -45,7 +48,12 @@ fn outline(questions: usize) -> Outline {
                 )
             })
             .collect(),
-        competencies: vec![],
+        competencies: (0..2)
+            .map(|i| Entry {
+                id: format!("{M}/competency/c{i}"),
+                title: format!("Competency {i}"),
+            })
+            .collect(),
         mastery: 0.8,
     }
 }
@@ -92,6 +100,12 @@ fn main() {
         if !page.is_empty() {
             let text = json!({ "statements": page, "more": "" }).to_string();
             update.add_page(&text).expect("a page");
+            let answers: Vec<&serde_json::Value> = page
+                .iter()
+                .filter(|s| s["verb"]["id"] == pelita_stats::ANSWERED)
+                .collect();
+            let text = json!({ "statements": answers, "more": "" }).to_string();
+            update.add_competency_page(&text, 0).expect("a page");
             folded += page.len() as u64;
             page.clear();
         }
@@ -127,7 +141,9 @@ fn main() {
                 "actor": { "objectType": "Agent", "mbox": learner },
                 "verb": { "id": format!("http://adlnet.gov/expapi/verbs/{verb}") },
                 "object": { "objectType": "Activity", "id": object },
-                "context": { "registration": reg, "contextActivities": { "grouping": [{ "id": M }] } },
+                "context": { "registration": reg, "contextActivities": {
+                    "grouping": [{ "id": M }],
+                    "category": [{ "id": format!("{M}/competency/c{}", n % 2) }] } },
                 "timestamp": ts, "stored": ts,
             });
             if let Some(r) = result {
@@ -193,6 +209,7 @@ fn main() {
             "questions": questions, "attempts": summary.attempts, "statements": folded,
             "seconds": seconds, "rate": folded as f64 / seconds, "peak_kib": peak_kib(),
             "summary_bytes": summary.to_json().len(), "sampled": summary.sample.attempts.len(),
+            "learners_sampled": summary.competencies.learners.len(),
         })
     );
 }

@@ -593,7 +593,7 @@ impl Collector {
 }
 
 /// A learner's key: the actor's inverse functional identifier, whichever it has.
-fn learner_key(actor: Option<&Value>) -> String {
+pub(crate) fn learner_key(actor: Option<&Value>) -> String {
     let Some(a) = actor else {
         return "?".into();
     };

@@ -13,6 +13,7 @@
 //! never NaN or a division by zero.
 
 mod collect;
+mod competency;
 mod csv;
 mod error;
 mod numbers;
@@ -23,6 +24,7 @@ mod sketch;
 mod summary;
 
 pub use collect::{pick, Collector, Definition, Fact, Names, Sym, Verb, TYPE_COMPETENCY};
+pub use competency::{Competencies, Learner, Mark, LEARNER_SAMPLE_SIZE};
 pub use csv::{field as csv_field, questions_csv, HEADER as CSV_HEADER};
 pub use error::StatsError;
 pub use numbers::{correlation, median, parse_duration_ms, share, MIN_PAIRS};
@@ -37,5 +39,6 @@ pub use report::{
 pub use sample::{Answer, Sample, SAMPLE_SIZE};
 pub use sketch::{hash, Distinct, Sketch, RELATIVE_ERROR};
 pub use summary::{
-    DayCounts, Need, PageCounts, QuestionCounts, Summary, Update, PROFILE_ID, SUMMARY_VERSION,
+    newest_stored, DayCounts, Need, PageCounts, QuestionCounts, Summary, Update, ANSWERED,
+    PROFILE_ID, SUMMARY_VERSION,
 };

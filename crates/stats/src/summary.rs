@@ -22,10 +22,13 @@
 //! What no sum gives: medians come from a [`Sketch`] (within [`sketch::RELATIVE_ERROR`]),
 //! learners from a [`Distinct`] count, and the item–rest correlation, the upper/lower 27%
 //! and the "strong pick" flag from a uniform [`Sample`] of [`crate::sample::SAMPLE_SIZE`] attempts.
-//! Competencies span other modules and are per learner, not per attempt: the summary does
-//! not hold them (the report still reads them from the LRS).
+//! Competencies span other modules and are per learner, not per attempt: they are a
+//! coordinated sample of learners ([`Competencies`], see [`crate::competency`]), fed by the
+//! competencies' own queries (every module's `answered` statements tagged with one,
+//! [`Update::add_competency_page`]).
 
-use crate::collect::{Collector, Fact, Verb};
+use crate::collect::{Collector, Fact, Sym, Verb};
+use crate::competency::{self, Competencies, Learner};
 use crate::error::StatsError;
 use crate::numbers::{correlation, share, sort_by};
 use crate::query::encode;
@@ -40,8 +43,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The version of the summary's format. A summary of another version is refused with
-/// [`StatsError::SummaryVersion`]; `pelita stats update --rebuild` makes a new one.
-pub const SUMMARY_VERSION: u32 = 1;
+/// [`StatsError::SummaryVersion`] (`pelita stats update` then stops and says to run it with
+/// `--rebuild`, which makes a new one; the report reads every statement instead).
+/// Version 2 added the competencies ([`Competencies`]).
+pub const SUMMARY_VERSION: u32 = 2;
 
 /// The `profileId` of the activity profile document that holds a module's summary.
 pub const PROFILE_ID: &str = "https://pelita.example.org/xapi/profiles/report-summary/v1";
@@ -124,6 +129,8 @@ pub struct Summary {
     pub sample: Sample,
     /// The sketches' relative error, for the reader.
     pub sketch_error: f64,
+    /// The competencies, across every module that tags them.
+    pub competencies: Competencies,
 }
 
 impl Summary {
@@ -147,6 +154,7 @@ impl Summary {
             learners: Distinct::default(),
             sample: Sample::default(),
             sketch_error: sketch::RELATIVE_ERROR,
+            competencies: Competencies::default(),
         }
     }
 
@@ -315,6 +323,7 @@ impl Summary {
             }
         }
         self.sample.merge(&sample);
+        self.competencies.merge(&other.competencies);
         let later = match (self.as_of_ms(), other.as_of_ms()) {
             (_, None) => false,
             (None, Some(_)) => true,
@@ -327,7 +336,7 @@ impl Summary {
     }
 
     /// Every figure of the report from the summary alone, with titles from `outline` (or
-    /// the IRIs). Competencies are left empty (the summary does not hold them).
+    /// the IRIs; the report view names other modules' questions from the LRS).
     pub fn report(&self, outline: &Outline, lang: &str) -> Report {
         let title = |id: &str, listed: &[crate::Entry]| {
             listed
@@ -534,6 +543,7 @@ impl Summary {
             });
             previous = Some(reached);
         }
+        report.competencies = self.competencies.stats(outline);
         report
     }
 }
@@ -557,6 +567,17 @@ pub enum Need {
     Voided {
         /// The voided statement's id.
         id: String,
+    },
+    /// A sampled learner's answers tagged with a competency, read again to rebuild their
+    /// entry (an answer came late, or one was voided): `GET statements` with the query
+    /// [`Need::query`] gives, every `more` page, each given to [`Update::add_learner`].
+    Learner {
+        /// The learner as an xAPI agent (JSON).
+        agent: String,
+        /// The competency's IRI.
+        tag: String,
+        /// The end of the competencies' window, if the update has one.
+        until: Option<String>,
     },
 }
 
@@ -583,9 +604,25 @@ impl Need {
                 )
             }
             Need::Voided { id } => format!("voidedStatementId={}&format=ids", encode(id)),
+            Need::Learner { agent, tag, until } => {
+                let mut q = format!(
+                    "agent={}&activity={}&related_activities=true&verb={}&format=ids&ascending=true&limit={}",
+                    encode(agent),
+                    encode(tag),
+                    encode(ANSWERED),
+                    crate::PAGE_SIZE
+                );
+                if let Some(u) = until {
+                    q.push_str(&format!("&until={}", encode(u)));
+                }
+                q
+            }
         }
     }
 }
+
+/// The verb of an answer.
+pub const ANSWERED: &str = "http://adlnet.gov/expapi/verbs/answered";
 
 /// A learner's key (as the collector makes it) back as an xAPI agent, where it can be.
 fn agent_json(key: &str) -> Option<String> {
@@ -603,8 +640,9 @@ fn agent_json(key: &str) -> Option<String> {
     Some(agent.to_string())
 }
 
-/// The newest `stored` time of a page of statements.
-fn newest_stored(text: &str) -> Option<(i64, String)> {
+/// The newest `stored` time of a page of statements: ms since the epoch, and as the LRS
+/// wrote it.
+pub fn newest_stored(text: &str) -> Option<(i64, String)> {
     #[derive(Deserialize)]
     struct Page {
         statements: Vec<Stored>,
@@ -639,6 +677,26 @@ pub struct Update {
     baseline: HashSet<usize>,
     /// Needs already asked for.
     asked: HashSet<Need>,
+    /// The competencies' statements (see [`Update::add_competency_page`]).
+    tags: Collector,
+    /// The competencies to read, in order.
+    tag_ids: Vec<String>,
+    /// The competencies' `as_of` when the update began.
+    tags_since: Option<(i64, String)>,
+    /// The end of the competencies' window (`until` of their queries), if fixed.
+    tags_until: Option<String>,
+    /// The newest `stored` time among the competencies' statements read.
+    tags_newest: Option<(i64, String)>,
+    /// Statements read by [`Update::add_competency_page`].
+    tags_read: u64,
+    /// Competency facts left out: read by an earlier competency's query in this window.
+    skipped: HashSet<usize>,
+    /// Sampled learners whose entry is rebuilt from their answers read again.
+    rebuild: HashSet<Sym>,
+    /// The competencies' sample as the update began.
+    sample: Competencies,
+    /// Statements voided by voiding statements that were summarised before.
+    old_voided: HashSet<String>,
 }
 
 impl Update {
@@ -646,7 +704,22 @@ impl Update {
     pub fn new(summary: &Summary, outline: &Outline) -> Update {
         let mut collector = Collector::new(&outline.activity_id, &outline.module_iri);
         collector.know_competencies(outline.competencies.iter().map(|c| c.id.as_str()));
+        let mut tags = Collector::new(&outline.activity_id, &outline.module_iri);
+        tags.know_competencies(outline.competencies.iter().map(|c| c.id.as_str()));
+        let stamp = |t: &Option<String>| {
+            t.as_ref()
+                .and_then(|t| Some((parse_timestamp(t)?, t.clone())))
+        };
         Update {
+            tags,
+            tag_ids: outline.competencies.iter().map(|c| c.id.clone()).collect(),
+            tags_since: stamp(&summary.competencies.as_of),
+            tags_until: None,
+            tags_newest: None,
+            skipped: HashSet::new(),
+            rebuild: HashSet::new(),
+            sample: summary.competencies.clone(),
+            old_voided: HashSet::new(),
             collector,
             outline: Outline {
                 pages: vec![],
@@ -662,6 +735,7 @@ impl Update {
             read: 0,
             baseline: HashSet::new(),
             asked: HashSet::new(),
+            tags_read: 0,
         }
     }
 
@@ -684,6 +758,71 @@ impl Update {
         self.read
     }
 
+    /// The competencies whose `answered` statements the update reads (the module's), in
+    /// the order [`Update::add_competency_page`] numbers them.
+    pub fn competencies(&self) -> &[String] {
+        &self.tag_ids
+    }
+
+    /// The `since` of the competencies' queries (their part of the summary's `as_of`).
+    pub fn competencies_since(&self) -> Option<&str> {
+        self.tags_since.as_ref().map(|s| s.1.as_str())
+    }
+
+    /// Fixes the end of the competencies' window: every competency's query is read with
+    /// `until` this time, and the competencies' part of the summary is then as of it. With
+    /// a window, a statement tagged with several competencies is read once, by the first
+    /// one's query. Without one (the report), duplicates are dropped by id.
+    pub fn set_competencies_until(&mut self, until: Option<String>) {
+        self.tags_until = until;
+    }
+
+    /// Reads a page of the `answered` statements tagged with the competency numbered `tag`
+    /// in [`Update::competencies`] (`activity=<its IRI>&related_activities=true&verb=answered`,
+    /// stored after [`Update::competencies_since`]); returns its `more` link.
+    pub fn add_competency_page(
+        &mut self,
+        text: &str,
+        tag: usize,
+    ) -> Result<Option<String>, StatsError> {
+        let from = self.tags.facts.len();
+        let before = self.tags.read;
+        let more = self.tags.add_page(text)?;
+        self.tags_read += (self.tags.read - before) as u64;
+        if let Some(n) = newest_stored(text) {
+            if self.tags_newest.as_ref().is_none_or(|m| n.0 > m.0) {
+                self.tags_newest = Some(n);
+            }
+        }
+        if self.tags_until.is_some() && tag > 0 {
+            let earlier: Vec<Sym> = self.tag_ids[..tag.min(self.tag_ids.len())]
+                .iter()
+                .filter_map(|t| self.tags.find(t))
+                .collect();
+            for i in from..self.tags.facts.len() {
+                if self.tags.facts[i]
+                    .competencies
+                    .iter()
+                    .any(|c| earlier.contains(c))
+                {
+                    self.skipped.insert(i);
+                }
+            }
+        }
+        Ok(more)
+    }
+
+    /// Statements read so far by [`Update::add_competency_page`].
+    pub fn competencies_read(&self) -> u64 {
+        self.tags_read
+    }
+
+    /// Reads a page of a learner's answers read again for [`Need::Learner`]; returns its
+    /// `more` link.
+    pub fn add_learner(&mut self, text: &str) -> Result<Option<String>, StatsError> {
+        self.tags.add_page(text)
+    }
+
     /// The newest `stored` time read so far.
     pub fn newest(&self) -> Option<&str> {
         self.newest.as_ref().map(|n| n.1.as_str())
@@ -692,11 +831,12 @@ impl Update {
     /// What the update still needs from the LRS (each asked once; call again after
     /// answering, as a fetched voided statement can make its attempt needed).
     pub fn needs(&mut self) -> Vec<Need> {
+        let mut needs = self.competency_needs();
         let Some((_, until)) = self.since.clone() else {
             // Nothing was summarised before: every attempt is new.
-            return vec![];
+            needs.retain(|n| self.asked.insert(n.clone()));
+            return needs;
         };
-        let mut needs = Vec::new();
         let mut voided: Vec<String> = self
             .collector
             .voided_early
@@ -744,6 +884,76 @@ impl Update {
         needs
     }
 
+    /// The competencies' needs: voided targets not among the statements read, and the
+    /// sampled learners to read again (an answer not newer than their newest kept of its
+    /// competency, or a voided answer summarised before).
+    fn competency_needs(&mut self) -> Vec<Need> {
+        let mut needs = Vec::new();
+        if self.tags_since.is_none() {
+            // Nothing was summarised before: every learner's answers are new.
+            return needs;
+        }
+        let mut voided: Vec<String> = self
+            .tags
+            .voided_early
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        voided.sort();
+        for id in voided {
+            needs.push(Need::Voided { id });
+        }
+        let sample = &self.sample;
+        for (i, f) in self.tags.facts.iter().enumerate() {
+            if self.skipped.contains(&i)
+                || f.verb != Verb::Answered
+                || f.competencies.is_empty()
+                || self.rebuild.contains(&f.learner)
+            {
+                continue;
+            }
+            let h = hash(self.tags.text(f.learner));
+            let Some(kept) = sample.learners.get(&competency::key(h)) else {
+                continue;
+            };
+            let late = f.competencies.iter().any(|c| {
+                let tag = self.tags.text(*c);
+                sample
+                    .tags
+                    .iter()
+                    .position(|t| t == tag)
+                    .is_some_and(|t| kept.newest(t as u32) >= f.at_ms)
+            });
+            if late {
+                self.rebuild.insert(f.learner);
+            }
+        }
+        let mut learners: Vec<String> = self
+            .rebuild
+            .iter()
+            .map(|l| self.tags.text(*l).to_string())
+            .collect();
+        learners.sort();
+        let tags = if self.tag_ids.is_empty() {
+            sample.tags.clone()
+        } else {
+            self.tag_ids.clone()
+        };
+        for key in learners {
+            let Some(agent) = agent_json(&key) else {
+                continue;
+            };
+            for tag in &tags {
+                needs.push(Need::Learner {
+                    agent: agent.clone(),
+                    tag: tag.clone(),
+                    until: self.tags_until.clone(),
+                });
+            }
+        }
+        needs
+    }
+
     /// Reads a page of an attempt read again for [`Need::Attempt`]; returns its `more`.
     pub fn add_reread(&mut self, text: &str) -> Result<Option<String>, StatsError> {
         let since_ms = self.since.as_ref().map_or(i64::MIN, |s| s.0);
@@ -766,6 +976,21 @@ impl Update {
                     .is_none_or(|t| t <= since_ms)
             });
         }
+        // A voiding statement read again was summarised: its target was taken out then
+        // (an LRS returns it with its target's attempt, xAPI's StatementRef rule), so the
+        // target is in neither the old contribution nor the new.
+        if let Some(list) = page.get("statements").and_then(serde_json::Value::as_array) {
+            for s in list {
+                if s.pointer("/object/objectType")
+                    .and_then(serde_json::Value::as_str)
+                    == Some("StatementRef")
+                {
+                    if let Some(id) = s.pointer("/object/id").and_then(serde_json::Value::as_str) {
+                        self.old_voided.insert(id.to_string());
+                    }
+                }
+            }
+        }
         let from = self.collector.facts.len();
         let more = self.collector.add_page(&page.to_string())?;
         self.baseline.extend(from..self.collector.facts.len());
@@ -784,6 +1009,17 @@ impl Update {
                 column: e.column(),
                 message: e.to_string(),
             })?;
+        // A sampled learner's answer voided after it was summarised: their entry is
+        // rebuilt from their answers read again.
+        let id = statement.get("id").and_then(serde_json::Value::as_str);
+        if id.is_some_and(|id| self.tags.voided_early.contains(id)) {
+            let key = crate::collect::learner_key(statement.get("actor"));
+            let h = hash(&key);
+            if self.sample.samples(h) && self.sample.learners.contains_key(&competency::key(h)) {
+                let sym = self.tags.sym(&key);
+                self.rebuild.insert(sym);
+            }
+        }
         let stored = statement
             .get("stored")
             .and_then(serde_json::Value::as_str)
@@ -792,7 +1028,10 @@ impl Update {
             (Some((since, _)), Some(stored)) => stored <= *since,
             _ => false,
         };
-        if summarised {
+        // Only a target the module's own statements voided concerns the module's figures
+        // (one the competencies' statements voided is theirs alone, above).
+        let voided_here = id.is_some_and(|id| self.collector.voided_early.contains(id));
+        if summarised && voided_here && !id.is_some_and(|id| self.old_voided.contains(id)) {
             let from = self.collector.facts.len();
             let page = serde_json::json!({ "statements": [statement] }).to_string();
             self.collector.add_page(&page)?;
@@ -871,6 +1110,54 @@ impl Update {
                 ));
             }
             summary.sample.put(hash(c.text(key)), answers);
+        }
+        // The competencies: each sampled learner touched, their new answers folded in (or
+        // their entry rebuilt from all their answers, read again).
+        let t = &self.tags;
+        let mut by_learner: HashMap<Sym, Vec<&Fact>> = HashMap::new();
+        // A learner rebuilt may have no answer left (their only one was voided).
+        for l in &self.rebuild {
+            by_learner.entry(*l).or_default();
+        }
+        for (i, f) in t.facts.iter().enumerate() {
+            if !self.skipped.contains(&i) {
+                by_learner.entry(f.learner).or_default().push(f);
+            }
+        }
+        let mut learners: Vec<(&str, Sym)> = by_learner.keys().map(|l| (t.text(*l), *l)).collect();
+        learners.sort_unstable();
+        for (key, sym) in learners {
+            let h = hash(key);
+            let part = &mut summary.competencies;
+            if !part.samples(h) {
+                continue;
+            }
+            let mut entry = if self.rebuild.contains(&sym) {
+                Learner::default()
+            } else {
+                part.learners
+                    .get(&competency::key(h))
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            part.fold(t, &mut entry, &by_learner[&sym]);
+            part.put(h, entry);
+        }
+        let part = &mut summary.competencies;
+        part.read += self.tags_read;
+        let end = match (&self.tags_until, self.tags_newest) {
+            (Some(u), _) => parse_timestamp(u).map(|ms| (ms, u.clone())),
+            (None, newest) => newest,
+        };
+        if let Some((ms, text)) = end {
+            if part
+                .as_of
+                .as_deref()
+                .and_then(parse_timestamp)
+                .is_none_or(|old| ms > old)
+            {
+                part.as_of = Some(text);
+            }
         }
         summary.read += self.read;
         if let Some((ms, text)) = self.newest {

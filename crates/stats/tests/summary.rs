@@ -283,6 +283,10 @@ struct Lrs<'a> {
     now: i64,
     page: usize,
     voided: std::collections::HashSet<String>,
+    /// Whether updates read the competencies in a fixed window (as the command does).
+    window: bool,
+    /// Each statement's place in `all`, by id.
+    by_id: std::collections::HashMap<String, usize>,
 }
 
 impl<'a> Lrs<'a> {
@@ -292,6 +296,12 @@ impl<'a> Lrs<'a> {
             now,
             page,
             voided: Default::default(),
+            window: true,
+            by_id: all
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.statement["id"].as_str().unwrap().to_string(), i))
+                .collect(),
         };
         lrs.voided = lrs.find_voided();
         lrs
@@ -308,25 +318,43 @@ impl<'a> Lrs<'a> {
             .collect()
     }
 
+    /// Whether a statement meets the query's filters other than time; a statement that
+    /// targets another (voiding) meets them when its target does (xAPI 2.1.3).
+    fn meets(&self, s: &Value, params: &[(String, String)], agent: Option<&Value>) -> bool {
+        let get = |k: &str| params.iter().find(|p| p.0 == k).map(|p| p.1.as_str());
+        if s["object"]["objectType"] == "StatementRef" {
+            let target = s["object"]["id"].as_str().unwrap();
+            return self
+                .by_id
+                .get(target)
+                .is_some_and(|t| self.meets(&self.all[*t].statement, params, agent));
+        }
+        let activity = get("activity").is_none_or(|a| {
+            s["object"]["id"] == a
+                || ["grouping", "category", "parent", "other"].iter().any(|k| {
+                    s["context"]["contextActivities"][k]
+                        .as_array()
+                        .is_some_and(|l| l.iter().any(|x| x["id"] == a))
+                })
+        });
+        activity
+            && get("verb").is_none_or(|v| s["verb"]["id"] == v)
+            && get("registration").is_none_or(|r| s["context"]["registration"] == r)
+            && agent.is_none_or(|a| s["actor"]["mbox"] == a["mbox"])
+    }
+
     /// The statements matching the query, ascending by stored time.
     fn query(&self, params: &[(String, String)]) -> Vec<&Value> {
         let get = |k: &str| params.iter().find(|p| p.0 == k).map(|p| p.1.as_str());
         let voided = &self.voided;
         let since = get("since").and_then(parse_ts);
         let until = get("until").and_then(parse_ts);
+        let agent: Option<Value> = get("agent").map(|a| serde_json::from_str(a).unwrap());
         self.present()
             .filter(|s| !voided.contains(s.statement["id"].as_str().unwrap()))
             .filter(|s| since.is_none_or(|t| s.stored > t))
             .filter(|s| until.is_none_or(|t| s.stored <= t))
-            .filter(|s| {
-                get("registration").is_none_or(|r| s.statement["context"]["registration"] == r)
-            })
-            .filter(|s| {
-                get("agent").is_none_or(|a| {
-                    let a: Value = serde_json::from_str(a).unwrap();
-                    s.statement["actor"]["mbox"] == a["mbox"]
-                })
-            })
+            .filter(|s| self.meets(&s.statement, params, agent.as_ref()))
             .map(|s| &s.statement)
             .collect()
     }
@@ -409,6 +437,7 @@ fn run(summary: &mut Summary, lrs: &Lrs, outline: &Outline) {
             None => break,
         }
     }
+    read_competencies(&mut update, lrs, lrs.window.then_some(lrs.now));
     loop {
         let needs = update.needs();
         if needs.is_empty() {
@@ -428,10 +457,37 @@ fn run(summary: &mut Summary, lrs: &Lrs, outline: &Outline) {
                         q = m;
                     }
                 }
+                Need::Learner { .. } => {
+                    while let Some(m) = update.add_learner(&lrs.get(&q)).unwrap() {
+                        q = m;
+                    }
+                }
             }
         }
     }
     update.finish(summary);
+}
+
+/// Reads the competencies' `answered` statements into `update` as the command does: each
+/// competency's query from the competencies' `since`, up to `until` when given.
+fn read_competencies(update: &mut Update, lrs: &Lrs, until: Option<i64>) {
+    update.set_competencies_until(until.map(iso));
+    for (j, tag) in update.competencies().to_vec().iter().enumerate() {
+        let mut q = format!(
+            "activity={}&related_activities=true&verb={}&format=ids&ascending=true",
+            encode(tag),
+            encode(ANSWERED)
+        );
+        if let Some(t) = update.competencies_since() {
+            q.push_str(&format!("&since={}", encode(t)));
+        }
+        if let Some(u) = until {
+            q.push_str(&format!("&until={}", encode(&iso(u))));
+        }
+        while let Some(m) = update.add_competency_page(&lrs.get(&q), j).unwrap() {
+            q = m;
+        }
+    }
 }
 
 /// The full read: every statement the LRS has now, newest first, in pages.
@@ -626,14 +682,17 @@ fn versions_and_bad_documents() {
     let s = Summary::new(M);
     let text = s.to_json();
     assert_eq!(Summary::from_json(&text, M).unwrap(), s);
-    let other = text.replace("\"version\":1", "\"version\":2");
+    // A summary of version 1 (before the competencies) is refused, with the way out.
+    let older = text.replace("\"version\":2", "\"version\":1");
+    let refused = Summary::from_json(&older, M);
     assert_eq!(
-        Summary::from_json(&other, M),
+        refused,
         Err(StatsError::SummaryVersion {
-            found: Some(2),
+            found: Some(1),
             expected: SUMMARY_VERSION
         })
     );
+    assert!(refused.unwrap_err().to_string().contains("--rebuild"));
     assert!(matches!(
         Summary::from_json("{}", M),
         Err(StatsError::SummaryVersion { found: None, .. })
@@ -643,7 +702,7 @@ fn versions_and_bad_documents() {
         Err(StatsError::SummaryModule { .. })
     ));
     assert!(matches!(
-        Summary::from_json("{\"version\":1,\n\"activity_id\": 3}", M),
+        Summary::from_json("{\"version\":2,\n\"activity_id\": 3}", M),
         Err(StatsError::NotASummary { line: 2, .. })
     ));
     assert!(matches!(
@@ -787,9 +846,421 @@ fn summaries_of_disjoint_attempts_merge() {
         Err(StatsError::SummaryModule { .. })
     ));
     let mut newer = Summary::new(M);
-    newer.version = 2;
+    newer.version = 3;
     assert!(matches!(
         whole.merge(&newer),
-        Err(StatsError::SummaryVersion { found: Some(2), .. })
+        Err(StatsError::SummaryVersion { found: Some(3), .. })
     ));
+}
+
+// ---------------------------------------------------------------------------------------
+// Competencies: several modules sharing them, learners across modules.
+
+const M2: &str = "https://ex.org/m2";
+const M3: &str = "https://ex.org/m3";
+const C1: &str = "https://ex.org/c/phishing";
+const C2: &str = "https://ex.org/c/passwords";
+const C3: &str = "https://ex.org/c/other";
+
+/// The questions of the three modules: IRI, tags, points.
+fn shared_questions() -> Vec<(String, Vec<&'static str>, f64)> {
+    vec![
+        (question(0), vec![C1], 1.0),
+        (question(1), vec![C1], 2.0),
+        (question(2), vec![C2], 1.0),
+        (question(3), vec![C1, C2], 1.0),
+        (format!("{M2}/question/r0"), vec![C1], 1.0),
+        (format!("{M2}/question/r1"), vec![C1], 3.0),
+        (format!("{M3}/question/s0"), vec![C2], 1.0),
+        (format!("{M3}/question/s1"), vec![C3], 1.0),
+    ]
+}
+
+fn shared_outline() -> Outline {
+    let mut o = outline();
+    o.competencies = vec![
+        Entry {
+            id: C1.into(),
+            title: "Phishing".into(),
+        },
+        Entry {
+            id: C2.into(),
+            title: "Passwords".into(),
+        },
+    ];
+    o
+}
+
+/// `learners` learners, each with one to four attempts of the three modules over a week;
+/// answers retried, some stored hours late, some voided a day after they were stored.
+fn generate_shared(learners: usize, seed: u64) -> Vec<Stored> {
+    let mut rng = Rng(seed);
+    let questions = shared_questions();
+    let mut out: Vec<Stored> = Vec::new();
+    let mut n = 0u64;
+    let verb = |v: &str| json!({ "id": format!("http://adlnet.gov/expapi/verbs/{v}") });
+    let mut attempt_no = 0;
+    for l in 0..learners {
+        let learner = format!("mailto:s{l}@ex.org");
+        let mut at = T0 + rng.below(86_400_000) as i64;
+        let ability = rng.below(100);
+        for _ in 0..1 + rng.below(4) {
+            attempt_no += 1;
+            let registration = format!("30000000-0000-4000-8000-{attempt_no:012}");
+            let module = [M, M, M2, M3][rng.below(4) as usize];
+            at += rng.below(2 * 86_400_000) as i64;
+            let late = rng.chance(10);
+            let mut push =
+                |at: i64, v: &str, object: &str, tags: &[&str], result: Option<Value>| {
+                    n += 1;
+                    let mut context = json!({ "registration": registration,
+                    "contextActivities": { "grouping": [{ "id": module }] } });
+                    if !tags.is_empty() {
+                        context["contextActivities"]["category"] = tags
+                            .iter()
+                            .map(|c| json!({ "id": c, "definition": { "type": TYPE_COMPETENCY } }))
+                            .collect();
+                    }
+                    let mut s = json!({
+                        "id": format!("00000000-0000-4000-9000-{n:012}"),
+                        "actor": { "objectType": "Agent", "mbox": learner },
+                        "verb": verb(v), "object": { "id": object, "objectType": "Activity" },
+                        "context": context, "timestamp": iso(at)
+                    });
+                    if let Some(r) = result {
+                        s["result"] = r;
+                    }
+                    let delay = if late && v == "answered" && n % 3 == 0 {
+                        6 * 3_600_000
+                    } else {
+                        50
+                    };
+                    out.push(Stored {
+                        stored: at + delay,
+                        statement: s,
+                    });
+                };
+            push(at, "initialized", module, &[], None);
+            for (iri, tags, points) in questions.iter().filter(|q| q.0.starts_with(module)) {
+                let tries = if rng.chance(20) { 2 } else { 1 };
+                for _ in 0..tries {
+                    at += 1000 + rng.below(60_000) as i64;
+                    let right = rng.below(100) < ability.max(15);
+                    let raw = if right {
+                        *points
+                    } else if *points > 1.0 && rng.chance(50) {
+                        1.0
+                    } else {
+                        0.0
+                    };
+                    // A few answers say nothing of success, or have no score.
+                    let mut result = json!({ "response": if right { "a" } else { "b" },
+                        "success": right, "score": { "raw": raw, "min": 0, "max": points } });
+                    if rng.chance(3) {
+                        result.as_object_mut().unwrap().remove("success");
+                    } else if rng.chance(3) {
+                        result.as_object_mut().unwrap().remove("score");
+                    }
+                    push(at, "answered", iri, tags, Some(result));
+                }
+            }
+            at += 1000;
+            push(
+                at,
+                "completed",
+                module,
+                &[],
+                Some(json!({ "completion": true })),
+            );
+        }
+    }
+    let count = out.len();
+    for _ in 0..learners / 10 {
+        let target = &out[rng.below(count as u64) as usize];
+        let stored = target.stored + 86_400_000;
+        let target_id = target.statement["id"].clone();
+        n += 1;
+        out.push(Stored {
+            stored,
+            statement: json!({
+                "id": format!("00000000-0000-4000-9000-{n:012}"), "actor": { "mbox": "mailto:admin@ex.org" },
+                "verb": verb("voided"),
+                "object": { "objectType": "StatementRef", "id": target_id },
+                "timestamp": iso(stored)
+            }),
+        });
+    }
+    out.sort_by_key(|s| s.stored);
+    for (i, s) in out.iter_mut().enumerate() {
+        s.stored += i as i64;
+        s.statement["stored"] = json!(iso(s.stored));
+    }
+    out
+}
+
+/// The full read of the module and of every statement tagged with its competencies.
+fn full_shared(lrs: &Lrs, outline: &Outline) -> Report {
+    let mut c = Collector::new(M, M);
+    c.know_competencies([C1, C2]);
+    let mut all: Vec<&Value> = lrs.present().map(|s| &s.statement).collect();
+    all.reverse();
+    for chunk in all.chunks(97) {
+        c.add_page(&json!({ "statements": chunk }).to_string())
+            .unwrap();
+    }
+    c.report(outline, "en")
+}
+
+/// The competencies of a summary against the full read's: exact while the sample holds
+/// every learner, else within the stated error (4 standard errors, so that a correct
+/// estimate fails about once in 15,000 checks).
+fn compare_competencies(s: &Summary, f: &Report, outline: &Outline) {
+    let got = s.report(outline, "en").competencies;
+    if s.competencies.threshold == u64::MAX {
+        assert_eq!(got, f.competencies);
+        return;
+    }
+    assert_eq!(got.len(), f.competencies.len());
+    for (a, b) in got.iter().zip(&f.competencies) {
+        assert_eq!((&a.id, &a.title), (&b.id, &b.title));
+        let n = (b.learners as f64 / s.competencies.scale()).max(1.0);
+        let relative = 4.0 / n.sqrt();
+        let near = |x: usize, y: usize, what: &str| {
+            let bound = y as f64 * relative + 4.0 * s.competencies.scale();
+            assert!(
+                (x as f64 - y as f64).abs() <= bound,
+                "{what} of {}: {x} vs {y} (bound {bound})",
+                a.id
+            );
+        };
+        near(a.learners, b.learners, "learners");
+        near(a.mastered, b.mastered, "mastered");
+        for w in &a.weakest {
+            let full = pelita_stats::Weak { ..w.clone() };
+            // The full read's figure for the same question (it may rank it differently).
+            let all = full_question(f, &b.id, &full.id);
+            if let Some((answered, share)) = all {
+                let m = (answered as f64 / s.competencies.scale()).max(1.0);
+                assert!(
+                    (w.share_correct - share).abs() <= 2.0 / m.sqrt(),
+                    "share of {}: {} vs {share}",
+                    w.id,
+                    w.share_correct
+                );
+            }
+        }
+    }
+}
+
+/// A question's (answered, share correct) in a full read's competency, if it is among its
+/// weakest.
+fn full_question(f: &Report, competency: &str, question: &str) -> Option<(usize, f64)> {
+    f.competencies
+        .iter()
+        .find(|c| c.id == competency)?
+        .weakest
+        .iter()
+        .find(|w| w.id == question)
+        .map(|w| (w.answered, w.share_correct))
+}
+
+/// Runs over several days (learners' answers crossing runs, answers stored late, answers
+/// voided after they were summarised) give the full read's competency figures exactly
+/// while every learner is sampled; in the command's window and as the report reads.
+#[test]
+fn competencies_across_modules_match_the_full_read() {
+    let all = generate_shared(300, 7);
+    let outline = shared_outline();
+    let last = all.last().unwrap().stored;
+    for window in [true, false] {
+        let mut summary = Summary::new(M);
+        let cuts: Vec<i64> = (1..=8)
+            .map(|k| T0 + k * 86_400_000 + 2_700_000 * k)
+            .chain([last])
+            .collect();
+        for now in &cuts {
+            let mut lrs = Lrs::new(&all, *now, 41);
+            lrs.window = window;
+            run(&mut summary, &lrs, &outline);
+            summary = Summary::from_json(&summary.to_json(), M).unwrap();
+            let expected = full_shared(&lrs, &outline);
+            assert_eq!(summary.competencies.threshold, u64::MAX);
+            compare_competencies(&summary, &expected, &outline);
+            // Attempts tie on points here, so the module's upper and lower groups are
+            // compared as sampled figures are.
+            compare(&summary.report(&outline, "en"), &expected, false);
+        }
+        let expected = full_shared(&Lrs::new(&all, last, 41), &outline);
+        assert!(expected
+            .competencies
+            .iter()
+            .all(|c| c.learners > 100 && c.weakest.len() == 3));
+        // Other modules' questions are among the competencies' questions.
+        assert!(summary
+            .competencies
+            .questions
+            .iter()
+            .any(|q| q.0.starts_with(M2)));
+        assert!(summary
+            .competencies
+            .questions
+            .iter()
+            .any(|q| q.0.starts_with(M3)));
+    }
+}
+
+/// The shared data really has answers voided after they were summarised and answers
+/// stored late, of learners in several modules.
+#[test]
+fn the_shared_data_has_every_case() {
+    let all = generate_shared(300, 7);
+    let voided: Vec<&Stored> = all
+        .iter()
+        .filter(|s| s.statement["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided")
+        .collect();
+    let answers_voided = voided
+        .iter()
+        .filter(|v| {
+            all.iter().any(|t| {
+                t.statement["id"] == v.statement["object"]["id"]
+                    && t.statement["verb"]["id"] == ANSWERED
+                    && t.statement["context"]["contextActivities"]["category"].is_array()
+            })
+        })
+        .count();
+    assert!(answers_voided >= 10, "{answers_voided}");
+    let late = all
+        .iter()
+        .filter(|s| {
+            s.stored - parse_ts(s.statement["timestamp"].as_str().unwrap()).unwrap() > 3_600_000
+                && s.statement["verb"]["id"] == ANSWERED
+        })
+        .count();
+    assert!(late > 50, "{late}");
+}
+
+/// With more learners than the sample holds, the figures are within the stated error,
+/// run after run; the sample holds exactly its size, below its threshold.
+#[test]
+fn sampled_competencies_are_close() {
+    let all = generate_shared(2000, 3);
+    let outline = shared_outline();
+    let last = all.last().unwrap().stored;
+    let mut summary = Summary::new(M);
+    for now in [T0 + 3 * 86_400_000, last] {
+        let lrs = Lrs::new(&all, now, 500);
+        run(&mut summary, &lrs, &outline);
+        compare_competencies(&summary, &full_shared(&lrs, &outline), &outline);
+    }
+    let c = &summary.competencies;
+    assert_eq!(c.learners.len(), LEARNER_SAMPLE_SIZE);
+    assert!(c.threshold < u64::MAX);
+    assert!(c
+        .learners
+        .keys()
+        .all(|k| k.parse::<u64>().unwrap() < c.threshold));
+    // Coordinated: the sample is the learners with the smallest hashes, whoever they are.
+    let mut hashes: Vec<u64> = (0..2000)
+        .map(|l| hash(&format!("mailto:s{l}@ex.org")))
+        .collect();
+    hashes.sort_unstable();
+    let kept: Vec<u64> = c.learners.keys().map(|k| k.parse().unwrap()).collect();
+    assert_eq!(kept, hashes[..LEARNER_SAMPLE_SIZE].to_vec());
+}
+
+/// Summaries of other statements (one module's, the other modules') merge into the
+/// summary of all of them: exactly the same sample, so the same figures; merging a
+/// summary's competencies with themselves changes nothing.
+#[test]
+fn competency_samples_of_several_modules_merge() {
+    for learners in [200, 1500] {
+        let all = generate_shared(learners, 19);
+        let outline = shared_outline();
+        let last = all.last().unwrap().stored;
+        let target_module: std::collections::HashMap<String, bool> = all
+            .iter()
+            .map(|s| {
+                let grouping = &s.statement["context"]["contextActivities"]["grouping"][0]["id"];
+                (
+                    s.statement["id"].as_str().unwrap().to_string(),
+                    *grouping == M,
+                )
+            })
+            .collect();
+        let of_m = |s: &Stored| match s.statement["object"]["id"].as_str() {
+            Some(id) if s.statement["object"]["objectType"] == "StatementRef" => target_module[id],
+            _ => s.statement["context"]["contextActivities"]["grouping"][0]["id"] == M,
+        };
+        let copy = |s: &Stored| Stored {
+            stored: s.stored,
+            statement: s.statement.clone(),
+        };
+        let mine: Vec<Stored> = all.iter().filter(|s| of_m(s)).map(copy).collect();
+        let others: Vec<Stored> = all.iter().filter(|s| !of_m(s)).map(copy).collect();
+        let (mut a, mut b) = (Summary::new(M), Summary::new(M));
+        run(&mut a, &Lrs::new(&mine, last, 97), &outline);
+        run(&mut b, &Lrs::new(&others, last, 97), &outline);
+        let mut whole = Summary::new(M);
+        run(&mut whole, &Lrs::new(&all, last, 97), &outline);
+        let mut merged = a.competencies.clone();
+        merged.merge(&b.competencies);
+        assert_eq!(merged.threshold, whole.competencies.threshold);
+        assert_eq!(merged.learners.len(), whole.competencies.learners.len());
+        let stats = |c: &Competencies| c.stats(&outline);
+        assert_eq!(stats(&merged), stats(&whole.competencies));
+        let mut twice = whole.competencies.clone();
+        twice.merge(&whole.competencies);
+        assert_eq!(stats(&twice), stats(&whole.competencies));
+        assert_eq!(twice.learners, whole.competencies.learners);
+    }
+}
+
+/// A learner's latest answer counts, whichever run it comes in: a newer answer replaces
+/// the one summarised, one stored late with an older timestamp does not, and voiding the
+/// newest brings the one before it back (the learner is read again).
+#[test]
+fn a_learners_latest_answer_across_runs() {
+    let outline = shared_outline();
+    let answer = |id: u64, at: i64, stored: i64, right: bool| Stored {
+        stored,
+        statement: json!({ "id": format!("00000000-0000-4000-a000-{id:012}"),
+            "actor": { "mbox": "mailto:one@ex.org" },
+            "verb": { "id": ANSWERED }, "object": { "id": question(0) },
+            "timestamp": iso(at), "stored": iso(stored),
+            "result": { "success": right, "score": { "raw": if right { 1 } else { 0 }, "max": 1 } },
+            "context": { "registration": "40000000-0000-4000-8000-000000000001",
+                "contextActivities": { "grouping": [{ "id": M }], "category": [{ "id": C1 }] } } }),
+    };
+    let all = vec![
+        answer(1, T0, T0, true),
+        answer(2, T0 + 10_000, T0 + 10_000, false),
+        // Answered before the wrong answer, stored after it.
+        answer(3, T0 + 5_000, T0 + 20_000, true),
+        Stored {
+            stored: T0 + 30_000,
+            statement: json!({ "id": "00000000-0000-4000-a000-000000000009", "actor": { "mbox": "mailto:admin@ex.org" },
+                "verb": { "id": "http://adlnet.gov/expapi/verbs/voided" },
+                "object": { "objectType": "StatementRef", "id": "00000000-0000-4000-a000-000000000002" },
+                "timestamp": iso(T0 + 30_000), "stored": iso(T0 + 30_000) }),
+        },
+    ];
+    let mut summary = Summary::new(M);
+    let mastered = |s: &Summary| {
+        let c = &s.report(&outline, "en").competencies[0];
+        (c.learners, c.mastered)
+    };
+    for (now, expected) in [
+        (T0, (1, 1)),
+        (T0 + 10_000, (1, 0)),
+        (T0 + 20_000, (1, 0)),
+        (T0 + 30_000, (1, 1)),
+    ] {
+        let lrs = Lrs::new(&all, now, 2);
+        run(&mut summary, &lrs, &outline);
+        assert_eq!(mastered(&summary), expected, "at {now}");
+        assert_eq!(
+            summary.report(&outline, "en").competencies,
+            full_shared(&lrs, &outline).competencies
+        );
+    }
 }

@@ -13,8 +13,9 @@
 //! `summary=` in the address names, for an LRS without that API). With one, it reads only
 //! the module's statements stored after the summary's time and folds them in with
 //! `pelita_stats::Update`, the same code the command runs, so the figures are live; the
-//! competency queries run as before (the summary does not hold competencies). Without one,
-//! or for a chosen period, it reads everything as before.
+//! competencies come from the summary too (its sample of learners) plus the `answered`
+//! statements tagged with them stored after its part of them. Without one, or for a
+//! chosen period, it reads everything as before.
 
 use crate::error::PlayerError;
 use crate::glue::http;
@@ -105,8 +106,10 @@ pub struct Basis {
     pub sample: usize,
     /// Attempts in all.
     pub attempts: usize,
-    /// Whether the competencies (which the summary does not hold) are still being read.
-    pub competencies_pending: bool,
+    /// Learners in the sample the competencies' figures come from.
+    pub learners_sampled: usize,
+    /// Whether that sample holds every learner (the competencies' figures are exact).
+    pub competencies_exact: bool,
 }
 
 /// Reads the statements again whenever `period`, `lang` or `attempt` changes (a
@@ -156,36 +159,11 @@ pub fn use_report(
                         let limit = period.limit.unwrap_or(PAGE_SIZE);
                         let result = match summary {
                             Err(failure) => Err(failure),
-                            Ok(Some(summary)) => {
-                                match from_summary(
-                                    &endpoint, auth, &outline, summary, limit, &lang, &progress,
-                                )
-                                .await
-                                {
-                                    Err(failure) => Err(failure),
-                                    Ok((mut report, mut basis)) => {
-                                        // The summary's figures are shown at once; the
-                                        // competencies (not in the summary) follow.
-                                        if basis.competencies_pending && current() {
-                                            state.set(ReportState::Ready(
-                                                Rc::new(report.clone()),
-                                                Some(basis.clone()),
-                                            ));
-                                        }
-                                        match read_competencies(&endpoint, auth, &outline, limit)
-                                            .await
-                                        {
-                                            Ok(collector) => {
-                                                report.competencies =
-                                                    collector.report(&outline, &lang).competencies;
-                                                basis.competencies_pending = false;
-                                                Ok((report, Some(basis)))
-                                            }
-                                            Err(failure) => Err(failure),
-                                        }
-                                    }
-                                }
-                            }
+                            Ok(Some(summary)) => from_summary(
+                                &endpoint, auth, &outline, summary, limit, &lang, &progress,
+                            )
+                            .await
+                            .map(|(report, basis)| (report, Some(basis))),
                             Ok(None) => read(&endpoint, auth, &outline, &period, &progress)
                                 .await
                                 .map(|collector| (collector.report(&outline, &lang), None)),
@@ -254,9 +232,10 @@ async fn load_summary(
     }
 }
 
-/// The report from `summary` and the module's statements stored after it (with what the
-/// fold needs: attempts summarised before, read again, and voided statements); its
-/// competencies are left to [`read_competencies`].
+/// The report from `summary` and the statements stored after it: the module's, and the
+/// `answered` statements tagged with its competencies (of every module), with what the
+/// fold needs (attempts and sampled learners summarised before, read again, and voided
+/// statements).
 async fn from_summary(
     endpoint: &str,
     auth: Option<&str>,
@@ -303,6 +282,34 @@ async fn from_summary(
                 None => break,
             }
         }
+        // The competencies' statements since the summary's part of them, each query to
+        // its end (a statement tagged with two is read twice and counted once, by id).
+        let tags = update.borrow().competencies().to_vec();
+        let since = update.borrow().competencies_since().map(str::to_string);
+        for (j, tag) in tags.iter().enumerate() {
+            let mut url = format!(
+                "{}&ascending=true",
+                statements_url(endpoint, tag, Some(ANSWERED), since.as_deref(), None, limit)
+            );
+            loop {
+                progress(read(), 1, 1);
+                let text = http::start_xapi_get(&url, auth, PAGE_TIMEOUT_MS)
+                    .text()
+                    .await
+                    .map_err(failure)?;
+                let more = update
+                    .borrow_mut()
+                    .add_competency_page(&text, j)
+                    .map_err(answer(&url))?;
+                match more
+                    .map(|m| resolve_more(endpoint, &m))
+                    .filter(|m| *m != url)
+                {
+                    Some(m) => url = m,
+                    None => break,
+                }
+            }
+        }
         loop {
             let needs = update.borrow_mut().needs();
             if needs.is_empty() {
@@ -326,15 +333,17 @@ async fn from_summary(
                             Err(e) => return Err(failure(e)),
                         }
                     }
-                    Need::Attempt { .. } => loop {
+                    Need::Attempt { .. } | Need::Learner { .. } => loop {
                         let text = http::start_xapi_get(&url, auth, PAGE_TIMEOUT_MS)
                             .text()
                             .await
                             .map_err(failure)?;
-                        let more = update
-                            .borrow_mut()
-                            .add_reread(&text)
-                            .map_err(answer(&url))?;
+                        let more = if matches!(need, Need::Learner { .. }) {
+                            update.borrow_mut().add_learner(&text)
+                        } else {
+                            update.borrow_mut().add_reread(&text)
+                        }
+                        .map_err(answer(&url))?;
                         match more
                             .map(|m| resolve_more(endpoint, &m))
                             .filter(|m| *m != url)
@@ -358,32 +367,10 @@ async fn from_summary(
         newer,
         sample: summary.sample.attempts.len(),
         attempts: report.attempts,
-        competencies_pending: !outline.competencies.is_empty(),
+        learners_sampled: summary.competencies.learners.len(),
+        competencies_exact: summary.competencies.threshold == u64::MAX,
     };
     Ok((report, basis))
-}
-
-/// The competency queries alone (every `answered` statement tagged with one of the
-/// module's competencies), side by side, for a report made from a summary.
-async fn read_competencies(
-    endpoint: &str,
-    auth: Option<&str>,
-    outline: &Outline,
-    limit: usize,
-) -> Result<Collector, ReportFailure> {
-    let mut collector = Collector::new(&outline.activity_id, &outline.module_iri);
-    collector.know_competencies(outline.competencies.iter().map(|c| c.id.as_str()));
-    let collector = RefCell::new(collector);
-    let done = Cell::new(0);
-    let total = outline.competencies.len();
-    let quiet = |_: usize, _: usize, _: usize| {};
-    let chains = outline.competencies.iter().map(|c| {
-        let (collector, done) = (&collector, &done);
-        let first = statements_url(endpoint, &c.id, Some(ANSWERED), None, None, limit);
-        async move { chain(endpoint, auth, first, collector, done, total, &quiet).await }
-    });
-    futures::future::try_join_all(chains).await?;
-    Ok(collector.into_inner())
 }
 
 fn failure(e: PlayerError) -> ReportFailure {

@@ -5,7 +5,8 @@
 //! chart is an SVG with its numbers in a table, and the per-question table can be
 //! downloaded as CSV. Every figure that lacks data says so in words, never NaN. A report
 //! made from the module's summary says so: the summary's time, the statements added since,
-//! and the sample the discrimination figures come from.
+//! the sample the discrimination figures come from, and, once the competencies' sample of
+//! learners is full, that their figures are scaled up from it (and within what error).
 
 use crate::components::{bar_chart, Bar, CsvLink};
 use crate::glue::{intl, location};
@@ -479,14 +480,23 @@ fn figures(lang: &str, r: &Report, basis: Option<&Basis>) -> Html {
             </tr>
         }
     });
-    let pending = basis.is_some_and(|b| b.competencies_pending);
+    // Competencies from a summary whose sample of learners is full are estimates: say
+    // from how many learners, and the counts' error (two standard errors, 2/√n: a 95%
+    // interval).
+    let learner_sample = basis.filter(|b| !b.competencies_exact).map(|b| {
+        let error = (200.0 / (b.learners_sampled.max(1) as f64).sqrt()).round();
+        html! {
+            <p id="report-competencies-sample" class="hint">{ tf(lang, Msg::ReportCompetenciesSample, &[
+                ("sample", Arg::Num(b.learners_sampled as f64)),
+                ("error", Arg::Num(error)),
+            ]) }</p>
+        }
+    });
     let competencies = html! {
-        <section aria-labelledby="r-competencies" aria-busy={pending.to_string()}>
+        <section aria-labelledby="r-competencies">
             <h2 id="r-competencies">{ t(lang, Key::ReportCompetencies) }</h2>
             <p class="hint">{ t(lang, Key::ReportCompetenciesHelp) }</p>
-            if pending {
-                <p class="competencies-reading" role="status">{ t(lang, Key::ReportCompetenciesReading) }</p>
-            } else {
+            { for learner_sample }
             <div class="table-scroll" role="region" tabindex="0" aria-labelledby="r-competencies">
                 <table id="table-competencies">
                     <thead><tr>
@@ -498,7 +508,6 @@ fn figures(lang: &str, r: &Report, basis: Option<&Basis>) -> Html {
                     <tbody>{ for competency_rows }</tbody>
                 </table>
             </div>
-            }
         </section>
     };
     html! {
