@@ -113,6 +113,18 @@ piece!(
     |_: &()| html! { <crate::pages::ResumePage /> }
 );
 
+piece!(
+    /// Flashcards, a block few pages have.
+    FLASHCARDS, flashcards_view, flashcards, crate::components::FlashcardsProps,
+    |p: &crate::components::FlashcardsProps| html! { <crate::components::Flashcards ..p.clone() /> }
+);
+
+piece!(
+    /// The picture of a hotspot question with its regions.
+    HOTSPOT, hotspot_view, hotspot, crate::components::HotspotImageProps,
+    |p: &crate::components::HotspotImageProps| html! { <crate::components::HotspotImage ..p.clone() /> }
+);
+
 /// Downloads every chunk in turn, for a learner who goes offline later: called once the
 /// first page is shown, when the browser is idle. Failures are left for first use, which
 /// tries again and tells the learner.
@@ -123,6 +135,8 @@ pub fn preload_at_idle() {
         let start = Closure::once_into_js(|| {
             wasm_bindgen_futures::spawn_local(async {
                 let _ = RECORD.load().await;
+                let _ = FLASHCARDS.load().await;
+                let _ = HOTSPOT.load().await;
                 let _ = RESUME.load().await;
                 let _ = RESULT.load().await;
             });
