@@ -19,11 +19,17 @@ pub struct Props<P: PartialEq + 'static> {
     pub piece: &'static Piece<P>,
     /// Its props.
     pub props: P,
+    /// While loading, show nothing rather than a busy note: for a part beside the page
+    /// (the learning record), which must not make the page look unfinished.
+    #[prop_or_default]
+    pub quiet: bool,
 }
 
 impl<P: PartialEq + 'static> PartialEq for Props<P> {
     fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.piece, other.piece) && self.props == other.props
+        std::ptr::eq(self.piece, other.piece)
+            && self.props == other.props
+            && self.quiet == other.quiet
     }
 }
 
@@ -102,6 +108,7 @@ pub fn Lazy<P: PartialEq + 'static>(props: &Props<P>) -> Html {
                 </div>
             }
         }
+        _ if props.quiet => html! {},
         _ => html! {
             <p class="chunk-loading" role="status" aria-busy="true">
                 { t(&lang, Key::ChunkLoading) }

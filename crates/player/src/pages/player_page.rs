@@ -190,7 +190,7 @@ pub fn PlayerPage(props: &Props) -> Html {
                 }) }
                 { lms_notice(&state) }
                 { body }
-                <Lazy<()> piece={&RECORD} props={()} />
+                <Lazy<()> piece={&RECORD} props={()} quiet=true />
             </div>
         </ContextProvider<PlayerContext>>
     }
