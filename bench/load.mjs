@@ -28,6 +28,13 @@ const QUESTION_INPUT_ID = 'q-q-pin-true';
 const RUNS = 5;
 const RUN_TIMEOUT_MS = 60_000;
 
+// The wasm chunks loaded after the first page (issue 14, section 1), as the service
+// worker's build line lists them: the splitter's link module and the later chunks.
+const CHUNKS = (() => {
+  const sw = path.join(DIST, 'sw.js');
+  const line = existsSync(sw) ? readFileSync(sw, 'utf8').match(/^const BUILD = (\{.*\});$/m) : null;
+  return line ? JSON.parse(line[1]).chunks ?? [] : [];
+})();
 const BUDGET_BYTES = 120 * 1024; // 122880 bytes, brotli, before the first question is interactive
 const BUDGET_REQUESTS = 5;
 const BUDGET_SLOW_MS = 2500;
@@ -222,6 +229,18 @@ async function measure(baseUrl, profile, serverLog) {
     while (before.some((r) => r.doneTs === undefined) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
+    // Every later chunk is fetched once the first page is shown (at idle, or at once for
+    // the learning record): when was the last one in?
+    const chunkDeadline = Date.now() + 30_000;
+    const chunkRequests = () => CHUNKS.map((name) =>
+      [...requests.values()].find((r) => r.url && new URL(r.url).pathname.endsWith('/' + name) && r.doneTs !== undefined));
+    while (chunkRequests().some((r) => !r) && Date.now() < chunkDeadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const chunkDone = chunkRequests();
+    const chunksMs = chunkDone.every(Boolean) && chunkDone.length
+      ? Math.max(...chunkDone.map((r) => rel(r.doneTs)))
+      : null;
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 }).catch(() => {});
     for (const r of before) {
       if (r.doneTs !== undefined) r.doneMs = rel(r.doneTs);
@@ -253,6 +272,7 @@ async function measure(baseUrl, profile, serverLog) {
     const contentFiles = files.filter((f) => f.doneMs !== undefined && f.doneMs <= result.content);
     return {
       ms: result.t,
+      chunksMs,
       frameMs: result.frame,
       contentMs: result.content,
       contentFrameMs: result.contentFrame,
@@ -345,6 +365,7 @@ async function run() {
       contentRequests: median(runs.map((r) => r.contentRequests)),
       contentBrBytes: median(runs.map((r) => r.contentBrBytes)),
       ms: median(runs.map((r) => r.ms)),
+      chunksMs: runs.every((r) => r.chunksMs !== null) ? median(runs.map((r) => r.chunksMs)) : null,
       frameMs: median(runs.map((r) => r.frameMs)),
       requests: median(runs.map((r) => r.requests)),
       wireBytes: median(runs.map((r) => r.wireBytes)),
@@ -549,10 +570,22 @@ async function run() {
       `- The pre-rendered page (issue 14, section 2) shows the first page's content at ${fmtInt(summary.slow.fcpMs)} ms on the slow` +
         ` profile (median), ${summary.slow.fcpMs <= BUDGET_CONTENT_SLOW_MS ? 'within' : 'over'} its ${fmtInt(BUDGET_CONTENT_SLOW_MS)} ms budget;` +
         ' a learner can read it and pick answers (real form controls) while the wasm downloads, and a "Check" clicked' +
-        ' meanwhile is done when the player takes over. It does not make the question interactive sooner: that still' +
-        ` waits for the whole wasm${slowWasm && slowWasm.doneMs !== undefined ? ` (done at ${fmtInt(slowWasm.doneMs)} ms in slow run 1)` : ''},` +
-        ' so issue 14\'s other budgets (first question interactive ≤ 2,500 ms, ≤ 80 KiB brotli and ≤ 3 round trips before it,' +
-        ' ≤ 800 ms on a repeat visit) are still missed; splitting the wasm (section 1) is the next step.',
+        ' meanwhile is done when the player takes over. The first question is interactive once the first wasm chunk' +
+        ` is in${slowWasm && slowWasm.doneMs !== undefined ? ` (done at ${fmtInt(slowWasm.doneMs)} ms in slow run 1)` : ''}.`,
+    );
+    const chunkLine = (name) => summary[name].chunksMs === null
+      ? `not all in within 30 s after the first question (${name})`
+      : `${fmtInt(summary[name].chunksMs)} ms (${name}, median)`;
+    const wasmChunks = CHUNKS.filter((name) => name.endsWith('.wasm'));
+    lines.push(
+      `- The wasm is split (issue 14, section 1; ARCHITECTURE.md has the chunk map). The splitter's link module` +
+        ` (\`${CHUNKS[0] ?? '?'}\`) is preloaded beside the first chunk's script, which imports it: it is the` +
+        ` ${BUDGET_REQUESTS + 1}th request before the first question, in parallel, with no round trip of its own.` +
+        ` The ${wasmChunks.length} later wasm chunks are fetched once the first page is shown (at idle): all of them` +
+        ` were in at ${chunkLine('unthrottled')} and ${chunkLine('slow')}. The first chunk still holds most of the` +
+        ' player (287 KB brotli of what was one 292 KB wasm), so the budgets for the first question (≤ 2,500 ms,' +
+        ' ≤ 80 KiB brotli and ≤ 3 round trips before it, ≤ 800 ms on a repeat visit) are still missed: on the slow' +
+        ' profile the question waits for the first chunk as it waited for the whole wasm before.',
     );
   }
   const launchFile = ref.files.find((f) => f.name.endsWith('launch.json'));

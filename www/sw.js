@@ -38,7 +38,7 @@
 
 // The build replaces the next line with this build's version (derived from the hashes of
 // index.html and its assets) and the list of shell files; it fails when the line is missing.
-const BUILD = /* pelita:build */ { version: 'dev', shell: [], reader: [] };
+const BUILD = /* pelita:build */ { version: 'dev', shell: [], chunks: [], reader: [] };
 
 const SHELL_CACHE = 'pelita-shell-' + BUILD.version;
 const DATA_CACHE = 'pelita-data-1';
@@ -92,8 +92,12 @@ async function install() {
   // deployment changed the files between the download of this script and now. The
   // browser tries again on the next page load.
   const cache = await caches.open(SHELL_CACHE);
+  // The player's later wasm chunks (and the script that loads them) are part of the shell:
+  // a learner who goes offline after the first page still gets every page and question.
+  // index.html does not name them (the first chunk's script does), so the check below
+  // leaves them out.
   await Promise.all(
-    BUILD.shell.map(async (name) => {
+    [...BUILD.shell, ...BUILD.chunks].map(async (name) => {
       const url = new URL(name, SCOPE).href;
       const response = await fetch(url, { cache: 'no-cache' });
       if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);

@@ -28,6 +28,14 @@ struct Message {
 }
 
 fn main() {
+    // The split build (feature `split`, `cargo xtask dist`) keeps the linker's relocations
+    // in the wasm: the splitter needs them to move functions and data between chunks. Only
+    // the player's own cdylib is linked so; its dependencies are not rebuilt for it.
+    if std::env::var_os("CARGO_FEATURE_SPLIT").is_some()
+        && std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "wasm32")
+    {
+        println!("cargo:rustc-link-arg-cdylib=--emit-relocs");
+    }
     let dir = Path::new("i18n");
     println!("cargo:rerun-if-changed=i18n");
     let mut files: Vec<_> = std::fs::read_dir(dir)

@@ -66,7 +66,7 @@ async function playToImage(page) {
   }, null, { timeout: 10_000 });
 }
 
-/** The file names the page was built with (its preloaded JS and wasm). */
+/** The file names the page was built with (its preloaded JS, wasm and chunk loader). */
 const assetsOf = (page) =>
   page.evaluate(() =>
     [...document.querySelectorAll('link[rel=modulepreload], link[rel=preload][as=fetch][type="application/wasm"]')]
@@ -93,21 +93,29 @@ async function deployNewBuild(dir) {
   const sw = await readFile(swPath, 'utf8');
   const old = JSON.parse(sw.match(BUILD_LINE)[1]);
   const [, js, wasm] = old.shell;
+  // The first chunk's script and the splitter's link module import each other by name.
+  const [link, ...chunks] = old.chunks;
   const next = {
     version: 'beef00000000beef',
     shell: ['index.html', 'pelita-beef00000000beef.js', 'pelita_bg-beef00000000beef.wasm'],
+    chunks: ['split-beef00000000beef.js', ...chunks],
   };
-  await writeFile(path.join(dir, next.shell[1]), (await readFile(path.join(dir, js), 'utf8')) + '\n// build 2\n');
+  const script = (await readFile(path.join(dir, js), 'utf8')).replaceAll(`./${link}`, `./${next.chunks[0]}`);
+  await writeFile(path.join(dir, next.shell[1]), script + '\n// build 2\n');
   await writeFile(path.join(dir, next.shell[2]), await readFile(path.join(dir, wasm)));
+  const linker = (await readFile(path.join(dir, link), 'utf8')).replaceAll(`./${js}`, `./${next.shell[1]}`);
+  await writeFile(path.join(dir, next.chunks[0]), linker);
   const index = await readFile(path.join(dir, 'index.html'), 'utf8');
-  await writeFile(path.join(dir, 'index.html'), index.replaceAll(js, next.shell[1]).replaceAll(wasm, next.shell[2]));
+  await writeFile(path.join(dir, 'index.html'),
+    index.replaceAll(js, next.shell[1]).replaceAll(wasm, next.shell[2]).replaceAll(link, next.chunks[0]));
   await writeFile(swPath, sw.replace(BUILD_LINE, `const BUILD = ${JSON.stringify(next)};`));
   // Precompressed copies of the old files would be stale; a real build rewrites them all.
-  for (const name of [js, wasm, 'index.html', 'sw.js']) {
+  for (const name of [js, wasm, link, 'index.html', 'sw.js']) {
     for (const suffix of ['.br', '.gz']) await rm(path.join(dir, name + suffix), { force: true });
   }
   await rm(path.join(dir, js));
   await rm(path.join(dir, wasm));
+  await rm(path.join(dir, link));
   return { old, next };
 }
 
@@ -172,7 +180,7 @@ test('a new deployment takes over once the old tabs are closed; an open tab keep
   // and its navigation makes the browser fetch the new sw.js, which installs and waits.
   const tabB = await browser.newPage();
   await openControlled(tabB, server.url);
-  assert.deepEqual(await assetsOf(tabB), next.shell.slice(1));
+  assert.deepEqual(await assetsOf(tabB), [...next.shell.slice(1), next.chunks[0]]);
   await until('the new worker installs and waits', () => tabA.evaluate(async () => {
     const registration = await navigator.serviceWorker.getRegistration();
     return registration.waiting !== null && registration.installing === null;
@@ -192,8 +200,9 @@ test('a new deployment takes over once the old tabs are closed; an open tab keep
   // Tab A, opened before the deployment, goes on with its attempt on the old build: its
   // files are gone from the server but still served, the image page still loads, and
   // the next question still answers.
-  // (The shell lists the JS and the wasm, then the pre-rendered pages of the example modules.)
-  assert.deepEqual(await assetsOf(tabA), old.shell.slice(1, 3));
+  // (The shell lists the JS and the wasm, then the pre-rendered pages of the example
+  // modules; the chunks list starts with the splitter's link module.)
+  assert.deepEqual(await assetsOf(tabA), [...old.shell.slice(1, 3), old.chunks[0]]);
   assert.equal(await tabA.evaluate((name) => fetch(name).then((r) => r.status), old.shell[1]), 200);
   await playToImage(tabA);
   const mouse = chooseByMouse(tabA);
@@ -216,14 +225,14 @@ test('a new deployment takes over once the old tabs are closed; an open tab keep
   // works offline from its own cache.
   const errorsC = browser.watch(tabC);
   await openControlled(tabC, server.url);
-  assert.deepEqual(await assetsOf(tabC), next.shell.slice(1));
+  assert.deepEqual(await assetsOf(tabC), [...next.shell.slice(1), next.chunks[0]]);
   assert.deepEqual((await tabC.evaluate(() => caches.keys())).sort(), ['pelita-data-1', `pelita-shell-${next.version}`]);
   server.seen.length = 0;
   await context.setOffline(true);
   await tabC.reload();
   await answerResumeOffer(tabC, 'continue');
   await tabC.waitForSelector('#q-q-pin-true');
-  assert.deepEqual(await assetsOf(tabC), next.shell.slice(1));
+  assert.deepEqual(await assetsOf(tabC), [...next.shell.slice(1), next.chunks[0]]);
   await playToImage(tabC);
   assert.deepEqual(server.seen, [], 'nothing reached the server while offline');
   assert.deepEqual(errorsC, []);

@@ -93,6 +93,18 @@ fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
+/// wasm-opt's flags for every wasm of the player: smallest size, with the features
+/// rustc's wasm32 target uses.
+const WASM_OPT_FLAGS: &[&str] = &[
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
 /// Runs wasm-bindgen on `wasm_in` into `staging` (as `out_name.js` and `out_name_bg.wasm`,
 /// with `extra` arguments choosing the output kind), then wasm-opt -Oz unless `dev`.
 /// Returns the path of the final wasm.
@@ -115,16 +127,8 @@ fn bindgen(
         let optimised = staging.join(format!("{out_name}_opt.wasm"));
         run(Command::new(find_tool(root, "wasm-opt"))
             .arg(&wasm)
-            .args([
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "--enable-reference-types",
-                "--enable-multivalue",
-                "-o",
-            ])
+            .args(WASM_OPT_FLAGS)
+            .arg("-o")
             .arg(&optimised))?;
         fs::rename(&optimised, &wasm)?;
     }
@@ -138,6 +142,8 @@ fn dist(dev: bool) -> Result<()> {
     let profile = if dev { "debug" } else { "release" };
     // The player, and the Markdown reader the player loads only for a `.md` module
     // (crates/convert), in one cargo run so that they share its work.
+    // The learners' player is built with its `split` feature: its chunk boundaries
+    // (crates/player/src/chunks.rs) become split points, cut below.
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cargo.current_dir(&root).args([
         "build",
@@ -145,6 +151,8 @@ fn dist(dev: bool) -> Result<()> {
         "pelita-player",
         "-p",
         "pelita-convert",
+        "--features",
+        "pelita-player/split",
         "--target",
         TARGET,
     ]);
@@ -167,12 +175,18 @@ fn dist(dev: bool) -> Result<()> {
     }
     let staging = target.join("pelita-bindgen");
     let _ = fs::remove_dir_all(&staging);
-    let wasm = bindgen(
+    let split = split_learner(
         &root,
         &target.join(format!("{TARGET}/{profile}/pelita_player.wasm")),
         &staging,
+        dev,
+    )?;
+    let wasm = bindgen(
+        &root,
+        &split.main,
+        &staging,
         "pelita",
-        &["--target", "web"],
+        &["--target", "web", "--keep-lld-exports"],
         dev,
     )?;
     // A classic script defining one global, `pelitaMarkdown`: the player adds it with a
@@ -222,8 +236,7 @@ fn dist(dev: bool) -> Result<()> {
     let wasm_name = format!("pelita_bg-{}.wasm", hash_of(&wasm_bytes));
     fs::write(out.join(&wasm_name), &wasm_bytes)?;
     let js = fs::read_to_string(staging.join("pelita.js"))?;
-    let js_name = format!("pelita-{}.js", hash_of(js.as_bytes()));
-    fs::write(out.join(&js_name), &js)?;
+    let (js_name, link_name, chunk_names) = write_chunks(&out, &js, &split)?;
     let report_wasm_bytes = fs::read(&report_wasm)?;
     let report_wasm_name = format!("report_bg-{}.wasm", hash_of(&report_wasm_bytes));
     fs::write(out.join(&report_wasm_name), &report_wasm_bytes)?;
@@ -247,8 +260,10 @@ fn dist(dev: bool) -> Result<()> {
     let style = fs::read_to_string(root.join("www/style.css"))?;
     let _ = fs::remove_file(out.join("style.css"));
     let template = fs::read_to_string(root.join("index.html"))?;
+    // The splitter's link module is imported by the first chunk's script, so it is
+    // preloaded with it rather than found one round trip later.
     let preload = format!(
-        "<link rel=\"modulepreload\" href=\"{js_name}\">\n  <link rel=\"preload\" href=\"{wasm_name}\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
+        "<link rel=\"modulepreload\" href=\"{js_name}\">\n  <link rel=\"preload\" href=\"{wasm_name}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n  <link rel=\"modulepreload\" href=\"{link_name}\">"
     );
     // The learners' build, or for `view=report` the report's. If the player cannot start
     // (no WebAssembly, or the download failed), say so in both languages instead of
@@ -277,10 +292,15 @@ fn dist(dev: bool) -> Result<()> {
     // part of the shell: they name this build's assets, so they are cached with them.
     let mut shell = vec!["index.html", js_name.as_str(), wasm_name.as_str()];
     shell.extend(pages.iter().map(String::as_str));
+    // The chunks are cached at install too: a learner who goes offline after the first
+    // page still has every question type and page.
+    let mut chunks = vec![link_name.as_str()];
+    chunks.extend(chunk_names.iter().map(String::as_str));
     write_service_worker(
         &out,
         &hash_of(html.as_bytes()),
         &shell,
+        &chunks,
         &[&convert_js_name, &convert_wasm_name],
     )?;
 
@@ -303,6 +323,100 @@ fn dist(dev: bool) -> Result<()> {
         }
     );
     Ok(())
+}
+
+/// The learners' wasm cut by `wasm_split_cli_support` at its split points.
+struct Split {
+    /// The first chunk, for wasm-bindgen.
+    main: PathBuf,
+    /// The other chunks (already through wasm-opt unless `--dev`).
+    chunks: Vec<PathBuf>,
+    /// The JavaScript that loads them (`__wasm_split.js`), importing `./pelita.js`.
+    link: String,
+}
+
+/// The file name the splitter's link module has, as the first chunk imports it.
+const LINK_MODULE: &str = "./__wasm_split.js";
+
+/// Splits the linked learners' wasm (built with `--emit-relocs`, see the player's
+/// build.rs) into its first chunk and the chunks its split points load, with the
+/// splitter leptos's `#[lazy]` uses. The first chunk then goes through wasm-bindgen
+/// with `--keep-lld-exports` (the other chunks import the table, memory and functions it
+/// exports); the others only through wasm-opt, as the splitter's own users do.
+fn split_learner(root: &Path, wasm_in: &Path, staging: &Path, dev: bool) -> Result<Split> {
+    let input = fs::read(wasm_in).with_context(|| format!("reading {}", wasm_in.display()))?;
+    let dir = staging.join("split");
+    let main = dir.join("pelita_split.wasm");
+    let mut opts = wasm_split_cli_support::Options::new(&input);
+    opts.output_dir = &dir;
+    opts.main_out_path = &main;
+    opts.link_name = LINK_MODULE;
+    opts.main_module = "./pelita.js";
+    opts.target.web();
+    let split = wasm_split_cli_support::transform(opts)
+        .map_err(|e| anyhow::anyhow!("splitting {}: {e:?}", wasm_in.display()))?;
+    let mut chunks = split.split_modules;
+    chunks.sort();
+    if !dev {
+        for chunk in &chunks {
+            let optimised = chunk.with_extension("opt.wasm");
+            run(Command::new(find_tool(root, "wasm-opt"))
+                .arg(chunk)
+                .args(WASM_OPT_FLAGS)
+                .arg("-o")
+                .arg(&optimised))?;
+            fs::rename(&optimised, chunk)?;
+        }
+    }
+    let link = fs::read_to_string(dir.join(LINK_MODULE))
+        .context("the splitter wrote no __wasm_split.js")?;
+    Ok(Split { main, chunks, link })
+}
+
+/// Writes the first chunk's JavaScript, the link module and the chunks into `out` under
+/// content-hashed names, each file naming the others by those names. The first chunk's
+/// JavaScript and the link module import each other, so both are named by a hash of the
+/// two together (with the chunks' names in it): a change to either renames both.
+/// Returns the JavaScript's name, the link module's and the chunks'.
+fn write_chunks(out: &Path, js: &str, split: &Split) -> Result<(String, String, Vec<String>)> {
+    let mut link = split.link.clone();
+    let mut chunk_names = Vec::new();
+    for chunk in &split.chunks {
+        let stem = chunk
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .context("a chunk's file name is not UTF-8")?;
+        let bytes = fs::read(chunk)?;
+        let name = format!("{stem}-{}.wasm", hash_of(&bytes));
+        let quoted = format!("\"./{stem}.wasm\"");
+        if !link.contains(&quoted) {
+            bail!("__wasm_split.js does not load {quoted}: the splitter's output changed");
+        }
+        link = link.replace(&quoted, &format!("\"./{name}\""));
+        fs::write(out.join(&name), &bytes)?;
+        chunk_names.push(name);
+    }
+    // Only the import statements change: the wasm's own import object still names the
+    // module as the splitter did (`'./__wasm_split.js': import1`).
+    let imports_link = [
+        format!("from '{LINK_MODULE}'"),
+        format!("from \"{LINK_MODULE}\""),
+    ];
+    let Some(link_import) = imports_link.iter().find(|i| js.contains(i.as_str())) else {
+        bail!("pelita.js does not import {LINK_MODULE}: wasm-bindgen's output changed");
+    };
+    let main_import = "\"./pelita.js\"";
+    if !link.contains(main_import) {
+        bail!("__wasm_split.js does not import {main_import}: the splitter's output changed");
+    }
+    let hash = hash_of(format!("{js}\0{link}").as_bytes());
+    let js_name = format!("pelita-{hash}.js");
+    let link_name = format!("split-{hash}.js");
+    let js = js.replace(link_import.as_str(), &format!("from './{link_name}'"));
+    let link = link.replace(main_import, &format!("\"./{js_name}\""));
+    fs::write(out.join(&js_name), js)?;
+    fs::write(out.join(&link_name), link)?;
+    Ok((js_name, link_name, chunk_names))
 }
 
 /// Writes `<name>.html` beside `index.html` for every module `modules/<name>.json` that
@@ -348,11 +462,17 @@ fn prerender_pages(out: &Path, page: &str) -> Result<Vec<String>> {
     Ok(written)
 }
 
-/// Fills in the service worker's build line: this build's version and its app-shell files,
-/// which the worker downloads at install, and the Markdown reader's files, which it
+/// Fills in the service worker's build line: this build's version, its app-shell files and
+/// the later wasm chunks, which the worker downloads at install, and the Markdown reader's files, which it
 /// downloads only for a learner of Markdown modules. Without that line the worker would cache nothing
 /// (or another build's files), so a missing or repeated marker fails the build.
-fn write_service_worker(out: &Path, version: &str, shell: &[&str], reader: &[&str]) -> Result<()> {
+fn write_service_worker(
+    out: &Path,
+    version: &str,
+    shell: &[&str],
+    chunks: &[&str],
+    reader: &[&str],
+) -> Result<()> {
     const MARKER: &str = "/* pelita:build */";
     let path = out.join("sw.js");
     let text = fs::read_to_string(&path).context("reading sw.js (www/sw.js is missing?)")?;
@@ -368,8 +488,9 @@ fn write_service_worker(out: &Path, version: &str, shell: &[&str], reader: &[&st
             .join(",")
     };
     let build = format!(
-        "const BUILD = {{\"version\":\"{version}\",\"shell\":[{}],\"reader\":[{}]}};",
+        "const BUILD = {{\"version\":\"{version}\",\"shell\":[{}],\"chunks\":[{}],\"reader\":[{}]}};",
         quoted(shell),
+        quoted(chunks),
         quoted(reader)
     );
     let mut filled = String::with_capacity(text.len() + build.len());

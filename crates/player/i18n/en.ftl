@@ -12,6 +12,9 @@ error-title = The module cannot be opened
 error-intro = These problems were found:
 error-help = Fix each problem in the file named, then reload this page.
 crash = Something went wrong in the player. Your learning record is saved; reload the page to go on.
+chunk-loading = Loading this part of the player…
+chunk-failed = This part of the player could not be downloaded. Your answers are kept; check the connection, then try again.
+chunk-retry = Try again
 
 ## Navigation
 previous = Previous

@@ -10,6 +10,9 @@ error-title = Modul tidak dapat dibuka
 error-intro = Masalah berikut ditemukan:
 error-help = Perbaiki setiap masalah di berkas yang disebut, lalu muat ulang halaman ini.
 crash = Terjadi kesalahan pada pemutar. Catatan belajar Anda sudah tersimpan; muat ulang halaman untuk melanjutkan.
+chunk-loading = Memuat bagian pemutar ini…
+chunk-failed = Bagian pemutar ini tidak dapat diunduh. Jawaban Anda tetap tersimpan; periksa koneksi, lalu coba lagi.
+chunk-retry = Coba lagi
 
 ## Navigasi
 previous = Sebelumnya

@@ -36,3 +36,16 @@ pub enum PrerenderError {
     #[error("the page template has no `{0}` marker; build the player with `cargo xtask dist`")]
     Marker(&'static str),
 }
+
+/// A chunk of the player's code (see `chunks`) could not be downloaded. It is not
+/// remembered: the next use downloads again.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a part of the player could not be downloaded")]
+pub struct ChunkError;
+
+#[cfg(feature = "split")]
+impl From<wasm_split_helpers::SplitLoaderError> for ChunkError {
+    fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
+        ChunkError
+    }
+}

@@ -8,6 +8,7 @@
 //! itself (fetch, storage, clock, crypto) is reached only through [`glue`], at the edge.
 
 pub mod app;
+pub mod chunks;
 pub mod components;
 pub mod error;
 pub mod glue;

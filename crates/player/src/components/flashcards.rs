@@ -9,7 +9,7 @@ use pelita_lesson::Flashcard;
 use yew::prelude::*;
 
 /// Props of [`Flashcards`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct Props {
     /// The cards.
     pub cards: Vec<Flashcard>,

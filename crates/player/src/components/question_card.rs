@@ -5,8 +5,8 @@
 
 use crate::components::{
     fill_in_sentence, long_answer, match_list, number_answer, performance_form, prompt_with_gaps,
-    right_numbers, sequence_list, step_problem, FillInView, HotspotImage, LongView, MatchView,
-    Move, NumberView, PerformanceView, SequenceView,
+    right_numbers, sequence_list, step_problem, FillInView, HotspotImageProps, Lazy, LongView,
+    MatchView, Move, NumberView, PerformanceView, SequenceView,
 };
 use crate::i18n::{t, tf, Arg, Key, Msg};
 use pelita_lesson::{Answer, Question, QuestionKind, Response};
@@ -219,17 +219,17 @@ pub fn QuestionCard(props: &Props) -> Html {
             Some((
                 Key::HotspotHint,
                 html! {
-                    <HotspotImage
-                        base={base.clone()}
-                        src={props.image_src.clone().unwrap_or_else(|| image.src.clone().into())}
-                        alt={image.alt.text(lang, fb).to_string()}
-                        width={image.width.unwrap_or(1)}
-                        height={image.height.unwrap_or(1)}
-                        {regions}
-                        {chosen}
-                        {answered}
-                        onchoose={props.ontoggle.clone()}
-                    />
+                    <Lazy<HotspotImageProps> piece={&crate::chunks::HOTSPOT} props={HotspotImageProps {
+                        base: base.clone().into(),
+                        src: props.image_src.clone().unwrap_or_else(|| image.src.clone().into()),
+                        alt: image.alt.text(lang, fb).to_string().into(),
+                        width: image.width.unwrap_or(1),
+                        height: image.height.unwrap_or(1),
+                        regions,
+                        chosen,
+                        answered,
+                        onchoose: props.ontoggle.clone(),
+                    }} />
                 },
             ))
         }

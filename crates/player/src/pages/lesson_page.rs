@@ -1,7 +1,7 @@
 //! The current page of the module, with its navigation.
 
 use crate::components::{
-    image_block, nav_bar, rich_text, Flashcards, ImageView, Nav, QuestionCard,
+    image_block, nav_bar, rich_text, FlashcardsProps, ImageView, Lazy, Nav, QuestionCard,
 };
 use crate::glue::{location, timing};
 use crate::i18n::page_of;
@@ -184,7 +184,11 @@ pub fn LessonPage() -> Html {
             }
         }
         Block::Flashcards(cards) => html! {
-            <Flashcards cards={cards.clone()} lang={lang.clone()} fallback={fallback.clone()} />
+            <Lazy<FlashcardsProps> piece={&crate::chunks::FLASHCARDS} props={FlashcardsProps {
+                cards: cards.clone(),
+                lang: lang.clone().into(),
+                fallback: fallback.clone().into(),
+            }} />
         },
         Block::Question(question) => {
             let id = question.id.clone();
@@ -303,7 +307,7 @@ pub fn LessonPage() -> Html {
                 <p class="notice" role="alert">{ notice.clone() }</p>
             }
             { nav_bar(Nav {
-                lang: lang.clone(),
+                lang: lang.clone().into(),
                 index,
                 count,
                 unanswered,

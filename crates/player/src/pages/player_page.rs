@@ -1,13 +1,14 @@
 //! The player around a loaded module: header, the current page or the result, and the
 //! learning record.
 
-use crate::components::{lms_notice, sync_status, top_bar, RecordPanel, TopBar};
+use crate::chunks::{self, ResultProps, RECORD, RESULT, RESUME};
+use crate::components::{lms_notice, sync_status, top_bar, Lazy, TopBar};
 use crate::glue::cmi5::Cmi5Context;
 use crate::glue::scorm::LmsProblem;
 use crate::glue::scorm::ScormContext;
 use crate::glue::{self, browser_env::BrowserEnv, location, storage};
 use crate::hooks::{check_at_hand, use_delivery, use_embed, use_exit, use_resume, use_scorm};
-use crate::pages::{loading_page, LessonPage, ResultPage, ResumePage};
+use crate::pages::{loading_page, LessonPage};
 use crate::state::{Action, PlayerContext, PlayerState};
 use pelita_lesson::{Module, Phase};
 use pelita_xapi::{Account, Agent, Env, Launch};
@@ -113,6 +114,9 @@ pub fn PlayerPage(props: &Props) -> Html {
         use_effect_with(state.launch.clone(), |launch| glue::theme::apply(launch));
     }
     use_embed(&state);
+    // The chunks the first page does not need are fetched once it is shown, while the
+    // learner reads, so that the rest of the module also plays offline.
+    use_effect_with((), |_| chunks::preload_at_idle());
     // The session starts once the check for a saved attempt is done (at once when there
     // is no LRS to ask), or when the learner chose.
     let etag = use_resume(&state);
@@ -164,8 +168,12 @@ pub fn PlayerPage(props: &Props) -> Html {
     let fallback = state.module.default_language().to_string();
     let title = state.module.title.text(&lang, &fallback).to_string();
     let body = match state.session.phase() {
-        Phase::Finished(outcome) => html! { <ResultPage outcome={*outcome} /> },
-        Phase::NotStarted if state.offer.is_some() => html! { <ResumePage /> },
+        Phase::Finished(outcome) => html! {
+            <Lazy<ResultProps> piece={&RESULT} props={ResultProps(*outcome)} />
+        },
+        Phase::NotStarted if state.offer.is_some() => html! {
+            <Lazy<()> piece={&RESUME} props={()} />
+        },
         Phase::NotStarted => loading_page(),
         Phase::InProgress => html! { <LessonPage /> },
     };
@@ -182,7 +190,7 @@ pub fn PlayerPage(props: &Props) -> Html {
                 }) }
                 { lms_notice(&state) }
                 { body }
-                <RecordPanel />
+                <Lazy<()> piece={&RECORD} props={()} quiet=true />
             </div>
         </ContextProvider<PlayerContext>>
     }
