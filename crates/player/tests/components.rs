@@ -337,8 +337,7 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
     // Back on the first page, its answered question does not take the focus from the
     // page heading.
     click(&root, ".nav button.secondary");
-    settle().await;
-    assert_eq!(text(&root, "h1"), "Intro");
+    until("the first page is shown again", || text(&root, "h1") == "Intro").await;
     let focused = gloo::utils::document()
         .active_element()
         .map(|e| e.tag_name());
