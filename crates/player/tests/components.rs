@@ -337,7 +337,10 @@ async fn a_learner_answers_finishes_and_retries_and_every_step_is_recorded() {
     // Back on the first page, its answered question does not take the focus from the
     // page heading.
     click(&root, ".nav button.secondary");
-    until("the first page is shown again", || text(&root, "h1") == "Intro").await;
+    until("the first page is shown again", || {
+        text(&root, "h1") == "Intro"
+    })
+    .await;
     let focused = gloo::utils::document()
         .active_element()
         .map(|e| e.tag_name());
