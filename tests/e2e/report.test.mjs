@@ -97,6 +97,18 @@ async function waitForSent(count, activityId = MODULE_ID) {
   throw new Error(`not delivered: ${JSON.stringify(last.map((e) => e.delivery))}`);
 }
 
+/** Waits until the LRS holds an `answered` statement of `who` about `question`. */
+async function untilStored(who, question) {
+  const deadline = Date.now() + 20_000;
+  let mine = [];
+  while (Date.now() < deadline) {
+    mine = await lrs.statements({ agent: JSON.stringify({ mbox: who.mbox }) });
+    if (mine.some((s) => s.verb.id.endsWith('/answered') && s.object.id === question)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the LRS has no answer of ${who.name} to ${question}; it has ${mine.map((s) => `${s.verb.id.split('/').pop()} ${s.object.id}`).join(', ')}`);
+}
+
 const text = (selector) => page.$eval(selector, (e) => e.textContent.trim());
 
 test('an empty LRS gives a clear empty state, not a blank page or zeros', async () => {
@@ -156,6 +168,8 @@ test('six learners play the phishing module, one the second module, and the repo
   await chooseByMouse(page).trueFalse('q-pin', LEAVER['q-pin'][0]);
   await chooseByMouse(page).next();
   await waitForSent(14 * PLAN.length + 4);
+  // And the LRS itself holds the leaver's answer (the outbox says sent once the LRS said so).
+  await untilStored(actor(6), `${MODULE_ID}/question/q-pin`);
 
   // Learner 7 answers one question of the second module (its lesson is tagged with the
   // same cyber security competency) and leaves.
