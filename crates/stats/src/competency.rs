@@ -32,7 +32,7 @@
 
 use crate::collect::{Collector, Fact, Sym, Verb};
 use crate::numbers::sort_by;
-use crate::report::{CompetencyStats, Outline, Weak};
+use crate::report::{keep_weakest, CompetencyStats, Outline, Weak};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -389,13 +389,7 @@ impl Competencies {
                     }
                 })
                 .collect();
-            sort_by(&mut weakest, |x, y| {
-                x.share_correct
-                    .total_cmp(&y.share_correct)
-                    .then(x.id.cmp(&y.id))
-                    .is_lt()
-            });
-            weakest.truncate(3);
+            keep_weakest(&mut weakest);
             out.push(CompetencyStats {
                 id: tag.clone(),
                 title: title(tag, &outline.competencies),

@@ -203,6 +203,18 @@ pub struct Weak {
     pub share_correct: f64,
 }
 
+/// Keeps the three questions with the lowest share correct, hardest first (ties by id),
+/// as both the full read and the summary's sample list them.
+pub(crate) fn keep_weakest(weakest: &mut Vec<Weak>) {
+    sort_by(weakest, |x, y| {
+        x.share_correct
+            .total_cmp(&y.share_correct)
+            .then(x.id.cmp(&y.id))
+            .is_lt()
+    });
+    weakest.truncate(3);
+}
+
 /// One competency across every module that tags it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompetencyStats {
@@ -684,13 +696,7 @@ impl Collector {
                     }
                 })
                 .collect();
-            sort_by(&mut weakest, |x, y| {
-                x.share_correct
-                    .total_cmp(&y.share_correct)
-                    .then(x.id.cmp(&y.id))
-                    .is_lt()
-            });
-            weakest.truncate(3);
+            keep_weakest(&mut weakest);
             report.competencies.push(CompetencyStats {
                 id: tag.clone(),
                 title: title(sym, tag, &outline.competencies),

@@ -624,6 +624,14 @@ impl Need {
 /// The verb of an answer.
 pub const ANSWERED: &str = "http://adlnet.gov/expapi/verbs/answered";
 
+/// The voided statements a fold must read, in a fixed order: each voids a statement seen
+/// before the voiding one came (`voided_early`), which may be one summarised before.
+fn voided_needs(voided_early: &HashSet<Box<str>>) -> Vec<Need> {
+    let mut ids: Vec<String> = voided_early.iter().map(|s| s.to_string()).collect();
+    ids.sort();
+    ids.into_iter().map(|id| Need::Voided { id }).collect()
+}
+
 /// A learner's key (as the collector makes it) back as an xAPI agent, where it can be.
 fn agent_json(key: &str) -> Option<String> {
     let agent = if let Some(sha) = key.strip_prefix("sha1:") {
@@ -837,16 +845,7 @@ impl Update {
             needs.retain(|n| self.asked.insert(n.clone()));
             return needs;
         };
-        let mut voided: Vec<String> = self
-            .collector
-            .voided_early
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        voided.sort();
-        for id in voided {
-            needs.push(Need::Voided { id });
-        }
+        needs.extend(voided_needs(&self.collector.voided_early));
         let mut fresh: HashSet<u32> = HashSet::new();
         let module = self.collector.find(self.collector.activity_id());
         for (i, f) in self.collector.facts.iter().enumerate() {
@@ -893,16 +892,7 @@ impl Update {
             // Nothing was summarised before: every learner's answers are new.
             return needs;
         }
-        let mut voided: Vec<String> = self
-            .tags
-            .voided_early
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        voided.sort();
-        for id in voided {
-            needs.push(Need::Voided { id });
-        }
+        needs.extend(voided_needs(&self.tags.voided_early));
         let sample = &self.sample;
         for (i, f) in self.tags.facts.iter().enumerate() {
             if self.skipped.contains(&i)
