@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 
 /// The schema, created when missing. `seq` orders statements as they were stored; `stored`
 /// never goes backwards (the writer makes sure), so `seq` order is `stored` order.
-const SCHEMA: &str = "
+pub(crate) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS statements (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
