@@ -182,6 +182,45 @@ describe('the pre-rendered first page on a static host (dist/phishing.html)', ()
     assert.deepEqual(failed, []);
     assert.deepEqual(unexpected(errors, failed), []);
   });
+
+  test('a number typed before the wasm, in a widget of a chunk of its own, is kept and checked', async () => {
+    // analitik-data opens on a numeric question, whose field the learners' build keeps in
+    // the widgets chunk: the player loads that chunk before it shows its first page, so
+    // the field is there when the typed text is carried over.
+    const other = await launchBrowser({ viewport: { width: 360, height: 740 } });
+    const page = other.page;
+    const errors = other.watch(page);
+    const failed = watchFailures(page);
+    after(() => other.close());
+    const wasm = await holdWasm(page);
+    await page.goto(playerUrl(new URL('analitik-data.html', server.url).href, {
+      endpoint: proxy.endpoint(lrs.endpoint), auth: lrs.auth, actor: ACTOR,
+    }));
+    await page.waitForSelector('#prerendered #q-q-kenaikan-number', { state: 'visible' });
+    await page.click('#prerendered #q-q-kenaikan-number');
+    await page.keyboard.type('25');
+    await page.click('#prerendered #q-q-kenaikan button.primary', { force: true });
+    await page.waitForSelector('#prerendered .not-ready', { state: 'visible' });
+    assert.equal(await page.$eval('#app', (a) => a.childElementCount), 0, 'the player has not started');
+    wasm.release();
+    await page.waitForSelector('#app .player main.page');
+    await page.waitForFunction(() => !document.getElementById('prerendered'));
+    assert.ok(wasm.held.some((u) => /\/split_widgets-[0-9a-f]{16}\.wasm$/.test(u)),
+      `the widgets chunk was loaded: ${wasm.held.join(', ')}`);
+    assert.equal(await page.inputValue('#app #q-q-kenaikan-number'), '25', 'the number typed before the wasm is kept');
+    await page.waitForSelector('#app #q-q-kenaikan .feedback.right');
+    const id = 'https://pelita.example.org/modules/analitik-data/question/q-kenaikan';
+    let answered = [];
+    for (let i = 0; i < 100 && !answered.length; i++) {
+      answered = (await lrs.statements({ verb: VERB('answered') })).filter((st) => st.object.id === id);
+      if (!answered.length) await page.waitForTimeout(200);
+    }
+    assert.equal(answered.length, 1, 'the answer reached the LRS');
+    assert.equal(answered[0].result.response, '25');
+    assert.equal(answered[0].result.success, true);
+    assert.deepEqual(failed, []);
+    assert.deepEqual(unexpected(errors, failed), []);
+  });
 });
 
 describe('the pre-rendered first page from pelita serve, in the launch language', () => {

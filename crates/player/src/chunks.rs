@@ -120,10 +120,43 @@ piece!(
 );
 
 piece!(
+    /// The answer widgets of every question kind but true/false, choice and Likert
+    /// (sequence, matching, hotspot, typed answers, number, performance).
+    WIDGETS, widgets_view, widgets, crate::components::WidgetProps,
+    crate::components::question_widget
+);
+
+piece!(
     /// The picture of a hotspot question with its regions.
     HOTSPOT, hotspot_view, hotspot, crate::components::HotspotImageProps,
     |p: &crate::components::HotspotImageProps| html! { <crate::components::HotspotImage ..p.clone() /> }
 );
+
+/// Downloads the chunks the module's first page needs, before the player shows it: the
+/// player's first page then is the pre-rendered one whole, and the answers typed into
+/// the pre-rendered page are carried over into the player's own fields (index.html),
+/// which must be there. A chunk that fails here is left to `Lazy`, which tries again and
+/// says so.
+pub async fn load_first_page(module: &pelita_lesson::Module) {
+    use pelita_lesson::{Block, QuestionKind};
+    let Some(page) = module.lessons.first().and_then(|l| l.pages.first()) else {
+        return;
+    };
+    for block in &page.blocks {
+        match block {
+            Block::Flashcards(_) => {
+                let _ = FLASHCARDS.load().await;
+            }
+            Block::Question(q) if crate::components::widget_hint(&q.kind).is_some() => {
+                let _ = WIDGETS.load().await;
+                if matches!(q.kind, QuestionKind::Hotspot { .. }) {
+                    let _ = HOTSPOT.load().await;
+                }
+            }
+            _ => {}
+        }
+    }
+}
 
 /// Downloads every chunk in turn, for a learner who goes offline later: called once the
 /// first page is shown, when the browser is idle. Failures are left for first use, which
@@ -135,6 +168,7 @@ pub fn preload_at_idle() {
         let start = Closure::once_into_js(|| {
             wasm_bindgen_futures::spawn_local(async {
                 let _ = RECORD.load().await;
+                let _ = WIDGETS.load().await;
                 let _ = FLASHCARDS.load().await;
                 let _ = HOTSPOT.load().await;
                 let _ = RESUME.load().await;

@@ -4,9 +4,7 @@
 //! reports the learner's clicks; the session decides what they mean.
 
 use crate::components::{
-    fill_in_sentence, long_answer, match_list, number_answer, performance_form, prompt_with_gaps,
-    right_numbers, sequence_list, step_problem, FillInView, HotspotImageProps, Lazy, LongView,
-    MatchView, Move, NumberView, PerformanceView, SequenceView,
+    prompt_with_gaps, right_numbers, step_problem, widget_hint, Lazy, Move, WidgetProps,
 };
 use crate::i18n::{t, tf, Arg, Key, Msg};
 use pelita_lesson::{Answer, Question, QuestionKind, Response};
@@ -125,250 +123,31 @@ pub fn QuestionCard(props: &Props) -> Html {
         .map(|a| &a.response)
         .or(props.draft.as_ref());
     let answered = props.answer.is_some();
-    // The kinds with a widget of their own; true/false and choice share the list below.
-    let special: Option<(Key, Html)> = match &q.kind {
-        QuestionKind::Sequencing { items, start } => {
-            let order: Vec<String> = match shown {
-                Some(Response::Order(o)) => o.clone(),
-                _ => start.clone(),
-            };
-            let onmove = {
-                let order = order.clone();
-                let onorder = props.onorder.clone();
-                let moved = moved.clone();
-                Callback::from(move |(item, dir): (String, Move)| {
-                    let Some(i) = order.iter().position(|o| *o == item) else {
-                        return;
-                    };
-                    let j = match dir {
-                        Move::Up if i > 0 => i - 1,
-                        Move::Down if i + 1 < order.len() => i + 1,
-                        _ => return,
-                    };
-                    let mut next = order.clone();
-                    next.swap(i, j);
-                    onorder.emit(next);
-                    moved.set(Some((item, dir)));
-                })
-            };
-            let announcement = (*moved).as_ref().and_then(|(item, _)| {
-                let position = order.iter().position(|o| o == item)? + 1;
-                let text = items.iter().find(|it| it.id == *item)?.text.text(lang, fb);
-                Some(tf(
-                    lang,
-                    Msg::MovedTo,
-                    &[
-                        ("item", Arg::Text(text)),
-                        ("position", Arg::Num(position as f64)),
-                        ("count", Arg::Num(order.len() as f64)),
-                    ],
-                ))
-            });
-            let list = sequence_list(SequenceView {
-                base: &base,
-                lang,
-                fallback: fb,
-                items,
-                order: &order,
-                answered,
-                onmove,
-            });
-            Some((
-                Key::OrderHint,
-                html! {
-                    <>
-                        { list }
-                        <p class="visually-hidden" aria-live="polite">{ announcement.unwrap_or_default() }</p>
-                    </>
-                },
-            ))
-        }
-        QuestionKind::Matching {
-            sources,
-            targets,
-            pairs,
-        } => {
-            let chosen = match shown {
-                Some(Response::Pairs(p)) => p.clone(),
-                _ => Vec::new(),
-            };
-            Some((
-                Key::MatchHint,
-                match_list(MatchView {
-                    base: &base,
-                    lang,
-                    fallback: fb,
-                    sources,
-                    targets,
-                    chosen: &chosen,
-                    correct: pairs,
-                    answered,
-                    onpair: props.onpair.clone(),
-                }),
-            ))
-        }
-        QuestionKind::Hotspot { image, regions } => {
-            let chosen = match shown {
-                Some(Response::Choices(c)) => c.first().cloned(),
-                _ => None,
-            };
-            let regions = regions
-                .iter()
-                .map(|r| (r.clone(), r.label.text(lang, fb).to_string()))
-                .collect::<Vec<_>>();
-            Some((
-                Key::HotspotHint,
-                html! {
-                    <Lazy<HotspotImageProps> piece={&crate::chunks::HOTSPOT} props={HotspotImageProps {
-                        base: base.clone().into(),
-                        src: props.image_src.clone().unwrap_or_else(|| image.src.clone().into()),
-                        alt: image.alt.text(lang, fb).to_string().into(),
-                        width: image.width.unwrap_or(1),
-                        height: image.height.unwrap_or(1),
-                        regions,
-                        chosen,
-                        answered,
-                        onchoose: props.ontoggle.clone(),
-                    }} />
-                },
-            ))
-        }
-        QuestionKind::FillIn { blanks, .. } => {
-            let texts: Vec<String> = match shown {
-                Some(Response::Texts(t)) => t.clone(),
-                _ => vec![String::new(); blanks.len()],
-            };
-            let ontext = {
-                let texts = texts.clone();
-                let ontexts = props.ontexts.clone();
-                Callback::from(move |(i, text): (usize, String)| {
-                    let mut next = texts.clone();
-                    if let Some(slot) = next.get_mut(i) {
-                        *slot = text;
-                    }
-                    ontexts.emit(next);
-                })
-            };
-            Some((
-                Key::FillInHint,
-                fill_in_sentence(FillInView {
-                    base: &base,
-                    lang,
-                    prompt: q.prompt.text(lang, fb),
-                    blanks,
-                    texts: &texts,
-                    answered,
-                    ontext,
-                }),
-            ))
-        }
-        QuestionKind::LongFillIn { max_length, .. } => {
-            let text = match shown {
-                Some(Response::Texts(t)) => t.first().cloned().unwrap_or_default(),
-                _ => String::new(),
-            };
-            let ontext = {
-                let ontexts = props.ontexts.clone();
-                Callback::from(move |text: String| ontexts.emit(vec![text]))
-            };
-            Some((
-                Key::LongAnswerHint,
-                long_answer(LongView {
-                    base: &base,
-                    lang,
-                    text: &text,
-                    max: *max_length,
-                    answered,
-                    ontext,
-                }),
-            ))
-        }
-        QuestionKind::Numeric { .. } => {
-            // The typed text while it still stands for the number held (or for none: an
-            // empty field, or text that is not a number yet); otherwise, as after a retry
-            // or on resuming, the number itself.
-            let initial = match (&*number_text, shown) {
-                (Some(text), Some(Response::Number(n)))
-                    if pelita_lesson::parse_decimal(text) == Some(*n) =>
-                {
-                    text.clone()
-                }
-                (Some(text), _) if pelita_lesson::parse_decimal(text).is_none() => text.clone(),
-                (_, Some(Response::Number(n))) => pelita_lesson::format_decimal(*n),
-                _ => String::new(),
-            };
-            let ontext = {
-                let onnumber = props.onnumber.clone();
-                let number_problem = number_problem.clone();
-                let number_text = number_text.clone();
-                Callback::from(move |text: String| {
-                    let parsed = pelita_lesson::parse_decimal(&text);
-                    number_problem.set(parsed.is_none() && !text.trim().is_empty());
-                    number_text.set(Some(text));
-                    if let Some(n) = parsed {
-                        onnumber.emit(n);
-                    }
-                })
-            };
-            Some((
-                Key::NumberHint,
-                number_answer(NumberView {
-                    base: &base,
-                    initial,
-                    problem: (*number_problem).then(|| t(lang, Key::NotANumber).to_string()),
-                    answered,
-                    ontext,
-                }),
-            ))
-        }
-        QuestionKind::Performance {
-            steps,
-            case_sensitive,
-        } => {
-            let texts: Vec<String> = match shown {
-                Some(Response::Steps(t)) => t.clone(),
-                _ => vec![String::new(); steps.len()],
-            };
-            let ontext = {
-                let texts = texts.clone();
-                let onsteps = props.onsteps.clone();
-                Callback::from(move |(i, text): (usize, String)| {
-                    let mut next = texts.clone();
-                    if let Some(slot) = next.get_mut(i) {
-                        *slot = text;
-                    }
-                    onsteps.emit(next);
-                })
-            };
-            let verdicts = answered.then(|| {
-                steps
-                    .iter()
-                    .enumerate()
-                    .map(|(i, step)| {
-                        step.accepts(
-                            texts.get(i).map(String::as_str).unwrap_or(""),
-                            *case_sensitive,
-                        )
-                    })
-                    .collect()
-            });
-            Some((
-                Key::PerformanceHint,
-                performance_form(PerformanceView {
-                    base: &base,
-                    lang,
-                    fallback: fb,
-                    steps,
-                    texts: &texts,
-                    verdicts,
-                    ontext,
-                }),
-            ))
-        }
-        QuestionKind::TrueFalse { .. }
-        | QuestionKind::Choice { .. }
-        | QuestionKind::Likert { .. } => None,
-    };
+    // The kinds with a widget of their own (in a chunk of its own, see
+    // `question_widget.rs`); true/false, choice and Likert share the list below.
+    let special = widget_hint(&q.kind).map(|hint| {
+        let widget = WidgetProps {
+            question: q.clone(),
+            lang: lang.clone(),
+            fallback: fb.clone(),
+            shown: shown.cloned(),
+            answered,
+            image_src: props.image_src.clone(),
+            ontoggle: props.ontoggle.clone(),
+            onorder: props.onorder.clone(),
+            onpair: props.onpair.clone(),
+            ontexts: props.ontexts.clone(),
+            onnumber: props.onnumber.clone(),
+            onsteps: props.onsteps.clone(),
+            moved: moved.clone(),
+            number_problem: number_problem.clone(),
+            number_text: number_text.clone(),
+        };
+        (
+            hint,
+            html! { <Lazy<WidgetProps> piece={&crate::chunks::WIDGETS} props={widget} /> },
+        )
+    });
     let (multiple, options): (bool, Vec<ChoiceView>) = match &q.kind {
         QuestionKind::TrueFalse { answer } => {
             let chosen = match shown {

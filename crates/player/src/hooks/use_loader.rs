@@ -200,6 +200,7 @@ pub async fn load(pairs: Vec<(String, String)>) -> Loaded {
             }
             let scorm_missing =
                 scorm.is_none() && pairs.iter().any(|(k, v)| k == "lms" && v == "scorm");
+            crate::chunks::load_first_page(&module).await;
             Loaded::Ready(Rc::new(Ready {
                 module: Rc::new(module),
                 module_path: module_path.into(),
