@@ -54,6 +54,22 @@ async function holdWasm(page) {
   return { release, held };
 }
 
+/**
+ * A second browser on `pageName` of `server` with its wasm held back (in the suite's first
+ * browser the service worker serves the wasm, past the route that holds it), closed after
+ * the test.
+ */
+async function openHeld(pageName, server, launch) {
+  const other = await launchBrowser({ viewport: { width: 360, height: 740 } });
+  const page = other.page;
+  const errors = other.watch(page);
+  const failed = watchFailures(page);
+  after(() => other.close());
+  const wasm = await holdWasm(page);
+  await page.goto(playerUrl(new URL(pageName, server.url).href, launch));
+  return { page, errors, failed, wasm };
+}
+
 /** The learner's part before the wasm runs; returns nothing, asserts as it goes. */
 async function beforeTheWasm(page, { heading, check, answer, note }) {
   // The first page is there as HTML: heading, text, the question's real radio buttons.
@@ -156,17 +172,10 @@ describe('the pre-rendered first page on a static host (dist/phishing.html)', ()
   test('a click is done only on the page it was made on: the offer to continue is the learner’s', async () => {
     // The attempt above is saved in the LRS, so the player opens on the offer to continue
     // it, not on the pre-rendered first page. "Next" clicked before the wasm ran must not
-    // land on a button of the offer (by its place, that is "Start over"). Another browser:
-    // in the first one the service worker serves the wasm, past the route that holds it.
-    const other = await launchBrowser({ viewport: { width: 360, height: 740 } });
-    const page = other.page;
-    const errors = other.watch(page);
-    const failed = watchFailures(page);
-    after(() => other.close());
-    const wasm = await holdWasm(page);
-    await page.goto(playerUrl(new URL('phishing.html', server.url).href, {
+    // land on a button of the offer (by its place, that is "Start over").
+    const { page, errors, failed, wasm } = await openHeld('phishing.html', server, {
       endpoint: proxy.endpoint(lrs.endpoint), auth: lrs.auth, actor: ACTOR,
-    }));
+    });
     await page.waitForSelector('#prerendered h1', { state: 'visible' });
     await page.click('#prerendered .nav button.primary', { force: true });
     await page.waitForSelector('#prerendered .not-ready', { state: 'visible' });
@@ -187,15 +196,9 @@ describe('the pre-rendered first page on a static host (dist/phishing.html)', ()
     // analitik-data opens on a numeric question, whose field the learners' build keeps in
     // the widgets chunk: the player loads that chunk before it shows its first page, so
     // the field is there when the typed text is carried over.
-    const other = await launchBrowser({ viewport: { width: 360, height: 740 } });
-    const page = other.page;
-    const errors = other.watch(page);
-    const failed = watchFailures(page);
-    after(() => other.close());
-    const wasm = await holdWasm(page);
-    await page.goto(playerUrl(new URL('analitik-data.html', server.url).href, {
+    const { page, errors, failed, wasm } = await openHeld('analitik-data.html', server, {
       endpoint: proxy.endpoint(lrs.endpoint), auth: lrs.auth, actor: ACTOR,
-    }));
+    });
     await page.waitForSelector('#prerendered #q-q-kenaikan-number', { state: 'visible' });
     await page.click('#prerendered #q-q-kenaikan-number');
     await page.keyboard.type('25');

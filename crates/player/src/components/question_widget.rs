@@ -68,6 +68,21 @@ pub fn widget_hint(kind: &QuestionKind) -> Option<Key> {
     })
 }
 
+/// A field's callback for a list of texts (the blanks of a fill-in, the steps of a
+/// performance question): the text typed into field `i` replaces the `i`th, and the whole
+/// list goes to `onchange`.
+fn replace_text(texts: &[String], onchange: &Callback<Vec<String>>) -> Callback<(usize, String)> {
+    let texts = texts.to_vec();
+    let onchange = onchange.clone();
+    Callback::from(move |(i, text): (usize, String)| {
+        let mut next = texts.clone();
+        if let Some(slot) = next.get_mut(i) {
+            *slot = text;
+        }
+        onchange.emit(next);
+    })
+}
+
 /// The widget of a question with one (see [`widget_hint`]); nothing for the others.
 pub fn question_widget(props: &WidgetProps) -> Html {
     let q = &props.question;
@@ -182,17 +197,7 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                 Some(Response::Texts(t)) => t.clone(),
                 _ => vec![String::new(); blanks.len()],
             };
-            let ontext = {
-                let texts = texts.clone();
-                let ontexts = props.ontexts.clone();
-                Callback::from(move |(i, text): (usize, String)| {
-                    let mut next = texts.clone();
-                    if let Some(slot) = next.get_mut(i) {
-                        *slot = text;
-                    }
-                    ontexts.emit(next);
-                })
-            };
+            let ontext = replace_text(&texts, &props.ontexts);
             fill_in_sentence(FillInView {
                 base: &base,
                 lang,
@@ -264,17 +269,7 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                 Some(Response::Steps(t)) => t.clone(),
                 _ => vec![String::new(); steps.len()],
             };
-            let ontext = {
-                let texts = texts.clone();
-                let onsteps = props.onsteps.clone();
-                Callback::from(move |(i, text): (usize, String)| {
-                    let mut next = texts.clone();
-                    if let Some(slot) = next.get_mut(i) {
-                        *slot = text;
-                    }
-                    onsteps.emit(next);
-                })
-            };
+            let ontext = replace_text(&texts, &props.onsteps);
             let verdicts = answered.then(|| {
                 steps
                     .iter()
