@@ -26,6 +26,8 @@ step() {
 step fmt cargo fmt --all -- --check
 step clippy-host cargo clippy --workspace --all-targets -- -D warnings
 step clippy-wasm cargo clippy -p pelita-player --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The learners' build, split into chunks (`cargo xtask dist` turns the feature on).
+step clippy-wasm-split cargo clippy -p pelita-player --features split --target wasm32-unknown-unknown --all-targets -- -D warnings
 # The report view's build of the player (`cargo xtask dist` makes both).
 step clippy-wasm-report cargo clippy -p pelita-player --features report --target wasm32-unknown-unknown --all-targets -- -D warnings
 step unit cargo test --workspace --exclude pelita-player
