@@ -131,11 +131,11 @@ fn main() {
         out.push_str("        texts: &[\n");
         for id in &plain {
             let text = plain_text(pieces_of(id)).unwrap_or_default();
-            let _ = writeln!(out, "            {text:?},");
+            let _ = writeln!(out, "            {}{text:?},", only_for(id));
         }
         out.push_str("        ],\n        patterns: &[\n");
         for id in &patterned {
-            let _ = writeln!(out, "            {},", code(pieces_of(id)));
+            let _ = writeln!(out, "            {}{},", only_for(id), code(pieces_of(id)));
         }
         let _ = writeln!(out, "        ],\n        missing: &{missing:?},\n    }},");
     }
@@ -305,9 +305,25 @@ fn write_enum(out: &mut String, name: &str, doc: &str, ids: &[&String]) {
         "/// {doc}\n#[derive(Debug, Clone, Copy, PartialEq, Eq)]\npub enum {name} {{"
     );
     for id in ids {
-        let _ = writeln!(out, "    /// `{id}` in the catalogs.\n    {},", camel(id));
+        let _ = writeln!(
+            out,
+            "    /// `{id}` in the catalogs.\n    {}{},",
+            only_for(id),
+            camel(id)
+        );
     }
     out.push_str("}\n\n");
+}
+
+/// The `cfg` that keeps a message out of the builds that never show it: the report's
+/// words (`report-*`) are only in the report build (feature `report`), so the learner's
+/// first wasm chunk does not carry them in both languages.
+fn only_for(id: &str) -> &'static str {
+    if id.starts_with("report-") {
+        "#[cfg(feature = \"report\")] "
+    } else {
+        ""
+    }
 }
 
 /// `records-waiting` becomes `RecordsWaiting`.

@@ -10,17 +10,24 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveStatic } from '../support/serve.mjs';
 import { launchBrowser } from '../support/browser.mjs';
-import { DIST, requireDist, playerUrl, chooseByMouse, recordedStatements } from './helpers.mjs';
+import { startLrs } from '../support/lrs.mjs';
+import { validateStatements } from '../support/validate.mjs';
+import {
+  DIST, requireDist, playerUrl, chooseByMouse, recordedStatements, playExample, storedOutbox,
+  waitForDelivery,
+} from './helpers.mjs';
 
-let server;
+let server, lrs;
 
 before(async () => {
   requireDist();
   server = await serveStatic({ root: DIST });
+  lrs = await startLrs({ username: 'pelita', password: 'chunks-secret' });
 });
 
 after(async () => {
   await server?.close();
+  await lrs?.stop();
 });
 
 const RESULT_CHUNK = /\/split_result-[0-9a-f]{16}\.wasm$/;
@@ -111,4 +118,63 @@ test('the Indonesian message', async (t) => {
   assert.equal(await page.textContent('#app .chunk-failed button'), 'Coba lagi');
   // The first page itself plays: its question works without any other chunk.
   await chooseByMouse(page).trueFalse('q-pin', 'false');
+});
+
+// Checking and sending statements is a chunk too (SEND): the first chunk makes every
+// statement and stores it, and the statements wait in storage until the sending chunk is
+// in. Here it never arrives while the learner plays the whole module and closes the tab;
+// the next visit, where it arrives, sends every statement, once each.
+test('statements made before the sending chunk arrives are kept, and sent once it comes, even after the tab was closed', async (t) => {
+  const browser = await launchBrowser({ serviceWorkers: 'block' });
+  t.after(() => browser.close());
+  let refusing = true;
+  let requests = 0;
+  await browser.context.route(/\/split_send-[0-9a-f]{16}\.wasm$/, (route) => {
+    requests += 1;
+    return refusing ? route.abort('failed') : route.continue();
+  });
+  const errors = [];
+  const watch = (page) => {
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /panicked|unreachable/i.test(m.text())) errors.push(m.text());
+    });
+  };
+  const mbox = 'mailto:sari.chunks@example.go.id';
+  const url = playerUrl(server.url, {
+    module: 'modules/phishing.json',
+    endpoint: lrs.endpoint,
+    auth: lrs.auth,
+    actor: { objectType: 'Agent', name: 'Sari', mbox },
+    lang: 'en',
+  });
+  const first = browser.page;
+  watch(first);
+  await first.goto(url);
+  await playExample(first);
+  for (let i = 0; i < 100 && requests < 2; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(requests >= 2, `the sending chunk was asked for ${requests} time(s)`);
+  const kept = await storedOutbox(first);
+  const verbs = kept.map((e) => e.statement.verb.id.split('/').pop());
+  for (const verb of ['initialized', 'answered', 'completed', 'passed']) {
+    assert.ok(verbs.includes(verb), `${verb} is stored (${verbs.join(', ')})`);
+  }
+  assert.ok(kept.every((e) => e.delivery === 'Queued'), 'all wait to be sent');
+  const agent = JSON.stringify({ mbox });
+  assert.deepEqual(await lrs.statements({ agent }), [], 'nothing reached the LRS');
+  // The learner closes the tab; the connection comes back; the module is opened again.
+  await first.close();
+  refusing = false;
+  const again = await browser.newPage();
+  watch(again);
+  await again.goto(url);
+  await waitForDelivery(again, kept.length, 30_000);
+  const stored = await lrs.statements({ agent, ascending: 'true' });
+  const ids = stored.map((s) => s.id);
+  assert.equal(new Set(ids).size, ids.length, 'no statement is stored twice');
+  for (const entry of kept) {
+    assert.ok(ids.includes(entry.statement.id), `${entry.statement.verb.id} reached the LRS`);
+  }
+  assert.deepEqual(validateStatements(stored), []);
+  assert.deepEqual(errors, [], 'no panic, no uncaught error');
 });

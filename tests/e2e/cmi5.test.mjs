@@ -381,3 +381,41 @@ for (const lang of ['en', 'id']) {
     }
   });
 }
+
+// The cmi5 part of the player is a chunk of its own (crates/player/src/chunks.rs, CMI5),
+// downloaded only by a cmi5 launch. When it cannot be downloaded (twice), the launch stops
+// before anything is asked of the LMS: the one-time fetch URL is still unused, so the
+// learner's "Try again" (a reload) starts the session as if nothing had happened.
+test('a cmi5 chunk that cannot be downloaded stops before the fetch URL is used; "Try again" then starts the session', async () => {
+  const lms = await startCmi5Lms({ lrs, publisherId: au.id });
+  try {
+    const b = await newBrowser();
+    const page = b.page;
+    let refusing = true;
+    let requests = 0;
+    await page.route(/\/split_cmi5-[0-9a-f]{16}\.wasm$/, (route) => {
+      requests += 1;
+      return refusing ? route.abort('failed') : route.continue();
+    });
+    await page.goto(await lms.launchUrl(`${au.url}&lang=en`, { masteryScore: 0.8 }));
+    await page.waitForSelector('.lms-stop');
+    assert.ok(requests >= 2, `tried again before the learner is told (${requests} request(s))`);
+    const text = await page.textContent('.lms-stop');
+    assert.match(text, /The course could not start/);
+    assert.match(text, /This part of the player could not be downloaded/);
+    assert.doesNotMatch(text, /Fix each problem/, 'no advice for authors');
+    assert.deepEqual(await axeViolations(page), [], 'the page is accessible');
+    assert.equal(lms.log.filter((e) => e.kind === 'fetch').length, 0, 'the fetch URL was not posted');
+    refusing = false;
+    await page.click('.lms-stop button');
+    await page.waitForSelector('#app #q-q-pin-false');
+    assert.equal(lms.log.filter((e) => e.kind === 'fetch').length, 1, 'posted once, by the launch that could go on');
+    await lms.waitFor((e) => e.kind === 'statements' && e.status < 300 && (e.verbs ?? []).includes('initialized'), 20_000);
+    // The learner leaves: the session ends as any other does, every cmi5 rule kept.
+    await page.goto('about:blank');
+    await waitTerminated(lms);
+    assert.deepEqual(await lms.check(), [], describeViolations(await lms.check()));
+  } finally {
+    await lms.close();
+  }
+});

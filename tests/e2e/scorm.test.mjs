@@ -244,3 +244,42 @@ test('a SCORM package opened outside its LMS says the LMS is not recording the a
     await browser.close();
   }
 });
+
+// SCORM's part of the player is a chunk of its own (crates/player/src/chunks.rs, SCORM),
+// downloaded only when the player finds an LMS's API. If it cannot be downloaded (twice),
+// the learner is told and offered "Try again" before anything is asked of the LMS: an
+// attempt the LMS would not record is not played.
+test('SCORM 2004: a SCORM chunk that cannot be downloaded stops before Initialize; "Try again" starts the session', async () => {
+  const browser = await launchBrowser({ viewport: { width: 400, height: 800 } });
+  try {
+    let refusing = true;
+    let requests = 0;
+    await browser.page.route(/\/split_scorm-[0-9a-f]{16}\.wasm$/, (route) => {
+      requests += 1;
+      return refusing ? route.abort('failed') : route.continue();
+    });
+    const run = host.launch({ version: '2004', content: content['2004'].url, masteryScore: 0.8 });
+    await browser.page.goto(run.url);
+    let frame;
+    for (let i = 0; i < 150 && !frame; i++) {
+      const f = browser.page.frames().find((x) => /\/content\/.*index\.html/.test(x.url()));
+      if (f && (await f.$('.lms-stop'))) frame = f;
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(frame, 'the stop page is shown in the LMS frame');
+    assert.ok(requests >= 2, `tried again before the learner is told (${requests} request(s))`);
+    const text = await frame.textContent('.lms-stop');
+    assert.match(text, /This part of the player could not be downloaded/);
+    let { log } = await readHarness(browser.page);
+    assert.equal(log.filter((c) => c.fn === 'Initialize').length, 0, 'nothing was asked of the LMS');
+    refusing = false;
+    await frame.click('.lms-stop button');
+    const player = await playerFrame(browser.page);
+    await player.waitForSelector('#app #q-q-pin-false');
+    ({ log } = await readHarness(browser.page));
+    assert.equal(log.filter((c) => c.fn === 'Initialize').length, 1, 'the session started once');
+    assert.deepEqual(scormErrors(log), []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -134,6 +134,32 @@ test('a JSON theme, a CSS theme and a logo apply without a rebuild; refused entr
   assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.question')).borderTopLeftRadius), '2px');
 });
 
+// A theme is applied by a chunk of its own (chunks::THEME), which only a launch with a
+// portal colour or theme file downloads. A theme chunk that cannot be downloaded is a
+// broken theme: the lesson plays in the built-in look and the console says why.
+test('a theme whose chunk cannot be downloaded leaves the built-in look, and the lesson plays', async (t) => {
+  // Without the service worker, which would serve the chunk from its cache.
+  const own = await launchBrowser({ viewport: { width: 320, height: 640 }, serviceWorkers: 'block' });
+  t.after(() => own.close());
+  const page = own.page;
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  let requests = 0;
+  await page.route(/\/split_theme-[0-9a-f]{16}\.wasm$/, (route) => {
+    requests += 1;
+    return route.abort('failed');
+  });
+  await page.goto(playerUrl(server.url, { module: 'modules/phishing.json', lang: 'en', theme: 'themes/portal.json' }));
+  await page.waitForSelector('#app #q-q-pin-false, #app main.resume');
+  if (await page.$('#app main.resume')) await page.click('#app main.resume button.secondary');
+  for (let i = 0; i < 50 && !warnings.some((w) => /theme ignored/.test(w)); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(requests >= 1, 'the theme chunk was asked for');
+  assert.ok(warnings.some((w) => /could not be downloaded: theme ignored/.test(w)), warnings.join('\n'));
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.querySelector('.question')).borderTopLeftRadius), '0px', 'the built-in look');
+  await chooseByMouse(page).trueFalse('q-pin', 'false');
+  await page.waitForSelector('#app .feedback, #app [role="status"]');
+});
+
 test('a right-to-left module mirrors, fits 320 px with text at 200 %, and passes axe', async () => {
   const page = browser.page;
   await page.goto(playerUrl(server.url, { module: 'modules/rtl.json', lang: 'ar' }));

@@ -89,6 +89,9 @@ pub enum Action {
     SetLanguage(String),
     /// The stored outbox was read for the first time.
     Restored(Rc<Restored>),
+    /// The sending chunk is in (`chunks::SEND`): the outbox gets its check, and what it
+    /// kept meanwhile can be checked and sent.
+    SendReady,
     /// Storage now holds these statements in these states.
     Written(Rc<Vec<(Uuid, &'static str)>>),
     /// Saving these statements failed: they are sent anyway, and the learner is told.
@@ -138,7 +141,9 @@ impl PlayerState {
             lang.clone(),
         );
         let session = Session::new(&module);
-        let outbox = Outbox::with_policy(launch.policy());
+        // The validation is in the sending chunk: statements are kept and stored until it
+        // comes (`Action::SendReady`).
+        let outbox = Outbox::awaiting_check(launch.policy());
         PlayerState {
             module,
             module_path,
@@ -179,7 +184,7 @@ impl PlayerState {
         let mut value = serde_json::to_value(statement).unwrap_or(Value::Null);
         match (cmi5, rules) {
             (Some(context), Some(rules)) => {
-                match rules.admit(&mut value, &context.launch, &context.data) {
+                match (context.glue.admit)(context, rules, &mut value) {
                     Ok(()) => Some(value),
                     Err(forbidden) => {
                         web_sys::console::info_1(&format!("cmi5: not sent: {forbidden}").into());
@@ -229,11 +234,8 @@ impl PlayerState {
             let suspended = out.last().map(|(_, value)| value.clone());
             if let Some(suspended) = suspended {
                 let id = env.uuid();
-                let mut terminated = pelita_xapi::cmi5::terminated_after(&suspended, id);
-                if rules
-                    .admit(&mut terminated, &context.launch, &context.data)
-                    .is_ok()
-                {
+                let mut terminated = (context.glue.terminated_after)(&suspended, id);
+                if (context.glue.admit)(context, rules, &mut terminated).is_ok() {
                     out.push((id, terminated));
                 }
             }
@@ -319,6 +321,12 @@ impl Reducible for PlayerState {
                 next.outbox.merge(restored.entries.clone());
                 next.backend = Some(restored.backend);
                 next.storage_problem = restored.problem.clone();
+                next.changed();
+            }
+            Action::SendReady => {
+                if let Some(glue) = crate::chunks::SEND.ready() {
+                    next.outbox.set_checker(glue.check);
+                }
                 next.changed();
             }
             Action::Written(written) => {

@@ -633,9 +633,54 @@ fn sending_state() -> Rc<pelita_player::state::PlayerState> {
         })),
         Action::BecameSender,
         Action::ResumeChecked(None),
+        Action::SendReady,
     ]
     .into_iter()
     .fold(state, |state, action| state.reduce(action))
+}
+
+/// Until the sending chunk is in (`Action::SendReady`), the player keeps every statement
+/// it makes and sends none; then the statements kept meanwhile go out, in order.
+#[wasm_bindgen_test]
+fn statements_wait_for_the_sending_chunk_and_then_go_out_in_order() {
+    use pelita_player::state::{Action, PlayerState};
+    let state = sending_state();
+    let sent: Vec<_> = state.batch.clone().expect("a batch").ids.clone();
+    // The same launch without the sending chunk: everything is kept, nothing goes out.
+    let fresh = (*state).clone();
+    let mut waiting = Rc::new(PlayerState {
+        batch: None,
+        outbox: pelita_xapi::Outbox::awaiting_check(fresh.launch.policy()),
+        ..fresh
+    });
+    for id in &sent {
+        let entry = state
+            .outbox
+            .entries()
+            .iter()
+            .find(|e| e.id == *id)
+            .expect("made");
+        let mut outbox = waiting.outbox.clone();
+        outbox.push_value(entry.id, (*entry.statement).clone(), true, entry.seq);
+        // Stored, as the player stores them before anything is sent.
+        outbox.mark_saved(&[entry.id]);
+        waiting = Rc::new(PlayerState {
+            outbox,
+            ..(*waiting).clone()
+        });
+    }
+    let waiting = waiting.reduce(Action::RetryNow);
+    assert!(
+        waiting.batch.is_none(),
+        "nothing is sent before the check has come"
+    );
+    assert_eq!(waiting.outbox.pending(), sent.len(), "everything is kept");
+    let ready = waiting.reduce(Action::SendReady);
+    assert_eq!(
+        ready.batch.clone().expect("sent once the chunk is in").ids,
+        sent,
+        "in the order they were made"
+    );
 }
 
 fn unavailable() -> pelita_xapi::SendOutcome {

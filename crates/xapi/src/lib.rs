@@ -22,8 +22,8 @@ pub mod verbs;
 pub use error::{LaunchProblem, XapiError};
 pub use launch::{parse_hex_colour, ColorScheme, Launch, QueryPairs};
 pub use outbox::{
-    backoff_ms, parse_retry_after, sort_by_seq, Batch, Delivery, Entry, Outbox, Policy,
-    SendOutcome, Verdict, DEFAULT_BATCH, MAX_RETRY_AFTER_MS,
+    backoff_ms, parse_retry_after, sort_by_seq, validation_problems, Batch, Checker, Delivery,
+    Entry, Outbox, Policy, SendOutcome, Verdict, DEFAULT_BATCH, MAX_RETRY_AFTER_MS,
 };
 pub use pattern::{
     correct_responses_pattern, interaction_type, response_pattern, step_text, MAX_PATTERNS,

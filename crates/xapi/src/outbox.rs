@@ -10,6 +10,13 @@
 //! password only locks accounts). Everything else (no network, time-outs, 5xx, 429) is
 //! retried with exponential backoff and jitter, never sooner than a `Retry-After` asks.
 //!
+//! Every statement is checked by the same validation as the embedded LRS's before it can
+//! be sent (a statement the player should never have made is quarantined, not sent). The
+//! check is a [`Checker`] the outbox is given: [`Outbox::new`] brings
+//! [`validation_problems`], while the player's first wasm chunk makes its outbox with
+//! [`Outbox::awaiting_check`] and hands it the checker when the chunk that holds the
+//! validation has arrived. Until then statements are kept and stored, not sent.
+//!
 //! The outbox is one tab's view of the stored queue: [`Outbox::merge`] folds in what other
 //! tabs stored or delivered, so whichever tab sends, each statement is sent by one of them.
 
@@ -74,6 +81,9 @@ pub struct Entry {
     /// Whether durable storage holds it in its current state (see
     /// [`Delivery::storage_name`]); only saved statements are sent.
     pub saved: bool,
+    /// Whether the outbox's [`Checker`] has seen it (in this tab: storage does not keep
+    /// it, so a statement read back is checked again); only checked statements are sent.
+    pub checked: bool,
 }
 
 impl Entry {
@@ -118,6 +128,7 @@ impl Entry {
             statement: Rc::new(statement),
             delivery,
             saved: true,
+            checked: false,
         })
     }
 }
@@ -214,9 +225,41 @@ struct Split {
     suspects: Vec<Uuid>,
 }
 
+/// What is wrong with a statement, in words; nothing when it may be sent.
+pub type Checker = fn(&Value) -> Vec<String>;
+
+/// The check [`Outbox::new`] brings: the embedded LRS's validation
+/// ([`crate::validate::statement_problems`]).
+pub fn validation_problems(statement: &Value) -> Vec<String> {
+    crate::validate::statement_problems(statement)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// An outbox's check, if it has one. Two are equal when both have one or neither has:
+/// function pointers have no meaningful equality, and an outbox is compared for its
+/// statements.
+#[derive(Clone, Copy, Default)]
+struct Check(Option<Checker>);
+
+impl PartialEq for Check {
+    fn eq(&self, other: &Check) -> bool {
+        self.0.is_some() == other.0.is_some()
+    }
+}
+
+impl std::fmt::Debug for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Check" } else { "NoCheck" })
+    }
+}
+
 /// The ordered list of one module's statements in this browser, with delivery states.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Outbox {
+    /// The check every statement passes before it is sent; none until it is given.
+    checker: Check,
     entries: Vec<Entry>,
     policy: Policy,
     split: Option<Split>,
@@ -231,16 +274,61 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// An empty outbox with the default policy.
+    /// An empty outbox with the default policy, checking with [`validation_problems`].
     pub fn new() -> Outbox {
-        Outbox::default()
+        Outbox::with_policy(Policy::default())
     }
 
-    /// An empty outbox with this policy.
+    /// An empty outbox with this policy, checking with [`validation_problems`].
     pub fn with_policy(policy: Policy) -> Outbox {
+        Outbox {
+            checker: Check(Some(validation_problems)),
+            ..Outbox::awaiting_check(policy)
+        }
+    }
+
+    /// An empty outbox with this policy and no check yet: it keeps every statement and
+    /// sends none until [`Outbox::set_checker`] (the player's first wasm chunk, which
+    /// does not hold the validation).
+    pub fn awaiting_check(policy: Policy) -> Outbox {
         Outbox {
             policy,
             ..Outbox::default()
+        }
+    }
+
+    /// Gives the outbox its check and checks every statement waiting for it.
+    pub fn set_checker(&mut self, checker: Checker) {
+        self.checker = Check(Some(checker));
+        self.check_waiting();
+    }
+
+    /// Whether the outbox has its check (and so may send).
+    pub fn has_checker(&self) -> bool {
+        self.checker.0.is_some()
+    }
+
+    /// Checks the statements not checked yet, if the outbox has its check: a queued or
+    /// local statement with problems is quarantined with every problem (status 0:
+    /// refused here, never sent), rather than sent to be refused by the LRS or, worse,
+    /// stored by a lenient one. Statements already delivered or quarantined need no check.
+    fn check_waiting(&mut self) {
+        let Check(Some(checker)) = self.checker else {
+            return;
+        };
+        for entry in self.entries.iter_mut().filter(|e| !e.checked) {
+            entry.checked = true;
+            if !matches!(entry.delivery, Delivery::Queued | Delivery::Local) {
+                continue;
+            }
+            let problems = checker(&entry.statement);
+            if !problems.is_empty() {
+                entry.delivery = Delivery::Quarantined {
+                    status: 0,
+                    reason: problems.join("; "),
+                };
+                entry.saved = false;
+            }
         }
     }
 
@@ -254,15 +342,11 @@ impl Outbox {
     }
 
     /// Adds a statement already in its JSON form (for instance dressed for cmi5), as
-    /// [`Outbox::push`] does. It is first checked by the same validation as the embedded
-    /// LRS's ([`crate::validate`]): a statement the player should never have made is kept,
-    /// quarantined with every problem (status 0: refused here, never sent), rather than
-    /// sent to be refused by the LRS or, worse, stored by a lenient one.
+    /// [`Outbox::push`] does, and checks it at once if the outbox has its check.
     pub fn push_value(&mut self, id: Uuid, json: Value, has_lrs: bool, now_ms: f64) -> bool {
         if self.entries.iter().any(|e| e.id == id) {
             return false;
         }
-        let problems = crate::validate::statement_problems(&json);
         // Strictly after everything queued here, even if the clock went back.
         let last = self.entries.last().map_or(f64::MIN, |e| e.seq);
         let seq = if now_ms > last { now_ms } else { last + 0.01 };
@@ -270,22 +354,15 @@ impl Outbox {
             id,
             seq,
             statement: Rc::new(json),
-            delivery: if !problems.is_empty() {
-                Delivery::Quarantined {
-                    status: 0,
-                    reason: problems
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                }
-            } else if has_lrs {
+            delivery: if has_lrs {
                 Delivery::Queued
             } else {
                 Delivery::Local
             },
             saved: false,
+            checked: false,
         });
+        self.check_waiting();
         true
     }
 
@@ -366,6 +443,7 @@ impl Outbox {
         merged.extend(a);
         merged.extend(b);
         self.entries = merged;
+        self.check_waiting();
     }
 
     /// How many statements wait to be sent (queued or in flight).
@@ -436,7 +514,8 @@ impl Outbox {
             .map(|(_, batch)| batch)
     }
 
-    /// The positions and body of up to `limit` saved, queued statements in order, the body
+    /// The positions and body of up to `limit` saved, checked, queued statements in order
+    /// (an unsaved or unchecked one ends the list), the body
     /// within `max_bytes` unless one statement alone is larger.
     fn collect(&self, limit: usize, max_bytes: usize) -> Option<(Vec<usize>, Batch)> {
         let mut picked = Vec::new();
@@ -447,7 +526,7 @@ impl Outbox {
                 break;
             }
             match entry.delivery {
-                Delivery::Queued if entry.saved => {}
+                Delivery::Queued if entry.saved && entry.checked => {}
                 Delivery::Queued => break,
                 _ => continue,
             }
@@ -593,7 +672,8 @@ impl Outbox {
             .get("entries")
             .and_then(Value::as_array)
             .ok_or_else(|| bad("no `entries` list"))?;
-        let mut outbox = Outbox::new();
+        // Its entries are checked by the outbox they are merged into.
+        let mut outbox = Outbox::default();
         for (i, item) in items.iter().enumerate() {
             let statement = item.get("statement").cloned().unwrap_or(Value::Null);
             let id = statement
@@ -614,6 +694,7 @@ impl Outbox {
                 statement: Rc::new(statement),
                 delivery,
                 saved: true,
+                checked: false,
             });
         }
         sort_by_seq(&mut outbox.entries);

@@ -689,3 +689,96 @@ fn an_invalid_statement_is_quarantined_before_it_is_ever_sent() {
         Delivery::Quarantined { status: 0, .. }
     ));
 }
+
+/// The player's first wasm chunk does not hold the validation: its outbox keeps and stores
+/// every statement but sends none until the check arrives, and then checks them all, in
+/// queue order, quarantining the bad ones before anything is sent.
+#[test]
+fn an_outbox_awaiting_its_check_stores_everything_and_sends_nothing_until_it_comes() {
+    let mut outbox = Outbox::awaiting_check(Policy::default());
+    assert!(!outbox.has_checker());
+    let mut bad = serde_json::to_value(statement(2)).expect("json");
+    bad["verb"]["id"] = "not an iri".into();
+    assert!(outbox.push(&statement(1), true, 1.0));
+    assert!(outbox.push_value(id(2), bad, true, 2.0));
+    assert!(outbox.push(&statement(3), false, 3.0));
+    let all: Vec<Uuid> = outbox.entries().iter().map(|e| e.id).collect();
+    outbox.mark_saved(&all);
+    assert_eq!(outbox.unsaved().count(), 0, "stored before any check");
+    assert_eq!(
+        states(&outbox),
+        [Delivery::Queued, Delivery::Queued, Delivery::Local],
+        "kept as made"
+    );
+    assert_eq!(outbox.next_batch(), None, "nothing unchecked is sent");
+    assert_eq!(
+        outbox.exit_batch(64 * 1024),
+        None,
+        "not even as the page goes"
+    );
+    assert_eq!(outbox.pending(), 2, "both wait to be sent");
+
+    outbox.set_checker(pelita_xapi::validation_problems);
+    assert!(outbox.has_checker());
+    let Delivery::Quarantined { status: 0, reason } = &states(&outbox)[1] else {
+        panic!("quarantined: {:?}", states(&outbox))
+    };
+    assert!(reason.contains("$.verb.id"), "{reason}");
+    let unsaved: Vec<Uuid> = outbox.unsaved().map(|e| e.id).collect();
+    assert_eq!(unsaved, [id(2)], "the quarantine is stored again");
+    assert_eq!(
+        states(&outbox)[2],
+        Delivery::Local,
+        "a valid local statement stays"
+    );
+    let batch = take(&mut outbox);
+    assert_eq!(
+        batch.ids,
+        [id(1)],
+        "the valid statement goes, the bad one never"
+    );
+}
+
+/// A checker only ever sees a statement once in a tab, and a statement read back from
+/// storage (another tab's, or this tab's before a reload) is checked again before it is
+/// sent: storage does not keep whether it was checked.
+#[test]
+fn statements_read_back_from_storage_are_checked_before_they_are_sent() {
+    use std::cell::Cell;
+    thread_local!(static SEEN: Cell<usize> = const { Cell::new(0) });
+    fn counting(statement: &serde_json::Value) -> Vec<String> {
+        SEEN.with(|s| s.set(s.get() + 1));
+        if statement["verb"]["id"] == "not an iri" {
+            vec!["$.verb.id: not an IRI".into()]
+        } else {
+            vec![]
+        }
+    }
+    let mut stored_bad = statement(2);
+    stored_bad.verb.id = "not an iri".into();
+    let bad_json = serde_json::to_string(&stored_bad).expect("json");
+    let bad = Entry::from_stored(&id(2).to_string(), 20.0, "queued", 0, "", &bad_json)
+        .expect("a stored record");
+    assert!(!bad.checked, "storage does not say it was checked");
+
+    let mut outbox = Outbox::awaiting_check(Policy::default());
+    outbox.merge(vec![
+        stored(1, 10.0, "queued"),
+        bad,
+        stored(3, 30.0, "sent"),
+    ]);
+    assert_eq!(outbox.next_batch(), None, "read back, not checked yet");
+    outbox.set_checker(counting);
+    assert_eq!(
+        SEEN.with(Cell::get),
+        2,
+        "the queued ones; a sent one needs no check"
+    );
+    assert!(matches!(
+        states(&outbox)[1],
+        Delivery::Quarantined { status: 0, .. }
+    ));
+    assert_eq!(take(&mut outbox).ids, [id(1)]);
+    outbox.push(&statement(4), true, 40.0);
+    assert_eq!(SEEN.with(Cell::get), 3, "each statement is checked once");
+}

@@ -3,20 +3,16 @@
 //! retry button. Nothing the learner did is lost meanwhile: the session and its
 //! statements live in the first chunk.
 
-use crate::chunks::Piece;
+use crate::chunks::{sleep, Piece, View, RETRY_AFTER_MS};
 use crate::i18n::{t, Key};
 use crate::state::PlayerContext;
 use yew::prelude::*;
-
-/// How long to wait before the automatic second try, in milliseconds: long enough for a
-/// phone that just lost its signal to get it back.
-const RETRY_AFTER_MS: i32 = 1_500;
 
 /// Props of [`Lazy`].
 #[derive(Properties)]
 pub struct Props<P: PartialEq + 'static> {
     /// The piece to show.
-    pub piece: &'static Piece<P>,
+    pub piece: &'static Piece<View<P>>,
     /// Its props.
     pub props: P,
     /// While loading, show nothing rather than a busy note: for a part beside the page
@@ -42,15 +38,6 @@ enum Stage {
     Failed(u32),
     /// In.
     Ready,
-}
-
-/// Waits `ms` milliseconds.
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = gloo::utils::window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Shows a piece kept in a chunk.

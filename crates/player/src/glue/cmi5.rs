@@ -2,13 +2,24 @@
 //! `LMS.LaunchData` document, the learner's preferences, what the registration already
 //! holds, and keeping the token and the once-only bookkeeping in localStorage so that a
 //! reload knows where the session is (the LMS refuses a second fetch).
+//!
+//! Knowing that a launch is cmi5 (`Cmi5Launch::from_query`) and the types of a session are
+//! in the first wasm chunk; everything a session does is in the cmi5 chunk
+//! (`chunks::CMI5`, [`Cmi5Glue`]), which only a cmi5 launch downloads. A started session
+//! carries the chunk's functions, so the player calls them through its context.
 
 use super::http;
+use crate::error::ChunkError;
 use pelita_xapi::cmi5::{
     auth_token, fetch_refusal, query_found, registration_query, Cmi5Launch, Cmi5Rules, Defined,
     LaunchData, LaunchMode, RegistrationRecord, LAUNCH_DATA_STATE_ID,
     LEARNER_PREFERENCES_PROFILE_ID,
 };
+use pelita_xapi::Entry;
+use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
+use uuid::Uuid;
 use web_sys::Storage;
 
 /// How long each request of the start may take.
@@ -27,6 +38,65 @@ pub struct Cmi5Context {
     pub language: Option<String>,
     /// What the registration held when this session started.
     pub record: RegistrationRecord,
+    /// The cmi5 chunk's functions.
+    pub glue: Cmi5Glue,
+}
+
+/// A started session's statements, dressed or forbidden; see `Cmi5Rules::admit`.
+type Admit = fn(&Cmi5Context, &mut Cmi5Rules, &mut Value) -> Result<(), String>;
+
+/// Starts a session with the chunk's own functions; see [`start_session`].
+type Start =
+    fn(Cmi5Launch, Cmi5Glue) -> Pin<Box<dyn Future<Output = Result<Cmi5Context, Cmi5Stop>>>>;
+
+/// Settles what earlier sessions left waiting; see [`settle_other_sessions`].
+type Settle =
+    for<'a> fn(&'a Cmi5Context, &'a mut [Entry]) -> Pin<Box<dyn Future<Output = ()> + 'a>>;
+
+/// What the cmi5 chunk holds: what a cmi5 session does.
+#[derive(Clone, Copy)]
+pub struct Cmi5Glue {
+    /// [`start_session`].
+    pub start: Start,
+    /// [`rules`].
+    pub rules: fn(&Cmi5Context) -> Cmi5Rules,
+    /// [`save_rules`].
+    pub save_rules: fn(&Cmi5Context, &Cmi5Rules),
+    /// Checks a statement against the session's rules and dresses it for cmi5.
+    pub admit: Admit,
+    /// `terminated` made from the session's last statement (`cmi5::terminated_after`).
+    pub terminated_after: fn(&Value, Uuid) -> Value,
+    /// [`settle_other_sessions`].
+    pub settle: Settle,
+}
+
+/// The functions of the one cmi5 chunk: any two are the same.
+impl PartialEq for Cmi5Glue {
+    fn eq(&self, _: &Cmi5Glue) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Cmi5Glue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cmi5Glue")
+    }
+}
+
+/// The cmi5 chunk's functions, as [`Cmi5Glue`] hands them out (run in the chunk).
+pub const fn chunk_glue() -> Cmi5Glue {
+    Cmi5Glue {
+        start: |launch, glue| Box::pin(start_session(launch, glue)),
+        rules: rules_now,
+        save_rules: save_rules_now,
+        admit: |context, rules, statement| {
+            rules
+                .admit(statement, &context.launch, &context.data)
+                .map_err(|forbidden| forbidden.to_string())
+        },
+        terminated_after: pelita_xapi::cmi5::terminated_after,
+        settle: |context, entries| Box::pin(settle_now(context, entries)),
+    }
 }
 
 /// Why a cmi5 launch does not start, as the learner is told (the error page's words come
@@ -47,6 +117,10 @@ pub enum Cmi5Stop {
     /// This device already used the one-time fetch URL (an earlier load of this page) and
     /// kept no token: posting it again would only be refused.
     LinkUsed,
+    /// The part of the player an LMS launch needs (the cmi5 or the SCORM chunk) could not
+    /// be downloaded, twice: nothing was asked of the LMS yet, so loading the page again
+    /// starts the launch afresh.
+    PartMissing,
     /// The session has ended (`terminated` was sent): nothing more may be sent in it, and
     /// only the LMS can start a new one.
     Ended {
@@ -89,10 +163,21 @@ fn stored_rules(launch: &Cmi5Launch) -> Option<Cmi5Rules> {
     get(&key(launch, "rules")).and_then(|text| Cmi5Rules::from_json(&text).ok())
 }
 
+/// Starts the session with the cmi5 chunk, downloaded first (and tried again once): a
+/// chunk that cannot be downloaded stops the launch before anything is asked of the LMS,
+/// so loading the page again starts it afresh.
+pub async fn start(launch: Cmi5Launch) -> Result<Cmi5Context, Cmi5Stop> {
+    let glue = crate::chunks::CMI5
+        .load_with_retry()
+        .await
+        .map_err(|ChunkError| Cmi5Stop::PartMissing)?;
+    (glue.start)(launch, glue).await
+}
+
 /// Starts the session: the token (fetched once, then kept), then `LMS.LaunchData`, the
 /// learner's preferences and what the registration holds. A session that has ended, or
 /// a fetch URL this device already used, is not asked again.
-pub async fn start(launch: Cmi5Launch) -> Result<Cmi5Context, Cmi5Stop> {
+async fn start_session(launch: Cmi5Launch, glue: Cmi5Glue) -> Result<Cmi5Context, Cmi5Stop> {
     if stored_rules(&launch).is_some_and(|rules| rules.terminated()) {
         return Err(Cmi5Stop::Ended {
             return_url: get(&key(&launch, "return")),
@@ -199,6 +284,7 @@ pub async fn start(launch: Cmi5Launch) -> Result<Cmi5Context, Cmi5Stop> {
         auth,
         language,
         record,
+        glue,
     })
 }
 
@@ -218,6 +304,10 @@ fn local_record(launch: &Cmi5Launch) -> RegistrationRecord {
 /// The once-only bookkeeping of this session, as kept across reloads, or a new one for
 /// what the registration holds.
 pub fn rules(context: &Cmi5Context) -> Cmi5Rules {
+    (context.glue.rules)(context)
+}
+
+fn rules_now(context: &Cmi5Context) -> Cmi5Rules {
     stored_rules(&context.launch)
         .unwrap_or_else(|| Cmi5Rules::for_registration(context.data.launch_mode, context.record))
 }
@@ -225,6 +315,10 @@ pub fn rules(context: &Cmi5Context) -> Cmi5Rules {
 /// Keeps the bookkeeping for a reload (synchronously, so the page's last moment can call
 /// it), and what the registration now holds for the next session on this device.
 pub fn save_rules(context: &Cmi5Context, rules: &Cmi5Rules) {
+    (context.glue.save_rules)(context, rules);
+}
+
+fn save_rules_now(context: &Cmi5Context, rules: &Cmi5Rules) {
     set(&key(&context.launch, "rules"), &rules.to_json());
     let record = rules.record();
     set(
@@ -247,7 +341,11 @@ fn session_of(statement: &serde_json::Value) -> Option<&str> {
 /// the wrong session or refuse them. The LMS is asked for each one by id: one it holds is
 /// delivered; one it does not is kept, quarantined with the reason (its session has ended,
 /// and after `terminated` an LMS must refuse statements for it).
-pub async fn settle_other_sessions(context: &Cmi5Context, entries: &mut [pelita_xapi::Entry]) {
+pub async fn settle_other_sessions(context: &Cmi5Context, entries: &mut [Entry]) {
+    (context.glue.settle)(context, entries).await;
+}
+
+async fn settle_now(context: &Cmi5Context, entries: &mut [Entry]) {
     let Some(current) = context
         .data
         .context_template

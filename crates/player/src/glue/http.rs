@@ -2,6 +2,8 @@
 
 use crate::error::PlayerError;
 use pelita_xapi::{parse_retry_after, SendOutcome, XAPI_VERSION};
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -94,13 +96,18 @@ pub const EXIT_MAX_BYTES: usize = 40 * 1024;
 /// POSTs a batch of statements (a JSON array) with the version header and the launch's
 /// authorization, giving up after `timeout_ms` (the launch's `send_timeout`: long enough
 /// for a large batch on a slow link, short enough that a stalled connection is retried).
-/// Small batches go with `keepalive`.
-pub async fn post_statements(
-    url: &str,
-    auth: Option<&str>,
+/// Small batches go with `keepalive`. In the sending chunk (`chunks::SEND`), hence the
+/// owned arguments and the boxed future.
+pub fn post_statements(
+    url: String,
+    auth: Option<String>,
     body: String,
     timeout_ms: u32,
-) -> SendOutcome {
+) -> Pin<Box<dyn Future<Output = SendOutcome>>> {
+    Box::pin(async move { post_now(&url, auth.as_deref(), body, timeout_ms).await })
+}
+
+async fn post_now(url: &str, auth: Option<&str>, body: String, timeout_ms: u32) -> SendOutcome {
     let controller = web_sys::AbortController::new().ok();
     let timer = controller.clone().map(|c| {
         gloo::timers::callback::Timeout::new(timeout_ms, move || {

@@ -2,9 +2,15 @@
 //! opener, as SCORM requires, and called with the checks SCORM asks of content: every call
 //! is followed by GetLastError, and an error is said in words (GetErrorString), never
 //! ignored. What to set comes from `pelita_xapi::scorm`.
+//!
+//! Finding the API is in the first wasm chunk; talking to it is in the SCORM chunk
+//! (`chunks::SCORM`, [`ScormGlue`]), which only a launch that found an API downloads.
 
+use crate::error::ChunkError;
+use crate::hooks::End;
+use crate::state::PlayerState;
 use js_sys::{Function, Reflect};
-use pelita_xapi::scorm::{mastery_score, ScormVersion};
+use pelita_xapi::scorm::{mastery_score, Progress, ScormVersion};
 use pelita_xapi::SavedAttempt;
 use std::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
@@ -211,10 +217,30 @@ impl ScormContext {
     }
 }
 
+/// What the SCORM chunk holds: the calls that talk to the LMS.
+#[derive(Clone, Copy)]
+pub struct ScormGlue {
+    /// [`start_session`].
+    pub start: fn(ScormVersion, JsValue) -> ScormContext,
+    /// Sets the attempt's progress, commits, and ends the session as asked
+    /// (`hooks::use_scorm`).
+    pub report: fn(&PlayerState, &Progress, End) -> Result<(), LmsError>,
+}
+
 /// Starts the SCORM session when the player runs inside a SCORM LMS: finds the API,
-/// initializes it, and reads the resume data and the mastery score. `None` outside an LMS.
-pub fn start() -> Option<ScormContext> {
-    let (version, api) = find()?;
+/// downloads the SCORM chunk and starts the session with it. `Ok(None)` outside an LMS;
+/// an error when the chunk could not be downloaded (twice), for the learner to try again
+/// rather than play an attempt the LMS would not record.
+pub async fn start() -> Result<Option<ScormContext>, ChunkError> {
+    let Some((version, api)) = find() else {
+        return Ok(None);
+    };
+    let glue = crate::chunks::SCORM.load_with_retry().await?;
+    Ok(Some((glue.start)(version, api)))
+}
+
+/// Initializes the API found, and reads the resume data and the mastery score.
+pub fn start_session(version: ScormVersion, api: JsValue) -> ScormContext {
     let context = ScormContext {
         version,
         api,
@@ -226,10 +252,10 @@ pub fn start() -> Option<ScormContext> {
     };
     context.call("LMSInitialize", "Initialize", &[""]);
     if let Err(problem) = context.last_error(LmsCall::Initialize, None) {
-        return Some(ScormContext {
+        return ScormContext {
             start_problem: Some(problem),
             ..context
-        });
+        };
     }
     let entry = context.get(version.entry()).unwrap_or_default();
     // On a first entry (`ab-initio`) there is nothing to read, and SCORM 2004 reports an
@@ -245,9 +271,9 @@ pub fn start() -> Option<ScormContext> {
     let mastery = context
         .get_optional(version.mastery())
         .and_then(|m| mastery_score(version, &m));
-    Some(ScormContext {
+    ScormContext {
         resume,
         mastery,
         ..context
-    })
+    }
 }

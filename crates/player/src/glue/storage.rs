@@ -187,7 +187,8 @@ pub fn stash(activity_id: &str, entries: &[Entry]) {
             .cloned()
             .collect::<Vec<_>>(),
     );
-    let mut outbox = Outbox::new();
+    // Only to put the entries in order and write them: the player's own outbox checks them.
+    let mut outbox = Outbox::default();
     outbox.merge(kept);
     let _ = storage.set_item(&key, &outbox.to_json());
 }

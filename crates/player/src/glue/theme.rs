@@ -3,6 +3,10 @@
 //!
 //! A broken theme never stops a lesson: the learner gets the built-in look, and what was
 //! wrong goes to the console with the file and the entry, for the portal's developers.
+//!
+//! The colour scheme is one attribute, set at once. A primary colour or a theme file is
+//! applied by [`apply_custom`], which is in a chunk of its own in the learners' build
+//! (`chunks::THEME`): most launches keep the built-in look and never download it.
 
 use crate::glue::http;
 use crate::theme::{primary_properties, theme_entry, Rgb};
@@ -26,6 +30,21 @@ pub fn apply(launch: &Launch) {
         };
         let _ = root.set_attribute("data-color-scheme", value);
     }
+    if launch.primary.is_none() && launch.theme.is_none() {
+        return;
+    }
+    let launch = launch.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match crate::chunks::THEME.load().await {
+            Ok(apply_custom) => apply_custom(&root, &launch),
+            Err(e) => web_sys::console::warn_1(&format!("{e}: theme ignored").into()),
+        }
+    });
+}
+
+/// Sets the primary colour and the theme file the launch asks for on `root`.
+pub fn apply_custom(root: &web_sys::HtmlElement, launch: &Launch) {
+    let document = gloo::utils::document();
     if let Some(primary) = launch.primary.as_deref().and_then(Rgb::from_hex) {
         let style = root.style();
         for (name, value) in primary_properties(primary) {
@@ -37,6 +56,7 @@ pub fn apply(launch: &Launch) {
     };
     let path = url.split(['?', '#']).next().unwrap_or("");
     if path.to_ascii_lowercase().ends_with(".json") {
+        let root = root.clone();
         wasm_bindgen_futures::spawn_local(async move {
             if let Err(problems) = json_theme(&root, &url).await {
                 for problem in problems {

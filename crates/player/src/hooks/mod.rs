@@ -17,4 +17,4 @@ pub use use_loader::{load, use_loader, Failure, Loaded, Ready};
 #[cfg(feature = "report")]
 pub use use_report::{use_report, Basis, Period, ReportFailure, ReportState};
 pub use use_resume::{check_at_hand, use_resume, RemoteSave};
-pub use use_scorm::use_scorm;
+pub use use_scorm::{scorm_report, use_scorm, End};

@@ -4,7 +4,8 @@
 //! the browser comes back online or the page is hidden. The last send as the page goes
 //! away is `use_exit`'s.
 
-use crate::glue::{http, idb, storage, tabs};
+use crate::chunks;
+use crate::glue::{idb, storage, tabs};
 use crate::state::{Action, PlayerContext};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
@@ -13,6 +14,9 @@ use std::rc::Rc;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// How long to wait before downloading the sending chunk again after it failed twice.
+const RETRY_SEND_CHUNK_MS: i32 = 30_000;
 
 /// Runs delivery for the player state `ctx`.
 #[hook]
@@ -31,6 +35,31 @@ pub fn use_delivery(ctx: &PlayerContext) {
                     crate::glue::cmi5::settle_other_sessions(context, &mut restored.entries).await;
                 }
                 dispatcher.dispatch(Action::Restored(Rc::new(restored)));
+            });
+        });
+    }
+    // Fetch the sending chunk once the first page is shown; until it is in, statements
+    // are kept and stored but neither checked nor sent. A failed download is tried again
+    // after a pause, then every 30 seconds for as long as the page is open.
+    {
+        let dispatcher = ctx.dispatcher();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if chunks::SEND.ready().is_none() {
+                    chunks::idle().await;
+                }
+                loop {
+                    match chunks::SEND.load_with_retry().await {
+                        Ok(_) => {
+                            dispatcher.dispatch(Action::SendReady);
+                            break;
+                        }
+                        Err(e) => {
+                            web_sys::console::warn_1(&format!("chunk `send`: {e}").into());
+                            chunks::sleep(RETRY_SEND_CHUNK_MS).await;
+                        }
+                    }
+                }
             });
         });
     }
@@ -159,15 +188,14 @@ pub fn use_delivery(ctx: &PlayerContext) {
         let timeout_ms = ctx.launch.send_timeout_ms();
         let dispatcher = ctx.dispatcher();
         use_effect_with(ids, move |ids| {
-            if let (Some((_, ids)), Some(batch), Some(url)) = (ids.clone(), batch, url) {
+            // A batch exists only once the outbox has its check, which came with the
+            // sending chunk: `post` is at hand.
+            let post = chunks::SEND.ready().map(|glue| glue.post);
+            if let (Some((_, ids)), Some(batch), Some(url), Some(post)) =
+                (ids.clone(), batch, url, post)
+            {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let outcome = http::post_statements(
-                        &url,
-                        auth.as_deref(),
-                        batch.body.clone(),
-                        timeout_ms,
-                    )
-                    .await;
+                    let outcome = post(url, auth, batch.body.clone(), timeout_ms).await;
                     dispatcher.dispatch(Action::Delivered(ids, outcome));
                 });
             }

@@ -180,7 +180,15 @@ pub async fn load(pairs: Vec<(String, String)>) -> Loaded {
             let mut launch = config.overridden_by(query);
             // Inside a SCORM LMS (and not launched by cmi5), the LMS's mastery score wins too.
             let scorm = if cmi5.is_none() {
-                scorm::start().map(Rc::new)
+                match scorm::start().await {
+                    Ok(scorm) => scorm.map(Rc::new),
+                    Err(_) => {
+                        return Loaded::Failed(Rc::new(Failure {
+                            problems,
+                            lms: Some(Cmi5Stop::PartMissing),
+                        }))
+                    }
+                }
             } else {
                 None
             };

@@ -34,7 +34,7 @@ const RETRY_MS: u32 = 30_000;
 
 /// When to end the session with the LMS after setting and committing.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum End {
+pub enum End {
     /// Not now.
     No,
     /// Once the commit worked (the end of the attempt).
@@ -45,9 +45,18 @@ enum End {
     Always,
 }
 
-/// Sets `progress` (with the exit values when ending), commits, and ends the session as
-/// `end` says; returns the first LMS error.
+/// [`scorm_report`], from the SCORM chunk: a state with a SCORM session has it, because
+/// starting the session needed it.
 fn report(state: &PlayerState, progress: &Progress, end: End) -> Result<(), LmsError> {
+    match crate::chunks::SCORM.ready() {
+        Some(glue) => (glue.report)(state, progress, end),
+        None => Ok(()),
+    }
+}
+
+/// Sets `progress` (with the exit values when ending), commits, and ends the session as
+/// `end` says; returns the first LMS error. In the SCORM chunk (`chunks::SCORM`).
+pub fn scorm_report(state: &PlayerState, progress: &Progress, end: End) -> Result<(), LmsError> {
     let Some(scorm) = state.scorm.as_ref() else {
         return Ok(());
     };

@@ -1,7 +1,7 @@
 //! The current page of the module, with its navigation.
 
 use crate::components::{
-    image_block, nav_bar, rich_text, FlashcardsProps, ImageView, Lazy, Nav, QuestionCard,
+    image_block, nav_bar, rich_text, FlashcardsProps, ImageView, Lazy, MediaView, Nav, QuestionCard,
 };
 use crate::glue::{location, timing};
 use crate::i18n::page_of;
@@ -133,35 +133,19 @@ pub fn LessonPage() -> Html {
                 }) }
             </div>
         },
-        Block::Media(media) => {
-            let src = location::resolve(&ctx.module_path, &media.src);
-            let title = media.title.text(&lang, &fallback).to_string();
-            let tracks = media.captions.iter().map(|track| html! {
-                <track
-                    kind="captions"
-                    src={location::resolve(&ctx.module_path, &track.src)}
-                    srclang={track.lang.clone()}
-                    label={crate::i18n::language_name(&track.lang)}
-                    default={track.lang == lang}
-                />
-            });
-            html! {
-                <figure class="media">
-                    if media.video {
-                        <video controls=true preload="metadata" src={src} aria-label={title.clone()}>{ for tracks }</video>
-                    } else {
-                        <audio controls=true preload="metadata" src={src} aria-label={title.clone()}></audio>
-                    }
-                    <figcaption>{ title }</figcaption>
-                    if let Some(transcript) = &media.transcript {
-                        <details class="transcript">
-                            <summary>{ t(&lang, Key::Transcript) }</summary>
-                            { rich_text(transcript.get(&lang, &fallback).map(Vec::as_slice).unwrap_or_default()) }
-                        </details>
-                    }
-                </figure>
-            }
-        }
+        Block::Media(media) => html! {
+            <Lazy<MediaView> piece={&crate::chunks::MEDIA} props={MediaView {
+                src: location::resolve(&ctx.module_path, &media.src).into(),
+                tracks: media
+                    .captions
+                    .iter()
+                    .map(|track| location::resolve(&ctx.module_path, &track.src).into())
+                    .collect(),
+                media: media.clone(),
+                lang: lang.clone().into(),
+                fallback: fallback.clone().into(),
+            }} />
+        },
         Block::Branch(branch) => {
             let prompt_id = format!("b-{}-prompt", branch.id);
             let options = branch.options.iter().map(|o| {

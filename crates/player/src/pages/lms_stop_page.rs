@@ -53,6 +53,7 @@ pub fn LmsStopPage(props: &Props) -> Html {
         Cmi5Stop::Refused { detail } => (Key::LmsStopTitle, Key::LmsRefused, Some(detail)),
         Cmi5Stop::Unreachable { detail } => (Key::LmsStopTitle, Key::LmsUnreachable, Some(detail)),
         Cmi5Stop::LinkUsed => (Key::LmsStopTitle, Key::LmsLinkUsed, None),
+        Cmi5Stop::PartMissing => (Key::LmsStopTitle, Key::ChunkFailed, None),
         Cmi5Stop::Ended { .. } => (Key::SessionEndedTitle, Key::SessionEnded, None),
     };
     let back = match &props.stop {
@@ -61,6 +62,14 @@ pub fn LmsStopPage(props: &Props) -> Html {
         } if is_web_url(url) => html! {
             <a class="button primary" href={url.clone()}>{ t(lang, Key::ReturnToCourse) }</a>
         },
+        Cmi5Stop::PartMissing => {
+            let onclick = Callback::from(|_: MouseEvent| {
+                let _ = gloo::utils::window().location().reload();
+            });
+            html! {
+                <button type="button" class="primary" {onclick}>{ t(lang, Key::ChunkRetry) }</button>
+            }
+        }
         _ => html! {},
     };
     html! {
