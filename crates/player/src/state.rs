@@ -338,8 +338,9 @@ impl Reducible for PlayerState {
                 next.outbox.mark_written(&written);
                 next.changed();
             }
-            // While writes fail, storage is not the queue's truth: a statement it lacks was
-            // never written, not delivered and pruned, so nothing is merged from it.
+            // While storage has a problem (a write failed, or the stored queue could not be
+            // read), it is not the queue's truth: a statement it lacks may never have been
+            // written, rather than delivered and pruned, so nothing is merged from it.
             Action::Merged(_) if next.storage_problem.is_some() => {}
             Action::Merged(entries) => {
                 next.outbox.merge(entries.to_vec());
