@@ -97,7 +97,7 @@ pub async fn idle() {
 
 /// How long to wait before the automatic second try of a download, in milliseconds: long
 /// enough for a phone that just lost its signal to get it back.
-pub const RETRY_AFTER_MS: i32 = 1_500;
+const RETRY_AFTER_MS: i32 = 1_500;
 
 /// Waits `ms` milliseconds.
 pub async fn sleep(ms: i32) {

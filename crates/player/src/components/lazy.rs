@@ -3,7 +3,7 @@
 //! retry button. Nothing the learner did is lost meanwhile: the session and its
 //! statements live in the first chunk.
 
-use crate::chunks::{sleep, Piece, View, RETRY_AFTER_MS};
+use crate::chunks::{Piece, View};
 use crate::i18n::{t, Key};
 use crate::state::PlayerContext;
 use yew::prelude::*;
@@ -53,12 +53,7 @@ pub fn Lazy<P: PartialEq + 'static>(props: &Props<P>) -> Html {
         use_effect_with(*stage, move |now| {
             if let Stage::Loading(attempt) = *now {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let mut result = piece.load().await;
-                    if result.is_err() {
-                        sleep(RETRY_AFTER_MS).await;
-                        result = piece.load().await;
-                    }
-                    match result {
+                    match piece.load_with_retry().await {
                         Ok(_) => stage.set(Stage::Ready),
                         Err(e) => {
                             web_sys::console::error_1(
