@@ -335,13 +335,9 @@ impl Reducible for PlayerState {
             }
             Action::StorageFailed(problem, written) => {
                 next.storage_problem = Some(problem);
-                next.outbox.mark_written(&written);
+                next.outbox.mark_unstored(&written);
                 next.changed();
             }
-            // While storage has a problem (a write failed, or the stored queue could not be
-            // read), it is not the queue's truth: a statement it lacks may never have been
-            // written, rather than delivered and pruned, so nothing is merged from it.
-            Action::Merged(_) if next.storage_problem.is_some() => {}
             Action::Merged(entries) => {
                 next.outbox.merge(entries.to_vec());
                 next.changed();

@@ -271,6 +271,9 @@ pub struct Outbox {
     paused: Option<String>,
     /// The last delivery problem, for the record panel.
     last_error: Option<String>,
+    /// Statements whose write to storage failed: sent anyway (sending is then the only way
+    /// to keep them), but storage lacking them says nothing about their delivery.
+    unstored: Vec<Uuid>,
 }
 
 impl Outbox {
@@ -389,6 +392,8 @@ impl Outbox {
     /// [`Delivery::storage_name`]); a statement whose state changed while it was being
     /// written stays unsaved, so that its new state is written too.
     pub fn mark_written(&mut self, written: &[(Uuid, &str)]) {
+        self.unstored
+            .retain(|id| !written.iter().any(|(w, _)| w == id));
         for entry in &mut self.entries {
             if written
                 .iter()
@@ -399,11 +404,19 @@ impl Outbox {
         }
     }
 
+    /// Writing these statements (in the states named) failed: they may be sent all the
+    /// same, since sending is then the only way to keep them, but [`Outbox::merge`] does
+    /// not take their absence from storage for a delivery.
+    pub fn mark_unstored(&mut self, failed: &[(Uuid, &str)]) {
+        self.mark_written(failed);
+        self.unstored.extend(failed.iter().map(|(id, _)| *id));
+    }
+
     /// Folds in the queue as storage holds it now, which other tabs may have changed:
     /// statements stored by another tab join in queue order; a delivery or quarantine
     /// decided by another tab holds here too, and so does a saved statement that storage
-    /// no longer has (delivered, then pruned). Statements in flight from this tab and
-    /// changes not yet written are left alone.
+    /// no longer has (delivered, then pruned). Statements in flight from this tab,
+    /// changes not yet written, and statements storage could not take are left alone.
     pub fn merge(&mut self, stored: Vec<Entry>) {
         // Looked up by id: a queue can hold thousands of statements after days offline.
         let by_id: HashMap<Uuid, usize> =
@@ -413,6 +426,7 @@ impl Outbox {
                 continue;
             }
             match by_id.get(&entry.id).map(|&i| &stored[i]) {
+                None if self.unstored.contains(&entry.id) => {}
                 None => entry.delivery = Delivery::Sent,
                 Some(s) if s.delivery != Delivery::Queued => entry.delivery = s.delivery.clone(),
                 Some(_) => {}

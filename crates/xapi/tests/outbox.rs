@@ -782,3 +782,29 @@ fn statements_read_back_from_storage_are_checked_before_they_are_sent() {
     outbox.push(&statement(4), true, 40.0);
     assert_eq!(SEEN.with(Cell::get), 3, "each statement is checked once");
 }
+
+/// A statement whose write to storage failed is sent all the same, and reading storage
+/// again (which lacks it) does not take it for delivered: only the LRS's answer does.
+#[test]
+fn a_statement_storage_could_not_take_is_not_taken_for_delivered() {
+    let mut outbox = Outbox::new();
+    outbox.push(&statement(1), true, 1.0);
+    outbox.push(&statement(2), true, 2.0);
+    outbox.mark_unstored(&[(id(1), "queued")]);
+    outbox.mark_written(&[(id(2), "queued")]);
+    // Storage holds 2 only; 1 never reached it.
+    outbox.merge(vec![stored(2, 2.0, "queued")]);
+    assert_eq!(states(&outbox), [Delivery::Queued, Delivery::Queued]);
+    assert_eq!(take(&mut outbox).ids, [id(1), id(2)], "both go, in order");
+    // A later write that works makes storage the truth again for it.
+    let mut other = Outbox::new();
+    other.push(&statement(3), true, 3.0);
+    other.mark_unstored(&[(id(3), "queued")]);
+    other.mark_written(&[(id(3), "queued")]);
+    other.merge(vec![]);
+    assert_eq!(
+        states(&other),
+        [Delivery::Sent],
+        "stored, then pruned by another tab"
+    );
+}
