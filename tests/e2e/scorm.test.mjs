@@ -273,7 +273,8 @@ test('SCORM 2004: a SCORM chunk that cannot be downloaded stops before Initializ
     let { log } = await readHarness(browser.page);
     assert.equal(log.filter((c) => c.fn === 'Initialize').length, 0, 'nothing was asked of the LMS');
     refusing = false;
-    await frame.click('.lms-stop button');
+    // "Try again" reloads the player's frame: wait for the new page before looking in it.
+    await Promise.all([frame.waitForNavigation(), frame.click('.lms-stop button')]);
     const player = await playerFrame(browser.page);
     await player.waitForSelector('#app #q-q-pin-false');
     ({ log } = await readHarness(browser.page));
