@@ -27,7 +27,7 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "=$want"
 fi
 
-# npm packages (binaryen's wasm-opt, the LRS, validators, Playwright) from the lock file.
+# npm packages (binaryen's wasm-opt, terser, the LRS, validators, Playwright) from the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages from package-lock.json"
   npm ci --no-audit --no-fund
