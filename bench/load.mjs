@@ -748,6 +748,25 @@ async function run() {
         ' on the slow profile the question waits for the first chunk as it waited for the whole wasm before.',
     );
   }
+  {
+    // What the byte budget leaves for Pelita's own code, from this run's files: the budget
+    // less everything before the first question but the first chunk, less the Yew
+    // counter's wasm (Yew's floor, built the same way).
+    const floorRun = others['Yew counter']?.cold?.[0];
+    const floorWasm = floorRun?.files.find((f) => f.name.endsWith('.wasm'));
+    if (wasm && floorWasm) {
+      const beside = ref.brBytes - wasm.br;
+      const room = BUDGET_BYTES - beside;
+      lines.push(
+        `- What the byte budget leaves: the files before the first question other than the first chunk (the page,` +
+          ` the scripts, the module, launch.json) take ${fmtInt(beside)} B brotli, so the first chunk would have to fit in` +
+          ` ${fmtInt(room)} B. The Yew counter's wasm, built the same way, is ${fmtInt(floorWasm.br)} B of that, which leaves` +
+          ` ${fmtInt(room - floorWasm.br)} B brotli for all that Pelita adds to Yew on the way to the first question (the` +
+          ` launch and the module loader, the session, making and storing statements, rich text, the question and` +
+          ` page components); the first chunk adds ${fmtInt(wasm.br - floorWasm.br)} B to the counter's wasm today.`,
+      );
+    }
+  }
   const launchFile = ref.files.find((f) => f.name.endsWith('launch.json'));
   if (launchFile && launchFile.missing) {
     lines.push(

@@ -166,6 +166,38 @@ fn minify_js(
     Ok(fs::read_to_string(&output)?)
 }
 
+/// `html` with the body of every inline `<script>` minified by [`minify_js`] (a
+/// `type="module"` one as a module): `index.html`'s scripts are written to be read, and
+/// every page carries them before its first paint (6.4 KB raw and 2.0 KB brotli as
+/// written, 3.3 KB and 1.3 KB minified). A script with a `src` has no body to minify.
+fn minify_inline_scripts(root: &Path, staging: &Path, html: &str, dev: bool) -> Result<String> {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut n = 0;
+    while let Some(open) = rest.find("<script") {
+        let Some(tag_end) = rest[open..].find('>').map(|i| open + i + 1) else {
+            bail!("index.html: a <script> tag is not closed");
+        };
+        let Some(close) = rest[tag_end..].find("</script>").map(|i| tag_end + i) else {
+            bail!("index.html: a <script> has no </script>");
+        };
+        let tag = &rest[open..tag_end];
+        out.push_str(&rest[..tag_end]);
+        let body = &rest[tag_end..close];
+        if body.trim().is_empty() {
+            out.push_str(body);
+        } else {
+            n += 1;
+            let module = tag.contains("type=\"module\"");
+            let min = minify_js(root, staging, &format!("inline-{n}"), body, module, dev)?;
+            out.push_str(min.trim_end());
+        }
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 fn dist(dev: bool) -> Result<()> {
     let root = root()?;
     let out = root.join("dist");
@@ -325,6 +357,7 @@ fn dist(dev: bool) -> Result<()> {
         .replace("<!-- pelita:preload -->", &preload)
         .replace("/* pelita:style */", &minify_css(&style))
         .replace("<!-- pelita:script -->", &script);
+    let html = minify_inline_scripts(&root, &staging, &html, dev)?;
     for marker in ["pelita:preload", "pelita:style", "pelita:script"] {
         if html.contains(marker) {
             bail!("index.html still contains the marker {marker}");
