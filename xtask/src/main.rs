@@ -198,6 +198,85 @@ fn minify_inline_scripts(root: &Path, staging: &Path, html: &str, dev: bool) -> 
     Ok(out)
 }
 
+/// Renames the functions a wasm imports from its wasm-bindgen glue (`./<name>_bg.js`) to
+/// short names, in the wasm's import section and in the glue's import object alike.
+/// wasm-bindgen names each after the JS function and a 16-digit hash
+/// (`__wbg_transaction_20b49c71cf3387c0`); the learner's first chunk imports 230 of them,
+/// and those names cost about 3 KB brotli in the wasm and as much again in the script,
+/// all of it before the first question. Every other section is copied byte for byte.
+/// The glue must name each import exactly once, as an object key; anything else stops
+/// the build, so a change in wasm-bindgen's output cannot go unnoticed.
+fn shorten_imports(wasm_path: &Path, js_path: &Path, glue_module: &str) -> Result<()> {
+    let bytes = fs::read(wasm_path)?;
+    let mut js = fs::read_to_string(js_path)?;
+    let mut module = wasm_encoder::Module::new();
+    let mut renamed = 0usize;
+    for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+        let payload = payload.with_context(|| format!("reading {}", wasm_path.display()))?;
+        if let wasmparser::Payload::ImportSection(reader) = &payload {
+            let mut section = wasm_encoder::ImportSection::new();
+            for import in reader.clone().into_imports() {
+                let import = import?;
+                let wasmparser::TypeRef::Func(ty) = import.ty else {
+                    bail!(
+                        "{}: the import {} is not a function",
+                        wasm_path.display(),
+                        import.name
+                    );
+                };
+                let name = if import.module == glue_module {
+                    let short = short_name(renamed);
+                    renamed += 1;
+                    let key = format!("\n        {}: ", import.name);
+                    if js.matches(&key).count() != 1 {
+                        bail!(
+                            "{}: the glue does not name {} once as a key",
+                            js_path.display(),
+                            import.name
+                        );
+                    }
+                    js = js.replacen(&key, &format!("\n        {short}: "), 1);
+                    if js.contains(import.name) {
+                        bail!(
+                            "{}: the glue uses {} elsewhere too",
+                            js_path.display(),
+                            import.name
+                        );
+                    }
+                    short
+                } else {
+                    import.name.to_string()
+                };
+                section.import(import.module, &name, wasm_encoder::EntityType::Function(ty));
+            }
+            module.section(&section);
+        } else if let Some((id, range)) = payload.as_section() {
+            let (start, end) = (usize::try_from(range.start)?, usize::try_from(range.end)?);
+            let data = &bytes[start..end];
+            module.section(&wasm_encoder::RawSection { id, data });
+        }
+    }
+    if renamed == 0 {
+        bail!("{} imports nothing from {glue_module}", wasm_path.display());
+    }
+    fs::write(wasm_path, module.finish())?;
+    fs::write(js_path, js)?;
+    Ok(())
+}
+
+/// The `n`th short name: `a` to `z`, `A` to `Z`, then two letters, and so on.
+fn short_name(mut n: usize) -> String {
+    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut name = vec![LETTERS[n % LETTERS.len()]];
+    n /= LETTERS.len();
+    while n > 0 {
+        n -= 1;
+        name.push(LETTERS[n % LETTERS.len()]);
+        n /= LETTERS.len();
+    }
+    String::from_utf8(name).unwrap_or_default()
+}
+
 fn dist(dev: bool) -> Result<()> {
     let root = root()?;
     let out = root.join("dist");
@@ -252,6 +331,7 @@ fn dist(dev: bool) -> Result<()> {
         &["--target", "web", "--keep-lld-exports"],
         dev,
     )?;
+    shorten_imports(&wasm, &staging.join("pelita.js"), "./pelita_bg.js")?;
     // A classic script defining one global, `pelitaMarkdown`: the player adds it with a
     // <script> element, which a strict Content-Security-Policy allows from 'self', where a
     // dynamic import() would need a JavaScript file of its own in the player's download.
@@ -292,6 +372,7 @@ fn dist(dev: bool) -> Result<()> {
         &["--target", "web"],
         dev,
     )?;
+    shorten_imports(&report_wasm, &staging.join("report.js"), "./report_bg.js")?;
 
     let _ = fs::remove_dir_all(&out);
     copy_dir(&root.join("www"), &out)?;
@@ -693,4 +774,22 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     name.push(".");
     name.push(suffix);
     PathBuf::from(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_name;
+
+    #[test]
+    fn short_names_are_distinct_identifiers() {
+        let names: Vec<String> = (0..3000).map(short_name).collect();
+        assert_eq!(&names[..3], ["a", "b", "c"]);
+        assert_eq!(names[51], "Z");
+        assert_eq!(names[52], "aa");
+        let distinct: std::collections::BTreeSet<&String> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len());
+        assert!(names
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphabetic())));
+    }
 }
