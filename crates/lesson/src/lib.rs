@@ -23,8 +23,8 @@ pub use load::{blank_markers, is_absolute_iri, load_module, FORMAT_VERSION};
 pub use locate::{child_index, child_key, locate};
 pub use model::{
     format_decimal, normalise_answer, parse_decimal, Blank, Block, Branch, BranchOption, Callout,
-    CalloutKind, Choice, Competency, Feedback, Flashcard, Image, Inline, Item, Lesson, Media,
-    Module, NumericRange, Page, Question, QuestionKind, Region, RichBlock, Section, Step,
+    CalloutKind, CaseFold, Choice, Competency, Feedback, Flashcard, Image, Inline, Item, Lesson,
+    Media, Module, NumericRange, Page, Question, QuestionKind, Region, RichBlock, Section, Step,
     StepCheck, Track,
 };
 pub use scoring::{judge, Outcome, Score};

@@ -277,14 +277,48 @@ pub fn format_decimal(millionths: i64) -> String {
     format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
 }
 
+/// How text is put in lower case where a question ignores case: Unicode's default
+/// lower-casing (SpecialCasing's unconditional rules and the final sigma included), by
+/// whichever implementation the caller has at hand. [`CaseFold::RUST`] is Rust's own
+/// `str::to_lowercase`; the player passes the browser's `String.prototype.toLowerCase`,
+/// which follows the same rules, so that its first wasm chunk does not carry Rust's case
+/// tables (about 18 KB raw, 7 KB brotli). The methods without `_with` use
+/// [`CaseFold::RUST`].
+#[derive(Clone, Copy)]
+pub struct CaseFold(pub fn(&str) -> String);
+
+impl CaseFold {
+    /// Rust's `str::to_lowercase`.
+    pub const RUST: CaseFold = CaseFold(str::to_lowercase);
+
+    /// `text` in lower case.
+    pub fn lower(self, text: &str) -> String {
+        (self.0)(text)
+    }
+}
+
+/// Every fold lower-cases by the same Unicode rules, so which one a session holds is not
+/// part of its state.
+impl PartialEq for CaseFold {
+    fn eq(&self, _: &CaseFold) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for CaseFold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CaseFold")
+    }
+}
+
 /// Text compared the way a fill-in question compares it: trimmed, inner runs of spaces
-/// made one, and in lower case unless case matters.
-pub fn normalise_answer(text: &str, case_sensitive: bool) -> String {
+/// made one, and in lower case (by `fold`) unless case matters.
+pub fn normalise_answer(text: &str, case_sensitive: bool, fold: CaseFold) -> String {
     let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if case_sensitive {
         joined
     } else {
-        joined.to_lowercase()
+        fold.lower(&joined)
     }
 }
 
@@ -317,12 +351,17 @@ impl Step {
     /// Whether `given` (what the learner typed) is right; `case_sensitive` is the
     /// question's.
     pub fn accepts(&self, given: &str, case_sensitive: bool) -> bool {
+        self.accepts_with(given, case_sensitive, CaseFold::RUST)
+    }
+
+    /// [`Step::accepts`], lower-casing with `fold`.
+    pub fn accepts_with(&self, given: &str, case_sensitive: bool, fold: CaseFold) -> bool {
         match &self.check {
             StepCheck::Text { accept } => {
-                let given = normalise_answer(given, case_sensitive);
+                let given = normalise_answer(given, case_sensitive, fold);
                 accept
                     .iter()
-                    .any(|a| normalise_answer(a, case_sensitive) == given)
+                    .any(|a| normalise_answer(a, case_sensitive, fold) == given)
             }
             StepCheck::Number(range) => parse_decimal(given).is_some_and(|n| range.contains(n)),
         }
@@ -679,6 +718,11 @@ impl Question {
 
     /// Judges a response: right or wrong, and the points it earns (all or nothing).
     pub fn judge(&self, response: &crate::Response) -> crate::Answer {
+        self.judge_with(response, CaseFold::RUST)
+    }
+
+    /// [`Question::judge`], lower-casing with `fold`.
+    pub fn judge_with(&self, response: &crate::Response, fold: CaseFold) -> crate::Answer {
         let correct = match (&self.kind, response) {
             (
                 QuestionKind::FillIn {
@@ -689,11 +733,11 @@ impl Question {
             ) => {
                 texts.len() == blanks.len()
                     && blanks.iter().zip(texts).all(|(blank, text)| {
-                        let given = normalise_answer(text, *case_sensitive);
+                        let given = normalise_answer(text, *case_sensitive, fold);
                         blank
                             .accept
                             .iter()
-                            .any(|a| normalise_answer(a, *case_sensitive) == given)
+                            .any(|a| normalise_answer(a, *case_sensitive, fold) == given)
                     })
             }
             (
@@ -704,10 +748,10 @@ impl Question {
                 },
                 crate::Response::Texts(texts),
             ) => {
-                let text = texts.first().map(|t| t.to_lowercase()).unwrap_or_default();
+                let text = texts.first().map(|t| fold.lower(t)).unwrap_or_default();
                 let found = keywords
                     .iter()
-                    .filter(|group| group.iter().any(|k| text.contains(&k.to_lowercase())))
+                    .filter(|group| group.iter().any(|k| text.contains(&fold.lower(k))))
                     .count();
                 keywords.is_empty() || found >= *min_keywords as usize
             }
@@ -723,7 +767,7 @@ impl Question {
                     && steps
                         .iter()
                         .zip(given)
-                        .all(|(step, text)| step.accepts(text, *case_sensitive))
+                        .all(|(step, text)| step.accepts_with(text, *case_sensitive, fold))
             }
             // A survey answer is never wrong.
             (QuestionKind::Likert { .. }, _) => true,
@@ -735,7 +779,7 @@ impl Question {
         } else if correct {
             self.points
         } else if self.partial_credit {
-            let (right, of) = self.parts_right(response);
+            let (right, of) = self.parts_right_with(response, fold);
             if of == 0 {
                 0
             } else {
@@ -754,6 +798,11 @@ impl Question {
 
     /// For partial credit: how many parts of the response are right, out of how many.
     pub fn parts_right(&self, response: &crate::Response) -> (usize, usize) {
+        self.parts_right_with(response, CaseFold::RUST)
+    }
+
+    /// [`Question::parts_right`], lower-casing with `fold`.
+    pub fn parts_right_with(&self, response: &crate::Response, fold: CaseFold) -> (usize, usize) {
         match (&self.kind, response) {
             (QuestionKind::Choice { choices, .. }, crate::Response::Choices(chosen)) => {
                 let right = choices
@@ -786,10 +835,10 @@ impl Question {
                     .iter()
                     .zip(texts)
                     .filter(|(b, t)| {
-                        let given = normalise_answer(t, *case_sensitive);
+                        let given = normalise_answer(t, *case_sensitive, fold);
                         b.accept
                             .iter()
-                            .any(|a| normalise_answer(a, *case_sensitive) == given)
+                            .any(|a| normalise_answer(a, *case_sensitive, fold) == given)
                     })
                     .count(),
                 blanks.len(),
@@ -804,7 +853,7 @@ impl Question {
                 steps
                     .iter()
                     .zip(given)
-                    .filter(|(step, text)| step.accepts(text, *case_sensitive))
+                    .filter(|(step, text)| step.accepts_with(text, *case_sensitive, fold))
                     .count(),
                 steps.len(),
             ),

@@ -6,7 +6,7 @@
 //! commands always give the same events.
 
 use crate::error::SessionError;
-use crate::model::{Module, QuestionKind};
+use crate::model::{CaseFold, Module, QuestionKind};
 use crate::scoring::{judge, Outcome, Score};
 
 /// A learner's response to a question.
@@ -184,6 +184,8 @@ pub struct Session {
     /// of shuffled questions and choices. The player sets it from the attempt's
     /// registration, so an attempt looks the same wherever it is resumed.
     seed: u64,
+    /// How answers are lower-cased where a question ignores case.
+    fold: CaseFold,
 }
 
 /// A small, fast, well-mixed generator (SplitMix64): the same seed gives the same draw on
@@ -223,6 +225,11 @@ fn part_seed(seed: u64, part: &str) -> SplitMix {
 impl Session {
     /// A session for `module`, not yet started.
     pub fn new(module: &Module) -> Session {
+        Session::with_case_fold(module, CaseFold::RUST)
+    }
+
+    /// [`Session::new`], judging answers with `fold` (see [`CaseFold`]).
+    pub fn with_case_fold(module: &Module, fold: CaseFold) -> Session {
         let pages = module
             .lessons
             .iter()
@@ -239,6 +246,7 @@ impl Session {
             drafts: Vec::new(),
             answers: Vec::new(),
             seed: 0,
+            fold,
         }
     }
 
@@ -488,7 +496,7 @@ impl Session {
                     Some(r) if !r.is_empty() => r.clone(),
                     _ => return Err(SessionError::NoResponse(question)),
                 };
-                let answer = q.judge(&response);
+                let answer = q.judge_with(&response, self.fold);
                 self.drafts.retain(|(q, _)| *q != question);
                 set(&mut self.answers, question.clone(), answer.clone());
                 Ok(vec![Event::Answered { question, answer }])
@@ -552,7 +560,16 @@ impl Session {
         module: &Module,
         snapshot: &Snapshot,
     ) -> Result<(Session, Vec<Event>), Vec<SessionError>> {
-        let mut session = Session::new(module);
+        Session::resume_with(module, snapshot, CaseFold::RUST)
+    }
+
+    /// [`Session::resume`], judging answers with `fold` (see [`CaseFold`]).
+    pub fn resume_with(
+        module: &Module,
+        snapshot: &Snapshot,
+        fold: CaseFold,
+    ) -> Result<(Session, Vec<Event>), Vec<SessionError>> {
+        let mut session = Session::with_case_fold(module, fold);
         session.seed = snapshot.seed;
         let mut problems = Vec::new();
         let Some(&at) = session.pages.get(snapshot.page) else {
@@ -565,7 +582,11 @@ impl Session {
             if let Err(e) = check_response(module, question, response) {
                 problems.push(e);
             } else if let Some(q) = module.question(question) {
-                set(&mut session.answers, question.clone(), q.judge(response));
+                set(
+                    &mut session.answers,
+                    question.clone(),
+                    q.judge_with(response, fold),
+                );
             }
         }
         for (question, response) in &snapshot.drafts {

@@ -1012,3 +1012,43 @@ fn performance_steps_are_each_checked_with_partial_credit_and_survive_a_resume()
     assert_eq!((outcome.score.raw, outcome.score.max), (2, 4));
     assert!(outcome.passed);
 }
+
+/// The `_with` forms lower-case with the fold they are given (the player passes the
+/// browser's), the plain forms with Rust's: a fold that keeps the case makes case matter.
+#[test]
+fn answers_are_lower_cased_with_the_fold_given() {
+    use pelita_lesson::CaseFold;
+    let keep = CaseFold(str::to_string);
+    let module = load_module(TEXT_TYPES).expect("the text types fixture is valid");
+    let texts = |t: &[&str]| Response::Texts(t.iter().map(|s| s.to_string()).collect());
+    let otp = module.question("otp").expect("otp");
+    let typed = texts(&["ONE", "NO one"]);
+    assert!(otp.judge(&typed).correct);
+    assert!(otp.judge_with(&typed, CaseFold::RUST).correct);
+    assert!(!otp.judge_with(&typed, keep).correct);
+    assert_eq!(otp.parts_right_with(&typed, keep), (0, 2));
+    assert_eq!(otp.parts_right(&typed), (2, 2));
+    // Keywords of a long answer are found whatever their case, by the fold.
+    let why = module.question("why").expect("why");
+    let long = texts(&["Kalau kata sandi BOCOR, akun tetap aman."]);
+    assert!(why.judge(&long).correct);
+    assert!(!why.judge_with(&long, keep).correct);
+    // A session judges its answers, and again on resume, with its own fold.
+    let snapshot = Snapshot::from_json(&serde_json::json!({
+        "seed": "0", "attempt": 1, "page": 0, "answers": {"otp": {"texts": ["ONE", "NO one"]}}, "drafts": {}
+    }))
+    .expect("a snapshot");
+    let (resumed, _) = Session::resume(&module, &snapshot).expect("fits");
+    assert!(resumed.answer("otp").expect("answered").correct);
+    let (kept, _) = Session::resume_with(&module, &snapshot, keep).expect("fits");
+    assert!(!kept.answer("otp").expect("answered").correct);
+
+    let module = load_module(PERFORMANCE).expect("the performance fixture is valid");
+    let account = module.question("account").expect("account");
+    let pelita_lesson::QuestionKind::Performance { steps: form, .. } = &account.kind else {
+        panic!("account is a performance question")
+    };
+    assert!(form[1].accepts("BIRO UMUM", false));
+    assert!(form[1].accepts_with("BIRO UMUM", false, CaseFold::RUST));
+    assert!(!form[1].accepts_with("BIRO UMUM", false, keep));
+}

@@ -140,7 +140,7 @@ impl PlayerState {
             launch.registration,
             lang.clone(),
         );
-        let session = Session::new(&module);
+        let session = Session::with_case_fold(&module, crate::glue::intl::CASE_FOLD);
         // The validation is in the sending chunk: statements are kept and stored until it
         // comes (`Action::SendReady`).
         let outbox = Outbox::awaiting_check(launch.policy());
@@ -380,10 +380,9 @@ impl Reducible for PlayerState {
                 let Some(offer) = next.offer.take() else {
                     return self;
                 };
-                let resumed = offer
-                    .snapshot
-                    .as_ref()
-                    .map(|snapshot| Session::resume(&next.module, snapshot));
+                let resumed = offer.snapshot.as_ref().map(|snapshot| {
+                    Session::resume_with(&next.module, snapshot, crate::glue::intl::CASE_FOLD)
+                });
                 match resumed {
                     Some(Ok((session, events))) => {
                         next.session = session;

@@ -1233,3 +1233,25 @@ async fn an_lrs_without_a_state_api_gets_one_save_and_the_record_says_so_once() 
         "not styled as a warning"
     );
 }
+
+/// The browser's lower-casing, which the player judges answers with, is Rust's: the same
+/// Unicode rules for letters with accents, Turkish dotted capitals, German sharp s, title
+/// case digraphs, Greek final sigma and Cyrillic. (Rust's is the reference the native
+/// tests and the report use.)
+#[wasm_bindgen_test]
+fn the_browsers_lower_casing_is_rusts() {
+    use pelita_lesson::CaseFold;
+    let browser = pelita_player::glue::intl::CASE_FOLD;
+    for text in [
+        "ÀÉÎÕÜ Çà",
+        "İSTANBUL ı I",
+        "STRAßE ẞ",
+        "ǅemal ǄǆǇ",
+        "ΟΔΟΣ ΣΟΦΟΣ Σ",
+        "ПАРОЛЬ Ёж",
+        "Kata SANDI 123 — ＡＢＣ",
+        "",
+    ] {
+        assert_eq!(browser.lower(text), CaseFold::RUST.lower(text), "{text}");
+    }
+}

@@ -319,7 +319,7 @@ pub fn QuestionCard(props: &Props) -> Html {
             }
             // Which step was right is said under each field; this counts them.
             QuestionKind::Performance { .. } => {
-                let (right, count) = q.parts_right(&a.response);
+                let (right, count) = q.parts_right_with(&a.response, crate::glue::intl::CASE_FOLD);
                 Some(html! {
                     <p>{ tf(lang, Msg::StepsRight, &[("right", Arg::Num(right as f64)), ("count", Arg::Num(count as f64))]) }</p>
                 })

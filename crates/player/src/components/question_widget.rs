@@ -275,9 +275,10 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                     .iter()
                     .enumerate()
                     .map(|(i, step)| {
-                        step.accepts(
+                        step.accepts_with(
                             texts.get(i).map(String::as_str).unwrap_or(""),
                             *case_sensitive,
+                            crate::glue::intl::CASE_FOLD,
                         )
                     })
                     .collect()

@@ -5,6 +5,7 @@
 //! language tag from a module or a launch link makes `Intl` throw, and the player then
 //! falls back to plain formatting instead of failing.
 
+use pelita_lesson::CaseFold;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -218,4 +219,19 @@ pub fn utc_day(lang: &str, epoch_ms: f64) -> String {
             .take(10)
             .collect(),
     }
+}
+
+/// How the player lower-cases answers where a question ignores case: with the browser's
+/// `String.prototype.toLowerCase`, which applies Unicode's default lower-casing as Rust's
+/// `str::to_lowercase` does, so that the first wasm chunk does not carry Rust's case
+/// tables (see [`CaseFold`]). Native builds (the pre-rendered page) use Rust's.
+#[cfg(target_arch = "wasm32")]
+pub const CASE_FOLD: CaseFold = CaseFold(browser_lower_case);
+/// How the player lower-cases answers where a question ignores case (Rust's own, natively).
+#[cfg(not(target_arch = "wasm32"))]
+pub const CASE_FOLD: CaseFold = CaseFold::RUST;
+
+#[cfg(target_arch = "wasm32")]
+fn browser_lower_case(text: &str) -> String {
+    String::from(js_sys::JsString::from(text).to_lower_case())
 }
