@@ -121,7 +121,7 @@ function main() {
     const lines = [
       '## What the first wasm chunk is made of (twiggy)',
       '',
-      `\`node bench/chunks.mjs\` (${m.date}; twiggy ${run('twiggy', ['--version']).trim().split(' ').pop()}). The first chunk of the last \`cargo xtask dist\`, through wasm-bindgen and wasm-opt as the build does but with the names kept; twiggy's shallow sizes summed by area. ` +
+      `\`node bench/chunks.mjs\` (${m.date}; twiggy ${run('twiggy', ['--version']).trim().split(' ').pop()}). The first chunk of the last \`cargo xtask dist\`, through wasm-bindgen and wasm-opt as the build does but with the names kept (and the imports from the JavaScript glue under wasm-bindgen's long names, which the build shortens: \`xtask::shorten_imports\`); twiggy's shallow sizes summed by area. ` +
         `Code and data: ${fmt(total)} B here (${fmt(before.total)} B before wasm-opt)${shippedBytes ? `; the shipped \`${shipped}\` is ${fmt(shippedBytes.length)} B raw, ${fmt(brotli(shippedBytes))} B brotli` : ''}. ` +
         'A share of the raw bytes is about the same share of the brotli bytes (code compresses evenly). Monomorphised generic code (a `Vec` of a Pelita type, say) counts under the crate that defines the generic, and after wasm-opt a function inlined into another counts where it was inlined (most of a component\'s `run` lands in Yew\'s render): the column before wasm-opt says where the source is.',
       '',

@@ -778,7 +778,145 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use super::short_name;
+    use super::{short_name, shorten_imports};
+    use std::fs;
+
+    /// A module importing two functions from `./app_bg.js` and one from elsewhere, with a
+    /// body, an export and a custom section that must come through unchanged.
+    fn module() -> Vec<u8> {
+        use wasm_encoder::*;
+        let mut m = Module::new();
+        let mut types = TypeSection::new();
+        types.ty().function([], [ValType::I32]);
+        m.section(&types);
+        let mut imports = ImportSection::new();
+        imports.import(
+            "./app_bg.js",
+            "__wbg_now_0123456789abcdef",
+            EntityType::Function(0),
+        );
+        imports.import(
+            "./__wasm_split.js",
+            "__wasm_split_load",
+            EntityType::Function(0),
+        );
+        imports.import(
+            "./app_bg.js",
+            "__wbindgen_init_externref_table",
+            EntityType::Function(0),
+        );
+        m.section(&imports);
+        let mut funcs = FunctionSection::new();
+        funcs.function(0);
+        m.section(&funcs);
+        let mut exports = ExportSection::new();
+        exports.export("answer", ExportKind::Func, 3);
+        m.section(&exports);
+        let mut code = CodeSection::new();
+        let mut f = Function::new([]);
+        f.instructions().i32_const(42).end();
+        code.function(&f);
+        m.section(&code);
+        m.section(&CustomSection {
+            name: "note".into(),
+            data: b"kept".as_slice().into(),
+        });
+        m.finish()
+    }
+
+    const GLUE: &str = "const import0 = {\n        __wbg_now_0123456789abcdef: function() { return 1; },\n        __wbindgen_init_externref_table: function() { return 2; },\n    };\n";
+
+    fn imports_of(wasm: &[u8]) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+            if let wasmparser::Payload::ImportSection(reader) = payload.expect("valid") {
+                for import in reader.into_imports() {
+                    let import = import.expect("valid");
+                    out.push((import.module.to_string(), import.name.to_string()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Each section but the imports: its id and its bytes.
+    fn other_sections(wasm: &[u8]) -> Vec<(u8, Vec<u8>)> {
+        let mut out = Vec::new();
+        for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+            let payload = payload.expect("valid");
+            if matches!(payload, wasmparser::Payload::ImportSection(_)) {
+                continue;
+            }
+            if let Some((id, range)) = payload.as_section() {
+                out.push((id, wasm[range.start as usize..range.end as usize].to_vec()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn imports_from_the_glue_get_short_names_in_both_files() {
+        let dir = std::env::temp_dir().join(format!("pelita-shorten-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("temp dir");
+        let (wasm, js) = (dir.join("app_bg.wasm"), dir.join("app.js"));
+        let before = module();
+        fs::write(&wasm, &before).expect("write");
+        fs::write(&js, GLUE).expect("write");
+        shorten_imports(&wasm, &js, "./app_bg.js").expect("shortened");
+        let after = fs::read(&wasm).expect("read");
+        wasmparser::validate(&after).expect("still a valid module");
+        assert_eq!(
+            imports_of(&after),
+            [
+                ("./app_bg.js".to_string(), "a".to_string()),
+                (
+                    "./__wasm_split.js".to_string(),
+                    "__wasm_split_load".to_string()
+                ),
+                ("./app_bg.js".to_string(), "b".to_string()),
+            ]
+        );
+        assert_eq!(
+            fs::read_to_string(&js).expect("read"),
+            "const import0 = {\n        a: function() { return 1; },\n        b: function() { return 2; },\n    };\n"
+        );
+        // Every other section is the same bytes.
+        assert_eq!(other_sections(&after), other_sections(&before));
+        assert_eq!(other_sections(&before).len(), 5);
+        fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_glue_that_does_not_name_an_import_once_stops_the_build() {
+        let dir = std::env::temp_dir().join(format!("pelita-shorten-bad-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("temp dir");
+        let (wasm, js) = (dir.join("app_bg.wasm"), dir.join("app.js"));
+        for glue in [
+            // The import is missing from the glue.
+            GLUE.replace("__wbg_now_0123456789abcdef", "__wbg_now_fedcba9876543210"),
+            // The glue names it a second time, outside the import object.
+            format!("{GLUE}wasm.__wbg_now_0123456789abcdef();\n"),
+        ] {
+            fs::write(&wasm, module()).expect("write");
+            fs::write(&js, &glue).expect("write");
+            let error = shorten_imports(&wasm, &js, "./app_bg.js").expect_err("refused");
+            assert!(
+                error.to_string().contains("__wbg_now_0123456789abcdef"),
+                "{error}"
+            );
+            assert_eq!(
+                fs::read(&wasm).expect("read"),
+                module(),
+                "the wasm is left alone"
+            );
+            assert_eq!(
+                fs::read_to_string(&js).expect("read"),
+                glue,
+                "the glue is left alone"
+            );
+        }
+        fs::remove_dir_all(&dir).ok();
+    }
 
     #[test]
     fn short_names_are_distinct_identifiers() {
