@@ -138,8 +138,9 @@ fn bindgen(
 /// wasm-bindgen's JavaScript as shipped: minified by terser (from the npm packages, like
 /// wasm-opt) unless `dev`. The learner's script is paid for before the first question
 /// (62.9 KB raw and 8.8 KB brotli as wasm-bindgen writes it, 28.6 KB and 7.0 KB
-/// minified). `module` says whether the file is an ES module (its top-level names may
-/// then be renamed) or a classic script.
+/// minified, 21.4 KB and 4.6 KB once [`shorten_imports`] has shortened its keys).
+/// `module` says whether the file is an ES module (its top-level names may then be
+/// renamed) or a classic script.
 fn minify_js(
     root: &Path,
     staging: &Path,
