@@ -221,6 +221,73 @@ test('one invalid statement in the stored outbox is checked again, quarantined b
   await page.close();
 });
 
+test('a statement the LRS refuses on its own is found by halving the batch, kept with the LRS reason, and the rest arrive', async () => {
+  proxy.faults.clear();
+  const page = await freshPage();
+  await page.goto(launch('Lestari', { batch_size: '50' }));
+  await waitForDelivery(page, 2);
+  // Plant a valid statement (a copy of the first with an id of its own) between the two
+  // made so far and queue all three again, then reload: the player checks and sends them
+  // in one batch. The LRS (through the proxy) refuses every batch that holds the planted
+  // one, as an LRS does with a statement it will not take, whatever the rest.
+  const refused = '00000000-0000-4000-8000-0000000000ef';
+  await page.evaluate(({ outbox, refused }) => new Promise((resolve, reject) => {
+    const request = indexedDB.open('pelita');
+    request.onsuccess = () => {
+      const tx = request.result.transaction('outbox', 'readwrite');
+      const store = tx.objectStore('outbox');
+      const get = store.index('queue').getAll(IDBKeyRange.bound([outbox, -Infinity], [outbox, Infinity]));
+      get.onsuccess = () => {
+        const records = get.result;
+        for (const r of records) store.put({ ...r, state: 'queued' });
+        store.put({
+          id: refused, outbox, seq: (records[0].seq + records[1].seq) / 2, state: 'queued', status: 0, reason: '',
+          json: JSON.stringify({ ...JSON.parse(records[0].json), id: refused }),
+        });
+      };
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    };
+    request.onerror = () => reject(request.error);
+  }), { outbox: MODULE_ID, refused });
+  const stop = proxy.faults.sticky({
+    action: 'status',
+    status: 400,
+    when: (r) => r.ids.includes(refused),
+    body: { errorId: 'pelita-test', message: 'statement refused by this LRS' },
+  });
+  const start = proxy.log.length;
+  try {
+    await page.reload();
+    assert.ok(await answerResumeOffer(page, 'continue'));
+    await page.waitForSelector('#q-q-pin-false');
+    await chooseByMouse(page).trueFalse('q-pin', 'true');
+    await page.waitForFunction(() => /refused by the LRS/.test(document.querySelector('.sync-state')?.textContent));
+    await page.waitForFunction(() => document.querySelector('.sync-state')?.getAttribute('data-pending') === '0');
+  } finally {
+    stop();
+  }
+  const outbox = await storedOutbox(page);
+  const quarantined = outbox.filter((e) => typeof e.delivery === 'object');
+  assert.equal(quarantined.length, 1);
+  assert.equal(quarantined[0].statement.id, refused);
+  assert.equal(quarantined[0].delivery.Quarantined.status, 400);
+  assert.match(quarantined[0].delivery.Quarantined.reason, /statement refused by this LRS/, 'the LRS reason is kept');
+  assert.ok(outbox.filter((e) => e !== quarantined[0]).every((e) => e.delivery === 'Sent'));
+  // The refused batch was halved until the planted statement stood alone; no batch
+  // without it was refused, and the last one was stored.
+  const posts = proxy.log.slice(start).filter((e) => e.method === 'POST');
+  assert.ok(posts.some((e) => e.status === 400 && e.ids.length > 2 && e.ids.includes(refused)), proxy.describe());
+  assert.ok(posts.some((e) => e.status === 400 && e.ids.length === 1 && e.ids[0] === refused), proxy.describe());
+  assert.ok(posts.every((e) => e.status !== 400 || e.ids.includes(refused)), 'only batches holding it were refused');
+  assert.ok([200, 204].includes(posts.at(-1).status), proxy.describe());
+  assertExactlyOnce(outbox, await storedFor('Lestari'), new Set([refused]));
+  // The record panel shows it, with the reason.
+  await page.click('#record-title');
+  await page.waitForSelector(`.record .entry.rejected[data-id="${refused}"]`);
+  await page.close();
+});
+
 test('two tabs of the same module: one sends for both, never the same statement twice at once', async () => {
   proxy.faults.clear();
   const first = await freshPage();
