@@ -135,6 +135,12 @@ test('after one online visit the module opens and plays offline, images included
   });
   assert.ok(cached.includes('/modules/img/phishing-email.svg'), `cached: ${cached.join(', ')}`);
   assert.ok(cached.includes('/modules/launch.json'), `cached: ${cached.join(', ')}`);
+  // The worker took the content-hashed files the page had already downloaded from the
+  // HTTP cache: the server was asked for each of them once.
+  for (const name of [/\/pelita_bg-[0-9a-f]{16}\.wasm$/, /\/pelita-[0-9a-f]{16}\.js$/, /\/split-[0-9a-f]{16}\.js$/]) {
+    const asked = server.seen.filter((u) => name.test(u.split('?')[0]));
+    assert.equal(asked.length, 1, `${name}: ${server.seen.join(', ')}`);
+  }
 
   server.seen.length = 0;
   await context.setOffline(true);
