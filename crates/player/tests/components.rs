@@ -198,7 +198,9 @@ fn Card(props: &CardHarness) -> Html {
     let log = props.log.clone();
     let ontoggle = Callback::from(move |c: String| log.borrow_mut().push(format!("toggle {c}")));
     let log = props.log.clone();
-    let onanswer = Callback::from(move |b: bool| log.borrow_mut().push(format!("answer {b}")));
+    let onrespond = Callback::from(move |r: pelita_lesson::Response| {
+        log.borrow_mut().push(format!("respond {r:?}"))
+    });
     let log = props.log.clone();
     let onsubmit = Callback::from(move |_| log.borrow_mut().push("submit".into()));
     html! {
@@ -207,7 +209,7 @@ fn Card(props: &CardHarness) -> Html {
             lang="en"
             fallback="id"
             {ontoggle}
-            {onanswer}
+            {onrespond}
             {onsubmit}
         />
     }
@@ -899,7 +901,10 @@ struct PerformanceHarness {
 #[component]
 fn PerformanceCard(props: &PerformanceHarness) -> Html {
     let log = props.log.clone();
-    let onsteps = Callback::from(move |texts: Vec<String>| log.borrow_mut().push(texts));
+    let onrespond = Callback::from(move |r: pelita_lesson::Response| match r {
+        pelita_lesson::Response::Steps(texts) => log.borrow_mut().push(texts),
+        other => panic!("a performance question answers with its steps, not {other:?}"),
+    });
     html! {
         <QuestionCard
             question={props.question.clone()}
@@ -908,9 +913,8 @@ fn PerformanceCard(props: &PerformanceHarness) -> Html {
             draft={props.draft.clone()}
             answer={props.answer.clone()}
             ontoggle={Callback::noop()}
-            onanswer={Callback::noop()}
+            {onrespond}
             onsubmit={Callback::noop()}
-            {onsteps}
         />
     }
 }

@@ -27,27 +27,13 @@ pub struct Props {
     /// The submitted answer, once there is one.
     #[prop_or_default]
     pub answer: Option<Answer>,
-    /// A choice was clicked (choice questions).
+    /// A choice or a hotspot region was clicked (it is chosen, or no longer chosen).
     pub ontoggle: Callback<String>,
-    /// True or false was chosen (true/false questions).
-    pub onanswer: Callback<bool>,
+    /// The learner's response changed (true or false chosen, items reordered, a target
+    /// picked, text or a number typed): the whole new draft.
+    pub onrespond: Callback<Response>,
     /// "Check answer" was pressed.
     pub onsubmit: Callback<()>,
-    /// The items of a sequencing question were put in this order.
-    #[prop_or_default]
-    pub onorder: Callback<Vec<String>>,
-    /// A source of a matching question was given a target.
-    #[prop_or_default]
-    pub onpair: Callback<(String, String)>,
-    /// The texts of a fill-in (one per blank) or long fill-in question changed.
-    #[prop_or_default]
-    pub ontexts: Callback<Vec<String>>,
-    /// A numeric question now holds this number (in millionths).
-    #[prop_or_default]
-    pub onnumber: Callback<i64>,
-    /// The fields of a performance question now hold these texts (one per step).
-    #[prop_or_default]
-    pub onsteps: Callback<Vec<String>>,
     /// The image of a hotspot question, resolved against the module's address.
     #[prop_or_default]
     pub image_src: Option<AttrValue>,
@@ -134,11 +120,7 @@ pub fn QuestionCard(props: &Props) -> Html {
             answered,
             image_src: props.image_src.clone(),
             ontoggle: props.ontoggle.clone(),
-            onorder: props.onorder.clone(),
-            onpair: props.onpair.clone(),
-            ontexts: props.ontexts.clone(),
-            onnumber: props.onnumber.clone(),
-            onsteps: props.onsteps.clone(),
+            onrespond: props.onrespond.clone(),
             moved: moved.clone(),
             number_problem: number_problem.clone(),
             number_text: number_text.clone(),
@@ -155,14 +137,14 @@ pub fn QuestionCard(props: &Props) -> Html {
                 _ => None,
             };
             let make = |value: bool, key: Key| {
-                let onanswer = props.onanswer.clone();
+                let onrespond = props.onrespond.clone();
                 ChoiceView {
                     key: value.to_string(),
                     label: t(lang, key).to_string(),
                     chosen: chosen == Some(value),
                     correct: *answer == value,
                     feedback: None,
-                    onchange: Callback::from(move |_| onanswer.emit(value)),
+                    onchange: Callback::from(move |_| onrespond.emit(Response::TrueFalse(value))),
                 }
             };
             (false, vec![make(true, Key::True), make(false, Key::False)])

@@ -33,16 +33,8 @@ pub struct WidgetProps {
     pub image_src: Option<AttrValue>,
     /// A region of a hotspot question was chosen.
     pub ontoggle: Callback<String>,
-    /// The items of a sequencing question were put in this order.
-    pub onorder: Callback<Vec<String>>,
-    /// A source of a matching question was given a target.
-    pub onpair: Callback<(String, String)>,
-    /// The texts of a fill-in or long fill-in question changed.
-    pub ontexts: Callback<Vec<String>>,
-    /// A numeric question now holds this number (in millionths).
-    pub onnumber: Callback<i64>,
-    /// The fields of a performance question now hold these texts.
-    pub onsteps: Callback<Vec<String>>,
+    /// The learner's response changed: the whole new draft.
+    pub onrespond: Callback<Response>,
     /// The last move in a sequencing question (the card moves focus after it).
     pub moved: UseStateHandle<Option<(String, Move)>>,
     /// The number field holds text that is not a number.
@@ -70,16 +62,20 @@ pub fn widget_hint(kind: &QuestionKind) -> Option<Key> {
 
 /// A field's callback for a list of texts (the blanks of a fill-in, the steps of a
 /// performance question): the text typed into field `i` replaces the `i`th, and the whole
-/// list goes to `onchange`.
-fn replace_text(texts: &[String], onchange: &Callback<Vec<String>>) -> Callback<(usize, String)> {
+/// list, made a response by `response`, goes to `onrespond`.
+fn replace_text(
+    texts: &[String],
+    response: fn(Vec<String>) -> Response,
+    onrespond: &Callback<Response>,
+) -> Callback<(usize, String)> {
     let texts = texts.to_vec();
-    let onchange = onchange.clone();
+    let onrespond = onrespond.clone();
     Callback::from(move |(i, text): (usize, String)| {
         let mut next = texts.clone();
         if let Some(slot) = next.get_mut(i) {
             *slot = text;
         }
-        onchange.emit(next);
+        onrespond.emit(response(next));
     })
 }
 
@@ -102,7 +98,7 @@ pub fn question_widget(props: &WidgetProps) -> Html {
             };
             let onmove = {
                 let order = order.clone();
-                let onorder = props.onorder.clone();
+                let onrespond = props.onrespond.clone();
                 let moved = moved.clone();
                 Callback::from(move |(item, dir): (String, Move)| {
                     let Some(i) = order.iter().position(|o| *o == item) else {
@@ -115,7 +111,7 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                     };
                     let mut next = order.clone();
                     next.swap(i, j);
-                    onorder.emit(next);
+                    onrespond.emit(Response::Order(next));
                     moved.set(Some((item, dir)));
                 })
             };
@@ -157,6 +153,14 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                 Some(Response::Pairs(p)) => p.clone(),
                 _ => Vec::new(),
             };
+            // A target picked for a source is the learner's pairs so far with that one.
+            let onpair = {
+                let chosen = chosen.clone();
+                let onrespond = props.onrespond.clone();
+                Callback::from(move |pair: (String, String)| {
+                    onrespond.emit(Response::pairs(chosen.iter().cloned().chain([pair])))
+                })
+            };
             match_list(MatchView {
                 base: &base,
                 lang,
@@ -166,7 +170,7 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                 chosen: &chosen,
                 correct: pairs,
                 answered,
-                onpair: props.onpair.clone(),
+                onpair,
             })
         }
         QuestionKind::Hotspot { image, regions } => {
@@ -197,7 +201,7 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                 Some(Response::Texts(t)) => t.clone(),
                 _ => vec![String::new(); blanks.len()],
             };
-            let ontext = replace_text(&texts, &props.ontexts);
+            let ontext = replace_text(&texts, Response::Texts, &props.onrespond);
             fill_in_sentence(FillInView {
                 base: &base,
                 lang,
@@ -214,8 +218,8 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                 _ => String::new(),
             };
             let ontext = {
-                let ontexts = props.ontexts.clone();
-                Callback::from(move |text: String| ontexts.emit(vec![text]))
+                let onrespond = props.onrespond.clone();
+                Callback::from(move |text: String| onrespond.emit(Response::Texts(vec![text])))
             };
             long_answer(LongView {
                 base: &base,
@@ -241,7 +245,7 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                 _ => String::new(),
             };
             let ontext = {
-                let onnumber = props.onnumber.clone();
+                let onrespond = props.onrespond.clone();
                 let number_problem = number_problem.clone();
                 let number_text = number_text.clone();
                 Callback::from(move |text: String| {
@@ -249,7 +253,7 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                     number_problem.set(parsed.is_none() && !text.trim().is_empty());
                     number_text.set(Some(text));
                     if let Some(n) = parsed {
-                        onnumber.emit(n);
+                        onrespond.emit(Response::Number(n));
                     }
                 })
             };
@@ -269,7 +273,7 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                 Some(Response::Steps(t)) => t.clone(),
                 _ => vec![String::new(); steps.len()],
             };
-            let ontext = replace_text(&texts, &props.onsteps);
+            let ontext = replace_text(&texts, Response::Steps, &props.onrespond);
             let verdicts = answered.then(|| {
                 steps
                     .iter()

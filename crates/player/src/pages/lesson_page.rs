@@ -182,11 +182,8 @@ pub fn LessonPage() -> Html {
             });
             let id = question.id.clone();
             let dispatcher = ctx.dispatcher();
-            let onanswer = Callback::from(move |value: bool| {
-                dispatcher.dispatch(Action::Learner(Command::SetResponse(
-                    id.clone(),
-                    Response::TrueFalse(value),
-                )))
+            let onrespond = Callback::from(move |response: Response| {
+                dispatcher.dispatch(Action::Learner(Command::SetResponse(id.clone(), response)))
             });
             let id = question.id.clone();
             let dispatcher = ctx.dispatcher();
@@ -206,48 +203,6 @@ pub fn LessonPage() -> Html {
                 }
                 dispatcher.dispatch(Action::Learner(Command::Submit(id.clone())))
             });
-            let id = question.id.clone();
-            let dispatcher = ctx.dispatcher();
-            let onorder = Callback::from(move |order: Vec<String>| {
-                dispatcher.dispatch(Action::Learner(Command::SetResponse(
-                    id.clone(),
-                    Response::Order(order),
-                )))
-            });
-            let id = question.id.clone();
-            let dispatcher = ctx.dispatcher();
-            let so_far = match ctx.session.draft(&question.id) {
-                Some(Response::Pairs(p)) => p.clone(),
-                _ => Vec::new(),
-            };
-            let onpair = Callback::from(move |pair: (String, String)| {
-                let pairs = Response::pairs(so_far.iter().cloned().chain([pair]));
-                dispatcher.dispatch(Action::Learner(Command::SetResponse(id.clone(), pairs)))
-            });
-            let id = question.id.clone();
-            let dispatcher = ctx.dispatcher();
-            let ontexts = Callback::from(move |texts: Vec<String>| {
-                dispatcher.dispatch(Action::Learner(Command::SetResponse(
-                    id.clone(),
-                    Response::Texts(texts),
-                )))
-            });
-            let id = question.id.clone();
-            let dispatcher = ctx.dispatcher();
-            let onnumber = Callback::from(move |n: i64| {
-                dispatcher.dispatch(Action::Learner(Command::SetResponse(
-                    id.clone(),
-                    Response::Number(n),
-                )))
-            });
-            let id = question.id.clone();
-            let dispatcher = ctx.dispatcher();
-            let onsteps = Callback::from(move |texts: Vec<String>| {
-                dispatcher.dispatch(Action::Learner(Command::SetResponse(
-                    id.clone(),
-                    Response::Steps(texts),
-                )))
-            });
             let image_src = match &question.kind {
                 QuestionKind::Hotspot { image, .. } => Some(AttrValue::from(location::resolve(
                     &ctx.module_path,
@@ -263,13 +218,8 @@ pub fn LessonPage() -> Html {
                     draft={ctx.session.draft(&question.id).cloned()}
                     answer={ctx.session.answer(&question.id).cloned()}
                     {ontoggle}
-                    {onanswer}
+                    {onrespond}
                     {onsubmit}
-                    {onorder}
-                    {onpair}
-                    {ontexts}
-                    {onnumber}
-                    {onsteps}
                     {image_src}
                 />
             }
