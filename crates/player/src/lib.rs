@@ -22,6 +22,12 @@ pub mod theme;
 
 pub use app::App;
 
+/// Talc instead of the standard library's dlmalloc: a few kilobytes less in the first
+/// chunk, which every learner downloads before the first question, and faster.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Mounts the app on the page's `#app` element. A page without one (such as the test
 /// runner's) gets nothing, so component tests mount exactly what they test.
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
