@@ -251,6 +251,24 @@ async fn a_question_card_offers_labelled_inputs_and_reports_clicks() {
     click(&root, "#q-multi-z");
     settle().await;
     assert_eq!(*log.borrow(), vec!["toggle z".to_string()]);
+
+    // A true/false question reports the whole response it now holds.
+    let question = m.question("tf").expect("tf").clone();
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let root = fresh_root();
+    yew::Renderer::<Card>::with_root_and_props(
+        root.clone(),
+        CardHarness {
+            question,
+            log: log.clone(),
+        },
+    )
+    .render();
+    settle().await;
+    assert_eq!(all(&root, "input[type=radio]").len(), 2);
+    click(&root, "#q-tf-false");
+    settle().await;
+    assert_eq!(*log.borrow(), vec!["respond TrueFalse(false)".to_string()]);
 }
 
 #[wasm_bindgen_test]
