@@ -109,19 +109,30 @@ function interactiveProbe({ selector, player }) {
     found = performance.now();
     observer.disconnect();
     requestAnimationFrame(() => {
-      const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-      resolve({
+      const frame = performance.now();
+      const resources = performance.getEntriesByType('resource').map((e) => ({
+        name: e.name,
+        startTime: e.startTime,
+      }));
+      const done = (fcp) => resolve({
         t: found,
-        frame: performance.now(),
+        frame,
         content,
         contentFrame,
         fcp: fcp ? fcp.startTime : null,
         timeOrigin: performance.timeOrigin,
-        resources: performance.getEntriesByType('resource').map((e) => ({
-          name: e.name,
-          startTime: e.startTime,
-        })),
+        resources,
       });
+      // Unthrottled, the player can be interactive before the browser's first paint, so
+      // the paint entry may come only after this frame: wait for it (up to 5 s).
+      const painted = performance.getEntriesByName('first-contentful-paint')[0];
+      if (painted) return done(painted);
+      const paints = new PerformanceObserver((list) => {
+        const entry = list.getEntriesByName('first-contentful-paint')[0];
+        if (entry) { paints.disconnect(); done(entry); }
+      });
+      paints.observe({ type: 'paint', buffered: true });
+      setTimeout(() => { paints.disconnect(); done(null); }, 5000);
     });
   };
   const observer = new MutationObserver(check);
