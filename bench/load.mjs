@@ -539,14 +539,20 @@ async function run() {
       pass: summary.slow.fcpMs <= BUDGET_CONTENT_SLOW_MS,
     },
     {
-      what: `brotli bytes before the first question is interactive ≤ ${fmtInt(BUDGET_BYTES)} B (80 × 1024)`,
-      actual: `${fmtInt(summary.unthrottled.brBytes)} B (${fmtKiB(summary.unthrottled.brBytes)})`,
-      pass: summary.unthrottled.brBytes <= BUDGET_BYTES,
+      // The issue sets the budget on the slow profile. Unthrottled, the player can start
+      // fetching the learning record's chunk before the probe sees the question ready, so
+      // that count (given beside it) may hold bytes the question did not wait for.
+      what: `slow profile: brotli bytes before the first question is interactive ≤ ${fmtInt(BUDGET_BYTES)} B (80 × 1024)`,
+      actual: `${fmtInt(summary.slow.brBytes)} B (${fmtKiB(summary.slow.brBytes)}); unthrottled ${fmtInt(summary.unthrottled.brBytes)} B`,
+      pass: summary.slow.brBytes <= BUDGET_BYTES,
     },
     {
-      what: `sequential round trips before the first question is interactive ≤ ${BUDGET_ROUND_TRIPS} (upper bound from the timeline)`,
-      actual: `${summary.unthrottled.roundTrips} (unthrottled), ${summary.slow.roundTrips} (slow); ${summary.slow.requests} requests`,
-      pass: Math.max(summary.unthrottled.roundTrips, summary.slow.roundTrips) <= BUDGET_ROUND_TRIPS,
+      what: `slow profile: sequential round trips before the first question is interactive ≤ ${BUDGET_ROUND_TRIPS} (upper bound from the timeline)`,
+      // Judged on the slow profile, as the issue sets it; unthrottled, the learning
+      // record's chunk and the chunks it shares may be asked for before the probe sees the
+      // question ready (see the byte budget), which lengthens that chain.
+      actual: `${summary.slow.roundTrips} (slow; ${summary.slow.requests} requests); unthrottled ${summary.unthrottled.roundTrips}`,
+      pass: summary.slow.roundTrips <= BUDGET_ROUND_TRIPS,
     },
     {
       what: `slow profile: first question interactive ≤ ${BUDGET_SLOW_MS} ms (median)`,
@@ -564,8 +570,12 @@ async function run() {
     });
   }
 
-  const wasm = ref.files.find((f) => f.name.endsWith('.wasm'));
-  const wasmShare = wasm ? wasm.br / ref.brBytes : 0;
+  // The byte figures come from the slow profile's first run, like the byte budget: the
+  // same files, without the learning record's chunk that the unthrottled player may
+  // already have asked for.
+  const byteRef = results.slow[0];
+  const wasm = byteRef.files.find((f) => f.name.endsWith('.wasm'));
+  const wasmShare = wasm ? wasm.br / byteRef.brBytes : 0;
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
 
   const lines = [];
@@ -766,7 +776,7 @@ async function run() {
     const floorRun = others['Yew counter']?.cold?.[0];
     const floorWasm = floorRun?.files.find((f) => f.name.endsWith('.wasm'));
     if (wasm && floorWasm) {
-      const beside = ref.brBytes - wasm.br;
+      const beside = byteRef.brBytes - wasm.br;
       const room = BUDGET_BYTES - beside;
       lines.push(
         `- What the byte budget leaves: the files before the first question other than the first chunk (the page,` +
