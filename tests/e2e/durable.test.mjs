@@ -90,6 +90,33 @@ async function storedFor(name) {
 }
 
 /**
+ * Queues the module's stored statements again, with one more between the first two: a
+ * copy of the first with `changes` (its own id at least) applied, as if it had been made
+ * there. The player reads them all back on its next load.
+ */
+async function plantBetweenFirstTwo(page, changes) {
+  await page.evaluate(({ outbox, changes }) => new Promise((resolve, reject) => {
+    const request = indexedDB.open('pelita');
+    request.onsuccess = () => {
+      const tx = request.result.transaction('outbox', 'readwrite');
+      const store = tx.objectStore('outbox');
+      const get = store.index('queue').getAll(IDBKeyRange.bound([outbox, -Infinity], [outbox, Infinity]));
+      get.onsuccess = () => {
+        const records = get.result;
+        for (const r of records) store.put({ ...r, state: 'queued' });
+        store.put({
+          id: changes.id, outbox, seq: (records[0].seq + records[1].seq) / 2, state: 'queued', status: 0, reason: '',
+          json: JSON.stringify({ ...JSON.parse(records[0].json), ...changes }),
+        });
+      };
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    };
+    request.onerror = () => reject(request.error);
+  }), { outbox: MODULE_ID, changes });
+}
+
+/**
  * Asserts that the LRS holds each statement of `made` exactly once, in the player's
  * order, valid; `skip` are ids that must not be there (quarantined).
  */
@@ -173,25 +200,7 @@ test('one invalid statement in the stored outbox is checked again, quarantined b
   // Plant an invalid statement (a verb id that is not an IRI) as if it had been queued
   // between the two made so far, then reload: the player sends it with the others.
   const bad = '00000000-0000-4000-8000-0000000000bd';
-  await page.evaluate(({ outbox, bad }) => new Promise((resolve, reject) => {
-    const request = indexedDB.open('pelita');
-    request.onsuccess = () => {
-      const tx = request.result.transaction('outbox', 'readwrite');
-      const store = tx.objectStore('outbox');
-      const get = store.index('queue').getAll(IDBKeyRange.bound([outbox, -Infinity], [outbox, Infinity]));
-      get.onsuccess = () => {
-        const records = get.result;
-        for (const r of records) store.put({ ...r, state: 'queued' });
-        store.put({
-          id: bad, outbox, seq: (records[0].seq + records[1].seq) / 2, state: 'queued', status: 0, reason: '',
-          json: JSON.stringify({ ...JSON.parse(records[0].json), id: bad, verb: { id: 'not an iri' } }),
-        });
-      };
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    };
-    request.onerror = () => reject(request.error);
-  }), { outbox: MODULE_ID, bad });
+  await plantBetweenFirstTwo(page, { id: bad, verb: { id: 'not an iri' } });
   const before = (await storedFor('Citra')).length;
   assert.equal(before, 2);
   const start = proxy.log.length;
@@ -231,25 +240,7 @@ test('a statement the LRS refuses on its own is found by halving the batch, kept
   // in one batch. The LRS (through the proxy) refuses every batch that holds the planted
   // one, as an LRS does with a statement it will not take, whatever the rest.
   const refused = '00000000-0000-4000-8000-0000000000ef';
-  await page.evaluate(({ outbox, refused }) => new Promise((resolve, reject) => {
-    const request = indexedDB.open('pelita');
-    request.onsuccess = () => {
-      const tx = request.result.transaction('outbox', 'readwrite');
-      const store = tx.objectStore('outbox');
-      const get = store.index('queue').getAll(IDBKeyRange.bound([outbox, -Infinity], [outbox, Infinity]));
-      get.onsuccess = () => {
-        const records = get.result;
-        for (const r of records) store.put({ ...r, state: 'queued' });
-        store.put({
-          id: refused, outbox, seq: (records[0].seq + records[1].seq) / 2, state: 'queued', status: 0, reason: '',
-          json: JSON.stringify({ ...JSON.parse(records[0].json), id: refused }),
-        });
-      };
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    };
-    request.onerror = () => reject(request.error);
-  }), { outbox: MODULE_ID, refused });
+  await plantBetweenFirstTwo(page, { id: refused });
   const stop = proxy.faults.sticky({
     action: 'status',
     status: 400,

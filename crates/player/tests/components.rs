@@ -215,10 +215,8 @@ fn Card(props: &CardHarness) -> Html {
     }
 }
 
-#[wasm_bindgen_test]
-async fn a_question_card_offers_labelled_inputs_and_reports_clicks() {
-    let m = module();
-    let question = m.question("multi").expect("multi").clone();
+/// A question card on its own, with a log of what it reports.
+async fn mount_card(question: Question) -> (Element, Rc<RefCell<Vec<String>>>) {
     let log = Rc::new(RefCell::new(Vec::new()));
     let root = fresh_root();
     yew::Renderer::<Card>::with_root_and_props(
@@ -230,6 +228,13 @@ async fn a_question_card_offers_labelled_inputs_and_reports_clicks() {
     )
     .render();
     settle().await;
+    (root, log)
+}
+
+#[wasm_bindgen_test]
+async fn a_question_card_offers_labelled_inputs_and_reports_clicks() {
+    let m = module();
+    let (root, log) = mount_card(m.question("multi").expect("multi").clone()).await;
     assert_eq!(text(&root, "legend"), "Pick two");
     let inputs = all(&root, "input[type=checkbox]");
     assert_eq!(
@@ -253,18 +258,7 @@ async fn a_question_card_offers_labelled_inputs_and_reports_clicks() {
     assert_eq!(*log.borrow(), vec!["toggle z".to_string()]);
 
     // A true/false question reports the whole response it now holds.
-    let question = m.question("tf").expect("tf").clone();
-    let log = Rc::new(RefCell::new(Vec::new()));
-    let root = fresh_root();
-    yew::Renderer::<Card>::with_root_and_props(
-        root.clone(),
-        CardHarness {
-            question,
-            log: log.clone(),
-        },
-    )
-    .render();
-    settle().await;
+    let (root, log) = mount_card(m.question("tf").expect("tf").clone()).await;
     assert_eq!(all(&root, "input[type=radio]").len(), 2);
     click(&root, "#q-tf-false");
     settle().await;
