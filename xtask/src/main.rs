@@ -385,6 +385,7 @@ fn dist(dev: bool) -> Result<()> {
     fs::write(out.join(&wasm_name), &wasm_bytes)?;
     let js = fs::read_to_string(staging.join("pelita.js"))?;
     let (js_name, link_name, chunk_names) = write_chunks(&root, &staging, &out, &js, &split, dev)?;
+    let chunks_marker = chunks_marker(&split, &chunk_names)?;
     let report_wasm_bytes = fs::read(&report_wasm)?;
     let report_wasm_name = format!("report_bg-{}.wasm", hash_of(&report_wasm_bytes));
     fs::write(out.join(&report_wasm_name), &report_wasm_bytes)?;
@@ -436,7 +437,7 @@ fn dist(dev: bool) -> Result<()> {
     // The Markdown reader's two files, for the player (glue/markdown.rs) and for the
     // preload script above, which fetches them early when the URL names a `.md` module.
     let preload = format!(
-        "<meta name=\"pelita-markdown\" content=\"{convert_js_name} {convert_wasm_name}\">\n  {preload}"
+        "<meta name=\"pelita-markdown\" content=\"{convert_js_name} {convert_wasm_name}\">\n  {preload}\n  {chunks_marker}"
     );
     let html = template
         .replace("<!-- pelita:preload -->", &preload)
@@ -458,7 +459,7 @@ fn dist(dev: bool) -> Result<()> {
     // The chunks are cached at install too: a learner who goes offline after the first
     // page still has every question type and page.
     let mut chunks = vec![link_name.as_str()];
-    chunks.extend(chunk_names.iter().map(String::as_str));
+    chunks.extend(chunk_names.iter().map(|(_, name)| name.as_str()));
     write_service_worker(
         &out,
         &hash_of(html.as_bytes()),
@@ -496,6 +497,9 @@ struct Split {
     chunks: Vec<PathBuf>,
     /// The JavaScript that loads them (`__wasm_split.js`), importing `./pelita.js`.
     link: String,
+    /// Each split point's chunk files (stems, such as `chunk_12` and `split_widgets`),
+    /// everything its loader fetches.
+    prefetch: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// The file name the splitter's link module has, as the first chunk imports it.
@@ -533,8 +537,17 @@ fn split_learner(root: &Path, wasm_in: &Path, staging: &Path, dev: bool) -> Resu
     }
     let link = fs::read_to_string(dir.join(LINK_MODULE))
         .context("the splitter wrote no __wasm_split.js")?;
-    Ok(Split { main, chunks, link })
+    Ok(Split {
+        main,
+        chunks,
+        link,
+        prefetch: split.prefetch_map,
+    })
 }
+
+/// Each later chunk's file stem as the splitter wrote it (`split_widgets`, `chunk_12`)
+/// and its content-hashed name in `dist/`.
+type ChunkNames = Vec<(String, String)>;
 
 /// Writes the first chunk's JavaScript, the link module and the chunks into `out` under
 /// content-hashed names, each file naming the others by those names. The first chunk's
@@ -548,7 +561,7 @@ fn write_chunks(
     js: &str,
     split: &Split,
     dev: bool,
-) -> Result<(String, String, Vec<String>)> {
+) -> Result<(String, String, ChunkNames)> {
     let mut link = split.link.clone();
     let mut chunk_names = Vec::new();
     for chunk in &split.chunks {
@@ -564,7 +577,7 @@ fn write_chunks(
         }
         link = link.replace(&quoted, &format!("\"./{name}\""));
         fs::write(out.join(&name), &bytes)?;
-        chunk_names.push(name);
+        chunk_names.push((stem.to_string(), name));
     }
     // Only the import statements change: the wasm's own import object still names the
     // module as the splitter did (`'./__wasm_split.js': import1`).
@@ -604,6 +617,34 @@ fn write_chunks(
         minify_js(root, staging, "split", &link, true, dev)?,
     )?;
     Ok((js_name, link_name, chunk_names))
+}
+
+/// The list of the chunk files of every piece a module's first page may need
+/// (`pelita_player::prerender::chunks_marker`), for `index.html`: a pre-rendered page
+/// names the files its first page needs, and its preload script fetches them beside the
+/// first chunk. `names` maps the splitter's file stems to the hashed names written.
+fn chunks_marker(split: &Split, names: &ChunkNames) -> Result<String> {
+    let mut files = Vec::new();
+    for piece in pelita_player::chunks::FirstPagePiece::ALL {
+        let Some(stems) = split.prefetch.get(piece.name()) else {
+            bail!(
+                "the splitter made no chunk for the piece `{}`: its split point changed",
+                piece.name()
+            );
+        };
+        let hashed = stems
+            .iter()
+            .map(|stem| {
+                names
+                    .iter()
+                    .find(|(s, _)| s == stem)
+                    .map(|(_, name)| name.clone())
+                    .with_context(|| format!("the splitter named a chunk {stem} it did not write"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        files.push((piece.name(), hashed));
+    }
+    Ok(pelita_player::prerender::chunks_marker(&files))
 }
 
 /// Writes `<name>.html` beside `index.html` for every module `modules/<name>.json` that

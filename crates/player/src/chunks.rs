@@ -235,32 +235,89 @@ piece!(
     }
 );
 
+/// A piece that the first page of some module shows, so that the player loads it before
+/// it shows that page ([`load_first_page`]) and a pre-rendered page has its chunk
+/// downloaded from the start (`prerender`, `index.html`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstPagePiece {
+    /// [`FLASHCARDS`].
+    Flashcards,
+    /// [`MEDIA`].
+    Media,
+    /// [`WIDGETS`].
+    Widgets,
+    /// [`HOTSPOT`].
+    Hotspot,
+}
+
+impl FirstPagePiece {
+    /// Every piece a first page may need.
+    pub const ALL: [FirstPagePiece; 4] = [
+        FirstPagePiece::Flashcards,
+        FirstPagePiece::Media,
+        FirstPagePiece::Widgets,
+        FirstPagePiece::Hotspot,
+    ];
+
+    /// The name of its split point, which the splitter's map of chunks is keyed by.
+    pub fn name(self) -> &'static str {
+        match self {
+            FirstPagePiece::Flashcards => FLASHCARDS.name,
+            FirstPagePiece::Media => MEDIA.name,
+            FirstPagePiece::Widgets => WIDGETS.name,
+            FirstPagePiece::Hotspot => HOTSPOT.name,
+        }
+    }
+
+    /// Downloads its chunk. A failure is left to `Lazy`, which tries again and says so.
+    async fn load(self) {
+        // Each piece holds a value of its own type, so each is named here.
+        let _ = match self {
+            FirstPagePiece::Flashcards => FLASHCARDS.load().await.map(drop),
+            FirstPagePiece::Media => MEDIA.load().await.map(drop),
+            FirstPagePiece::Widgets => WIDGETS.load().await.map(drop),
+            FirstPagePiece::Hotspot => HOTSPOT.load().await.map(drop),
+        };
+    }
+}
+
+/// The pieces the module's first page shows, each once, in the order of its blocks.
+pub fn first_page_pieces(module: &pelita_lesson::Module) -> Vec<FirstPagePiece> {
+    use pelita_lesson::{Block, QuestionKind};
+    let mut pieces = Vec::new();
+    let Some(page) = module.lessons.first().and_then(|l| l.pages.first()) else {
+        return pieces;
+    };
+    for block in &page.blocks {
+        let needs: &[FirstPagePiece] = match block {
+            Block::Flashcards(_) => &[FirstPagePiece::Flashcards],
+            Block::Media(_) => &[FirstPagePiece::Media],
+            Block::Question(q) if matches!(q.kind, QuestionKind::Hotspot { .. }) => {
+                &[FirstPagePiece::Widgets, FirstPagePiece::Hotspot]
+            }
+            Block::Question(q) if crate::components::widget_hint(&q.kind).is_some() => {
+                &[FirstPagePiece::Widgets]
+            }
+            _ => &[],
+        };
+        for piece in needs {
+            if !pieces.contains(piece) {
+                pieces.push(*piece);
+            }
+        }
+    }
+    pieces
+}
+
 /// Downloads the chunks the module's first page needs, before the player shows it: the
 /// player's first page then is the pre-rendered one whole, and the answers typed into
 /// the pre-rendered page are carried over into the player's own fields (index.html),
-/// which must be there. A chunk that fails here is left to `Lazy`, which tries again and
-/// says so.
+/// which must be there. A pre-rendered page has asked for these chunks already, as it
+/// was parsed, so here they are usually on their way or in. A chunk that fails here is
+/// left to `Lazy`, which tries again and says so.
 pub async fn load_first_page(module: &pelita_lesson::Module) {
-    use pelita_lesson::{Block, QuestionKind};
-    let Some(page) = module.lessons.first().and_then(|l| l.pages.first()) else {
-        return;
-    };
-    for block in &page.blocks {
-        match block {
-            Block::Flashcards(_) => {
-                let _ = FLASHCARDS.load().await;
-            }
-            Block::Media(_) => {
-                let _ = MEDIA.load().await;
-            }
-            Block::Question(q) if crate::components::widget_hint(&q.kind).is_some() => {
-                let _ = WIDGETS.load().await;
-                if matches!(q.kind, QuestionKind::Hotspot { .. }) {
-                    let _ = HOTSPOT.load().await;
-                }
-            }
-            _ => {}
-        }
+    for piece in first_page_pieces(module) {
+        piece.load().await;
     }
 }
 

@@ -10,6 +10,9 @@
 //! page, carrying over the answers picked and the clicks made in between (see
 //! ARCHITECTURE.md, "The first page arrives as HTML").
 
+use crate::chunks::first_page_pieces;
+#[cfg(doc)]
+use crate::chunks::FirstPagePiece;
 use crate::components::{top_bar, TopBar};
 use crate::error::PrerenderError;
 use crate::i18n::{t, Key};
@@ -28,6 +31,62 @@ pub const APP_START: &str = "<!-- pelita:app -->";
 pub const APP_END: &str = "<!-- /pelita:app -->";
 /// Where the template takes the module's path, in the `<head>` before the preload script.
 pub const MODULE_MARKER: &str = "<!-- pelita:module -->";
+/// How the template lists the wasm files of each piece a first page may need
+/// ([`chunks_marker`]), for the page to name those its first page needs.
+pub const CHUNKS_MARKER: &str = "<!-- pelita:chunks ";
+
+/// The template's list of the files of each piece a first page may need, as
+/// `cargo xtask dist` writes it into `index.html`: `files` holds each piece's name (its
+/// split point, [`FirstPagePiece::name`]) and the wasm files its chunk is loaded from (its
+/// own and those it shares with other pieces), named as the build wrote them. A page
+/// without a pre-rendered first page ignores it.
+pub fn chunks_marker(files: &[(&str, Vec<String>)]) -> String {
+    let entries: Vec<String> = files
+        .iter()
+        .map(|(piece, names)| format!("{piece}={}", names.join(",")))
+        .collect();
+    format!("{CHUNKS_MARKER}{} -->", entries.join(" "))
+}
+
+/// Each piece's name and its files, as the template lists them ([`chunks_marker`]).
+type ChunkList<'t> = Vec<(&'t str, Vec<&'t str>)>;
+
+/// The template's list ([`chunks_marker`]): where it is, and what it says.
+fn read_chunks_marker(template: &str) -> Option<(std::ops::Range<usize>, ChunkList<'_>)> {
+    let start = template.find(CHUNKS_MARKER)?;
+    let end = start + template[start..].find("-->")? + 3;
+    let list = template[start + CHUNKS_MARKER.len()..end - 3]
+        .split_whitespace()
+        .filter_map(|entry| entry.split_once('='))
+        .map(|(piece, files)| (piece, files.split(',').filter(|f| !f.is_empty()).collect()))
+        .collect();
+    Some((start..end, list))
+}
+
+/// What takes the template's list in a page whose first page is `module`'s: the files of
+/// the pieces that page needs, each once, for the preload script (`index.html`) to fetch
+/// as the page is parsed (only when the page plays its own module, not one the query
+/// names), or nothing when the page needs no piece. A piece missing from the list (a
+/// template of another build) is left out: the player loads it as before, one round trip
+/// later.
+fn first_page_chunks(list: &[(&str, Vec<&str>)], module: &Module) -> String {
+    let mut files: Vec<&str> = Vec::new();
+    for piece in first_page_pieces(module) {
+        let found = list.iter().find(|(name, _)| *name == piece.name());
+        for file in found.map(|(_, files)| files.as_slice()).unwrap_or_default() {
+            if !files.contains(file) {
+                files.push(file);
+            }
+        }
+    }
+    if files.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<meta name=\"pelita-chunks\" content=\"{}\">",
+        html_escape::encode_double_quoted_attribute(&files.join(" "))
+    )
+}
 
 /// Props of [`FirstPage`].
 #[derive(Properties, PartialEq)]
@@ -125,6 +184,11 @@ pub fn page(
     if !template.contains(MODULE_MARKER) {
         return Err(PrerenderError::Marker(MODULE_MARKER));
     }
+    let chunks = read_chunks_marker(template);
+    let needed = chunks
+        .as_ref()
+        .map(|(_, list)| first_page_chunks(list, &module))
+        .unwrap_or_default();
     let lang = language(&module, lang);
     let title = module
         .title
@@ -132,8 +196,22 @@ pub fn page(
         .to_string();
     let body = render(module, module_path, &lang);
     let app = format!("<div id=\"prerendered\">{body}</div>\n    <div id=\"app\" hidden></div>");
-    let before = &template[..start];
-    let after = &template[end + APP_END.len()..];
+    // The list of every piece's files goes; the files this page needs take its place.
+    let (before, after) = match &chunks {
+        Some((at, _)) if at.end <= start => (
+            format!(
+                "{}{needed}{}",
+                &template[..at.start],
+                &template[at.end..start]
+            ),
+            &template[end + APP_END.len()..],
+        ),
+        _ => (
+            template[..start].to_string(),
+            &template[end + APP_END.len()..],
+        ),
+    };
+    let before = before.as_str();
     // The template's `#app` element opens before the start marker and closes after the
     // end marker; the pre-rendered page replaces it whole.
     let before = before

@@ -192,3 +192,153 @@ fn a_one_page_module_with_its_warnings_renders_without_a_browser() {
     assert!(html.contains(">Seule page</h1>"), "{html}");
     assert!(html.contains("lang=\"fr\""), "{html}");
 }
+
+/// The build's list of the chunk files of every piece a first page may need, as
+/// `cargo xtask dist` writes it into `index.html`; `widgets` and `hotspot` share a chunk.
+fn chunk_list() -> String {
+    prerender::chunks_marker(&[
+        (
+            "flashcards",
+            vec!["chunk_18-a.wasm".into(), "split_flashcards-b.wasm".into()],
+        ),
+        ("media", vec!["split_media-c.wasm".into()]),
+        (
+            "widgets",
+            vec!["chunk_22-d.wasm".into(), "split_widgets-e.wasm".into()],
+        ),
+        (
+            "hotspot",
+            vec!["chunk_22-d.wasm".into(), "split_hotspot-f.wasm".into()],
+        ),
+    ])
+}
+
+/// [`template`] with the list of chunk files where `cargo xtask dist` puts it.
+fn template_with_chunks() -> String {
+    template().replacen(
+        "<!-- pelita:module -->",
+        &format!("<!-- pelita:module -->\n  {}", chunk_list()),
+        1,
+    )
+}
+
+/// The files a pre-rendered page asks the preload script to fetch, if it names any.
+fn named_chunks(html: &str) -> Option<Vec<String>> {
+    let start = html.find("<meta name=\"pelita-chunks\" content=\"")? + 36;
+    let end = start + html[start..].find('"')?;
+    Some(html[start..end].split(' ').map(str::to_string).collect())
+}
+
+#[test]
+fn a_page_names_the_chunks_its_first_page_needs_and_no_others() {
+    let template = template_with_chunks();
+    // analitik-data opens on a numeric question: the widgets chunk and what it shares.
+    let html = prerender::page(
+        &template,
+        module("analitik-data.json"),
+        "modules/analitik-data.json",
+        None,
+    )
+    .expect("page");
+    assert_eq!(
+        named_chunks(&html),
+        Some(vec![
+            "chunk_22-d.wasm".into(),
+            "split_widgets-e.wasm".into()
+        ])
+    );
+    // It comes before the preload script, which reads it as the page is parsed.
+    let meta = html.find("name=\"pelita-chunks\"").expect("meta");
+    let script = html.find("querySelector('meta[name=\"pelita-chunks\"]')");
+    assert!(script.is_some_and(|s| meta < s), "{html}");
+    // The build's whole list is gone from the page.
+    assert!(!html.contains(prerender::CHUNKS_MARKER), "{html}");
+    assert!(!html.contains("split_media"), "{html}");
+    // kata-sandi opens on flashcards.
+    let html = prerender::page(
+        &template,
+        module("kata-sandi.json"),
+        "modules/kata-sandi.json",
+        None,
+    )
+    .expect("page");
+    assert_eq!(
+        named_chunks(&html),
+        Some(vec![
+            "chunk_18-a.wasm".into(),
+            "split_flashcards-b.wasm".into()
+        ])
+    );
+    // phishing's first page needs nothing beyond the first chunk: no list at all.
+    let html = prerender::page(
+        &template,
+        module("phishing.json"),
+        "modules/phishing.json",
+        None,
+    )
+    .expect("page");
+    assert_eq!(named_chunks(&html), None);
+    assert!(!html.contains(prerender::CHUNKS_MARKER), "{html}");
+    assert!(!html.contains(".wasm"), "{html}");
+}
+
+#[test]
+fn a_hotspot_first_page_names_both_pieces_and_a_shared_file_once() {
+    let text = r#"{
+      "pelita": 1,
+      "id": "https://example.org/modules/titik",
+      "masteryScore": 1,
+      "languages": ["en"],
+      "title": {"en": "Hotspot"},
+      "lessons": [{"id": "l", "title": {"en": "Lesson"}, "pages": [{
+        "id": "p", "title": {"en": "Find it"},
+        "blocks": [{"type": "hotspot", "id": "q", "prompt": {"en": "Where?"},
+          "image": {"src": "img/a.svg", "width": 100, "height": 100, "alt": {"en": "A picture"}},
+          "regions": [{"id": "r", "label": {"en": "Here"}, "x": 0, "y": 0, "width": 10, "height": 10, "correct": true},
+            {"id": "s", "label": {"en": "There"}, "x": 50, "y": 50, "width": 10, "height": 10}]}]
+      }]}]
+    }"#;
+    let m = Rc::new(pelita_lesson::load_module(text).expect("module"));
+    let html =
+        prerender::page(&template_with_chunks(), m, "modules/titik.json", None).expect("page");
+    assert_eq!(
+        named_chunks(&html),
+        Some(vec![
+            "chunk_22-d.wasm".into(),
+            "split_widgets-e.wasm".into(),
+            "split_hotspot-f.wasm".into()
+        ])
+    );
+}
+
+#[test]
+fn a_template_of_a_build_without_the_list_still_renders() {
+    // The list only saves a round trip: a page from a template without it (or without the
+    // piece) is the same page, and the player loads the chunk itself.
+    let html = prerender::page(
+        &template(),
+        module("analitik-data.json"),
+        "modules/analitik-data.json",
+        None,
+    )
+    .expect("page");
+    assert_eq!(named_chunks(&html), None);
+    assert!(html.contains("id=\"q-q-kenaikan-number\""), "{html}");
+    let partial = template().replacen(
+        "<!-- pelita:module -->",
+        &format!(
+            "<!-- pelita:module -->{}",
+            prerender::chunks_marker(&[("media", vec!["split_media-c.wasm".into()])])
+        ),
+        1,
+    );
+    let html = prerender::page(
+        &partial,
+        module("analitik-data.json"),
+        "modules/analitik-data.json",
+        None,
+    )
+    .expect("page");
+    assert_eq!(named_chunks(&html), None);
+    assert!(!html.contains(prerender::CHUNKS_MARKER), "{html}");
+}
