@@ -28,7 +28,7 @@ pub use flashcards::{Flashcards, Props as FlashcardsProps};
 pub use hotspot_image::{HotspotImage, Props as HotspotImageProps};
 pub use image_block::{image_block, ImageView};
 pub use language_switch::language_switch;
-pub use lazy::{Lazy, Props as LazyProps};
+pub use lazy::{Lazy, Props as LazyProps, Shown};
 pub use lms_notice::lms_notice;
 pub use match_list::{match_list, MatchView};
 pub use media_block::{media_block, MediaView};

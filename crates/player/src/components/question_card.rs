@@ -4,7 +4,7 @@
 //! reports the learner's clicks; the session decides what they mean.
 
 use crate::components::{
-    prompt_with_gaps, right_numbers, step_problem, widget_hint, Lazy, Move, WidgetProps,
+    prompt_with_gaps, right_numbers, step_problem, widget_hint, Lazy, Move, Shown, WidgetProps,
 };
 use crate::i18n::{t, tf, Arg, Key, Msg};
 use pelita_lesson::{Answer, Question, QuestionKind, Response};
@@ -127,7 +127,7 @@ pub fn QuestionCard(props: &Props) -> Html {
         };
         (
             hint,
-            html! { <Lazy<WidgetProps> piece={&crate::chunks::WIDGETS} props={widget} /> },
+            html! { <Lazy shows={Shown::new(&crate::chunks::WIDGETS, widget)} /> },
         )
     });
     let (multiple, options): (bool, Vec<ChoiceView>) = match &q.kind {

@@ -9,7 +9,7 @@
 use crate::components::{
     fill_in_sentence, long_answer, match_list, number_answer, performance_form, sequence_list,
     FillInView, HotspotImageProps, Lazy, LongView, MatchView, Move, NumberView, PerformanceView,
-    SequenceView,
+    SequenceView, Shown,
 };
 use crate::i18n::{t, tf, Arg, Key, Msg};
 use pelita_lesson::{Question, QuestionKind, Response};
@@ -183,7 +183,7 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                 .map(|r| (r.clone(), r.label.text(lang, fb).to_string()))
                 .collect::<Vec<_>>();
             html! {
-                <Lazy<HotspotImageProps> piece={&crate::chunks::HOTSPOT} props={HotspotImageProps {
+                <Lazy shows={Shown::new(&crate::chunks::HOTSPOT, HotspotImageProps {
                     base: base.clone().into(),
                     src: props.image_src.clone().unwrap_or_else(|| image.src.clone().into()),
                     alt: image.alt.text(lang, fb).to_string().into(),
@@ -193,7 +193,7 @@ pub fn question_widget(props: &WidgetProps) -> Html {
                     chosen,
                     answered,
                     onchoose: props.ontoggle.clone(),
-                }} />
+                })} />
             }
         }
         QuestionKind::FillIn { blanks, .. } => {

@@ -1,7 +1,8 @@
 //! The current page of the module, with its navigation.
 
 use crate::components::{
-    image_block, nav_bar, rich_text, FlashcardsProps, ImageView, Lazy, MediaView, Nav, QuestionCard,
+    image_block, nav_bar, rich_text, FlashcardsProps, ImageView, Lazy, MediaView, Nav,
+    QuestionCard, Shown,
 };
 use crate::glue::{location, timing};
 use crate::i18n::page_of;
@@ -134,7 +135,7 @@ pub fn LessonPage() -> Html {
             </div>
         },
         Block::Media(media) => html! {
-            <Lazy<MediaView> piece={&crate::chunks::MEDIA} props={MediaView {
+            <Lazy shows={Shown::new(&crate::chunks::MEDIA, MediaView {
                 src: location::resolve(&ctx.module_path, &media.src).into(),
                 tracks: media
                     .captions
@@ -144,7 +145,7 @@ pub fn LessonPage() -> Html {
                 media: media.clone(),
                 lang: lang.clone().into(),
                 fallback: fallback.clone().into(),
-            }} />
+            })} />
         },
         Block::Branch(branch) => {
             let prompt_id = format!("b-{}-prompt", branch.id);
@@ -168,11 +169,11 @@ pub fn LessonPage() -> Html {
             }
         }
         Block::Flashcards(cards) => html! {
-            <Lazy<FlashcardsProps> piece={&crate::chunks::FLASHCARDS} props={FlashcardsProps {
+            <Lazy shows={Shown::new(&crate::chunks::FLASHCARDS, FlashcardsProps {
                 cards: cards.clone(),
                 lang: lang.clone().into(),
                 fallback: fallback.clone().into(),
-            }} />
+            })} />
         },
         Block::Question(question) => {
             let id = question.id.clone();

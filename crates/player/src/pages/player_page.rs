@@ -2,7 +2,7 @@
 //! learning record.
 
 use crate::chunks::{self, ResultProps, RECORD, RESULT, RESUME};
-use crate::components::{lms_notice, sync_status, top_bar, Lazy, TopBar};
+use crate::components::{lms_notice, sync_status, top_bar, Lazy, Shown, TopBar};
 use crate::glue::cmi5::Cmi5Context;
 use crate::glue::scorm::LmsProblem;
 use crate::glue::scorm::ScormContext;
@@ -169,10 +169,10 @@ pub fn PlayerPage(props: &Props) -> Html {
     let title = state.module.title.text(&lang, &fallback).to_string();
     let body = match state.session.phase() {
         Phase::Finished(outcome) => html! {
-            <Lazy<ResultProps> piece={&RESULT} props={ResultProps(*outcome)} />
+            <Lazy shows={Shown::new(&RESULT, ResultProps(*outcome))} />
         },
         Phase::NotStarted if state.offer.is_some() => html! {
-            <Lazy<()> piece={&RESUME} props={()} />
+            <Lazy shows={Shown::new(&RESUME, ())} />
         },
         Phase::NotStarted => loading_page(),
         Phase::InProgress => html! { <LessonPage /> },
@@ -190,7 +190,7 @@ pub fn PlayerPage(props: &Props) -> Html {
                 }) }
                 { lms_notice(&state) }
                 { body }
-                <Lazy<()> piece={&RECORD} props={()} quiet=true />
+                <Lazy shows={Shown::new(&RECORD, ())} quiet=true />
             </div>
         </ContextProvider<PlayerContext>>
     }
