@@ -1080,3 +1080,31 @@ fn branch_targets_and_ids_are_checked_at_their_place() {
         );
     }
 }
+
+#[test]
+fn a_repeated_id_is_found_among_hundreds_in_any_order() {
+    // The ids are read in scrambled order (the loader keeps them sorted to search them);
+    // exactly the second use of a repeated one is reported, wherever the two are.
+    let mut m = small();
+    let template = m["lessons"][0]["pages"][1]["blocks"][2].clone();
+    let blocks = m["lessons"][0]["pages"][1]["blocks"]
+        .as_array_mut()
+        .expect("blocks");
+    let first_new = blocks.len();
+    for i in 0..300u32 {
+        let mut q = template.clone();
+        q["id"] = format!("q{}", (i * 7919) % 1000).into();
+        blocks.push(q);
+    }
+    assert!(problems_of(&m).is_empty(), "{:?}", problems_of(&m));
+    // The 250th new question takes the id of the 3rd.
+    let repeated = format!("q{}", (2 * 7919) % 1000);
+    m["lessons"][0]["pages"][1]["blocks"][first_new + 249]["id"] = repeated.clone().into();
+    assert_eq!(
+        problems_of(&m),
+        vec![(
+            format!("$.lessons[0].pages[1].blocks[{}].id", first_new + 249),
+            format!("question id `{repeated}` is used twice in the module"),
+        )]
+    );
+}
