@@ -434,8 +434,12 @@ impl Outbox {
         }
         // The same map type as `by_id` (positions unused): one copy of the hashing code in
         // the player's first chunk instead of two.
-        let known: HashMap<Uuid, usize> =
-            self.entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        let known: HashMap<Uuid, usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id, i))
+            .collect();
         let mut added: Vec<Entry> = stored
             .into_iter()
             .filter(|s| !known.contains_key(&s.id))

@@ -3,12 +3,85 @@
 //! Optional parts are skipped when absent, because a strict LRS rejects `null` where the
 //! specification expects an absent property.
 
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
 use uuid::Uuid;
 
-/// A language map of plain text, as xAPI uses for names, descriptions and verb displays.
-pub type LanguageMap = BTreeMap<String, String>;
+/// A language map of plain text, as xAPI uses for names, descriptions and verb displays:
+/// language tags and their texts, written as a JSON object with the tags in order.
+///
+/// It holds two or three entries, so it is a short list kept sorted by tag rather than a
+/// `BTreeMap`: the player makes statements in its first wasm chunk, and a B-tree of
+/// strings was a copy of the B-tree code there (ARCHITECTURE.md, "Download size is a
+/// feature").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LanguageMap(Vec<(String, String)>);
+
+impl LanguageMap {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the text for `tag`, replacing the one it had.
+    pub fn insert(&mut self, tag: String, text: String) {
+        match self.0.binary_search_by(|(t, _)| t.as_str().cmp(&tag)) {
+            Ok(at) => self.0[at].1 = text,
+            Err(at) => self.0.insert(at, (tag, text)),
+        }
+    }
+
+    /// The text for `tag`.
+    pub fn get(&self, tag: &str) -> Option<&str> {
+        self.0
+            .binary_search_by(|(t, _)| t.as_str().cmp(tag))
+            .ok()
+            .map(|at| self.0[at].1.as_str())
+    }
+
+    /// The tags and texts, in the order of the tags.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(t, text)| (t.as_str(), text.as_str()))
+    }
+
+    /// How many languages it has.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether it has none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for LanguageMap {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for LanguageMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = LanguageMap;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a language map (an object of language tags and texts)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<LanguageMap, A::Error> {
+                let mut map = LanguageMap::new();
+                // A tag given twice keeps its last text, as a JSON object reader does.
+                while let Some((tag, text)) = entries.next_entry::<String, String>()? {
+                    map.insert(tag, text);
+                }
+                Ok(map)
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
+}
 
 /// One statement: who did what to which activity, with what result, when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -249,4 +322,51 @@ pub struct ContextActivities {
     /// Profiles or categories the statement follows.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub category: Option<Vec<Activity>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LanguageMap;
+
+    #[test]
+    fn a_language_map_keeps_its_tags_in_order_and_one_text_each() {
+        let mut map = LanguageMap::new();
+        assert!(map.is_empty());
+        map.insert("id".into(), "membaca".into());
+        map.insert("en".into(), "experienced".into());
+        map.insert("fr".into(), "vu".into());
+        map.insert("en".into(), "read".into());
+        assert_eq!(map.len(), 3);
+        assert_eq!(map.get("en"), Some("read"));
+        assert_eq!(map.get("id"), Some("membaca"));
+        assert_eq!(map.get("de"), None);
+        assert_eq!(
+            map.iter().collect::<Vec<_>>(),
+            [("en", "read"), ("fr", "vu"), ("id", "membaca")]
+        );
+        // Written as a JSON object, tags in order, as the B-tree map before it wrote them.
+        assert_eq!(
+            serde_json::to_string(&map).expect("serialises"),
+            r#"{"en":"read","fr":"vu","id":"membaca"}"#
+        );
+    }
+
+    #[test]
+    fn a_language_map_is_read_from_an_object_only() {
+        let map: LanguageMap =
+            serde_json::from_str(r#"{"id":"a","en":"b","id":"c"}"#).expect("an object");
+        // Sorted, and a tag given twice keeps its last text.
+        assert_eq!(map.iter().collect::<Vec<_>>(), [("en", "b"), ("id", "c")]);
+        assert_eq!(
+            serde_json::from_str::<LanguageMap>(r#"{}"#).expect("empty"),
+            LanguageMap::new()
+        );
+        let wrong = serde_json::from_str::<LanguageMap>(r#"["en", "b"]"#).expect_err("array");
+        assert!(wrong.to_string().contains("language map"), "{wrong}");
+        let not_text = serde_json::from_str::<LanguageMap>(r#"{"en": 1}"#).expect_err("number");
+        assert!(
+            not_text.to_string().contains("expected a string"),
+            "{not_text}"
+        );
+    }
 }
