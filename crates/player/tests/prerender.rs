@@ -222,6 +222,11 @@ fn template_with_chunks() -> String {
     )
 }
 
+/// `name`'s page from `template`, in the module's default language.
+fn example_page(template: &str, name: &str) -> String {
+    prerender::page(template, module(name), &format!("modules/{name}"), None).expect("page")
+}
+
 /// The files a pre-rendered page asks the preload script to fetch, if it names any.
 fn named_chunks(html: &str) -> Option<Vec<String>> {
     let start = html.find("<meta name=\"pelita-chunks\" content=\"")? + 36;
@@ -233,13 +238,7 @@ fn named_chunks(html: &str) -> Option<Vec<String>> {
 fn a_page_names_the_chunks_its_first_page_needs_and_no_others() {
     let template = template_with_chunks();
     // analitik-data opens on a numeric question: the widgets chunk and what it shares.
-    let html = prerender::page(
-        &template,
-        module("analitik-data.json"),
-        "modules/analitik-data.json",
-        None,
-    )
-    .expect("page");
+    let html = example_page(&template, "analitik-data.json");
     assert_eq!(
         named_chunks(&html),
         Some(vec![
@@ -255,13 +254,7 @@ fn a_page_names_the_chunks_its_first_page_needs_and_no_others() {
     assert!(!html.contains(prerender::CHUNKS_MARKER), "{html}");
     assert!(!html.contains("split_media"), "{html}");
     // kata-sandi opens on flashcards.
-    let html = prerender::page(
-        &template,
-        module("kata-sandi.json"),
-        "modules/kata-sandi.json",
-        None,
-    )
-    .expect("page");
+    let html = example_page(&template, "kata-sandi.json");
     assert_eq!(
         named_chunks(&html),
         Some(vec![
@@ -270,13 +263,7 @@ fn a_page_names_the_chunks_its_first_page_needs_and_no_others() {
         ])
     );
     // phishing's first page needs nothing beyond the first chunk: no list at all.
-    let html = prerender::page(
-        &template,
-        module("phishing.json"),
-        "modules/phishing.json",
-        None,
-    )
-    .expect("page");
+    let html = example_page(&template, "phishing.json");
     assert_eq!(named_chunks(&html), None);
     assert!(!html.contains(prerender::CHUNKS_MARKER), "{html}");
     assert!(!html.contains(".wasm"), "{html}");
@@ -332,13 +319,7 @@ fn a_template_of_a_build_without_the_list_still_renders() {
         ),
         1,
     );
-    let html = prerender::page(
-        &partial,
-        module("analitik-data.json"),
-        "modules/analitik-data.json",
-        None,
-    )
-    .expect("page");
+    let html = example_page(&partial, "analitik-data.json");
     assert_eq!(named_chunks(&html), None);
     assert!(!html.contains(prerender::CHUNKS_MARKER), "{html}");
 }
