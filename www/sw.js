@@ -5,7 +5,11 @@
 // What it keeps, in two caches:
 // - "pelita-shell-<version>": the app shell (index.html and the content-hashed JS and
 //   wasm), downloaded at install. One cache per build, so a running page keeps the files
-//   it started with until the new version takes over. The Markdown reader (a second JS
+//   it started with until the new version takes over. A module's pre-rendered first page
+//   (<module>.html, which names this build's files) joins it when it is opened: at
+//   install for the pages open tabs show, and later whenever one is loaded from the
+//   network. A deployment may hold hundreds of modules; a learner downloads the pages of
+//   those they open, not all of them at install. The Markdown reader (a second JS
 //   and wasm, used only by `.md` modules) joins it at install when an open tab shows a
 //   Markdown module or the previous version had it, and otherwise when first used.
 // - "pelita-data-1": modules, their launch.json and their images, and the web app
@@ -38,7 +42,9 @@
 
 // The build replaces the next line with this build's version (derived from the hashes of
 // index.html and its assets) and the list of shell files; it fails when the line is missing.
-const BUILD = /* pelita:build */ { version: 'dev', shell: [], chunks: [], reader: [] };
+const BUILD = /* pelita:build */ { version: 'dev', shell: [], chunks: [], reader: [], pages: [] };
+// The pre-rendered pages (a worker line of an older build has none).
+const PAGES = BUILD.pages || [];
 
 const SHELL_CACHE = 'pelita-shell-' + BUILD.version;
 const DATA_CACHE = 'pelita-data-1';
@@ -99,15 +105,19 @@ async function install() {
   // A content-hashed file never changes, so the copy the page has just downloaded into
   // the HTTP cache is as good as a new one: taking it spares a slow link a round trip
   // per file. Everything else (index.html, the pre-rendered pages) is asked for again.
+  // Of the pre-rendered pages, only those this device uses come now: the ones open tabs
+  // show, and the ones the version being replaced had kept (opened here before, so they
+  // keep opening offline after the update).
+  const tabs = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const shown = new Set([...tabs.map((tab) => pageOf(tab.url)), ...(await pagesKeptBefore())]
+    .filter(Boolean));
   await Promise.all(
-    [...BUILD.shell, ...BUILD.chunks].map(async (name) => {
+    [...BUILD.shell, ...BUILD.chunks, ...shown].map(async (name) => {
       const url = new URL(name, SCOPE).href;
       const response = await fetch(url, { cache: HASHED.test(name) ? 'default' : 'no-cache' });
       if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-      if (url === INDEX_URL) {
-        const html = await response.clone().text();
-        const foreign = BUILD.shell.filter((n) => !n.endsWith('.html') && !html.includes(n));
-        if (foreign.length) throw new Error(`index.html is not from build ${BUILD.version}`);
+      if (name.endsWith('.html') && !ofThisBuild(await response.clone().text())) {
+        throw new Error(`${name} is not from build ${BUILD.version}`);
       }
       await cache.put(url, response);
     }),
@@ -116,7 +126,6 @@ async function install() {
   // worker existed, so the worker never saw them: fetch the modules that open tabs show
   // now, and the manifest, so that they work offline from the start. This is a courtesy;
   // its failures do not stop the install.
-  const tabs = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   const modules = new Set(tabs.map((tab) => moduleOf(tab.url)).filter(Boolean));
   const data = await caches.open(DATA_CACHE);
   await Promise.all(
@@ -133,6 +142,16 @@ async function install() {
       BUILD.reader.map((name) => keepFile(cache, new URL(name, SCOPE).href, 'default').catch(() => {})),
     );
   }
+}
+
+/** The pre-rendered pages of this build that an older shell cache holds. */
+async function pagesKeptBefore() {
+  const kept = [];
+  for (const name of await caches.keys()) {
+    if (!name.startsWith('pelita-shell-') || name === SHELL_CACHE) continue;
+    for (const request of await (await caches.open(name)).keys()) kept.push(pageOf(request.url));
+  }
+  return kept;
 }
 
 /** Whether an older shell cache holds a Markdown reader, so this device has used one. */
@@ -173,11 +192,10 @@ async function answer(event, request, url) {
       if (page === SCOPE.href || page === INDEX_URL) {
         return await networkFirst(request, SHELL_CACHE, INDEX_URL);
       }
-      // A module's pre-rendered first page (dist/<module>.html) belongs to the shell too.
+      // A module's pre-rendered first page (dist/<module>.html) belongs to the shell too,
+      // once it has been opened.
       const name = page.slice(SCOPE.href.length);
-      if (name.endsWith('.html') && BUILD.shell.includes(name)) {
-        return await networkFirst(request, SHELL_CACHE, page);
-      }
+      if (PAGES.includes(name)) return await prerendered(event, request, page);
       return await networkFirst(request, DATA_CACHE);
     }
     if (HASHED.test(url.pathname)) return await cacheFirst(request, SHELL_CACHE);
@@ -207,6 +225,36 @@ async function networkFirst(request, name, key, store) {
     if (cached) return cached;
     throw error;
   }
+}
+
+/**
+ * A module's pre-rendered first page: the network first, and a good answer that belongs
+ * to this build is kept in its shell, so that the page opens offline from now on; the
+ * kept copy when the network fails. An answer of another build (a deployment newer than
+ * this worker) is shown but not kept: it names files this shell does not have.
+ */
+async function prerendered(event, request, page) {
+  const cache = await caches.open(SHELL_CACHE);
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (error) {
+    const cached = await cache.match(page, { ignoreVary: true });
+    if (cached) return cached;
+    throw error;
+  }
+  if (response.ok) {
+    const [read, kept] = [response.clone(), response.clone()];
+    event.waitUntil((async () => {
+      if (ofThisBuild(await read.text())) await cache.put(page, kept);
+    })().catch(() => {}));
+  }
+  return response;
+}
+
+/** Whether a page (index.html or a pre-rendered one) names this build's JS and wasm. */
+function ofThisBuild(html) {
+  return BUILD.shell.every((n) => n.endsWith('.html') || html.includes(n));
 }
 
 async function cacheFirst(request, name) {
@@ -311,6 +359,13 @@ function mediaUrl(src, moduleUrl) {
   return url.href.startsWith(SCOPE.href) ? url.href : null;
 }
 
+/** The pre-rendered page a tab shows (its name in the build), if it shows one. */
+function pageOf(tabUrl) {
+  const page = tabUrl.split('?')[0].split('#')[0];
+  const name = page.startsWith(SCOPE.href) ? page.slice(SCOPE.href.length) : '';
+  return PAGES.includes(name) ? name : null;
+}
+
 /** The module URL a player tab shows, by the same rule as index.html, or null. */
 function moduleOf(tabUrl) {
   const url = new URL(tabUrl);
@@ -320,7 +375,7 @@ function moduleOf(tabUrl) {
   const name = page.slice(SCOPE.href.length);
   let fallback = null;
   if (page === SCOPE.href || page === INDEX_URL) fallback = DEFAULT_MODULE;
-  else if (name.endsWith('.html') && BUILD.shell.includes(name)) fallback = `modules/${name.slice(0, -5)}.json`;
+  else if (PAGES.includes(name)) fallback = `modules/${name.slice(0, -5)}.json`;
   if (!fallback) return null;
   const module = url.searchParams.get('module') || fallback;
   if (!/^[^:/][^:]*\.(?:json|md)$/i.test(module) || module.split('/').includes('..')) return null;

@@ -307,6 +307,11 @@ describe('the pre-rendered page offline', () => {
     });
     assert.ok(cached.includes('/kata-sandi.html'), `cached: ${cached.join(', ')}`);
     assert.ok(cached.includes('/modules/kata-sandi.json'), `cached: ${cached.join(', ')}`);
+    // The other modules' pages were not downloaded: a deployment may have hundreds.
+    for (const other of ['/phishing.html', '/analitik-data.html', '/pemecahan-masalah.html']) {
+      assert.ok(!cached.includes(other), `${other} is cached: ${cached.join(', ')}`);
+      assert.ok(!seen.some((u) => u.split('?')[0] === other), `${other} was asked for: ${seen.join(', ')}`);
+    }
 
     seen.length = 0;
     await context.setOffline(true);
@@ -320,6 +325,32 @@ describe('the pre-rendered page offline', () => {
     assert.equal((await page.textContent('#app h1')).trim(), heading);
     assert.equal(await page.$('#prerendered'), null);
     assert.deepEqual(seen, [], 'nothing reached the server while offline');
+    await context.setOffline(false);
+  });
+
+  test('a page opened later, online, is kept then and opens with no network', async () => {
+    const { page, context } = browser;
+    const url = playerUrl(new URL('analitik-data.html', server.url).href, { lang: 'en' });
+    await page.goto(url);
+    await page.waitForSelector('#app .player main.page');
+    await page.waitForFunction(async () => {
+      for (const name of await caches.keys()) {
+        if (!name.startsWith('pelita-shell-')) continue;
+        if (await (await caches.open(name)).match('/analitik-data.html')) return true;
+      }
+      return false;
+    }, null, { timeout: 20_000 });
+    await context.setOffline(true);
+    const response = await page.goto(url);
+    assert.equal(response.fromServiceWorker(), true);
+    assert.match(await response.text(), /<div id="prerendered">/);
+    await answerResumeOffer(page, 'continue');
+    await page.waitForSelector('#app .player main.page');
+    assert.equal(await page.$('#prerendered'), null);
+    // A page never opened is not there offline: the worker says so in both languages.
+    const never = await page.goto(new URL('pemecahan-masalah.html', server.url).href);
+    assert.equal(never.status(), 503);
+    assert.match(await never.text(), /has not been saved for offline use/);
     await context.setOffline(false);
   });
 });

@@ -452,10 +452,11 @@ fn dist(dev: bool) -> Result<()> {
     fs::write(out.join("index.html"), &html)?;
     let pages = prerender_pages(&out, &html)?;
     // index.html names both hashed assets and holds the inlined style and scripts, so its
-    // hash changes whenever any part of the app shell does. The pre-rendered pages are
-    // part of the shell: they name this build's assets, so they are cached with them.
-    let mut shell = vec!["index.html", js_name.as_str(), wasm_name.as_str()];
-    shell.extend(pages.iter().map(String::as_str));
+    // hash changes whenever any part of the app shell does. The pre-rendered pages name
+    // this build's assets, so the worker keeps them with the shell, but only those a
+    // learner opens (a deployment may have hundreds): they are listed apart.
+    let shell = vec!["index.html", js_name.as_str(), wasm_name.as_str()];
+    let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
     // The chunks are cached at install too: a learner who goes offline after the first
     // page still has every question type and page.
     let mut chunks = vec![link_name.as_str()];
@@ -466,6 +467,7 @@ fn dist(dev: bool) -> Result<()> {
         &shell,
         &chunks,
         &[&convert_js_name, &convert_wasm_name],
+        &pages,
     )?;
 
     let modules_ok = check_modules(&out.join("modules"))?;
@@ -691,8 +693,9 @@ fn prerender_pages(out: &Path, page: &str) -> Result<Vec<String>> {
 }
 
 /// Fills in the service worker's build line: this build's version, its app-shell files and
-/// the later wasm chunks, which the worker downloads at install, and the Markdown reader's files, which it
-/// downloads only for a learner of Markdown modules. Without that line the worker would cache nothing
+/// the later wasm chunks, which the worker downloads at install, the Markdown reader's files, which it
+/// downloads only for a learner of Markdown modules, and the pre-rendered pages, which it
+/// keeps once a learner opens them. Without that line the worker would cache nothing
 /// (or another build's files), so a missing or repeated marker fails the build.
 fn write_service_worker(
     out: &Path,
@@ -700,6 +703,7 @@ fn write_service_worker(
     shell: &[&str],
     chunks: &[&str],
     reader: &[&str],
+    pages: &[&str],
 ) -> Result<()> {
     const MARKER: &str = "/* pelita:build */";
     let path = out.join("sw.js");
@@ -716,10 +720,11 @@ fn write_service_worker(
             .join(",")
     };
     let build = format!(
-        "const BUILD = {{\"version\":\"{version}\",\"shell\":[{}],\"chunks\":[{}],\"reader\":[{}]}};",
+        "const BUILD = {{\"version\":\"{version}\",\"shell\":[{}],\"chunks\":[{}],\"reader\":[{}],\"pages\":[{}]}};",
         quoted(shell),
         quoted(chunks),
-        quoted(reader)
+        quoted(reader),
+        quoted(pages)
     );
     let mut filled = String::with_capacity(text.len() + build.len());
     for line in text.lines() {

@@ -203,9 +203,10 @@ pub fn pack(checked: &Checked, options: &Options) -> Result<Packed> {
 }
 
 /// The service worker with its lists of files cut down to those the package holds. The
-/// build lists the pre-rendered page of each of its example modules in the shell, and a
-/// package leaves them out (and the Markdown reader); a worker that cannot download its
-/// whole shell never installs, and the package would then not open offline.
+/// build lists the pre-rendered page of each of its example modules, and a package leaves
+/// them out (and the Markdown reader): its own page is its `index.html`, in the shell. A
+/// worker that cannot download its whole shell never installs, and the package would then
+/// not open offline.
 fn package_worker(sw: &str, holds: impl Fn(&str) -> bool) -> Result<String> {
     const PREFIX: &str = "const BUILD = ";
     // A worker without the build's line is not one this build wrote: it goes in as it is.
@@ -220,7 +221,7 @@ fn package_worker(sw: &str, holds: impl Fn(&str) -> bool) -> Result<String> {
     let mut build: serde_json::Value = serde_json::from_str(&sw[from..end]).context(
         "sw.js: the line `const BUILD = ...` does not hold JSON; rebuild with `cargo xtask dist`",
     )?;
-    for key in ["shell", "reader"] {
+    for key in ["shell", "reader", "pages"] {
         if let Some(list) = build.get_mut(key).and_then(|v| v.as_array_mut()) {
             list.retain(|name| name.as_str().is_some_and(&holds));
         }

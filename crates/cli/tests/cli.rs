@@ -70,7 +70,7 @@ fn fake_player(root: &Path) -> PathBuf {
         ("report_bg-cdef.wasm.br", "br"),
         (
             "sw.js",
-            "const BUILD = {\"version\":\"v1\",\"shell\":[\"index.html\",\"pelita-abc.js\",\"pelita_bg-def.wasm\",\"phishing.html\",\"kata-sandi.html\"],\"reader\":[\"convert-0123.js\",\"convert_bg-4567.wasm\"]};\nself.addEventListener('fetch', () => {});\n",
+            "const BUILD = {\"version\":\"v1\",\"shell\":[\"index.html\",\"pelita-abc.js\",\"pelita_bg-def.wasm\"],\"reader\":[\"convert-0123.js\",\"convert_bg-4567.wasm\"],\"pages\":[\"phishing.html\",\"kata-sandi.html\"]};\nself.addEventListener('fetch', () => {});\n",
         ),
         ("sw.js.gz", "gz"),
         ("manifest.webmanifest", "{}"),
@@ -383,8 +383,8 @@ fn pack_gives_the_service_worker_the_shell_the_package_holds() {
         let zip = dir.path().join("p.zip");
         let sw = read_entry(&zip, "sw.js");
         assert!(
-            sw.starts_with(r#"const BUILD = {"reader":[],"shell":["index.html","pelita-abc.js","pelita_bg-def.wasm"],"version":"v1"};"#)
-                || sw.starts_with(r#"const BUILD = {"version":"v1","shell":["index.html","pelita-abc.js","pelita_bg-def.wasm"],"reader":[]};"#),
+            sw.starts_with(r#"const BUILD = {"pages":[],"reader":[],"shell":["index.html","pelita-abc.js","pelita_bg-def.wasm"],"version":"v1"};"#)
+                || sw.starts_with(r#"const BUILD = {"version":"v1","shell":["index.html","pelita-abc.js","pelita_bg-def.wasm"],"reader":[],"pages":[]};"#),
             "{format}: {sw}"
         );
         assert!(
