@@ -228,25 +228,18 @@ async function networkFirst(request, name, key, store) {
 }
 
 /**
- * A module's pre-rendered first page: the network first, and a good answer that belongs
- * to this build is kept in its shell, so that the page opens offline from now on; the
- * kept copy when the network fails. An answer of another build (a deployment newer than
- * this worker) is shown but not kept: it names files this shell does not have.
+ * A module's pre-rendered first page: the network first, the kept copy when the network
+ * fails (`networkFirst`), and a good answer that belongs to this build is kept in its
+ * shell, so that the page opens offline from now on (a kept copy is simply kept again).
+ * An answer of another build (a deployment newer than this worker) is shown but not kept:
+ * it names files this shell does not have.
  */
 async function prerendered(event, request, page) {
-  const cache = await caches.open(SHELL_CACHE);
-  let response;
-  try {
-    response = await fetch(request);
-  } catch (error) {
-    const cached = await cache.match(page, { ignoreVary: true });
-    if (cached) return cached;
-    throw error;
-  }
+  const response = await networkFirst(request, SHELL_CACHE, page);
   if (response.ok) {
     const [read, kept] = [response.clone(), response.clone()];
     event.waitUntil((async () => {
-      if (ofThisBuild(await read.text())) await cache.put(page, kept);
+      if (ofThisBuild(await read.text())) await (await caches.open(SHELL_CACHE)).put(page, kept);
     })().catch(() => {}));
   }
   return response;
