@@ -1,7 +1,8 @@
 // The pre-rendered first page, end to end: the learner reads the module's first page and
-// picks an answer while the player's wasm is held back (route interception), clicks
-// "Check" before the player runs and is told it is not ready yet; once the wasm arrives the
-// player takes over with the answer kept and the click done, and the `answered` statement
+// picks an answer while the player's wasm is held back (route interception), checks it
+// before the player runs (the pre-render judged each answer), clicks "Next" and is told
+// the player is not ready yet; once the wasm arrives the player takes over with the
+// answer kept, checked again and the click done, and the `answered` statement
 // reaches a real LRS (Learning Locker's, and the embedded one). Once on a static server (dist/phishing.html, the module's default
 // language; the player then takes over in the learner's language, English here) and once
 // through `pelita serve`, which renders the page for the launch in its `lang` under its
@@ -70,8 +71,14 @@ async function openHeld(pageName, server, launch) {
   return { page, errors, failed, wasm };
 }
 
-/** The learner's part before the wasm runs; returns nothing, asserts as it goes. */
-async function beforeTheWasm(page, { heading, check, answer, note }) {
+/**
+ * The learner's part before the wasm runs; returns nothing, asserts as it goes. The
+ * question's answers were judged by the pre-render, so "Check" works at once: `verdict`
+ * is the feedback's class (`right` or `wrong`) and `feedback` its words. "Next" needs
+ * the player: when `next` is set it is clicked, and the page says the player is not
+ * ready yet (`note`) and keeps the click.
+ */
+async function beforeTheWasm(page, { heading, answer, verdict, feedback, next, note }) {
   // The first page is there as HTML: heading, text, the question's real radio buttons.
   await page.waitForSelector('#prerendered h1', { state: 'visible' });
   assert.equal((await page.textContent('#prerendered h1')).trim(), heading);
@@ -79,12 +86,27 @@ async function beforeTheWasm(page, { heading, check, answer, note }) {
   assert.equal(await page.$$eval('#prerendered input[type=radio]', (l) => l.length), 2);
   // The player has not started: its element is empty and hidden.
   assert.equal(await page.$eval('#app', (a) => a.hidden && a.childElementCount === 0), true);
+  // "Check" waits for an answer, as the player's does.
+  const check = '#prerendered #q-q-pin button.primary';
+  assert.equal(await page.isDisabled(check), true);
+  assert.equal(await page.getAttribute(check, 'aria-disabled'), null);
   // Picking an answer works without the wasm: it is a real radio button.
   await page.click(`#prerendered label[for="q-q-pin-${answer}"]`);
   assert.equal(await page.isChecked(`#prerendered #q-q-pin-${answer}`), true);
-  // "Check" needs the player: it says so and keeps the click.
-  assert.equal(await page.isVisible('#prerendered .not-ready'), false);
-  const button = `#prerendered #q-q-pin button:has-text("${check}")`;
+  // "Check" works before the player: the card the session judged for this answer.
+  await page.click(check);
+  await page.waitForSelector(`#prerendered #q-q-pin .feedback.${verdict}`, { state: 'visible' });
+  assert.match(await page.textContent('#prerendered #q-q-pin .feedback'), feedback);
+  assert.equal(await page.isVisible('#prerendered .not-ready'), false, 'nothing waits for the player');
+  // The question is answered as in the player: inputs locked, the answer kept, focus on
+  // the feedback, "Check" gone.
+  assert.equal(await page.isDisabled(`#prerendered #q-q-pin-${answer}`), true);
+  assert.equal(await page.isChecked(`#prerendered #q-q-pin-${answer}`), true);
+  assert.equal(await page.$(check), null);
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('feedback')), true);
+  assert.equal(await page.$eval('#app', (a) => a.childElementCount), 0, 'the player has not started');
+  if (!next) return;
+  const button = '#prerendered .nav button.primary';
   assert.equal(await page.getAttribute(button, 'aria-disabled'), 'true');
   // Playwright will not click an aria-disabled element by itself; a learner's tap does
   // reach it, and that is what is checked here.
@@ -92,21 +114,23 @@ async function beforeTheWasm(page, { heading, check, answer, note }) {
   await page.waitForSelector('#prerendered .not-ready', { state: 'visible' });
   assert.match(await page.textContent('#prerendered .not-ready'), note);
   assert.equal(await page.getAttribute(button, 'aria-busy'), 'true');
-  // Still nothing of the player, and no feedback yet.
   assert.equal(await page.$eval('#app', (a) => a.childElementCount), 0);
-  assert.equal((await page.textContent('#prerendered #q-q-pin .feedback')).trim(), '');
 }
 
-/** After the wasm: the player took over, the answer is kept and the click was done. */
-async function afterTheWasm(page, { feedback }) {
+/**
+ * After the wasm: the player took over with the answer kept and "Check" done again by
+ * the player itself, which judged it as the pre-render had.
+ */
+async function afterTheWasm(page, { answer, verdict, feedback }) {
   await page.waitForSelector('#app .player main.page');
   await page.waitForFunction(() => !document.getElementById('prerendered'));
   assert.equal(await page.$eval('#app', (a) => a.hidden), false);
-  assert.equal(await page.isChecked('#q-q-pin-false'), true, 'the answer picked before the wasm is kept');
-  await page.waitForSelector('#q-q-pin .feedback.right');
+  assert.equal(await page.isChecked(`#q-q-pin-${answer}`), true, 'the answer picked before the wasm is kept');
+  await page.waitForSelector(`#q-q-pin .feedback.${verdict}`);
   assert.match(await page.textContent('#q-q-pin .feedback'), feedback);
   // The question is answered: its inputs are locked and "Check" is gone.
-  assert.equal(await page.isDisabled('#q-q-pin-false'), true);
+  assert.equal(await page.isDisabled(`#q-q-pin-${answer}`), true);
+  assert.equal(await page.$('#q-q-pin button.primary'), null);
 }
 
 /** The `answered` statement for q-pin as the LRS stored it. */
@@ -139,7 +163,7 @@ describe('the pre-rendered first page on a static host (dist/phishing.html)', ()
     await lrs?.stop();
   });
 
-  test('content before the wasm, an answer and a click kept, the statement in the LRS', async () => {
+  test('content before the wasm, an answer checked and a click kept, the statement in the LRS', async () => {
     const wasm = await holdWasm(page);
     await page.goto(playerUrl(new URL('phishing.html', server.url).href, {
       endpoint: proxy.endpoint(lrs.endpoint), auth: lrs.auth, actor: ACTOR,
@@ -148,23 +172,30 @@ describe('the pre-rendered first page on a static host (dist/phishing.html)', ()
     assert.equal(await page.getAttribute('html', 'lang'), 'id');
     assert.equal(await page.title(), 'Mengenali Phishing · Pelita');
     await beforeTheWasm(page, {
-      heading: 'Pengantar', check: 'Periksa jawaban', answer: 'false', note: /Pemutar masih dimuat/,
+      heading: 'Pengantar', answer: 'false', verdict: 'right', feedback: /Bank tidak pernah meminta PIN/,
+      next: true, note: /Pemutar masih dimuat/,
     });
     assert.ok(wasm.held.length >= 1, 'the wasm was asked for and held');
-    // The page as the learner has it before the player runs (an answer picked, the note
+    // The page as the learner has it before the player runs (an answer checked, the note
     // shown, a button busy) passes the accessibility judge.
     assert.deepEqual(await axeViolations(page), []);
     wasm.release();
-    // The player takes over in the learner's language (the browser's, English).
-    await afterTheWasm(page, { feedback: /correct/i });
-    await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Introduction');
+    // The player takes over in the learner's language (the browser's, English), checks the
+    // answer again, and then goes on: "Next" was kept.
+    await page.waitForSelector('#app .player main.page');
+    await page.waitForFunction(() => !document.getElementById('prerendered'));
+    await page.waitForFunction(() => document.querySelector('#app h1')?.textContent === 'Signs of a phishing message');
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
 
-    await waitForDelivery(page, 3);
+    // initialized, the first page, the answer, the second page.
+    await waitForDelivery(page, 4);
     const answered = await answeredInLrs(lrs);
     assert.equal(answered.result.response, 'false');
     assert.equal(answered.result.success, true);
     assert.equal(answered.actor.mbox, ACTOR.mbox);
+    // Back on the first page, the player shows the answer as it was checked.
+    await page.click('#app .nav button.secondary');
+    await afterTheWasm(page, { answer: 'false', verdict: 'right', feedback: /Banks never ask for your PIN/ });
     assert.deepEqual(failed, []);
     assert.deepEqual(unexpected(errors, failed), []);
   });
@@ -259,16 +290,18 @@ describe('the pre-rendered first page from pelita serve, in the launch language'
     assert.ok(policy && !policy.includes('unsafe-inline'), policy);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.equal(await page.title(), 'Recognising Phishing · Pelita');
+    // A wrong answer this time: the pre-render's verdict and the player's agree.
     await beforeTheWasm(page, {
-      heading: 'Introduction', check: 'Check answer', answer: 'false', note: /still starting/,
+      heading: 'Introduction', answer: 'true', verdict: 'wrong', feedback: /Not quite/,
     });
     wasm.release();
-    await afterTheWasm(page, { feedback: /correct/i });
+    await afterTheWasm(page, { answer: 'true', verdict: 'wrong', feedback: /Not quite/ });
     assert.equal((await page.textContent('h1')).trim(), 'Introduction');
 
     await waitForDelivery(page, 3);
     const answered = await answeredInLrs(served);
-    assert.equal(answered.result.response, 'false');
+    assert.equal(answered.result.response, 'true');
+    assert.equal(answered.result.success, false);
     // A blocked inline script or style would be a console error.
     assert.deepEqual(failed, []);
     assert.deepEqual(unexpected(errors, failed), []);

@@ -16,9 +16,9 @@ use crate::chunks::FirstPagePiece;
 use crate::components::{top_bar, TopBar};
 use crate::error::PrerenderError;
 use crate::i18n::{t, Key};
-use crate::pages::LessonPage;
+use crate::pages::{question_card, LessonPage};
 use crate::state::{PlayerContext, PlayerState};
-use pelita_lesson::{Command, Module};
+use pelita_lesson::{Block, Command, Module, QuestionKind, Response};
 use pelita_xapi::{Agent, Launch};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -88,6 +88,26 @@ fn first_page_chunks(list: &[(&str, Vec<&str>)], module: &Module) -> String {
     )
 }
 
+/// The most choices a "choose all that apply" question may have for its answers to be
+/// judged in advance: every combination is a card of its own (31 at five choices).
+pub const MAX_JUDGED_CHOICES: usize = 5;
+
+/// The player's state at the start of a module's first attempt, as the pre-render shows
+/// it. Nothing is reported from it: the learner, the LRS and the registration are the
+/// player's business once it runs; the session only places the page.
+fn fresh_state(module: Rc<Module>, module_path: Rc<str>, lang: String) -> PlayerState {
+    let mut state = PlayerState::new(
+        module,
+        module_path,
+        Rc::new(Launch::default()),
+        Agent::default(),
+        lang,
+        None,
+    );
+    let _ = state.session.apply(&state.module, Command::Start);
+    state
+}
+
 /// Props of [`FirstPage`].
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -106,20 +126,7 @@ pub fn FirstPage(props: &Props) -> Html {
         let module = props.module.clone();
         let module_path = props.module_path.clone();
         let lang = props.lang.to_string();
-        use_reducer(move || {
-            // Nothing is reported from here: the learner, the LRS and the registration
-            // are the player's business once it runs; the session only places the page.
-            let mut state = PlayerState::new(
-                module,
-                module_path,
-                Rc::new(Launch::default()),
-                Agent::default(),
-                lang,
-                None,
-            );
-            let _ = state.session.apply(&state.module, Command::Start);
-            state
-        })
+        use_reducer(move || fresh_state(module, module_path, lang))
     };
     let lang = state.lang.clone();
     let title = state
@@ -143,6 +150,177 @@ pub fn FirstPage(props: &Props) -> Html {
             </div>
         </ContextProvider<PlayerContext>>
     }
+}
+
+/// One answer to a question of the first page, judged in advance: what the learner
+/// checks it with (the session's commands, as the player's card sends them) and the
+/// name the page's takeover script finds it by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    /// The question's id.
+    pub question: String,
+    /// The checked inputs' values, sorted and joined by spaces, as the takeover script
+    /// reads them from the card (`true` or `false`, or choice ids).
+    pub key: String,
+    /// What the learner's clicks ask of the session before "Check".
+    pub commands: Vec<Command>,
+}
+
+/// The answers of the first page that the pre-render judges in advance, so that "Check"
+/// works before the player runs: every answer of each true/false, choice and Likert
+/// question (a "choose all" question only up to [`MAX_JUDGED_CHOICES`] choices). None for
+/// a page that draws or shuffles its questions (the attempt's seed decides what it shows,
+/// and the pre-render does not know it) or for a module of one page (its "Finish" counts
+/// the questions left unanswered, which the card alone would not update).
+pub fn judged_answers(module: &Module) -> Vec<Judged> {
+    let state = fresh_state(Rc::new(module.clone()), Rc::from(""), String::new());
+    let at = state.session.current_page();
+    let page = module
+        .lessons
+        .get(at.lesson)
+        .and_then(|l| l.pages.get(at.page));
+    if state.session.page_count() < 2 || page.is_none_or(|p| p.draw.is_some() || p.shuffle) {
+        return Vec::new();
+    }
+    let mut judged = Vec::new();
+    for block in state.session.page_blocks(module, at) {
+        let Block::Question(q) = block else { continue };
+        let id = &q.id;
+        let toggles = |ids: &[&String]| {
+            let commands = ids
+                .iter()
+                .map(|c| Command::ToggleChoice(id.clone(), (*c).clone()))
+                .collect();
+            let mut key: Vec<&str> = ids.iter().map(|c| c.as_str()).collect();
+            key.sort_unstable();
+            Judged {
+                question: id.clone(),
+                key: key.join(" "),
+                commands,
+            }
+        };
+        match &q.kind {
+            QuestionKind::TrueFalse { .. } => {
+                for value in [true, false] {
+                    judged.push(Judged {
+                        question: id.clone(),
+                        key: value.to_string(),
+                        commands: vec![Command::SetResponse(
+                            id.clone(),
+                            Response::TrueFalse(value),
+                        )],
+                    });
+                }
+            }
+            QuestionKind::Choice {
+                multiple: false,
+                choices,
+            } => {
+                judged.extend(choices.iter().map(|c| toggles(&[&c.id])));
+            }
+            QuestionKind::Likert { scale } => {
+                judged.extend(scale.iter().map(|p| toggles(&[&p.id])));
+            }
+            QuestionKind::Choice {
+                multiple: true,
+                choices,
+            } if choices.len() <= MAX_JUDGED_CHOICES => {
+                for set in 1..1u32 << choices.len() {
+                    let ids: Vec<&String> = choices
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| set & (1 << i) != 0)
+                        .map(|(_, c)| &c.id)
+                        .collect();
+                    judged.push(toggles(&ids));
+                }
+            }
+            _ => {}
+        }
+    }
+    judged
+}
+
+/// Props of [`AnsweredCard`].
+#[derive(Properties, PartialEq)]
+pub struct AnsweredProps {
+    /// The module.
+    pub module: Rc<Module>,
+    /// Its path relative to the player, for its images.
+    pub module_path: Rc<str>,
+    /// The language to show, one of the module's.
+    pub lang: AttrValue,
+    /// The answer, as the learner gives it.
+    pub answer: Judged,
+}
+
+/// A question of the first page once checked with one answer: the session judges it and
+/// the page's own card shows it, as the player would after "Check".
+#[component]
+pub fn AnsweredCard(props: &AnsweredProps) -> Html {
+    let state = {
+        let module = props.module.clone();
+        let module_path = props.module_path.clone();
+        let lang = props.lang.to_string();
+        let answer = props.answer.clone();
+        use_reducer(move || {
+            let mut state = fresh_state(module, module_path, lang);
+            for command in answer.commands {
+                let _ = state.session.apply(&state.module, command);
+            }
+            let _ = state
+                .session
+                .apply(&state.module, Command::Submit(answer.question));
+            state
+        })
+    };
+    let at = state.session.current_page();
+    let question = state
+        .session
+        .page_blocks(&state.module, at)
+        .into_iter()
+        .find_map(|b| match b {
+            Block::Question(q) if q.id == props.answer.question => Some(q),
+            _ => None,
+        });
+    match question {
+        Some(q) if state.session.answer(&q.id).is_some() => html! {
+            <ContextProvider<PlayerContext> context={state.clone()}>
+                { question_card(&state, q) }
+            </ContextProvider<PlayerContext>>
+        },
+        _ => html! {},
+    }
+}
+
+/// The first page's answers judged in advance ([`judged_answers`]), each as a
+/// `<template>` holding the question's card after "Check" with it, for the page's
+/// takeover script (`index.html`) to show when the learner checks that answer before the
+/// player runs. The player, once it runs, is given the same answer and check (the clicks
+/// are kept), judges them again and reports them.
+pub fn outcomes(module: Rc<Module>, module_path: &str, lang: &str) -> String {
+    let mut html = String::new();
+    for answer in judged_answers(&module) {
+        let question = answer.question.clone();
+        let key = answer.key.clone();
+        let props = AnsweredProps {
+            module: module.clone(),
+            module_path: module_path.into(),
+            lang: AttrValue::from(lang.to_string()),
+            answer,
+        };
+        let renderer = LocalServerRenderer::<AnsweredCard>::with_props(props).hydratable(false);
+        let card = futures::executor::block_on(renderer.render());
+        if card.is_empty() {
+            continue;
+        }
+        html.push_str(&format!(
+            "<template data-answer=\"q-{}\" data-response=\"{}\">{card}</template>",
+            html_escape::encode_double_quoted_attribute(&question),
+            html_escape::encode_double_quoted_attribute(&key),
+        ));
+    }
+    html
 }
 
 /// The language a pre-rendered page shows: the launch's `lang` when the module has it
@@ -194,8 +372,11 @@ pub fn page(
         .title
         .text(&lang, module.default_language())
         .to_string();
-    let body = render(module, module_path, &lang);
-    let app = format!("<div id=\"prerendered\">{body}</div>\n    <div id=\"app\" hidden></div>");
+    let body = render(module.clone(), module_path, &lang);
+    let outcomes = outcomes(module, module_path, &lang);
+    let app = format!(
+        "<div id=\"prerendered\">{body}{outcomes}</div>\n    <div id=\"app\" hidden></div>"
+    );
     // The list of every piece's files goes; the files this page needs take its place.
     let (before, after) = match &chunks {
         Some((at, _)) if at.end <= start => (

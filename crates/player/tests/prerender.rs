@@ -52,7 +52,8 @@ fn phishing_first_page_in_its_default_language_with_real_controls() {
     // The true/false question is two real radio buttons with labels, named by the
     // question, and its prompt.
     assert!(html.contains("Bank terkadang meminta nasabah"));
-    assert_eq!(html.matches("type=\"radio\"").count(), 2, "{html}");
+    let page = &html[..html.find("<template").unwrap_or(html.len())];
+    assert_eq!(page.matches("type=\"radio\"").count(), 2, "{html}");
     assert!(html.contains("name=\"q-q-pin\""));
     assert!(html.contains("<label for=\"q-q-pin-true\""), "{html}");
     // "Check" is there, and the note that says the player is not ready yet, hidden until
@@ -322,4 +323,195 @@ fn a_template_of_a_build_without_the_list_still_renders() {
     let html = example_page(&partial, "analitik-data.json");
     assert_eq!(named_chunks(&html), None);
     assert!(!html.contains(prerender::CHUNKS_MARKER), "{html}");
+}
+
+/// The `<template>`s of a page's answers judged in advance: (question, key, card).
+fn templates(html: &str) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<template data-answer=\"") {
+        let tail = &rest[start..];
+        let attr = |name: &str| {
+            let at = tail.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+            tail[at..at + tail[at..].find('"').expect("quote")].to_string()
+        };
+        let open = tail.find('>').expect("tag end") + 1;
+        let close = tail.find("</template>").expect("closed");
+        found.push((
+            attr("data-answer"),
+            attr("data-response"),
+            tail[open..close].to_string(),
+        ));
+        rest = &tail[close..];
+    }
+    found
+}
+
+/// The values of the checked inputs of a card, sorted and joined by spaces: what the
+/// page's takeover script (index.html) looks a judged answer up by.
+fn checked_key(card: &str) -> String {
+    let mut values: Vec<&str> = card
+        .split("<input ")
+        .skip(1)
+        .filter(|input| {
+            let tag = &input[..input.find('>').unwrap_or(input.len())];
+            tag.contains(" checked")
+        })
+        .map(|input| {
+            let at = input.find("value=\"").expect("value") + 7;
+            &input[at..at + input[at..].find('"').expect("quote")]
+        })
+        .collect();
+    values.sort_unstable();
+    values.join(" ")
+}
+
+#[test]
+fn phishing_checks_its_first_question_before_the_wasm_with_the_sessions_verdict() {
+    let html = example_page(&template(), "phishing.json");
+    let cards = templates(&html);
+    let keys: Vec<(&str, &str)> = cards
+        .iter()
+        .map(|(q, k, _)| (q.as_str(), k.as_str()))
+        .collect();
+    assert_eq!(keys, [("q-q-pin", "true"), ("q-q-pin", "false")], "{html}");
+    // The templates are inside the pre-rendered page, which the player removes whole.
+    let end = html.find("<div id=\"app\"").expect("app");
+    assert!(html[..end].rfind("</template>").is_some());
+    assert!(
+        html.find("<div id=\"prerendered\">").expect("page")
+            < html.find("<template").expect("template")
+    );
+    for (_, key, card) in &cards {
+        // The card after "Check": the same section, its answer checked and locked, no
+        // "Check" button, and the feedback the session's verdict calls for.
+        assert!(card.starts_with("<section id=\"q-q-pin\""), "{card}");
+        assert_eq!(&checked_key(card), key, "{card}");
+        assert_eq!(card.matches("disabled=\"disabled\"").count(), 2, "{card}");
+        assert!(!card.contains("Periksa jawaban"), "{card}");
+        // The right answer (false) is marked as the key either way.
+        assert!(
+            card.contains("class=\"option key\"") || card.contains("class=\"option chosen key\""),
+            "{card}"
+        );
+    }
+    let right = &cards[1].2;
+    assert!(right.contains("feedback right"), "{right}");
+    assert!(right.contains("Bank tidak pernah meminta PIN"), "{right}");
+    let wrong = &cards[0].2;
+    assert!(wrong.contains("feedback wrong"), "{wrong}");
+    assert!(!wrong.contains("feedback right"), "{wrong}");
+}
+
+/// A two-page module whose first page holds `blocks` (JSON), in English.
+fn first_page_module(blocks: &str, page: &str) -> Rc<pelita_lesson::Module> {
+    let text = format!(
+        r#"{{
+      "pelita": 1,
+      "id": "https://example.org/modules/dua",
+      "masteryScore": 1,
+      "languages": ["en"],
+      "title": {{"en": "Two pages"}},
+      "lessons": [{{"id": "l", "title": {{"en": "Lesson"}}, "pages": [
+        {{"id": "p1", "title": {{"en": "First"}}, {page} "blocks": {blocks}}},
+        {{"id": "p2", "title": {{"en": "Second"}}, "blocks": [{{"type": "text", "content": {{"en": [{{"type": "paragraph", "content": ["End."]}}]}}}}]}}
+      ]}}]
+    }}"#
+    );
+    Rc::new(pelita_lesson::load_module(&text).expect("module"))
+}
+
+fn choice(id: &str, multiple: bool, n: usize) -> String {
+    let choices: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"id": "c{i}", "text": {{"en": "Choice {i}"}}, "correct": {}}}"#,
+                i == 1
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"type": "choice", "id": "{id}", "prompt": {{"en": "Pick."}}, "multiple": {multiple}, "choices": [{}]}}"#,
+        choices.join(",")
+    )
+}
+
+fn page_of(m: Rc<pelita_lesson::Module>) -> String {
+    prerender::page(&template(), m, "modules/dua.json", None).expect("page")
+}
+
+#[test]
+fn every_answer_of_choice_and_likert_questions_is_judged_and_keyed_as_the_script_reads_it() {
+    let likert = r#"{"type": "likert", "id": "l", "prompt": {"en": "I agree."}, "scale": [
+        {"id": "s1", "text": {"en": "No"}}, {"id": "s2", "text": {"en": "Yes"}}]}"#;
+    let numeric =
+        r#"{"type": "numeric", "id": "n", "prompt": {"en": "How many?"}, "answer": {"exact": 3}}"#;
+    let blocks = format!(
+        "[{}, {}, {}, {likert}, {numeric}]",
+        choice("one", false, 3),
+        choice("all", true, 3),
+        choice("many", true, prerender::MAX_JUDGED_CHOICES + 1)
+    );
+    let html = page_of(first_page_module(&blocks, ""));
+    let cards = templates(&html);
+    let count = |q: &str| cards.iter().filter(|(id, _, _)| id == q).count();
+    assert_eq!(count("q-one"), 3, "{html}");
+    // Every combination of a "choose all" question of three choices but none at all.
+    assert_eq!(count("q-all"), 7);
+    assert!(cards
+        .iter()
+        .any(|(q, k, _)| q == "q-all" && k == "c0 c1 c2"));
+    assert!(cards.iter().any(|(q, k, _)| q == "q-all" && k == "c0 c2"));
+    // Too many combinations, and typed answers, are left to the player.
+    assert_eq!(count("q-many"), 0);
+    assert_eq!(count("q-n"), 0);
+    assert_eq!(count("q-l"), 2);
+    for (q, key, card) in &cards {
+        assert_eq!(&checked_key(card), key, "{q}: {card}");
+        assert!(card.contains(&format!("id=\"{q}\"")), "{card}");
+    }
+    // A survey question is recorded, not judged; the scored ones are right only with the
+    // right choice alone.
+    assert!(cards
+        .iter()
+        .filter(|(q, _, _)| q == "q-l")
+        .all(|(_, _, c)| c.contains("feedback recorded")));
+    let verdict = |q: &str, k: &str| {
+        let card = &cards
+            .iter()
+            .find(|(id, key, _)| id == q && key == k)
+            .expect("card")
+            .2;
+        card.contains("feedback right")
+    };
+    assert!(verdict("q-one", "c1"));
+    assert!(!verdict("q-one", "c0"));
+    assert!(verdict("q-all", "c1"));
+    assert!(!verdict("q-all", "c0 c1"));
+}
+
+#[test]
+fn no_answer_is_judged_where_the_attempt_decides_the_page_or_the_page_is_the_last() {
+    let blocks = format!("[{}, {}]", choice("a", false, 2), choice("b", false, 2));
+    // Drawn or shuffled questions depend on the attempt's seed, which only the player has.
+    for page in [r#""draw": 1,"#, r#""shuffle": true,"#] {
+        let html = page_of(first_page_module(&blocks, page));
+        assert!(html.contains("Pick."), "{html}");
+        assert!(templates(&html).is_empty(), "{page}: {html}");
+    }
+    // Without either, both questions are judged.
+    assert_eq!(templates(&page_of(first_page_module(&blocks, ""))).len(), 4);
+    // A module of one page: its "Finish" counts unanswered questions, which a card alone
+    // would leave wrong.
+    let one = r#"{
+      "pelita": 1, "id": "https://example.org/modules/satu", "masteryScore": 1,
+      "languages": ["en"], "title": {"en": "One"},
+      "lessons": [{"id": "l", "title": {"en": "L"}, "pages": [{"id": "p", "title": {"en": "Only"},
+        "blocks": [{"type": "trueFalse", "id": "q", "prompt": {"en": "Sky is blue."}, "answer": true}]}]}]
+    }"#;
+    let m = Rc::new(pelita_lesson::load_module(one).expect("module"));
+    assert!(
+        templates(&prerender::page(&template(), m, "modules/satu.json", None).expect("page"))
+            .is_empty()
+    );
 }

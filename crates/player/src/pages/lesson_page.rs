@@ -32,6 +32,59 @@ fn shown_question(
     shown
 }
 
+/// A question of the page as its card, wired to the session through `ctx`. The pre-render
+/// draws the same card for each answer it judges in advance (`prerender::outcomes`).
+pub(crate) fn question_card(ctx: &PlayerContext, question: &pelita_lesson::Question) -> Html {
+    let lang = &ctx.lang;
+    let fallback = ctx.module.default_language();
+    let id = question.id.clone();
+    let dispatcher = ctx.dispatcher();
+    let ontoggle = Callback::from(move |choice: String| {
+        dispatcher.dispatch(Action::Learner(Command::ToggleChoice(id.clone(), choice)))
+    });
+    let id = question.id.clone();
+    let dispatcher = ctx.dispatcher();
+    let onrespond = Callback::from(move |response: Response| {
+        dispatcher.dispatch(Action::Learner(Command::SetResponse(id.clone(), response)))
+    });
+    let id = question.id.clone();
+    let dispatcher = ctx.dispatcher();
+    // A sequencing question the learner did not touch is answered with the order
+    // shown; the session needs it as the response first.
+    let untouched = match &question.kind {
+        QuestionKind::Sequencing { start, .. } if ctx.session.draft(&question.id).is_none() => {
+            Some(Response::Order(start.clone()))
+        }
+        _ => None,
+    };
+    let onsubmit = Callback::from(move |_| {
+        if let Some(order) = untouched.clone() {
+            dispatcher.dispatch(Action::Learner(Command::SetResponse(id.clone(), order)));
+        }
+        dispatcher.dispatch(Action::Learner(Command::Submit(id.clone())))
+    });
+    let image_src = match &question.kind {
+        QuestionKind::Hotspot { image, .. } => Some(AttrValue::from(location::resolve(
+            &ctx.module_path,
+            &image.src,
+        ))),
+        _ => None,
+    };
+    html! {
+        <QuestionCard
+            question={shown_question(ctx, question)}
+            lang={lang.clone()}
+            fallback={fallback.to_string()}
+            draft={ctx.session.draft(&question.id).cloned()}
+            answer={ctx.session.answer(&question.id).cloned()}
+            {ontoggle}
+            {onrespond}
+            {onsubmit}
+            {image_src}
+        />
+    }
+}
+
 /// Shows the session's current page.
 #[component]
 pub fn LessonPage() -> Html {
@@ -175,56 +228,7 @@ pub fn LessonPage() -> Html {
                 fallback: fallback.clone().into(),
             })} />
         },
-        Block::Question(question) => {
-            let id = question.id.clone();
-            let dispatcher = ctx.dispatcher();
-            let ontoggle = Callback::from(move |choice: String| {
-                dispatcher.dispatch(Action::Learner(Command::ToggleChoice(id.clone(), choice)))
-            });
-            let id = question.id.clone();
-            let dispatcher = ctx.dispatcher();
-            let onrespond = Callback::from(move |response: Response| {
-                dispatcher.dispatch(Action::Learner(Command::SetResponse(id.clone(), response)))
-            });
-            let id = question.id.clone();
-            let dispatcher = ctx.dispatcher();
-            // A sequencing question the learner did not touch is answered with the order
-            // shown; the session needs it as the response first.
-            let untouched = match &question.kind {
-                QuestionKind::Sequencing { start, .. }
-                    if ctx.session.draft(&question.id).is_none() =>
-                {
-                    Some(Response::Order(start.clone()))
-                }
-                _ => None,
-            };
-            let onsubmit = Callback::from(move |_| {
-                if let Some(order) = untouched.clone() {
-                    dispatcher.dispatch(Action::Learner(Command::SetResponse(id.clone(), order)));
-                }
-                dispatcher.dispatch(Action::Learner(Command::Submit(id.clone())))
-            });
-            let image_src = match &question.kind {
-                QuestionKind::Hotspot { image, .. } => Some(AttrValue::from(location::resolve(
-                    &ctx.module_path,
-                    &image.src,
-                ))),
-                _ => None,
-            };
-            html! {
-                <QuestionCard
-                    question={shown_question(&ctx, question)}
-                    lang={lang.clone()}
-                    fallback={fallback.clone()}
-                    draft={ctx.session.draft(&question.id).cloned()}
-                    answer={ctx.session.answer(&question.id).cloned()}
-                    {ontoggle}
-                    {onrespond}
-                    {onsubmit}
-                    {image_src}
-                />
-            }
-        }
+        Block::Question(question) => question_card(&ctx, question),
     });
     html! {
         <main class="page" id="main">

@@ -12,6 +12,8 @@ mod result_page;
 mod resume_page;
 
 pub use error_page::error_page;
+#[cfg(feature = "ssr")]
+pub(crate) use lesson_page::question_card;
 pub use lesson_page::LessonPage;
 pub use lms_stop_page::{is_web_url, LmsStopPage, Props as LmsStopPageProps};
 pub use loading_page::loading_page;
