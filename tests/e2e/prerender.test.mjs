@@ -50,7 +50,8 @@ async function holdWasm(page) {
   await page.route(/\.wasm(\?|$)/, async (route) => {
     held.push(route.request().url());
     await released;
-    await route.continue();
+    // The page may have been closed meanwhile; its request is gone with it.
+    await route.continue().catch(() => {});
   });
   return { release, held };
 }
@@ -221,6 +222,42 @@ describe('the pre-rendered first page on a static host (dist/phishing.html)', ()
     assert.equal(await page.isChecked('#q-q-pin-false'), true, 'the saved attempt was continued');
     assert.deepEqual(failed, []);
     assert.deepEqual(unexpected(errors, failed), []);
+  });
+
+  test('an answer checked before the wasm, in a page closed before the player ran, is kept and reported', async () => {
+    const learner = { ...ACTOR, name: 'Rina', mbox: 'mailto:rina@example.go.id' };
+    const launch = { endpoint: proxy.endpoint(lrs.endpoint), auth: lrs.auth, actor: learner };
+    const { page, errors, failed } = await openHeld('phishing.html', server, launch);
+    await beforeTheWasm(page, {
+      heading: 'Pengantar', answer: 'true', verdict: 'wrong', feedback: /Kurang tepat/,
+    });
+    // The tab is closed before the player ever ran: nothing was reported.
+    const context = page.context();
+    await page.close();
+    assert.deepEqual(errors.filter((e) => !/status of 404/.test(e.text)), []);
+    assert.deepEqual(failed, []);
+    assert.equal((await lrs.statements({ agent: { mbox: learner.mbox } })).length, 0);
+    // Opened again (the wasm held once more): the answer is there, checked, before the
+    // player runs.
+    const again = await context.newPage();
+    const wasm = await holdWasm(again);
+    await again.goto(playerUrl(new URL('phishing.html', server.url).href, launch));
+    await again.waitForSelector('#prerendered #q-q-pin .feedback.wrong', { state: 'visible' });
+    assert.equal(await again.isChecked('#prerendered #q-q-pin-true'), true);
+    assert.equal(await again.$('#prerendered #q-q-pin button.primary'), null);
+    wasm.release();
+    // The player takes it over, checks it and reports it; nothing is kept any longer.
+    await afterTheWasm(again, { answer: 'true', verdict: 'wrong', feedback: /Not quite/ });
+    let answered = [];
+    for (let i = 0; i < 100 && !answered.length; i++) {
+      answered = (await lrs.statements({ verb: VERB('answered'), agent: { mbox: learner.mbox } }))
+        .filter((st) => st.object.id === `${MODULE_ID}/question/q-pin`);
+      if (!answered.length) await again.waitForTimeout(200);
+    }
+    assert.equal(answered.length, 1, 'the answer reached the LRS once');
+    assert.equal(answered[0].result.response, 'true');
+    assert.equal(answered[0].result.success, false);
+    assert.deepEqual(await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('pelita.early:'))), []);
   });
 
   test('a number typed before the wasm, in a widget of a chunk of its own, is kept and checked', async () => {
