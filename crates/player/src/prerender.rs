@@ -172,8 +172,8 @@ pub struct Judged {
 /// a page that draws or shuffles its questions (the attempt's seed decides what it shows,
 /// and the pre-render does not know it) or for a module of one page (its "Finish" counts
 /// the questions left unanswered, which the card alone would not update).
-pub fn judged_answers(module: &Module) -> Vec<Judged> {
-    let state = fresh_state(Rc::new(module.clone()), Rc::from(""), String::new());
+pub fn judged_answers(module: &Rc<Module>) -> Vec<Judged> {
+    let state = fresh_state(module.clone(), Rc::from(""), String::new());
     let at = state.session.current_page();
     let page = module
         .lessons
