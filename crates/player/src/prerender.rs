@@ -108,50 +108,6 @@ fn fresh_state(module: Rc<Module>, module_path: Rc<str>, lang: String) -> Player
     state
 }
 
-/// Props of [`FirstPage`].
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    /// The module.
-    pub module: Rc<Module>,
-    /// Its path relative to the player, for its images.
-    pub module_path: Rc<str>,
-    /// The language to show, one of the module's.
-    pub lang: AttrValue,
-}
-
-/// The player's first page of a module, as it is before the learner does anything.
-#[component]
-pub fn FirstPage(props: &Props) -> Html {
-    let state = {
-        let module = props.module.clone();
-        let module_path = props.module_path.clone();
-        let lang = props.lang.to_string();
-        use_reducer(move || fresh_state(module, module_path, lang))
-    };
-    let lang = state.lang.clone();
-    let title = state
-        .module
-        .title
-        .text(&lang, state.module.default_language())
-        .to_string();
-    html! {
-        <ContextProvider<PlayerContext> context={state.clone()}>
-            <div class="player">
-                { top_bar(TopBar {
-                    logo: None,
-                    title,
-                    languages: &state.module.languages,
-                    lang: &lang,
-                    onlanguage: &Callback::noop(),
-                    status: html! {},
-                }) }
-                <p class="not-ready" role="status" hidden=true>{ t(&lang, Key::NotReady) }</p>
-                <LessonPage />
-            </div>
-        </ContextProvider<PlayerContext>>
-    }
-}
-
 /// One answer to a question of the first page, judged in advance: what the learner
 /// checks it with (the session's commands, as the player's card sends them) and the
 /// name the page's takeover script finds it by.
@@ -241,23 +197,25 @@ pub fn judged_answers(module: &Rc<Module>) -> Vec<Judged> {
     judged
 }
 
-/// Props of [`AnsweredCard`].
+/// Props of [`FirstPage`].
 #[derive(Properties, PartialEq)]
-pub struct AnsweredProps {
+pub struct Props {
     /// The module.
     pub module: Rc<Module>,
     /// Its path relative to the player, for its images.
     pub module_path: Rc<str>,
     /// The language to show, one of the module's.
     pub lang: AttrValue,
-    /// The answer, as the learner gives it.
-    pub answer: Judged,
+    /// An answer judged in advance: then only its question's card is rendered, as the
+    /// player shows it after "Check" with that answer.
+    #[prop_or_default]
+    pub answer: Option<Judged>,
 }
 
-/// A question of the first page once checked with one answer: the session judges it and
-/// the page's own card shows it, as the player would after "Check".
+/// The player's first page of a module, as it is before the learner does anything; or,
+/// with an answer, the card of its question once the session has judged that answer.
 #[component]
-pub fn AnsweredCard(props: &AnsweredProps) -> Html {
+pub fn FirstPage(props: &Props) -> Html {
     let state = {
         let module = props.module.clone();
         let module_path = props.module_path.clone();
@@ -265,31 +223,57 @@ pub fn AnsweredCard(props: &AnsweredProps) -> Html {
         let answer = props.answer.clone();
         use_reducer(move || {
             let mut state = fresh_state(module, module_path, lang);
-            for command in answer.commands {
-                let _ = state.session.apply(&state.module, command);
+            if let Some(answer) = answer {
+                for command in answer.commands {
+                    let _ = state.session.apply(&state.module, command);
+                }
+                let _ = state
+                    .session
+                    .apply(&state.module, Command::Submit(answer.question));
             }
-            let _ = state
-                .session
-                .apply(&state.module, Command::Submit(answer.question));
             state
         })
     };
-    let at = state.session.current_page();
-    let question = state
-        .session
-        .page_blocks(&state.module, at)
-        .into_iter()
-        .find_map(|b| match b {
-            Block::Question(q) if q.id == props.answer.question => Some(q),
-            _ => None,
-        });
-    match question {
-        Some(q) if state.session.answer(&q.id).is_some() => html! {
-            <ContextProvider<PlayerContext> context={state.clone()}>
-                { question_card(&state, q) }
-            </ContextProvider<PlayerContext>>
-        },
-        _ => html! {},
+    if let Some(answer) = &props.answer {
+        let at = state.session.current_page();
+        let question = state
+            .session
+            .page_blocks(&state.module, at)
+            .into_iter()
+            .find_map(|b| match b {
+                Block::Question(q) if q.id == answer.question => Some(q),
+                _ => None,
+            });
+        return match question {
+            Some(q) if state.session.answer(&q.id).is_some() => html! {
+                <ContextProvider<PlayerContext> context={state.clone()}>
+                    { question_card(&state, q) }
+                </ContextProvider<PlayerContext>>
+            },
+            _ => html! {},
+        };
+    }
+    let lang = state.lang.clone();
+    let title = state
+        .module
+        .title
+        .text(&lang, state.module.default_language())
+        .to_string();
+    html! {
+        <ContextProvider<PlayerContext> context={state.clone()}>
+            <div class="player">
+                { top_bar(TopBar {
+                    logo: None,
+                    title,
+                    languages: &state.module.languages,
+                    lang: &lang,
+                    onlanguage: &Callback::noop(),
+                    status: html! {},
+                }) }
+                <p class="not-ready" role="status" hidden=true>{ t(&lang, Key::NotReady) }</p>
+                <LessonPage />
+            </div>
+        </ContextProvider<PlayerContext>>
     }
 }
 
@@ -303,13 +287,13 @@ pub fn outcomes(module: Rc<Module>, module_path: &str, lang: &str) -> String {
     for answer in judged_answers(&module) {
         let question = answer.question.clone();
         let key = answer.key.clone();
-        let props = AnsweredProps {
+        let props = Props {
             module: module.clone(),
             module_path: module_path.into(),
             lang: AttrValue::from(lang.to_string()),
-            answer,
+            answer: Some(answer),
         };
-        let renderer = LocalServerRenderer::<AnsweredCard>::with_props(props).hydratable(false);
+        let renderer = LocalServerRenderer::<FirstPage>::with_props(props).hydratable(false);
         let card = futures::executor::block_on(renderer.render());
         if card.is_empty() {
             continue;
@@ -338,6 +322,7 @@ pub fn render(module: Rc<Module>, module_path: &str, lang: &str) -> String {
         module,
         module_path: module_path.into(),
         lang: AttrValue::from(lang.to_string()),
+        answer: None,
     };
     let renderer = LocalServerRenderer::<FirstPage>::with_props(props).hydratable(false);
     futures::executor::block_on(renderer.render())
