@@ -79,7 +79,7 @@ async function openHeld(pageName, server, launch, options = {}) {
  * the player: when `next` is set it is clicked, and the page says the player is not
  * ready yet (`note`) and keeps the click.
  */
-async function beforeTheWasm(page, { heading, answer, verdict, feedback, next, note }) {
+async function beforeTheWasm(page, { heading, answer, verdict, feedback, next, note, keyboard }) {
   // The first page is there as HTML: heading, text, the question's real radio buttons.
   await page.waitForSelector('#prerendered h1', { state: 'visible' });
   assert.equal((await page.textContent('#prerendered h1')).trim(), heading);
@@ -92,10 +92,21 @@ async function beforeTheWasm(page, { heading, answer, verdict, feedback, next, n
   assert.equal(await page.isDisabled(check), true);
   assert.equal(await page.getAttribute(check, 'aria-disabled'), null);
   // Picking an answer works without the wasm: it is a real radio button.
-  await page.click(`#prerendered label[for="q-q-pin-${answer}"]`);
+  if (keyboard) {
+    await page.focus(`#prerendered #q-q-pin-${answer}`);
+    await page.keyboard.press('Space');
+  } else {
+    await page.click(`#prerendered label[for="q-q-pin-${answer}"]`);
+  }
   assert.equal(await page.isChecked(`#prerendered #q-q-pin-${answer}`), true);
   // "Check" works before the player: the card the session judged for this answer.
-  await page.click(check);
+  if (keyboard) {
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent.trim()), await page.textContent(check).then((t) => t.trim()));
+    await page.keyboard.press('Enter');
+  } else {
+    await page.click(check);
+  }
   await page.waitForSelector(`#prerendered #q-q-pin .feedback.${verdict}`, { state: 'visible' });
   assert.match(await page.textContent('#prerendered #q-q-pin .feedback'), feedback);
   assert.equal(await page.isVisible('#prerendered .not-ready'), false, 'nothing waits for the player');
@@ -340,9 +351,10 @@ describe('the pre-rendered first page from pelita serve, in the launch language'
     assert.ok(policy && !policy.includes('unsafe-inline'), policy);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.equal(await page.title(), 'Recognising Phishing · Pelita');
-    // A wrong answer this time: the pre-render's verdict and the player's agree.
+    // A wrong answer this time, with the keyboard: the pre-render's verdict and the
+    // player's agree.
     await beforeTheWasm(page, {
-      heading: 'Introduction', answer: 'true', verdict: 'wrong', feedback: /Not quite/,
+      heading: 'Introduction', answer: 'true', verdict: 'wrong', feedback: /Not quite/, keyboard: true,
     });
     wasm.release();
     await afterTheWasm(page, { answer: 'true', verdict: 'wrong', feedback: /Not quite/ });
