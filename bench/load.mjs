@@ -324,10 +324,10 @@ async function measure(baseUrl, profile, serverLog, target = TARGETS[0], { repea
 
     await page.goto(url, { waitUntil: 'commit', timeout: RUN_TIMEOUT_MS });
     // The probe answers the first question (see TARGETS) as the page loads.
-    const learner = target.answer ? page.evaluate(() => window.__pelitaChecked) : Promise.resolve(null);
+    const answered = target.answer ? page.evaluate(() => window.__pelitaChecked) : Promise.resolve(null);
     let timer;
     const [result, checked] = await Promise.race([
-      Promise.all([page.evaluate(() => window.__pelitaInteractive), learner]),
+      Promise.all([page.evaluate(() => window.__pelitaInteractive), answered]),
       new Promise((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`first question not interactive within ${RUN_TIMEOUT_MS} ms`)),
